@@ -1,0 +1,344 @@
+/* .eh_frame and .eh_frame_hdr. Each input .eh_frame is split into its CIE
+ * and FDE records; an FDE whose function lives in a discarded section
+ * (a losing COMDAT copy) is dropped, as are zero terminators (one is written
+ * at the very end). Records keep their input order, so the output is
+ * deterministic. Relocations are applied through the record map
+ * (isec_out_offset). After .eh_frame is written and relocated, the binary
+ * search table of .eh_frame_hdr is built from the output itself. Runs after
+ * resolve; layout uses the new sizes. */
+#include "ld/ld.h"
+#include <stdlib.h>
+
+struct ehrec {
+  uint64_t in_off, size;
+  uint64_t out_off; /* UINT64_MAX when dropped */
+  uint64_t cie_in;  /* FDE: input offset of its CIE */
+  bool is_cie;
+};
+
+static void parse_one(struct isec *isec) {
+  const uint8_t *d = isec->data;
+  uint64_t n = isec->size, off = 0;
+  struct ehrec *recs = NULL;
+  uint32_t nrec = 0, cap = 0;
+  while (off < n) {
+    if (n - off < 4) {
+      error("%s:(%s+0x%llx): truncated .eh_frame record", isec->file->name, isec->name,
+            (unsigned long long)off);
+      return;
+    }
+    uint64_t len = rd32(d + off);
+    if (len == 0xffffffff) {
+      error("%s:(%s+0x%llx): 64-bit .eh_frame records are not supported", isec->file->name,
+            isec->name, (unsigned long long)off);
+      return;
+    }
+    if (len > n - off - 4 || (len && len < 4)) {
+      error("%s:(%s+0x%llx): .eh_frame record extends past the section", isec->file->name,
+            isec->name, (unsigned long long)off);
+      return;
+    }
+    if (nrec == cap)
+      recs = xrealloc(recs, (cap = cap ? cap * 2 : 16) * sizeof(*recs));
+    struct ehrec *r = &recs[nrec++];
+    r->in_off = off;
+    r->size = len + 4;
+    r->out_off = 0;
+    r->is_cie = len == 0 ? false : rd32(d + off + 4) == 0;
+    r->cie_in = 0;
+    if (len == 0) {
+      r->out_off = UINT64_MAX; /* terminator */
+    } else if (!r->is_cie) {
+      uint32_t ptr = rd32(d + off + 4);
+      if (ptr > off + 4) {
+        error("%s:(%s+0x%llx): FDE points before the start of .eh_frame", isec->file->name,
+              isec->name, (unsigned long long)off);
+        return;
+      }
+      r->cie_in = off + 4 - ptr;
+    }
+    off += len + 4;
+  }
+
+  /* An FDE is live when its first relocation (pc_begin) targets a live section. */
+  uint32_t nrels = isec_nrels(isec), ri = 0;
+  for (uint32_t k = 0; k < nrec; k++) {
+    struct ehrec *r = &recs[k];
+    if (r->is_cie || r->out_off == UINT64_MAX)
+      continue;
+    struct rel rel;
+    bool found = false;
+    while (ri < nrels) {
+      get_rel(isec, ri, &rel);
+      if (rel.offset >= r->in_off + 8) {
+        found = rel.offset < r->in_off + r->size;
+        break;
+      }
+      ri++;
+    }
+    if (!found || rel.sym >= isec->file->nsyms) {
+      r->out_off = UINT64_MAX;
+      continue;
+    }
+    struct symbol *sym = isec->file->syms[rel.sym];
+    bool live = sym->kind == SYM_DEFINED && sym->isec && sym->isec->alive;
+    if (!live && !sym->is_local && sym->kind == SYM_DEFINED && sym->isec)
+      live = sym->isec->alive;
+    if (!live)
+      r->out_off = UINT64_MAX;
+  }
+
+  uint64_t out = 0;
+  uint32_t nfde = 0;
+  for (uint32_t k = 0; k < nrec; k++) {
+    if (recs[k].out_off == UINT64_MAX)
+      continue;
+    recs[k].out_off = out;
+    out += recs[k].size;
+    nfde += !recs[k].is_cie;
+  }
+  isec->eh = recs;
+  isec->neh = nrec;
+  isec->size = out;
+  atomic_fetch_add((atomic_uint *)&ctx.neh_fdes, nfde);
+}
+
+static void parse_file(void *arg, int64_t i) {
+  struct objfile *f = ((struct objfile **)arg)[i];
+  for (uint32_t k = 1; k < f->nsecs; k++) {
+    struct isec *isec = f->secs[k];
+    if (isec && isec->alive && !strcmp(isec->name, ".eh_frame") && isec->data)
+      parse_one(isec);
+  }
+}
+
+void parse_eh_frames(void) {
+  parallel_for((int64_t)ctx.live.n, parse_file, ctx.live.v);
+  check_errors();
+}
+
+static struct ehrec *find_rec(const struct isec *isec, uint64_t off) {
+  uint32_t lo = 0, hi = isec->neh;
+  while (lo < hi) {
+    uint32_t mid = (lo + hi) / 2;
+    if (isec->eh[mid].in_off + isec->eh[mid].size <= off)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < isec->neh && off >= isec->eh[lo].in_off ? &isec->eh[lo] : NULL;
+}
+
+uint64_t isec_out_offset(const struct isec *isec, uint64_t off, bool *dead) {
+  *dead = false;
+  if (!isec->eh)
+    return off;
+  struct ehrec *r = find_rec(isec, off);
+  if (!r) {
+    /* the end of the section */
+    *dead = off != isec->eh[isec->neh - 1].in_off + isec->eh[isec->neh - 1].size;
+    return isec->size;
+  }
+  if (r->out_off == UINT64_MAX) {
+    *dead = true;
+    return 0;
+  }
+  return r->out_off + (off - r->in_off);
+}
+
+/* Copies the live records of one input .eh_frame, fixing CIE pointers. */
+void write_eh_frame_isec(struct isec *isec, uint8_t *buf) {
+  for (uint32_t k = 0; k < isec->neh; k++) {
+    struct ehrec *r = &isec->eh[k];
+    if (r->out_off == UINT64_MAX)
+      continue;
+    memcpy(buf + r->out_off, isec->data + r->in_off, r->size);
+    if (!r->is_cie) {
+      struct ehrec *cie = find_rec(isec, r->cie_in);
+      if (!cie || !cie->is_cie || cie->in_off != r->cie_in || cie->out_off == UINT64_MAX) {
+        error("%s:(%s+0x%llx): FDE does not point to a CIE", isec->file->name, isec->name,
+              (unsigned long long)r->in_off);
+        continue;
+      }
+      wr32(buf + r->out_off + 4, (uint32_t)(r->out_off + 4 - cie->out_off));
+    }
+  }
+}
+
+/* ---- .eh_frame_hdr ---- */
+
+static uint64_t read_uleb(const uint8_t **p, const uint8_t *end) {
+  uint64_t v = 0;
+  int shift = 0;
+  while (*p < end) {
+    uint8_t b = *(*p)++;
+    if (shift < 64)
+      v |= (uint64_t)(b & 0x7f) << shift;
+    shift += 7;
+    if (!(b & 0x80))
+      break;
+  }
+  return v;
+}
+
+/* Reads a DW_EH_PE-encoded pointer at p (address addr). */
+static bool read_encoded(uint8_t enc, const uint8_t *p, const uint8_t *end, uint64_t addr,
+                         uint64_t *out) {
+  uint64_t v;
+  switch (enc & 0x0f) {
+  case 0x00: /* absptr */
+    if (ctx.arch->is64) {
+      if (end - p < 8)
+        return false;
+      v = rd64(p);
+    } else {
+      if (end - p < 4)
+        return false;
+      v = rd32(p);
+    }
+    break;
+  case 0x03:
+    if (end - p < 4)
+      return false;
+    v = rd32(p);
+    break;
+  case 0x0b:
+    if (end - p < 4)
+      return false;
+    v = (uint64_t)(int64_t)(int32_t)rd32(p);
+    break;
+  case 0x04:
+  case 0x0c:
+    if (end - p < 8)
+      return false;
+    v = rd64(p);
+    break;
+  case 0x02:
+    if (end - p < 2)
+      return false;
+    v = rd16(p);
+    break;
+  case 0x0a:
+    if (end - p < 2)
+      return false;
+    v = (uint64_t)(int64_t)(int16_t)rd16(p);
+    break;
+  default:
+    return false;
+  }
+  switch (enc & 0x70) {
+  case 0x00:
+    break;
+  case 0x10:
+    v += addr;
+    break;
+  default:
+    return false;
+  }
+  if (!ctx.arch->is64)
+    v &= 0xffffffff;
+  *out = v;
+  return true;
+}
+
+/* The FDE pointer encoding from a CIE's augmentation ('R'), absptr if none. */
+static uint8_t cie_fde_encoding(const uint8_t *cie, const uint8_t *end) {
+  const uint8_t *p = cie + 8; /* length, id, version */
+  if (p >= end)
+    return 0;
+  uint8_t version = cie[8];
+  p = cie + 9;
+  const char *aug = (const char *)p;
+  while (p < end && *p)
+    p++;
+  if (p >= end)
+    return 0;
+  p++;
+  if (aug[0] == 'e' && aug[1] == 'h')
+    p += ctx.arch->is64 ? 8 : 4;
+  read_uleb(&p, end); /* code alignment */
+  read_uleb(&p, end); /* data alignment (sleb, same length) */
+  if (version == 1)
+    p++;
+  else
+    read_uleb(&p, end);
+  if (aug[0] != 'z')
+    return 0;
+  read_uleb(&p, end); /* augmentation length */
+  for (const char *a = aug + 1; *a && p < end; a++) {
+    switch (*a) {
+    case 'R':
+      return *p;
+    case 'L':
+      p++;
+      break;
+    case 'P': {
+      uint8_t enc = *p++;
+      int sz = (enc & 0x0f) == 0x00 ? (ctx.arch->is64 ? 8 : 4)
+               : (enc & 0x07) == 0x02 ? 2
+               : (enc & 0x07) == 0x03 ? 4
+               : (enc & 0x07) == 0x04 ? 8 : 0;
+      p += sz; /* DW_EH_PE_indirect does not change the size */
+      break;
+    }
+    case 'S':
+    case 'B':
+      break;
+    default:
+      return 0;
+    }
+  }
+  return 0;
+}
+
+struct hdr_entry {
+  int32_t pc, fde;
+};
+
+static int cmp_entry(const void *a, const void *b) {
+  const struct hdr_entry *x = a, *y = b;
+  return x->pc < y->pc ? -1 : x->pc > y->pc;
+}
+
+void write_eh_frame_hdr(void) {
+  struct osec *hdr = ctx.ehframe_hdr, *eh = ctx.ehframe;
+  if (!hdr || !hdr->shndx)
+    return;
+  uint8_t *out = ctx.out + hdr->offset;
+  const uint8_t *base = ctx.out + eh->offset, *end = base + eh->size;
+  struct hdr_entry *ents = xcalloc(ctx.neh_fdes ? ctx.neh_fdes : 1, sizeof(*ents));
+  uint32_t n = 0;
+  for (const uint8_t *p = base; end - p >= 8;) {
+    uint32_t len = rd32(p);
+    if (len == 0)
+      break;
+    const uint8_t *next = p + 4 + len;
+    if (next > end)
+      break;
+    uint32_t id = rd32(p + 4);
+    if (id != 0 && n < ctx.neh_fdes) {
+      const uint8_t *cie = p + 4 - id;
+      uint64_t pc;
+      uint64_t addr = eh->addr + (uint64_t)(p + 8 - base);
+      if (cie >= base && read_encoded(cie_fde_encoding(cie, end), p + 8, next, addr, &pc)) {
+        ents[n].pc = (int32_t)(pc - hdr->addr);
+        ents[n].fde = (int32_t)(eh->addr + (uint64_t)(p - base) - hdr->addr);
+        n++;
+      }
+    }
+    p = next;
+  }
+  qsort(ents, n, sizeof(*ents), cmp_entry);
+  out[0] = 1;    /* version */
+  out[1] = 0x1b; /* eh_frame_ptr: pcrel sdata4 */
+  out[2] = 0x03; /* fde_count: udata4 */
+  out[3] = 0x3b; /* table: datarel sdata4 */
+  wr32(out + 4, (uint32_t)(eh->addr - (hdr->addr + 4)));
+  wr32(out + 8, n);
+  for (uint32_t i = 0; i < n; i++) {
+    wr32(out + 12 + 8 * i, (uint32_t)ents[i].pc);
+    wr32(out + 16 + 8 * i, (uint32_t)ents[i].fde);
+  }
+  /* Space reserved for FDEs that could not be decoded stays zero; shrink the count. */
+  xfree(ents);
+}

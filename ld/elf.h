@@ -1,0 +1,38 @@
+/* ELF structures and constants for the three targets, plus unaligned-safe
+ * little-endian field access. The system <elf.h> supplies the structs and
+ * every R_* number; what it lacks on older hosts is defined here. Input
+ * bytes are never accessed by casting pointers: always through the rd and wr helpers. */
+#ifndef SMELT_ELF_H
+#define SMELT_ELF_H
+
+#include <elf.h>
+#include <stdint.h>
+#include <string.h>
+
+#ifndef R_X86_64_GOTPCRELX
+#define R_X86_64_GOTPCRELX 41
+#define R_X86_64_REX_GOTPCRELX 42
+#endif
+#ifndef R_X86_64_CODE_4_GOTPCRELX
+#define R_X86_64_CODE_4_GOTPCRELX 43
+#define R_X86_64_CODE_4_GOTTPOFF 44
+#define R_X86_64_CODE_4_GOTPC32_TLSDESC 45
+#endif
+#ifndef R_386_GOT32X
+#define R_386_GOT32X 43
+#endif
+#ifndef SHF_GNU_RETAIN
+#define SHF_GNU_RETAIN (1u << 21)
+#endif
+#ifndef STT_GNU_IFUNC
+#define STT_GNU_IFUNC 10
+#endif
+
+static inline uint16_t rd16(const void *p) { uint16_t v; memcpy(&v, p, 2); return v; }
+static inline uint32_t rd32(const void *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static inline uint64_t rd64(const void *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+static inline void wr16(void *p, uint16_t v) { memcpy(p, &v, 2); }
+static inline void wr32(void *p, uint32_t v) { memcpy(p, &v, 4); }
+static inline void wr64(void *p, uint64_t v) { memcpy(p, &v, 8); }
+
+#endif

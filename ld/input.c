@@ -1,0 +1,706 @@
+/* Open: mmap every input read-only and recognise it. ELF relocatables
+ * (32- or 64-bit, the target machine) and ar archives (GNU symbol index,
+ * long names, thin archives, empty 8-byte archives) are accepted; shared
+ * objects are refused. Archive members become objfiles too, not yet alive:
+ * resolve decides which are pulled. Section headers, symbol tables and
+ * groups of all files are then parsed in parallel. Every field read from an
+ * input is bounds-checked; a corrupt file is an error naming it, never a
+ * crash. Comes first; ld/resolve.c follows. */
+#include "ld/ld.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct group {
+  struct symbol *sig;
+  uint32_t shndx;
+};
+
+/* Normalized views of ELF32/ELF64 headers. */
+struct eshdr {
+  uint32_t name, type, link, info;
+  uint64_t flags, offset, size, addralign, entsize;
+};
+
+struct esym {
+  uint32_t name;
+  uint8_t info, other;
+  uint16_t shndx;
+  uint64_t value, size;
+};
+
+static bool is64(const struct objfile *f) { return f->data[EI_CLASS] == ELFCLASS64; }
+
+const uint8_t *elf_shdr(const struct objfile *f, uint32_t i) {
+  return f->shdrs + (size_t)i * (is64(f) ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr));
+}
+
+static void read_shdr(const struct objfile *f, uint32_t i, struct eshdr *out) {
+  const uint8_t *p = elf_shdr(f, i);
+  if (is64(f)) {
+    Elf64_Shdr s;
+    memcpy(&s, p, sizeof(s));
+    *out = (struct eshdr){s.sh_name, s.sh_type, s.sh_link, s.sh_info, s.sh_flags,
+                          s.sh_offset, s.sh_size, s.sh_addralign, s.sh_entsize};
+  } else {
+    Elf32_Shdr s;
+    memcpy(&s, p, sizeof(s));
+    *out = (struct eshdr){s.sh_name, s.sh_type, s.sh_link, s.sh_info, s.sh_flags,
+                          s.sh_offset, s.sh_size, s.sh_addralign, s.sh_entsize};
+  }
+}
+
+static void read_sym(const struct objfile *f, uint32_t i, struct esym *out) {
+  if (is64(f)) {
+    Elf64_Sym s;
+    memcpy(&s, f->symtab + (size_t)i * sizeof(s), sizeof(s));
+    *out = (struct esym){s.st_name, s.st_info, s.st_other, s.st_shndx, s.st_value, s.st_size};
+  } else {
+    Elf32_Sym s;
+    memcpy(&s, f->symtab + (size_t)i * sizeof(s), sizeof(s));
+    *out = (struct esym){s.st_name, s.st_info, s.st_other, s.st_shndx, s.st_value, s.st_size};
+  }
+}
+
+uint32_t isec_nrels(const struct isec *isec) {
+  if (!isec->relsec)
+    return 0;
+  struct eshdr sh;
+  read_shdr(isec->file, isec->relsec, &sh);
+  size_t ent = sh.type == SHT_RELA ? (is64(isec->file) ? sizeof(Elf64_Rela) : sizeof(Elf32_Rela))
+                                   : (is64(isec->file) ? sizeof(Elf64_Rel) : sizeof(Elf32_Rel));
+  return (uint32_t)(sh.size / ent);
+}
+
+void get_rel(const struct isec *isec, uint32_t i, struct rel *out) {
+  const struct objfile *f = isec->file;
+  struct eshdr sh;
+  read_shdr(f, isec->relsec, &sh);
+  const uint8_t *base = f->data + sh.offset;
+  if (is64(f)) {
+    if (sh.type == SHT_RELA) {
+      Elf64_Rela r;
+      memcpy(&r, base + (size_t)i * sizeof(r), sizeof(r));
+      *out = (struct rel){r.r_offset, ELF64_R_TYPE(r.r_info), ELF64_R_SYM(r.r_info), r.r_addend};
+    } else {
+      Elf64_Rel r;
+      memcpy(&r, base + (size_t)i * sizeof(r), sizeof(r));
+      *out = (struct rel){r.r_offset, ELF64_R_TYPE(r.r_info), ELF64_R_SYM(r.r_info), 0};
+    }
+  } else {
+    if (sh.type == SHT_RELA) {
+      Elf32_Rela r;
+      memcpy(&r, base + (size_t)i * sizeof(r), sizeof(r));
+      *out = (struct rel){r.r_offset, ELF32_R_TYPE(r.r_info), ELF32_R_SYM(r.r_info), r.r_addend};
+    } else {
+      Elf32_Rel r;
+      memcpy(&r, base + (size_t)i * sizeof(r), sizeof(r));
+      *out = (struct rel){r.r_offset, ELF32_R_TYPE(r.r_info), ELF32_R_SYM(r.r_info), 0};
+    }
+  }
+  if (sh.type == SHT_REL && ctx.arch->implicit_addend && out->offset < isec->size && isec->data)
+    out->addend = ctx.arch->implicit_addend(out->type, isec->data + out->offset);
+}
+
+/* ---- ELF relocatable objects ---- */
+
+static uint32_t init_priority(const char *name) {
+  static const char *const prefixes[] = {".init_array.", ".fini_array.", ".ctors.", ".dtors."};
+  for (int i = 0; i < 4; i++) {
+    size_t n = strlen(prefixes[i]);
+    if (!strncmp(name, prefixes[i], n)) {
+      char *end;
+      unsigned long v = strtoul(name + n, &end, 10);
+      if (!*end && v < 65536)
+        return (uint32_t)(i >= 2 ? 65535 - v : v);
+    }
+  }
+  return 65536;
+}
+
+static bool is_debug_name(const char *name) {
+  return !strncmp(name, ".debug", 6) || !strncmp(name, ".zdebug", 7) || !strcmp(name, ".stab") ||
+         !strcmp(name, ".stabstr") || !strncmp(name, ".gnu.debuglto_", 14);
+}
+
+/* Reports a corrupt-input error and marks the file unusable. */
+#define CORRUPT(f, ...)                                                     \
+  do {                                                                      \
+    error("%s: %s", (f)->name, xsprintf(__VA_ARGS__));                      \
+    return;                                                                 \
+  } while (0)
+
+void parse_objfile(struct objfile *f) {
+  bool w = is64(f);
+  size_t ehsize = w ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
+  if (f->size < ehsize)
+    CORRUPT(f, "truncated ELF header (%llu bytes)", (unsigned long long)f->size);
+  uint64_t shoff;
+  uint32_t shnum, shstrndx, shentsize;
+  uint16_t type, machine;
+  if (w) {
+    Elf64_Ehdr e;
+    memcpy(&e, f->data, sizeof(e));
+    shoff = e.e_shoff, shnum = e.e_shnum, shstrndx = e.e_shstrndx, shentsize = e.e_shentsize;
+    type = e.e_type, machine = e.e_machine;
+  } else {
+    Elf32_Ehdr e;
+    memcpy(&e, f->data, sizeof(e));
+    shoff = e.e_shoff, shnum = e.e_shnum, shstrndx = e.e_shstrndx, shentsize = e.e_shentsize;
+    type = e.e_type, machine = e.e_machine;
+  }
+  if (f->data[EI_DATA] != ELFDATA2LSB)
+    CORRUPT(f, "big-endian ELF is not supported");
+  if (type != ET_REL)
+    CORRUPT(f, "not a relocatable object (ELF type %u)", type);
+  if (machine != ctx.arch->machine || w != ctx.arch->is64)
+    CORRUPT(f, "is incompatible with %s (machine %u, %s)", ctx.arch->emulations[0], machine,
+            w ? "ELF64" : "ELF32");
+  size_t shsize = w ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
+  if (shoff == 0)
+    CORRUPT(f, "no section header table");
+  if (shentsize != shsize)
+    CORRUPT(f, "bad section header size %u", shentsize);
+  if (shoff > f->size || f->size - shoff < shsize)
+    CORRUPT(f, "truncated: section header table at offset 0x%llx is past the end of the file",
+            (unsigned long long)shoff);
+  f->shdrs = f->data + shoff;
+  struct eshdr sh0;
+  read_shdr(f, 0, &sh0);
+  if (shnum == 0)
+    shnum = (uint32_t)sh0.size;
+  if (shstrndx == SHN_XINDEX)
+    shstrndx = sh0.link;
+  if (shnum > (f->size - shoff) / shsize)
+    CORRUPT(f, "truncated: %u section headers at offset 0x%llx exceed the file size", shnum,
+            (unsigned long long)shoff);
+  f->nsecs = shnum;
+  if (shstrndx >= shnum)
+    CORRUPT(f, "bad section name table index %u", shstrndx);
+
+  struct eshdr *sh = xalloc(sizeof(struct eshdr) * shnum);
+  for (uint32_t i = 0; i < shnum; i++) {
+    read_shdr(f, i, &sh[i]);
+    if (sh[i].type != SHT_NOBITS && sh[i].type != SHT_NULL &&
+        (sh[i].offset > f->size || sh[i].size > f->size - sh[i].offset))
+      CORRUPT(f, "truncated: section %u (offset 0x%llx, size 0x%llx) extends past the end of the file",
+              i, (unsigned long long)sh[i].offset, (unsigned long long)sh[i].size);
+    if (sh[i].addralign & (sh[i].addralign - 1))
+      CORRUPT(f, "section %u: alignment 0x%llx is not a power of two", i,
+              (unsigned long long)sh[i].addralign);
+    if (sh[i].addralign > (1u << 28) && sh[i].type != SHT_NULL)
+      CORRUPT(f, "section %u: alignment 0x%llx is too large", i,
+              (unsigned long long)sh[i].addralign);
+  }
+  f->shstrtab = (const char *)f->data + sh[shstrndx].offset;
+  f->shstrtab_size = sh[shstrndx].size;
+  if (sh[shstrndx].type != SHT_STRTAB || !f->shstrtab_size ||
+      f->shstrtab[f->shstrtab_size - 1] != 0)
+    CORRUPT(f, "corrupt section name table");
+
+  f->secs = xalloc(sizeof(struct isec *) * shnum);
+  struct vec groups = {0};
+  uint32_t symtab_idx = 0;
+
+  for (uint32_t i = 1; i < shnum; i++) {
+    struct eshdr *s = &sh[i];
+    if (s->name >= f->shstrtab_size)
+      CORRUPT(f, "section %u: name offset out of range", i);
+    const char *name = f->shstrtab + s->name;
+    switch (s->type) {
+    case SHT_NULL:
+    case SHT_STRTAB:
+    case SHT_SYMTAB_SHNDX:
+    case SHT_REL:
+    case SHT_RELA:
+      continue;
+    case SHT_SYMTAB:
+      if (symtab_idx)
+        CORRUPT(f, "more than one symbol table");
+      symtab_idx = i;
+      continue;
+    case SHT_GROUP:
+      vec_push(&groups, (void *)(uintptr_t)i);
+      continue;
+    }
+    if (!strncmp(name, ".gnu.lto_", 9))
+      CORRUPT(f, "is a GCC LTO object (compiled with -flto); smelt does not support LTO, "
+                 "rebuild without -flto or with -ffat-lto-objects");
+    if (!strcmp(name, ".note.GNU-stack")) {
+      f->exec_stack = (s->flags & SHF_EXECINSTR) != 0;
+      continue;
+    }
+    if (s->flags & SHF_EXCLUDE)
+      continue;
+    if (s->type == 0x6fff4c03 /* SHT_LLVM_ADDRSIG */ || !strcmp(name, ".note.gnu.property") ||
+        !strcmp(name, ".comment") || !strcmp(name, ".gnu.warning"))
+      continue;
+    if (ctx.opt.strip_debug && is_debug_name(name))
+      continue;
+    if (s->flags & SHF_COMPRESSED)
+      CORRUPT(f, "section %s is compressed; compressed input sections are not supported yet",
+              name);
+    struct isec *isec = xalloc(sizeof(*isec));
+    isec->file = f;
+    isec->name = name;
+    isec->data = s->type == SHT_NOBITS ? NULL : f->data + s->offset;
+    isec->size = s->size;
+    isec->addralign = s->addralign ? s->addralign : 1;
+    isec->flags = s->flags;
+    isec->type = s->type;
+    isec->shndx = i;
+    isec->alive = true;
+    isec->init_prio = init_priority(name);
+    f->secs[i] = isec;
+  }
+
+  /* Relocation sections attach to their target. */
+  for (uint32_t i = 1; i < shnum; i++) {
+    struct eshdr *s = &sh[i];
+    if (s->type != SHT_RELA && s->type != SHT_REL)
+      continue;
+    if (s->info >= shnum)
+      CORRUPT(f, "relocation section %u: bad target section index %u", i, s->info);
+    size_t ent = s->type == SHT_RELA ? (w ? sizeof(Elf64_Rela) : sizeof(Elf32_Rela))
+                                     : (w ? sizeof(Elf64_Rel) : sizeof(Elf32_Rel));
+    if (s->entsize != ent || s->size % ent)
+      CORRUPT(f, "relocation section %u: bad entry size", i);
+    if ((s->type == SHT_RELA) != ctx.arch->is_rela)
+      CORRUPT(f, "relocation section %u: %s relocations are not used on %s", i,
+              s->type == SHT_RELA ? "RELA" : "REL", ctx.arch->name);
+    struct isec *target = f->secs[s->info];
+    if (target)
+      target->relsec = i;
+  }
+
+  /* Symbols. */
+  if (symtab_idx) {
+    struct eshdr *s = &sh[symtab_idx];
+    size_t ent = w ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym);
+    if (s->entsize != ent || s->size % ent)
+      CORRUPT(f, "symbol table: bad entry size");
+    if (s->link >= shnum || sh[s->link].type != SHT_STRTAB)
+      CORRUPT(f, "symbol table: bad string table index %u", s->link);
+    f->symtab = f->data + s->offset;
+    f->nsyms = (uint32_t)(s->size / ent);
+    f->first_global = s->info;
+    if (f->first_global > f->nsyms || f->nsyms == 0)
+      CORRUPT(f, "symbol table: bad first global index %u", s->info);
+    f->strtab = (const char *)f->data + sh[s->link].offset;
+    f->strtab_size = sh[s->link].size;
+    if (!f->strtab_size || f->strtab[f->strtab_size - 1] != 0)
+      CORRUPT(f, "symbol string table is not NUL-terminated");
+    for (uint32_t i = 1; i < shnum; i++)
+      if (sh[i].type == SHT_SYMTAB_SHNDX && sh[i].link == symtab_idx) {
+        if (sh[i].size < (uint64_t)f->nsyms * 4)
+          CORRUPT(f, "truncated SHT_SYMTAB_SHNDX section");
+        f->symtab_shndx = (const uint32_t *)(f->data + sh[i].offset);
+      }
+  }
+
+  f->syms = xalloc(sizeof(struct symbol *) * (f->nsyms ? f->nsyms : 1));
+  f->locals = xalloc(sizeof(struct symbol) * (f->first_global ? f->first_global : 1));
+  for (uint32_t i = 0; i < f->nsyms; i++) {
+    struct esym es;
+    read_sym(f, i, &es);
+    if (es.name >= f->strtab_size)
+      CORRUPT(f, "symbol %u: name offset 0x%x out of range", i, es.name);
+    uint32_t shndx = es.shndx;
+    if (shndx == SHN_XINDEX) {
+      if (!f->symtab_shndx)
+        CORRUPT(f, "symbol %u: SHN_XINDEX without SHT_SYMTAB_SHNDX", i);
+      memcpy(&shndx, &f->symtab_shndx[i], 4);
+    } else if (shndx >= SHN_LORESERVE && shndx != SHN_ABS && shndx != SHN_COMMON) {
+      CORRUPT(f, "symbol %u: unsupported section index 0x%x", i, shndx);
+    }
+    if (shndx != SHN_ABS && shndx != SHN_COMMON && shndx >= shnum)
+      CORRUPT(f, "symbol %u: section index %u out of range", i, shndx);
+    const char *name = f->strtab + es.name;
+    if (!strcmp(name, "__gnu_lto_slim"))
+      CORRUPT(f, "is a GCC LTO object (compiled with -flto); smelt does not support LTO, "
+                 "rebuild without -flto or with -ffat-lto-objects");
+    if (i < f->first_global) {
+      struct symbol *sym = &f->locals[i];
+      sym->name = name;
+      sym->file = f;
+      sym->esym = i;
+      sym->type = ELF64_ST_TYPE(es.info);
+      sym->bind = STB_LOCAL;
+      sym->is_local = true;
+      sym->value = es.value;
+      sym->size = es.size;
+      sym->got_idx = sym->gottp_idx = -1;
+      if (i == 0 || shndx == SHN_UNDEF) {
+        sym->kind = SYM_UNDEF;
+        sym->file = NULL;
+      } else if (shndx == SHN_ABS) {
+        sym->kind = SYM_ABS;
+      } else {
+        sym->kind = SYM_DEFINED;
+        sym->isec = f->secs[shndx];
+      }
+      f->syms[i] = sym;
+    } else {
+      if (ELF64_ST_BIND(es.info) == STB_LOCAL)
+        CORRUPT(f, "symbol %u (%s): local symbol after the first global", i, name);
+      f->syms[i] = symmap_intern(name, strlen(name));
+    }
+  }
+
+  /* COMDAT groups: resolve keeps the first by command-line order. */
+  for (size_t g = 0; g < groups.n; g++) {
+    uint32_t i = (uint32_t)(uintptr_t)groups.v[g];
+    struct eshdr *s = &sh[i];
+    if (s->size < 4 || s->size % 4)
+      CORRUPT(f, "group section %u: bad size", i);
+    const uint8_t *p = f->data + s->offset;
+    if (!(rd32(p) & GRP_COMDAT))
+      continue;
+    if (s->link != symtab_idx || s->info >= f->nsyms)
+      CORRUPT(f, "group section %u: bad signature symbol %u", i, s->info);
+    for (uint64_t k = 4; k < s->size; k += 4)
+      if (rd32(p + k) >= shnum)
+        CORRUPT(f, "group section %u: member index %u out of range", i, rd32(p + k));
+    struct esym es;
+    read_sym(f, s->info, &es);
+    const char *sig = f->strtab + es.name;
+    /* Signatures live in their own namespace: prefix them. */
+    char *key = xsprintf("\x01%s", sig);
+    struct group *grp = xalloc(sizeof(*grp));
+    grp->sig = symmap_intern(key, strlen(key));
+    grp->shndx = i;
+    vec_push(&f->groups_, grp);
+  }
+  xfree(groups.v);
+}
+
+/* Sections of a group; used by resolve. */
+void objfile_group_members(struct objfile *f, void *g, void (*fn)(struct objfile *, uint32_t)) {
+  struct group *grp = g;
+  struct eshdr s;
+  read_shdr(f, grp->shndx, &s);
+  const uint8_t *p = f->data + s.offset;
+  for (uint64_t k = 4; k < s.size; k += 4)
+    fn(f, rd32(p + k));
+}
+
+struct symbol *objfile_group_sig(void *g) { return ((struct group *)g)->sig; }
+
+/* The ELF symbol of index i, normalized. */
+void objfile_sym(const struct objfile *f, uint32_t i, uint8_t *info, uint8_t *other,
+                 uint32_t *shndx, uint64_t *value, uint64_t *size) {
+  struct esym es;
+  read_sym(f, i, &es);
+  uint32_t x = es.shndx;
+  if (x == SHN_XINDEX && f->symtab_shndx)
+    memcpy(&x, &f->symtab_shndx[i], 4);
+  *info = es.info;
+  *other = es.other;
+  *shndx = x;
+  *value = es.value;
+  *size = es.size;
+}
+
+/* ---- files and archives ---- */
+
+static struct objfile *new_objfile(const char *name, const uint8_t *data, uint64_t size,
+                                   bool in_archive) {
+  struct objfile *f = xalloc(sizeof(*f));
+  f->name = name;
+  f->data = data;
+  f->size = size;
+  f->in_archive = in_archive;
+  atomic_init(&f->alive, !in_archive);
+  f->priority = (int64_t)ctx.files.n + 1;
+  vec_push(&ctx.files, f);
+  return f;
+}
+
+struct objfile *objfile_from_memory(const char *name, const uint8_t *data, uint64_t size) {
+  return new_objfile(name, data, size, false);
+}
+
+static const uint8_t *map_file(const char *path, uint64_t *size) {
+  int fd = open(path, O_RDONLY);
+  if (fd < 0) {
+    error("cannot open %s: %s", path, strerror(errno));
+    return NULL;
+  }
+  struct stat st;
+  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+    error("cannot open %s: %s", path, S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
+    close(fd);
+    return NULL;
+  }
+  *size = (uint64_t)st.st_size;
+  if (st.st_size == 0) {
+    close(fd);
+    return (const uint8_t *)"";
+  }
+  void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+  close(fd);
+  if (p == MAP_FAILED) {
+    error("cannot mmap %s: %s", path, strerror(errno));
+    return NULL;
+  }
+  return p;
+}
+
+static bool has_elf_magic(const uint8_t *p, uint64_t n) { return n >= 4 && !memcmp(p, ELFMAG, 4); }
+
+/* Picks the target from the first ELF input when -m was not given. */
+static void infer_arch(const char *name, const uint8_t *p, uint64_t n) {
+  if (ctx.arch || n < 20 || !has_elf_magic(p, n))
+    return;
+  uint16_t machine = rd16(p + 18);
+  ctx.arch = arch_by_machine(machine, p[EI_CLASS] == ELFCLASS64);
+  if (!ctx.arch)
+    fatal("%s: unsupported machine %u; smelt links x86_64, i386 and aarch64", name, machine);
+}
+
+static uint64_t parse_decimal(const char *s, size_t n, bool *ok) {
+  uint64_t v = 0;
+  size_t i = 0;
+  while (i < n && s[i] == ' ')
+    i++;
+  if (i == n || s[i] < '0' || s[i] > '9') {
+    *ok = false;
+    return 0;
+  }
+  for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+    if (v > (UINT64_MAX - 9) / 10) {
+      *ok = false;
+      return 0;
+    }
+    v = v * 10 + (uint64_t)(s[i] - '0');
+  }
+  for (; i < n; i++)
+    if (s[i] != ' ') {
+      *ok = false;
+      return 0;
+    }
+  *ok = true;
+  return v;
+}
+
+static void check_symbol_index(const char *path, const uint8_t *p, uint64_t n, bool is64bit) {
+  size_t w = is64bit ? 8 : 4;
+  if (n < w) {
+    error("%s: corrupt archive symbol index (truncated)", path);
+    return;
+  }
+  uint64_t count = 0;
+  for (size_t i = 0; i < w; i++)
+    count = count << 8 | p[i];
+  if (count > (n - w) / w)
+    error("%s: corrupt archive symbol index (%llu entries do not fit in %llu bytes)", path,
+          (unsigned long long)count, (unsigned long long)n);
+}
+
+static void read_archive(const char *path, const uint8_t *data, uint64_t size, bool whole) {
+  bool thin = !memcmp(data, "!<thin>\n", 8);
+  const char *longnames = NULL;
+  uint64_t longnames_size = 0;
+  char *dir = NULL;
+  if (thin) {
+    const char *slash = strrchr(path, '/');
+    dir = slash ? xsprintf("%.*s", (int)(slash - path), path) : NULL;
+  }
+
+  uint64_t off = 8;
+  while (off < size) {
+    if (size - off < 60) {
+      error("%s: corrupt archive: truncated member header at offset 0x%llx", path,
+            (unsigned long long)off);
+      return;
+    }
+    const char *h = (const char *)data + off;
+    if (h[58] != '`' || h[59] != '\n') {
+      error("%s: corrupt archive: bad member header at offset 0x%llx", path,
+            (unsigned long long)off);
+      return;
+    }
+    bool ok;
+    uint64_t msize = parse_decimal(h + 48, 10, &ok);
+    if (!ok) {
+      error("%s: corrupt archive: bad member size at offset 0x%llx", path,
+            (unsigned long long)off);
+      return;
+    }
+    const uint8_t *body = data + off + 60;
+    bool is_table = h[0] == '/' && (h[1] == ' ' || h[1] == '/' || !memcmp(h, "/SYM64/", 7));
+    bool inline_body = !thin || is_table;
+    if (inline_body && msize > size - off - 60) {
+      error("%s: corrupt archive: member at offset 0x%llx (size %llu) extends past the end", path,
+            (unsigned long long)off, (unsigned long long)msize);
+      return;
+    }
+
+    char *mname;
+    if (h[0] == '/' && h[1] == ' ') {
+      check_symbol_index(path, body, msize, false);
+      goto next;
+    } else if (!memcmp(h, "/SYM64/", 7)) {
+      check_symbol_index(path, body, msize, true);
+      goto next;
+    } else if (h[0] == '/' && h[1] == '/') {
+      longnames = (const char *)body;
+      longnames_size = msize;
+      goto next;
+    } else if (h[0] == '/') {
+      uint64_t idx = parse_decimal(h + 1, 15, &ok);
+      if (!ok || !longnames || idx >= longnames_size) {
+        error("%s: corrupt archive: bad long member name at offset 0x%llx", path,
+              (unsigned long long)off);
+        return;
+      }
+      const char *s = longnames + idx;
+      const char *e = memchr(s, '\n', longnames_size - idx);
+      size_t len = e ? (size_t)(e - s) : longnames_size - idx;
+      if (len && s[len - 1] == '/')
+        len--;
+      mname = xsprintf("%.*s", (int)len, s);
+    } else {
+      const char *e = memchr(h, '/', 16);
+      size_t len = e ? (size_t)(e - h) : 16;
+      while (!e && len && h[len - 1] == ' ')
+        len--;
+      mname = xsprintf("%.*s", (int)len, h);
+    }
+
+    if (thin) {
+      char *mpath = (mname[0] == '/' || !dir) ? mname : xsprintf("%s/%s", dir, mname);
+      uint64_t n;
+      const uint8_t *p = map_file(mpath, &n);
+      if (p) {
+        infer_arch(mpath, p, n);
+        if (has_elf_magic(p, n))
+          new_objfile(xsprintf("%s(%s)", path, mname), p, n, !whole);
+      }
+    } else if (has_elf_magic(body, msize)) {
+      infer_arch(path, body, msize);
+      new_objfile(xsprintf("%s(%s)", path, mname), body, msize, !whole);
+    } else if (msize >= 4 && !memcmp(body, "BC\xc0\xde", 4)) {
+      error("%s(%s): is LLVM bitcode (compiled with -flto); smelt does not support LTO", path,
+            mname);
+    }
+  next:
+    off += 60 + (inline_body ? msize : 0);
+    if (off & 1)
+      off++;
+  }
+}
+
+static bool ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), m = strlen(suffix);
+  return n >= m && !strcmp(s + n - m, suffix);
+}
+
+static void read_file(const char *path, bool whole) {
+  uint64_t size;
+  const uint8_t *data = map_file(path, &size);
+  if (!data)
+    return;
+  if (size >= 8 && (!memcmp(data, "!<arch>\n", 8) || !memcmp(data, "!<thin>\n", 8))) {
+    read_archive(path, data, size, whole);
+    return;
+  }
+  if (has_elf_magic(data, size)) {
+    if (size >= 18 && rd16(data + 16) == ET_DYN) {
+      error("%s: is a shared object; smelt only makes static executables (link with -static "
+            "and the library's .a)", path);
+      return;
+    }
+    infer_arch(path, data, size);
+    new_objfile(path, data, size, false);
+    return;
+  }
+  if (size >= 4 && !memcmp(data, "BC\xc0\xde", 4)) {
+    error("%s: is LLVM bitcode (compiled with -flto); smelt does not support LTO", path);
+    return;
+  }
+  if (ends_with(path, ".so") || strstr(path, ".so.")) {
+    error("%s: shared libraries (and linker scripts standing in for them) are not supported; "
+          "smelt only makes static executables", path);
+    return;
+  }
+  if (size < 8 && !memcmp(data, "!<arch>", size < 7 ? size : 7))
+    error("%s: truncated archive", path);
+  else
+    error("%s: unknown file type: not an ELF relocatable or an archive", path);
+}
+
+static const char *find_library(const char *name) {
+  struct vec *dirs = &ctx.opt.lib_paths;
+  if (name[0] == ':') {
+    for (size_t i = 0; i < dirs->n; i++) {
+      char *p = xsprintf("%s/%s", (char *)dirs->v[i], name + 1);
+      if (!access(p, F_OK))
+        return p;
+    }
+    error("unable to find library -l%s", name);
+    return NULL;
+  }
+  bool only_shared = false;
+  for (size_t i = 0; i < dirs->n; i++) {
+    char *p = xsprintf("%s/lib%s.a", (char *)dirs->v[i], name);
+    if (!access(p, F_OK))
+      return p;
+    if (!access(xsprintf("%s/lib%s.so", (char *)dirs->v[i], name), F_OK))
+      only_shared = true;
+  }
+  if (only_shared)
+    error("unable to find library -l%s: only a shared library exists; smelt only makes static "
+          "executables",
+          name);
+  else
+    error("unable to find library -l%s", name);
+  return NULL;
+}
+
+void read_inputs(void) {
+  bool whole = false;
+  int group_depth = 0;
+  if (ctx.opt.emulation) {
+    ctx.arch = arch_by_emulation(ctx.opt.emulation);
+    if (!ctx.arch)
+      fatal("unknown emulation: %s", ctx.opt.emulation);
+  }
+  for (size_t i = 0; i < ctx.opt.ninputs; i++) {
+    struct input_spec *in = &ctx.opt.inputs[i];
+    switch (in->kind) {
+    case IN_FILE:
+      read_file(in->path, whole);
+      break;
+    case IN_LIB: {
+      const char *p = find_library(in->path);
+      if (p)
+        read_file(p, whole);
+      break;
+    }
+    case IN_WHOLE_ON:
+      whole = true;
+      break;
+    case IN_WHOLE_OFF:
+      whole = false;
+      break;
+    case IN_GROUP_START:
+      if (group_depth++)
+        error("nested --start-group");
+      break;
+    case IN_GROUP_END:
+      if (--group_depth < 0)
+        error("--end-group without --start-group");
+      break;
+    }
+  }
+  if (group_depth > 0)
+    warn("--start-group without --end-group");
+  check_errors();
+  if (!ctx.arch)
+    fatal(ctx.opt.ninputs ? "no ELF input files; cannot infer the target (use -m)"
+                          : "no input files");
+}

@@ -1,0 +1,534 @@
+/* Lay out: bin live input sections into output sections under the usual
+ * GNU names, order them as GNU ld does for static executables, assign
+ * addresses and file offsets, and form the program headers.
+ *
+ * Segments: [R: headers, notes] [RX: .init .text .fini] [R: .rodata
+ * .eh_frame_hdr .eh_frame] [RW: .tdata .tbss .init_array ... .got .data
+ * .bss]. With -z separate-code (the default) each segment starts on a page
+ * in the file; with -z noseparate-code / --no-rosegment read-only data joins
+ * the text segment and segments only need congruent offsets. No segment is
+ * both writable and executable. */
+#include "ld/ld.h"
+#include <stdlib.h>
+
+static const struct {
+  const char *prefix;
+  const char *out;
+} name_map[] = {
+    {".text.", ".text"},
+    {".rodata.", ".rodata"},
+    {".data.rel.ro.", ".data.rel.ro"},
+    {".data.", ".data"},
+    {".bss.", ".bss"},
+    {".tdata.", ".tdata"},
+    {".tbss.", ".tbss"},
+    {".init_array.", ".init_array"},
+    {".fini_array.", ".fini_array"},
+    {".ctors.", ".ctors"},
+    {".dtors.", ".dtors"},
+    {".gcc_except_table.", ".gcc_except_table"},
+    {".gnu.linkonce.t.", ".text"},
+    {".gnu.linkonce.r.", ".rodata"},
+    {".gnu.linkonce.d.", ".data"},
+    {".gnu.linkonce.b.", ".bss"},
+    {".ldata.", ".ldata"},
+    {".lbss.", ".lbss"},
+    {".lrodata.", ".lrodata"},
+};
+
+static const char *output_name(const struct isec *isec) {
+  const char *n = isec->name;
+  if (!(isec->flags & SHF_ALLOC))
+    return n;
+  if (isec->type == SHT_INIT_ARRAY)
+    return ".init_array";
+  if (isec->type == SHT_FINI_ARRAY)
+    return ".fini_array";
+  if (isec->type == SHT_PREINIT_ARRAY)
+    return ".preinit_array";
+  for (size_t i = 0; i < sizeof(name_map) / sizeof(name_map[0]); i++) {
+    size_t len = strlen(name_map[i].prefix);
+    if (!strncmp(n, name_map[i].prefix, len) || !strcmp(n, name_map[i].out))
+      return name_map[i].out;
+  }
+  return n;
+}
+
+static int section_rank(const struct osec *os) {
+  const char *n = os->name;
+  uint64_t f = os->flags;
+  if (!(f & SHF_ALLOC)) {
+    switch (os->kind) {
+    case OS_SYMTAB:
+      return 200;
+    case OS_STRTAB:
+      return 201;
+    case OS_SHSTRTAB:
+      return 202;
+    case OS_COMMENT:
+      return 100;
+    default:
+      return 101;
+    }
+  }
+  if (os->type == SHT_NOTE)
+    return 10;
+  if (f & SHF_EXECINSTR) {
+    if (!strcmp(n, ".init"))
+      return 20;
+    if (!strcmp(n, ".text"))
+      return 22;
+    if (!strcmp(n, ".fini"))
+      return 24;
+    return 23;
+  }
+  if (!(f & SHF_WRITE)) {
+    if (!strcmp(n, ".rodata"))
+      return 30;
+    if (os->kind == OS_EHFRAME_HDR)
+      return 32;
+    if (!strcmp(n, ".eh_frame"))
+      return 33;
+    if (!strcmp(n, ".gcc_except_table"))
+      return 34;
+    return 31;
+  }
+  if (f & SHF_TLS)
+    return os->type == SHT_NOBITS ? 41 : 40;
+  if (os->type == SHT_PREINIT_ARRAY)
+    return 42;
+  if (os->type == SHT_INIT_ARRAY)
+    return 43;
+  if (os->type == SHT_FINI_ARRAY)
+    return 44;
+  if (!strcmp(n, ".ctors"))
+    return 45;
+  if (!strcmp(n, ".dtors"))
+    return 46;
+  if (!strcmp(n, ".data.rel.ro"))
+    return 47;
+  if (os->kind == OS_GOT)
+    return 48;
+  if (os->type == SHT_NOBITS)
+    return strcmp(n, ".bss") ? 61 : 60;
+  if (!strcmp(n, ".data"))
+    return 50;
+  return 51;
+}
+
+static struct osec *new_osec(const char *name, uint32_t type, uint64_t flags, int kind) {
+  struct osec *os = xalloc(sizeof(*os));
+  os->name = name;
+  os->type = type;
+  os->flags = flags;
+  os->kind = (uint8_t)kind;
+  os->align = 1;
+  vec_push(&ctx.osecs, os);
+  return os;
+}
+
+static uint64_t flag_class(uint64_t f) {
+  return f & (SHF_ALLOC | SHF_WRITE | SHF_EXECINSTR | SHF_TLS);
+}
+
+static struct osec *find_osec(const char *name, uint32_t type, uint64_t flags) {
+  if (type == SHT_X86_64_UNWIND)
+    type = SHT_PROGBITS;
+  for (size_t i = ctx.osecs.n; i-- > 0;) {
+    struct osec *os = ctx.osecs.v[i];
+    if (os->kind <= OS_EHFRAME && os->type == type && flag_class(os->flags) == flag_class(flags) &&
+        !strcmp(os->name, name))
+      return os;
+  }
+  struct osec *os = new_osec(name, type, flag_class(flags), OS_REGULAR);
+  if (!strcmp(name, ".eh_frame") && (flags & SHF_ALLOC)) {
+    os->kind = OS_EHFRAME;
+    ctx.ehframe = os;
+  }
+  return os;
+}
+
+static int cmp_init_prio(const void *a, const void *b) {
+  const struct isec *x = *(struct isec *const *)a, *y = *(struct isec *const *)b;
+  if (x->init_prio != y->init_prio)
+    return x->init_prio < y->init_prio ? -1 : 1;
+  if (x->file->priority != y->file->priority)
+    return x->file->priority < y->file->priority ? -1 : 1;
+  return x->shndx < y->shndx ? -1 : x->shndx > y->shndx;
+}
+
+static const uint8_t eh_terminator[4];
+
+void create_output_sections(void) {
+  struct osec *last = NULL;
+  for (size_t i = 0; i < ctx.live.n; i++) {
+    struct objfile *f = ctx.live.v[i];
+    for (uint32_t k = 1; k < f->nsecs; k++) {
+      struct isec *isec = f->secs[k];
+      if (!isec || !isec->alive)
+        continue;
+      const char *name = output_name(isec);
+      uint32_t type = isec->type == SHT_X86_64_UNWIND ? SHT_PROGBITS : isec->type;
+      struct osec *os = last && last->type == type &&
+                                flag_class(last->flags) == flag_class(isec->flags) &&
+                                !strcmp(last->name, name)
+                            ? last
+                            : find_osec(name, type, isec->flags);
+      isec->osec = os;
+      vec_push(&os->members, isec);
+      last = os;
+    }
+  }
+  for (size_t i = 0; i < ctx.commons.n; i++) {
+    struct isec *isec = ctx.commons.v[i];
+    struct osec *os = find_osec(".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE);
+    isec->osec = os;
+    vec_push(&os->members, isec);
+  }
+  if (ctx.ehframe) {
+    struct isec *t = xalloc(sizeof(*t));
+    t->file = ctx.internal;
+    t->name = ".eh_frame";
+    t->data = eh_terminator;
+    t->size = 4;
+    t->addralign = 4;
+    t->type = SHT_PROGBITS;
+    t->flags = SHF_ALLOC;
+    t->alive = true;
+    t->osec = ctx.ehframe;
+    vec_push(&ctx.ehframe->members, t);
+    ctx.ehframe_hdr = new_osec(".eh_frame_hdr", SHT_PROGBITS, SHF_ALLOC, OS_EHFRAME_HDR);
+    ctx.ehframe_hdr->align = 4;
+  }
+  for (size_t i = 0; i < ctx.osecs.n; i++) {
+    struct osec *os = ctx.osecs.v[i];
+    if (os->type == SHT_INIT_ARRAY || os->type == SHT_FINI_ARRAY ||
+        os->type == SHT_PREINIT_ARRAY || !strcmp(os->name, ".ctors") ||
+        !strcmp(os->name, ".dtors"))
+      qsort(os->members.v, os->members.n, sizeof(void *), cmp_init_prio);
+  }
+  ctx.got = new_osec(".got", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, OS_GOT);
+  ctx.got->align = ctx.arch->got_entsize;
+  ctx.comment = new_osec(".comment", SHT_PROGBITS, SHF_MERGE | SHF_STRINGS, OS_COMMENT);
+  ctx.comment->entsize = 1;
+  if (!ctx.opt.strip_all) {
+    ctx.symtab = new_osec(".symtab", SHT_SYMTAB, 0, OS_SYMTAB);
+    ctx.strtab = new_osec(".strtab", SHT_STRTAB, 0, OS_STRTAB);
+  }
+  ctx.shstrtab = new_osec(".shstrtab", SHT_STRTAB, 0, OS_SHSTRTAB);
+}
+
+static void size_osec(void *arg, int64_t i) {
+  struct osec *os = ((struct osec **)arg)[i];
+  uint64_t off = 0;
+  for (size_t k = 0; k < os->members.n; k++) {
+    struct isec *isec = os->members.v[k];
+    off = ALIGN_UP(off, isec->addralign);
+    isec->out_off = off;
+    off += isec->size;
+    if (isec->addralign > os->align)
+      os->align = isec->addralign;
+    os->flags |= isec->flags & ~(SHF_MERGE | SHF_STRINGS | SHF_GROUP | SHF_COMPRESSED |
+                                 SHF_LINK_ORDER | SHF_INFO_LINK | SHF_GNU_RETAIN);
+  }
+  if (os->members.n)
+    os->size = off;
+}
+
+static int cmp_rank(const void *a, const void *b) {
+  const struct osec *x = *(struct osec *const *)a, *y = *(struct osec *const *)b;
+  if (x->rank != y->rank)
+    return x->rank < y->rank ? -1 : 1;
+  return x->shndx < y->shndx ? -1 : x->shndx > y->shndx; /* creation order */
+}
+
+static const char comment_text[] = "smelt " SMELT_VERSION;
+
+static bool is_emitted(const struct osec *os) {
+  switch (os->kind) {
+  case OS_GOT:
+    return ctx.ngot > 0 || symmap_find("_GLOBAL_OFFSET_TABLE_") != NULL;
+  case OS_EHFRAME_HDR:
+    return ctx.ehframe != NULL;
+  case OS_REGULAR:
+  case OS_EHFRAME:
+    return os->members.n > 0;
+  default:
+    return true;
+  }
+}
+
+static uint32_t segment_flags(const struct osec *os) {
+  uint32_t f = PF_R;
+  if (os->flags & SHF_WRITE)
+    f |= PF_W;
+  if (os->flags & SHF_EXECINSTR)
+    f |= PF_X;
+  if (!ctx.opt.separate_code && f == PF_R)
+    f = PF_R | PF_X; /* read-only data joins the text segment */
+  return f;
+}
+
+static struct phdr *add_phdr(uint32_t type, uint32_t flags, uint64_t align) {
+  if (ctx.nphdrs == (int)(sizeof(ctx.phdrs) / sizeof(ctx.phdrs[0])))
+    fatal("too many program headers");
+  struct phdr *p = &ctx.phdrs[ctx.nphdrs++];
+  *p = (struct phdr){.type = type, .flags = flags, .align = align};
+  return p;
+}
+
+void layout(void) {
+  const struct arch *a = ctx.arch;
+  uint64_t page = a->page_size;
+
+  for (size_t i = 0; i < ctx.osecs.n; i++)
+    ((struct osec *)ctx.osecs.v[i])->shndx = (uint32_t)i; /* creation order for the sort */
+  parallel_for((int64_t)ctx.osecs.n, size_osec, ctx.osecs.v);
+  ctx.got->size = (uint64_t)ctx.ngot * a->got_entsize;
+  if (ctx.ehframe_hdr)
+    ctx.ehframe_hdr->size = 12 + 8 * (uint64_t)ctx.neh_fdes;
+  ctx.comment->size = sizeof(comment_text);
+
+  /* Drop what is not emitted, then sort by rank. */
+  struct vec keep = {0};
+  for (size_t i = 0; i < ctx.osecs.n; i++) {
+    struct osec *os = ctx.osecs.v[i];
+    os->rank = section_rank(os);
+    if (is_emitted(os))
+      vec_push(&keep, os);
+    else
+      os->shndx = 0;
+  }
+  xfree(ctx.osecs.v);
+  ctx.osecs = keep;
+  qsort(ctx.osecs.v, ctx.osecs.n, sizeof(void *), cmp_rank);
+  struct osec **oss = (struct osec **)ctx.osecs.v;
+  size_t nos = ctx.osecs.n;
+  for (size_t i = 0; i < nos; i++)
+    oss[i]->shndx = (uint32_t)(i + 1);
+
+  prepare_symtab(); /* sizes of .symtab, .strtab, .shstrtab */
+
+  /* TLS alignment must be known before the first TLS section is placed. */
+  ctx.tls_align = 1;
+  bool has_tls = false;
+  for (size_t i = 0; i < nos; i++)
+    if ((oss[i]->flags & SHF_TLS) && (oss[i]->flags & SHF_ALLOC)) {
+      has_tls = true;
+      if (oss[i]->align > ctx.tls_align)
+        ctx.tls_align = oss[i]->align;
+    }
+
+  /* Count program headers: loads are runs of equal flags. The first load
+   * also maps the ELF and program headers. */
+  uint32_t first_flags = PF_R;
+  for (size_t i = 0; i < nos && !ctx.opt.separate_code; i++)
+    if (oss[i]->flags & SHF_ALLOC) {
+      first_flags = segment_flags(oss[i]);
+      break;
+    }
+  int nload = 1, nnote = 0;
+  uint32_t cur = first_flags;
+  for (size_t i = 0; i < nos; i++) {
+    struct osec *os = oss[i];
+    if (!(os->flags & SHF_ALLOC))
+      continue;
+    uint32_t f = segment_flags(os);
+    if (f != cur)
+      nload++, cur = f;
+    if (os->type == SHT_NOTE && (i == 0 || oss[i - 1]->type != SHT_NOTE ||
+                                 oss[i - 1]->align != os->align))
+      nnote++;
+  }
+  int nph = nload + nnote + 1 /* GNU_STACK */ + (has_tls ? 1 : 0) +
+            (ctx.ehframe_hdr ? 1 : 0);
+  ctx.ehdr_size = a->is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
+  uint64_t phent = a->is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
+  ctx.phdr_off = ctx.ehdr_size;
+
+  /* Addresses and offsets. */
+  uint64_t addr = a->image_base + ctx.ehdr_size + phent * (uint64_t)nph;
+  uint64_t off = addr - a->image_base;
+  struct phdr *load = add_phdr(PT_LOAD, first_flags, page);
+  load->offset = 0;
+  load->vaddr = a->image_base;
+  load->filesz = load->memsz = off;
+  cur = first_flags;
+  uint64_t tls_first = 0;
+  struct phdr *tls = NULL;
+
+  for (size_t i = 0; i < nos; i++) {
+    struct osec *os = oss[i];
+    if (!(os->flags & SHF_ALLOC))
+      continue;
+    uint32_t f = segment_flags(os);
+    if (f != cur) {
+      if (ctx.opt.separate_code) {
+        off = ALIGN_UP(off, page);
+        addr = ALIGN_UP(addr, page);
+      } else {
+        addr = ALIGN_UP(addr, page) + (off & (page - 1));
+      }
+      load = add_phdr(PT_LOAD, f, page);
+      load->offset = off;
+      load->vaddr = addr;
+      cur = f;
+    }
+    uint64_t align = os->align;
+    if ((os->flags & SHF_TLS) && !tls) {
+      align = ctx.tls_align;
+      tls = add_phdr(PT_TLS, PF_R, ctx.tls_align);
+    }
+    uint64_t pad = ALIGN_UP(addr, align) - addr;
+    addr += pad;
+    if (os->type != SHT_NOBITS)
+      off += pad;
+    os->addr = addr;
+    os->offset = off;
+    if (os->flags & SHF_TLS) {
+      if (!tls_first)
+        tls_first = addr;
+      tls->offset = tls->offset ? tls->offset : off;
+      tls->vaddr = tls_first;
+      if (os->type != SHT_NOBITS)
+        tls->filesz = addr + os->size - tls_first;
+      tls->memsz = addr + os->size - tls_first;
+    }
+    if (os->type == SHT_NOBITS) {
+      if (!(os->flags & SHF_TLS))
+        addr += os->size; /* .tbss takes no room outside the TLS block */
+    } else {
+      addr += os->size;
+      off += os->size;
+      load->filesz = off - load->offset;
+    }
+    if (!(os->flags & SHF_TLS) || os->type != SHT_NOBITS)
+      load->memsz = addr - load->vaddr;
+  }
+  if (ctx.opt.separate_code)
+    off = ALIGN_UP(off, 8);
+
+  /* Non-alloc sections follow, then the section header table. */
+  for (size_t i = 0; i < nos; i++) {
+    struct osec *os = oss[i];
+    if (os->flags & SHF_ALLOC)
+      continue;
+    off = ALIGN_UP(off, os->align ? os->align : 1);
+    os->offset = off;
+    os->addr = 0;
+    off += os->size;
+  }
+  ctx.shoff = ALIGN_UP(off, 8);
+  ctx.nshdrs = (uint32_t)nos + 1;
+  ctx.filesize = ctx.shoff + (uint64_t)ctx.nshdrs * (a->is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr));
+
+  if (tls) {
+    ctx.tls_begin = tls->vaddr;
+    ctx.tls_end = tls->vaddr + tls->memsz;
+    if (a->tls_variant == 2)
+      ctx.tp_addr = ALIGN_UP(ctx.tls_end, ctx.tls_align);
+    else
+      ctx.tp_addr = ctx.tls_begin - ALIGN_UP(16, ctx.tls_align);
+  }
+
+  /* Notes, EH frame header, stack. */
+  for (size_t i = 0; i < nos; i++) {
+    struct osec *os = oss[i];
+    if (!(os->flags & SHF_ALLOC) || os->type != SHT_NOTE)
+      continue;
+    struct phdr *p = &ctx.phdrs[ctx.nphdrs - 1];
+    if (p->type == PT_NOTE && p->align == os->align && p->vaddr + p->memsz == os->addr) {
+      p->filesz = p->memsz = os->addr + os->size - p->vaddr;
+      continue;
+    }
+    p = add_phdr(PT_NOTE, PF_R, os->align);
+    p->offset = os->offset;
+    p->vaddr = os->addr;
+    p->filesz = p->memsz = os->size;
+  }
+  if (ctx.ehframe_hdr) {
+    struct phdr *p = add_phdr(PT_GNU_EH_FRAME, PF_R, 4);
+    p->offset = ctx.ehframe_hdr->offset;
+    p->vaddr = ctx.ehframe_hdr->addr;
+    p->filesz = p->memsz = ctx.ehframe_hdr->size;
+  }
+  bool exec_stack = ctx.opt.exec_stack;
+  for (size_t i = 0; i < ctx.live.n; i++)
+    exec_stack |= ((struct objfile *)ctx.live.v[i])->exec_stack;
+  add_phdr(PT_GNU_STACK, PF_R | PF_W | (exec_stack ? PF_X : 0), 16);
+  if (ctx.nphdrs != nph)
+    fatal("internal error: program header count %d != %d", ctx.nphdrs, nph);
+}
+
+/* Values of linker-defined symbols, now that addresses are known. */
+static struct osec *osec_named(const char *name) {
+  for (size_t i = 0; i < ctx.osecs.n; i++) {
+    struct osec *os = ctx.osecs.v[i];
+    if (!strcmp(os->name, name) && (os->flags & SHF_ALLOC))
+      return os;
+  }
+  return NULL;
+}
+
+static void set_sym(const char *name, uint64_t value) {
+  struct symbol *sym = symmap_find(name);
+  if (sym && sym->file == ctx.internal && sym->kind != SYM_OSEC) {
+    sym->kind = SYM_ABS;
+    sym->value = value;
+  }
+}
+
+static void set_range(const char *start, const char *stop, const char *osname, uint64_t dflt) {
+  struct osec *os = osec_named(osname);
+  set_sym(start, os ? os->addr : dflt);
+  set_sym(stop, os ? os->addr + os->size : dflt);
+}
+
+void finalize_synthetic_symbols(void) {
+  struct osec **oss = (struct osec **)ctx.osecs.v;
+  uint64_t etext = 0, edata = 0, end = 0, bss = 0, first_rw = 0;
+  for (size_t i = 0; i < ctx.osecs.n; i++) {
+    struct osec *os = oss[i];
+    if (!(os->flags & SHF_ALLOC))
+      continue;
+    uint64_t e = os->addr + ((os->flags & SHF_TLS) && os->type == SHT_NOBITS ? 0 : os->size);
+    if (os->flags & SHF_EXECINSTR)
+      etext = e;
+    if ((os->flags & SHF_WRITE) && !first_rw)
+      first_rw = os->addr;
+    if (os->type != SHT_NOBITS)
+      edata = e > edata ? e : edata;
+    if (os->type == SHT_NOBITS && !(os->flags & SHF_TLS) && !bss)
+      bss = os->addr;
+    end = e > end ? e : end;
+  }
+  if (!bss)
+    bss = edata;
+  uint64_t base = ctx.arch->image_base;
+  set_sym("__ehdr_start", base);
+  set_sym("__executable_start", base);
+  set_sym("_etext", etext);
+  set_sym("etext", etext);
+  set_sym("__etext", etext);
+  set_sym("_edata", edata);
+  set_sym("edata", edata);
+  set_sym("__bss_start", bss);
+  set_sym("_end", end);
+  set_sym("end", end);
+  set_sym("_GLOBAL_OFFSET_TABLE_", got_base());
+  set_sym("__GNU_EH_FRAME_HDR", ctx.ehframe_hdr ? ctx.ehframe_hdr->addr : 0);
+  set_sym("__dso_handle", base);
+  set_sym("_TLS_MODULE_BASE_", ctx.tls_begin);
+  set_sym("__tls_base", ctx.tls_begin);
+  uint64_t dflt = first_rw ? first_rw : end;
+  set_range("__init_array_start", "__init_array_end", ".init_array", dflt);
+  set_range("__fini_array_start", "__fini_array_end", ".fini_array", dflt);
+  set_range("__preinit_array_start", "__preinit_array_end", ".preinit_array", dflt);
+  set_sym("__rela_iplt_start", dflt);
+  set_sym("__rela_iplt_end", dflt);
+  for (size_t i = 0; i < ctx.osecs.n; i++) {
+    struct symbol *sym = symmap_find(xsprintf("__stop_%s", oss[i]->name));
+    if (sym && sym->file == ctx.internal && sym->kind == SYM_OSEC)
+      sym->value = oss[i]->size;
+  }
+}

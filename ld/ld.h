@@ -1,0 +1,357 @@
+/* smelt core types: the link context, input files, sections, symbols,
+ * output sections and the arch interface. Every pass in ld/ takes the global
+ * `ctx` and leaves it richer; see ld/main.c for the order. */
+#ifndef SMELT_LD_H
+#define SMELT_LD_H
+
+#include "ld/elf.h"
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
+
+/* ---- memory: thread-local bump arenas over mimalloc ---- */
+void *xalloc(size_t size);            /* zeroed, 16-aligned, never freed */
+void *xrealloc(void *p, size_t size); /* plain heap memory (mimalloc) */
+void *xcalloc(size_t n, size_t size);
+void xfree(void *p);
+char *xstrdup(const char *s);
+char *xsprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable array of pointers. */
+struct vec {
+  void **v;
+  size_t n, cap;
+};
+void vec_push(struct vec *vec, void *p);
+
+/* ---- diagnostics ---- */
+void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int error_count(void);
+void check_errors(void); /* exit(1) if any error was reported */
+void cleanup_on_exit(void (*fn)(void));
+
+/* ---- threads ---- */
+void pool_init(int nthreads);
+int pool_size(void);
+void parallel_for(int64_t n, void (*fn)(void *arg, int64_t i), void *arg);
+
+/* ---- inputs ---- */
+struct objfile;
+struct osec;
+struct symbol;
+
+struct isec {
+  struct objfile *file;
+  const char *name;
+  const uint8_t *data; /* NULL for SHT_NOBITS */
+  uint64_t size;
+  uint64_t addralign;
+  uint64_t flags;
+  uint32_t type;
+  uint32_t shndx;
+  uint32_t relsec;     /* index of the SHT_RELA/SHT_REL section, 0 if none */
+  uint32_t init_prio;  /* .init_array.N / .fini_array.N priority, 65536 if none */
+  bool alive;
+  struct osec *osec;
+  uint64_t out_off;    /* offset within osec */
+  struct ehrec *eh;    /* .eh_frame records (ld/ehframe.c) */
+  uint32_t neh;
+};
+
+/* One relocation, decoded from RELA or REL. */
+struct rel {
+  uint64_t offset;
+  uint32_t type;
+  uint32_t sym;
+  int64_t addend;
+};
+
+struct objfile {
+  const char *name; /* "path" or "archive.a(member.o)" for diagnostics */
+  const uint8_t *data;
+  uint64_t size;
+  int64_t priority; /* command-line order; smaller wins */
+  bool in_archive;
+  atomic_bool alive;
+  bool is_internal; /* the linker's own symbols */
+  bool exec_stack;  /* has .note.GNU-stack with SHF_EXECINSTR */
+
+  uint32_t nsecs;
+  const uint8_t *shdrs;
+  struct isec **secs; /* NULL for sections that are not content */
+  const char *shstrtab;
+  uint64_t shstrtab_size;
+
+  const uint8_t *symtab;
+  uint32_t nsyms;
+  uint32_t first_global;
+  const char *strtab;
+  uint64_t strtab_size;
+  const uint32_t *symtab_shndx; /* SHT_SYMTAB_SHNDX content or NULL */
+  struct symbol **syms;         /* one per ELF symbol; locals own, globals interned */
+  struct symbol *locals;
+
+  /* output .symtab bookkeeping (ld/symtab.c) */
+  uint64_t out_nlocal, out_nglobal, out_strsize;
+  uint64_t out_local_idx, out_global_idx, out_stroff;
+
+  struct vec groups_;  /* COMDAT groups (ld/input.c) */
+  struct vec undefs;   /* struct undef_ref *, filled by scan */
+  struct vec extracts; /* scratch for resolve: files this one pulled in */
+  struct vec dups;     /* scratch for resolve: duplicate definitions found */
+};
+
+/* A relocation reference to an undefined symbol, kept for the report. */
+struct undef_ref {
+  struct symbol *sym;
+  struct isec *isec;
+  uint64_t offset;
+};
+
+enum sym_kind {
+  SYM_UNDEF,
+  SYM_DEFINED, /* in an input section (isec + value) */
+  SYM_ABS,     /* absolute value */
+  SYM_COMMON,  /* before commons are allocated */
+  SYM_OSEC,    /* linker-defined, relative to an output section */
+};
+
+enum {
+  NEEDS_GOT = 1,   /* a GOT slot holding the address */
+  NEEDS_GOTTP = 2, /* a GOT slot holding the TP offset */
+  REF_STRONG = 4,  /* some live file has a non-weak undefined reference */
+};
+
+struct symbol {
+  const char *name;
+  struct objfile *file; /* defining file, NULL if undefined */
+  struct isec *isec;
+  struct osec *osec; /* SYM_OSEC */
+  uint64_t value;
+  uint64_t size;
+  atomic_uint_fast64_t rank; /* resolution key, see ld/resolve.c */
+  uint32_t esym;             /* index into file's ELF symtab */
+  int32_t got_idx;
+  int32_t gottp_idx;
+  uint8_t kind;
+  uint8_t type;   /* STT_* */
+  uint8_t bind;   /* STB_* of the winning definition */
+  uint8_t visibility;
+  atomic_uchar flags;
+  bool is_local;
+  bool referenced;
+};
+
+/* Relocation decoding, the same for every pass. */
+void get_rel(const struct isec *isec, uint32_t i, struct rel *out);
+uint32_t isec_nrels(const struct isec *isec);
+
+/* ---- output sections ---- */
+enum osec_kind {
+  OS_REGULAR,
+  OS_GOT,
+  OS_EHFRAME,
+  OS_EHFRAME_HDR,
+  OS_COMMENT,
+  OS_SYMTAB,
+  OS_STRTAB,
+  OS_SHSTRTAB,
+};
+
+struct osec {
+  const char *name;
+  uint32_t type;
+  uint64_t flags;
+  uint64_t addr, offset, size, align;
+  struct vec members; /* struct isec * in output order */
+  int rank;
+  uint8_t kind;
+  uint32_t shndx; /* index in the output section header table; 0 = not emitted */
+  uint32_t name_off;
+  uint32_t link, info;
+  uint64_t entsize;
+};
+
+/* ---- the arch interface ---- */
+enum rexpr {
+  RX_NONE,
+  RX_ABS,      /* S + A */
+  RX_PC,       /* S + A - P */
+  RX_GOT_PC,   /* GOT slot address + A - P */
+  RX_GOTPC,    /* GOT base + A - P */
+  RX_GOTOFF,   /* S + A - GOT base */
+  RX_GOT,      /* GOT slot address - GOT base + A */
+  RX_TPOFF,    /* S + A - TP */
+  RX_DTPOFF,   /* S + A - TLS block start */
+  RX_SIZE,     /* Z + A */
+  RX_SPECIAL,  /* handled by the arch's own code */
+};
+
+enum rcheck { CK_NONE, CK_SIGNED, CK_UNSIGNED, CK_EITHER };
+
+struct howto {
+  const char *name;
+  uint8_t expr;
+  uint8_t size; /* bytes written */
+  uint8_t check;
+};
+
+struct arch {
+  const char *name;
+  const char *const *emulations; /* -m values, NULL-terminated */
+  uint16_t machine;
+  bool is64;
+  bool is_rela;
+  uint64_t page_size;
+  uint64_t image_base;
+  int tls_variant; /* 1: TLS above TP (aarch64), 2: below TP (x86) */
+  uint32_t nhowto;
+  const struct howto *howto;
+  uint32_t got_entsize;
+
+  /* Decide GOT/TLS needs and relaxations; record undefined references. */
+  void (*scan_relocs)(struct isec *isec);
+  /* Apply relocations of an alloc section copied to `buf` (at address `addr`). */
+  void (*apply_relocs)(struct isec *isec, uint8_t *buf, uint64_t addr);
+  /* Apply relocations of a non-alloc section (debug info). */
+  void (*apply_nonalloc_relocs)(struct isec *isec, uint8_t *buf);
+  /* Implicit addend for REL targets. */
+  int64_t (*implicit_addend)(uint32_t type, const uint8_t *loc);
+};
+
+const struct arch *arch_by_machine(uint16_t machine, bool is64);
+const struct arch *arch_by_emulation(const char *m);
+const char *reloc_name(uint32_t type);
+
+/* ---- options ---- */
+enum input_kind { IN_FILE, IN_LIB, IN_GROUP_START, IN_GROUP_END, IN_WHOLE_ON, IN_WHOLE_OFF };
+
+struct input_spec {
+  int kind;
+  const char *path;
+};
+
+struct options {
+  const char *output;
+  const char *entry;
+  const char *emulation;
+  struct vec lib_paths;   /* const char * */
+  struct input_spec *inputs;
+  size_t ninputs;
+  struct vec undefined;   /* -u symbols */
+  int threads;
+  bool is_static;
+  bool nostdlib;
+  bool pie;
+  bool shared;
+  bool separate_code;
+  bool separate_code_set;
+  bool exec_stack;
+  bool eh_frame_hdr;
+  bool strip_all;
+  bool strip_debug;
+  bool print_stats;
+  bool fatal_warnings;
+  bool verbose;
+};
+
+void parse_options(int argc, char **argv, struct options *opt);
+
+/* ---- the link context ---- */
+struct gotent {
+  struct symbol *sym;
+  bool is_tp; /* holds the TP offset rather than the address */
+};
+
+struct phdr {
+  uint32_t type, flags;
+  uint64_t offset, vaddr, filesz, memsz, align;
+};
+
+struct context {
+  struct options opt;
+  const struct arch *arch;
+  struct objfile *internal;
+
+  struct vec files;    /* every struct objfile parsed, in command-line order */
+  struct vec live;     /* live objfiles in command-line order, after resolve */
+  struct vec osecs;    /* struct osec *, in output order after layout */
+
+  struct osec *got, *ehframe, *ehframe_hdr, *comment, *symtab, *strtab, *shstrtab;
+  struct gotent *gotents;
+  uint32_t ngot;
+  struct vec commons;  /* struct isec * of common symbols, allocated into .bss */
+  struct vec synthetic; /* struct symbol * defined by the linker */
+
+  uint64_t tls_begin, tls_end, tls_align, tp_addr;
+  struct phdr phdrs[16];
+  int nphdrs;
+  uint64_t ehdr_size, phdr_off;
+  uint64_t filesize;
+  uint64_t shoff;
+  uint32_t nshdrs;
+  uint64_t entry;
+  uint32_t neh_fdes;
+
+  uint8_t *out;
+};
+
+extern struct context ctx;
+
+/* ---- symbol map (ld/symmap.c) ---- */
+void symmap_init(size_t expected);
+struct symbol *symmap_intern(const char *name, size_t len);
+struct symbol *symmap_find(const char *name);
+
+/* ---- object file accessors (ld/input.c) ---- */
+void objfile_sym(const struct objfile *f, uint32_t i, uint8_t *info, uint8_t *other,
+                 uint32_t *shndx, uint64_t *value, uint64_t *size);
+void objfile_group_members(struct objfile *f, void *g, void (*fn)(struct objfile *, uint32_t));
+struct symbol *objfile_group_sig(void *g);
+
+/* ---- passes ---- */
+void read_inputs(void);                 /* ld/input.c */
+void parse_objfile(struct objfile *f);  /* ld/input.c */
+struct objfile *objfile_from_memory(const char *name, const uint8_t *data, uint64_t size);
+void resolve_symbols(void);             /* ld/resolve.c */
+void define_synthetic_symbols(void);    /* ld/resolve.c */
+void scan_relocations(void);            /* ld/scan.c */
+void parse_eh_frames(void);             /* ld/ehframe.c */
+void write_eh_frame_isec(struct isec *isec, uint8_t *buf);
+void write_eh_frame_hdr(void);
+void create_output_sections(void);      /* ld/layout.c */
+void layout(void);
+void finalize_synthetic_symbols(void);
+void prepare_symtab(void);              /* ld/symtab.c */
+void write_symtab(void);
+void write_output(void);                /* ld/write.c */
+
+/* ---- helpers shared by passes and arches ---- */
+const uint8_t *elf_shdr(const struct objfile *f, uint32_t i);
+uint64_t sym_addr(const struct symbol *sym);
+uint64_t got_slot_addr(const struct symbol *sym);
+uint64_t gottp_slot_addr(const struct symbol *sym);
+uint64_t got_base(void);
+uint64_t isec_addr(const struct isec *isec);
+uint64_t isec_out_offset(const struct isec *isec, uint64_t off, bool *dead);
+bool sym_is_defined(const struct symbol *sym);
+void report_range(struct isec *isec, const struct rel *r, const struct symbol *sym,
+                  int64_t val, int64_t lo, int64_t hi);
+bool write_field(struct isec *isec, const struct rel *r, const struct symbol *sym,
+                 uint8_t *loc, int64_t val, int size, int check);
+uint64_t generic_value(struct isec *isec, const struct rel *r, const struct symbol *sym,
+                       int expr, uint64_t P);
+void record_undef(struct isec *isec, const struct rel *r, struct symbol *sym);
+void mark_sym(struct symbol *sym, unsigned flag);
+const char *sym_display(const struct symbol *sym);
+void apply_nonalloc_generic(struct isec *isec, uint8_t *buf);
+
+#endif

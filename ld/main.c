@@ -1,0 +1,73 @@
+/* smelt: a static ELF linker. main() is the pipeline; each pass lives in
+ * its own file in ld/ and takes the global link context. */
+#include "ld/ld.h"
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static double cpu_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static double t_wall, t_cpu;
+
+/* Runs one pass; with --stats reports its wall and CPU time on stderr. */
+static void pass(const char *name, void (*fn)(void)) {
+  fn();
+  if (ctx.opt.print_stats) {
+    double w = now(), c = cpu_now();
+    fprintf(stderr, "smelt: %-22s wall %8.3f ms  cpu %8.3f ms\n", name, (w - t_wall) * 1e3,
+            (c - t_cpu) * 1e3);
+    t_wall = w, t_cpu = c;
+  }
+}
+
+static void parse_one(void *arg, int64_t i) { parse_objfile(((struct objfile **)arg)[i]); }
+
+static void open_inputs(void) {
+  read_inputs();
+  symmap_init(ctx.files.n * 64);
+  parallel_for((int64_t)ctx.files.n, parse_one, ctx.files.v);
+  check_errors();
+}
+
+int main(int argc, char **argv) {
+  t_wall = now(), t_cpu = cpu_now();
+  parse_options(argc, argv, &ctx.opt);
+  if (ctx.opt.ninputs == 0) {
+    if (ctx.opt.verbose)
+      return 0;
+    fatal("no input files");
+  }
+  pool_init(ctx.opt.threads);
+  ctx.internal = xalloc(sizeof(struct objfile));
+  ctx.internal->name = "<internal>";
+  ctx.internal->is_internal = true;
+
+  pass("open+parse", open_inputs);
+  pass("resolve", resolve_symbols);
+  pass("output sections", create_output_sections);
+  pass("synthetic symbols", define_synthetic_symbols);
+  pass("scan relocations", scan_relocations);
+  pass("eh_frame", parse_eh_frames);
+  pass("layout", layout);
+  pass("finalize symbols", finalize_synthetic_symbols);
+  pass("write", write_output);
+  if (ctx.opt.print_stats) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    fprintf(stderr, "smelt: %zu files, %zu live, peak RSS %ld MiB\n", ctx.files.n, ctx.live.n,
+            ru.ru_maxrss / 1024);
+  }
+  fflush(stdout);
+  _exit(0);
+}

@@ -1,0 +1,325 @@
+/* Command-line options: GNU ld syntax, as gcc 12 (collect2), clang 14 and
+ * Go pass them for static links. Inputs keep their command-line order, which
+ * is the only thing resolution depends on. Unknown options that are harmless
+ * for a static executable are accepted with a warning; requests for a
+ * dynamic link are refused: smelt only makes static executables. */
+#include "ld/ld.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct context ctx;
+
+static const char usage[] =
+    "Usage: smelt [options] file...\n"
+    "Links ELF relocatable objects and archives into a static executable.\n"
+    "\n"
+    "Options:\n"
+    "  -o FILE                     Write the output to FILE (default a.out)\n"
+    "  -e SYM, --entry=SYM         Entry point symbol (default _start)\n"
+    "  -L DIR, --library-path=DIR  Add DIR to the library search path\n"
+    "  -l NAME, --library=NAME     Link libNAME.a (or -l:FILE)\n"
+    "  -u SYM, --undefined=SYM     Start with SYM undefined\n"
+    "  -m EMULATION                elf_x86_64 (also elf_i386, aarch64linux)\n"
+    "  --start-group, --end-group  Archives in a group (accepted; all archives\n"
+    "                              are searched until no more members are needed)\n"
+    "  --whole-archive, --no-whole-archive\n"
+    "  -static, -Bstatic           Static link (the only kind smelt makes)\n"
+    "  --threads=N                 Worker threads (default: one per core)\n"
+    "  -z noexecstack|execstack|separate-code|noseparate-code|relro|now|...\n"
+    "  --no-rosegment              Same as -z noseparate-code\n"
+    "  -s, --strip-all             Omit .symtab and .strtab\n"
+    "  -S, --strip-debug           Omit debug sections\n"
+    "  --fatal-warnings            Treat warnings as errors\n"
+    "  --stats                     Print per-pass statistics\n"
+    "  @FILE                       Read options from FILE\n"
+    "  -v, --version               Print the version\n"
+    "  --help                      Print this help\n"
+    "\n"
+    "Accepted for compatibility and ignored in static links: -dynamic-linker,\n"
+    "--hash-style, --eh-frame-hdr, --build-id, --as-needed, -O1, -plugin,\n"
+    "-plugin-opt, -pie (under -static), -nostdlib, -z relro/now, --gc-sections,\n"
+    "--no-undefined, --sort-common, --no-warn-mismatch.\n";
+
+struct args {
+  struct vec v; /* char * */
+};
+
+static void read_response_file(struct args *out, const char *path, int depth);
+
+static void add_arg(struct args *a, const char *s, int depth) {
+  if (s[0] == '@' && s[1]) {
+    read_response_file(a, s + 1, depth + 1);
+    return;
+  }
+  vec_push(&a->v, (void *)s);
+}
+
+/* Response files use gcc's quoting: whitespace separates, '' "" and \ quote. */
+static void read_response_file(struct args *out, const char *path, int depth) {
+  if (depth > 16)
+    fatal("%s: response files nested too deeply", path);
+  FILE *fp = fopen(path, "r");
+  if (!fp)
+    fatal("cannot open response file %s: %s", path, strerror(errno));
+  size_t cap = 64, n = 0;
+  char *buf = xrealloc(NULL, cap);
+  bool in_word = false;
+  int quote = 0, c;
+  while ((c = fgetc(fp)) != EOF) {
+    if (n + 2 >= cap)
+      buf = xrealloc(buf, cap *= 2);
+    if (quote) {
+      if (c == quote)
+        quote = 0;
+      else if (c == '\\' && quote == '"' && (c = fgetc(fp)) != EOF)
+        buf[n++] = (char)c;
+      else
+        buf[n++] = (char)c;
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      quote = c;
+      in_word = true;
+    } else if (c == '\\') {
+      if ((c = fgetc(fp)) == EOF)
+        break;
+      buf[n++] = (char)c;
+      in_word = true;
+    } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      if (in_word) {
+        buf[n] = 0;
+        add_arg(out, xstrdup(buf), depth);
+        n = 0;
+        in_word = false;
+      }
+    } else {
+      buf[n++] = (char)c;
+      in_word = true;
+    }
+  }
+  if (in_word) {
+    buf[n] = 0;
+    add_arg(out, xstrdup(buf), depth);
+  }
+  xfree(buf);
+  fclose(fp);
+}
+
+/* Matches "-name VALUE", "-name=VALUE" and "--name ..." forms; returns the
+ * value or NULL. Single-dash and double-dash spellings are equivalent, as in
+ * GNU ld. */
+static const char *opt_value(char **argv, size_t argc, size_t *i, const char *name) {
+  const char *a = argv[*i];
+  if (a[0] != '-')
+    return NULL;
+  a += (a[1] == '-') ? 2 : 1;
+  size_t len = strlen(name);
+  if (strncmp(a, name, len))
+    return NULL;
+  if (a[len] == '=')
+    return a + len + 1;
+  if (a[len])
+    return NULL;
+  if (*i + 1 >= argc)
+    fatal("option %s needs an argument", argv[*i]);
+  return argv[++*i];
+}
+
+/* Short options that take their value glued or separate: -L dir, -Ldir. */
+static const char *short_value(char **argv, size_t argc, size_t *i, char c) {
+  const char *a = argv[*i];
+  if (a[0] != '-' || a[1] != c)
+    return NULL;
+  if (a[2])
+    return a + 2;
+  if (*i + 1 >= argc)
+    fatal("option -%c needs an argument", c);
+  return argv[++*i];
+}
+
+static bool opt_flag(const char *a, const char *name) {
+  if (a[0] != '-')
+    return false;
+  a += (a[1] == '-') ? 2 : 1;
+  return !strcmp(a, name);
+}
+
+static void push_input(struct vec *inputs, int kind, const char *path) {
+  struct input_spec *s = xalloc(sizeof(*s));
+  s->kind = kind;
+  s->path = path;
+  vec_push(inputs, s);
+}
+
+static void handle_z(struct options *opt, const char *z) {
+  if (!strcmp(z, "noexecstack"))
+    opt->exec_stack = false;
+  else if (!strcmp(z, "execstack"))
+    opt->exec_stack = true;
+  else if (!strcmp(z, "separate-code"))
+    opt->separate_code = true, opt->separate_code_set = true;
+  else if (!strcmp(z, "noseparate-code"))
+    opt->separate_code = false, opt->separate_code_set = true;
+  else if (!strcmp(z, "relro") || !strcmp(z, "norelro") || !strcmp(z, "now") ||
+           !strcmp(z, "lazy") || !strcmp(z, "defs") || !strcmp(z, "nodefs") ||
+           !strcmp(z, "text") || !strcmp(z, "notext") || !strcmp(z, "origin") ||
+           !strcmp(z, "nodelete") || !strcmp(z, "nodlopen") || !strcmp(z, "noexecheap") ||
+           !strncmp(z, "max-page-size=", 14) || !strncmp(z, "common-page-size=", 17) ||
+           !strcmp(z, "ibt") || !strcmp(z, "shstk") || !strcmp(z, "noseparate-loadable-segments"))
+    ;
+  else
+    warn("unknown -z option ignored: %s", z);
+}
+
+static const char *const ignored_flags[] = {
+    "eh-frame-hdr", "no-eh-frame-hdr", "as-needed", "no-as-needed", "O0", "O1", "O2",
+    "O3", "no-undefined", "allow-shlib-undefined", "no-allow-shlib-undefined",
+    "no-copy-dt-needed-entries", "copy-dt-needed-entries", "sort-common", "no-warn-mismatch",
+    "warn-common", "gc-sections", "no-gc-sections", "export-dynamic", "no-export-dynamic",
+    "enable-new-dtags", "disable-new-dtags", "nostdlib", "no-demangle", "demangle",
+    "discard-locals", "X", "discard-all", "x", "Qy", "relax", "no-relax", "warn-once",
+    "no-warn-rwx-segments", "warn-rwx-segments", "no-warn-execstack", "color-diagnostics",
+    "start-lib", "end-lib", "build-id", "no-rosegment-placeholder", "nopie", "no-pie",
+    "dynamic-list-data", "Bsymbolic", "Bsymbolic-functions", "rosegment", "pic-executable",
+    "no-pic-executable", "no-fatal-warnings", "disable-verify", NULL};
+
+static const char *const ignored_with_value[] = {
+    "dynamic-linker", "hash-style", "plugin", "plugin-opt", "build-id", "sysroot",
+    "soname", "h", "rpath", "rpath-link", "version-script", "compress-debug-sections",
+    "exclude-libs", "icf", "color-diagnostics", "Map", "y", "wrap", "defsym", "R",
+    "image-base", "thread-count", "mllvm", "lto-O", "lto-partitions", "plugin-opt",
+    "dependency-file", "build-id", "unresolved-symbols", "error-limit", NULL};
+
+/* Options that change nothing in a static executable. Checked first so that
+ * e.g. -export-dynamic is not read as -e xport-dynamic. */
+static bool is_ignored(char **argv, size_t argc, size_t *i) {
+  const char *arg = argv[*i];
+  for (const char *const *p = ignored_flags; *p; p++)
+    if (opt_flag(arg, *p))
+      return true;
+  if (!strncmp(arg, "--build-id", 10) || !strncmp(arg, "-plugin-opt", 11) ||
+      !strncmp(arg, "--plugin-opt", 12))
+    return true;
+  for (const char *const *p = ignored_with_value; *p; p++) {
+    size_t save = *i;
+    if (opt_value(argv, argc, i, *p))
+      return true;
+    *i = save;
+  }
+  return false;
+}
+
+void parse_options(int argc0, char **argv0, struct options *opt) {
+  struct args a = {0};
+  for (int i = 1; i < argc0; i++)
+    add_arg(&a, argv0[i], 0);
+  char **argv = (char **)a.v.v;
+  size_t argc = a.v.n;
+
+  struct vec inputs = {0};
+  opt->output = "a.out";
+  opt->threads = 0;
+  opt->separate_code = true;
+
+  for (size_t i = 0; i < argc; i++) {
+    const char *arg = argv[i];
+    const char *v;
+    if (arg[0] != '-' || !arg[1]) {
+      push_input(&inputs, IN_FILE, arg);
+      continue;
+    }
+    if (opt_flag(arg, "help")) {
+      fputs(usage, stdout);
+      exit(0);
+    }
+    if (opt_flag(arg, "v") || opt_flag(arg, "version") || opt_flag(arg, "V")) {
+      printf("smelt %s (compatible with GNU ld)\n", SMELT_VERSION);
+      if (argc == 1)
+        exit(0);
+      opt->verbose = true;
+      continue;
+    }
+    if (is_ignored(argv, argc, &i))
+      continue;
+    if ((v = opt_value(argv, argc, &i, "o")) || (v = opt_value(argv, argc, &i, "output"))) {
+      opt->output = v;
+    } else if ((v = opt_value(argv, argc, &i, "entry")) || (v = short_value(argv, argc, &i, 'e'))) {
+      opt->entry = v;
+    } else if ((v = opt_value(argv, argc, &i, "library-path")) ||
+               (v = short_value(argv, argc, &i, 'L'))) {
+      vec_push(&opt->lib_paths, (void *)v);
+    } else if ((v = opt_value(argv, argc, &i, "library")) ||
+               (v = short_value(argv, argc, &i, 'l'))) {
+      push_input(&inputs, IN_LIB, v);
+    } else if ((v = opt_value(argv, argc, &i, "undefined")) ||
+               (v = short_value(argv, argc, &i, 'u'))) {
+      vec_push(&opt->undefined, (void *)v);
+    } else if (opt_flag(arg, "start-group") || opt_flag(arg, "(")) {
+      push_input(&inputs, IN_GROUP_START, NULL);
+    } else if (opt_flag(arg, "end-group") || opt_flag(arg, ")")) {
+      push_input(&inputs, IN_GROUP_END, NULL);
+    } else if (opt_flag(arg, "whole-archive")) {
+      push_input(&inputs, IN_WHOLE_ON, NULL);
+    } else if (opt_flag(arg, "no-whole-archive")) {
+      push_input(&inputs, IN_WHOLE_OFF, NULL);
+    } else if (opt_flag(arg, "static") || opt_flag(arg, "Bstatic") ||
+               opt_flag(arg, "dn") || opt_flag(arg, "non_shared")) {
+      opt->is_static = true;
+    } else if (opt_flag(arg, "Bdynamic") || opt_flag(arg, "dy") ||
+               opt_flag(arg, "call_shared")) {
+      /* gcc passes -Bdynamic around some libraries; libraries are still
+       * searched as .a only. */
+    } else if (opt_flag(arg, "shared") || opt_flag(arg, "Bshareable")) {
+      opt->shared = true;
+    } else if (opt_flag(arg, "pie") || opt_flag(arg, "static-pie")) {
+      opt->pie = true;
+    } else if (opt_flag(arg, "no-pie")) {
+      opt->pie = false;
+    } else if (opt_flag(arg, "nostdlib")) {
+      opt->nostdlib = true;
+    } else if ((v = opt_value(argv, argc, &i, "threads"))) {
+      char *end;
+      long n = strtol(v, &end, 10);
+      if (*end || n < 1 || n > 256)
+        fatal("--threads: expected a number from 1 to 256, got '%s'", v);
+      opt->threads = (int)n;
+    } else if (opt_flag(arg, "no-threads")) {
+      opt->threads = 1;
+    } else if ((v = short_value(argv, argc, &i, 'z'))) {
+      handle_z(opt, v);
+    } else if (opt_flag(arg, "no-rosegment")) {
+      opt->separate_code = false, opt->separate_code_set = true;
+    } else if ((v = opt_value(argv, argc, &i, "m")) || (v = short_value(argv, argc, &i, 'm'))) {
+      opt->emulation = v;
+    } else if (opt_flag(arg, "s") || opt_flag(arg, "strip-all")) {
+      opt->strip_all = true;
+    } else if (opt_flag(arg, "S") || opt_flag(arg, "strip-debug") || opt_flag(arg, "g")) {
+      if (strcmp(arg, "-g"))
+        opt->strip_debug = true;
+    } else if (opt_flag(arg, "fatal-warnings")) {
+      opt->fatal_warnings = true;
+    } else if (opt_flag(arg, "stats") || opt_flag(arg, "perf") || opt_flag(arg, "time-trace")) {
+      opt->print_stats = true;
+    } else if ((v = short_value(argv, argc, &i, 'T')) || (v = opt_value(argv, argc, &i, "script"))) {
+      fatal("linker scripts are not supported (-T %s)", v);
+    } else if ((v = short_value(argv, argc, &i, 'o'))) {
+      opt->output = v;
+    } else {
+      warn("unknown option ignored: %s", arg);
+    }
+  }
+
+  if (opt->shared)
+    fatal("-shared: smelt only makes static executables");
+  if (opt->pie && !opt->is_static)
+    fatal("-pie: smelt only makes static executables; add -static (or -no-pie)");
+
+  opt->inputs = xcalloc(inputs.n ? inputs.n : 1, sizeof(struct input_spec));
+  for (size_t i = 0; i < inputs.n; i++)
+    opt->inputs[i] = *(struct input_spec *)inputs.v[i];
+  opt->ninputs = inputs.n;
+}

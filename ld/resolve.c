@@ -1,0 +1,312 @@
+/* Resolve: decide which definition every global symbol binds to and which
+ * archive members are linked.
+ *
+ * Each definition gets a key: rank << 40 | file priority, where rank orders
+ * strong < weak < (archive member) strong < weak < common, and priority is
+ * command-line order. The smallest key wins, installed with an atomic min,
+ * so the winner is independent of thread timing. Archive members are pulled
+ * by non-weak undefined references, breadth-first to a fixpoint (every
+ * archive is searched, as lld and mold do, so group order never matters).
+ * Then COMDAT groups keep their first copy by command-line order, and the
+ * keys are recomputed over the live files only. Follows ld/input.c. */
+#include "ld/ld.h"
+
+enum { PRIO_BITS = 40 };
+
+static uint64_t def_key(struct objfile *f, uint8_t bind, uint32_t shndx, bool lazy) {
+  uint64_t rank;
+  bool weak = bind == STB_WEAK;
+  if (shndx == SHN_COMMON)
+    rank = lazy ? 6 : 5;
+  else if (lazy)
+    rank = weak ? 4 : 3;
+  else
+    rank = weak ? 2 : 1;
+  return rank << PRIO_BITS | (uint64_t)f->priority;
+}
+
+static struct objfile *key_file(uint64_t key) {
+  uint64_t prio = key & ((1ull << PRIO_BITS) - 1);
+  return ctx.files.v[prio - 1];
+}
+
+static bool defined_in_live_section(struct objfile *f, uint32_t shndx) {
+  if (shndx == SHN_ABS || shndx == SHN_COMMON)
+    return true;
+  struct isec *isec = f->secs[shndx];
+  return !isec || isec->alive;
+}
+
+static void atomic_min(atomic_uint_fast64_t *p, uint64_t v) {
+  uint64_t cur = atomic_load_explicit(p, memory_order_relaxed);
+  while (v < cur && !atomic_compare_exchange_weak(p, &cur, v))
+    ;
+}
+
+/* Installs every definition of one file into the global keys. */
+static void install_defs(void *arg, int64_t i) {
+  struct objfile *f = ((struct objfile **)arg)[i];
+  bool lazy = !atomic_load(&f->alive);
+  for (uint32_t k = f->first_global; k < f->nsyms; k++) {
+    uint8_t info, other;
+    uint32_t shndx;
+    uint64_t value, size;
+    objfile_sym(f, k, &info, &other, &shndx, &value, &size);
+    if (shndx == SHN_UNDEF || !defined_in_live_section(f, shndx))
+      continue;
+    atomic_min(&f->syms[k]->rank, def_key(f, ELF64_ST_BIND(info), shndx, lazy));
+  }
+}
+
+static void reset_keys(void *arg, int64_t i) {
+  struct objfile *f = ((struct objfile **)arg)[i];
+  for (uint32_t k = f->first_global; k < f->nsyms; k++)
+    atomic_store_explicit(&f->syms[k]->rank, UINT64_MAX, memory_order_relaxed);
+}
+
+/* Archive member that would satisfy an undefined reference, or NULL. */
+static struct objfile *provider(struct symbol *sym) {
+  uint64_t key = atomic_load(&sym->rank);
+  if (key == UINT64_MAX)
+    return NULL;
+  struct objfile *f = key_file(key);
+  return atomic_load(&f->alive) ? NULL : f;
+}
+
+static void extract(struct objfile *from, struct symbol *sym) {
+  struct objfile *m = provider(sym);
+  if (!m)
+    return;
+  bool expected = false;
+  if (atomic_compare_exchange_strong(&m->alive, &expected, true))
+    vec_push(&from->extracts, m);
+}
+
+static void visit(void *arg, int64_t i) {
+  struct objfile *f = ((struct objfile **)arg)[i];
+  for (uint32_t k = f->first_global; k < f->nsyms; k++) {
+    uint8_t info, other;
+    uint32_t shndx;
+    uint64_t value, size;
+    objfile_sym(f, k, &info, &other, &shndx, &value, &size);
+    if (shndx == SHN_UNDEF && ELF64_ST_BIND(info) != STB_WEAK)
+      extract(f, f->syms[k]);
+  }
+}
+
+static void mark_live_files(void) {
+  struct vec frontier = {0};
+  for (size_t i = 0; i < ctx.files.n; i++) {
+    struct objfile *f = ctx.files.v[i];
+    if (atomic_load(&f->alive))
+      vec_push(&frontier, f);
+  }
+  /* -u symbols and the entry point pull members like undefined references. */
+  struct objfile *root = ctx.internal;
+  for (size_t i = 0; i < ctx.opt.undefined.n; i++)
+    extract(root, symmap_intern(ctx.opt.undefined.v[i], strlen(ctx.opt.undefined.v[i])));
+  const char *entry = ctx.opt.entry ? ctx.opt.entry : "_start";
+  extract(root, symmap_intern(entry, strlen(entry)));
+  for (size_t i = 0; i < root->extracts.n; i++)
+    vec_push(&frontier, root->extracts.v[i]);
+
+  while (frontier.n) {
+    parallel_for((int64_t)frontier.n, visit, frontier.v);
+    struct vec next = {0};
+    for (size_t i = 0; i < frontier.n; i++) {
+      struct objfile *f = frontier.v[i];
+      for (size_t j = 0; j < f->extracts.n; j++)
+        vec_push(&next, f->extracts.v[j]);
+      xfree(f->extracts.v);
+      f->extracts = (struct vec){0};
+    }
+    xfree(frontier.v);
+    frontier = next;
+    /* Newly live members now define their symbols with live rank. */
+    parallel_for((int64_t)frontier.n, install_defs, frontier.v);
+  }
+}
+
+static void kill_section(struct objfile *f, uint32_t shndx) {
+  if (shndx < f->nsecs && f->secs[shndx])
+    f->secs[shndx]->alive = false;
+}
+
+static void claim_groups(void *arg, int64_t i) {
+  struct objfile *f = ((struct objfile **)arg)[i];
+  for (size_t g = 0; g < f->groups_.n; g++)
+    atomic_min(&objfile_group_sig(f->groups_.v[g])->rank, (uint64_t)f->priority);
+}
+
+static void drop_losing_groups(void *arg, int64_t i) {
+  struct objfile *f = ((struct objfile **)arg)[i];
+  for (size_t g = 0; g < f->groups_.n; g++)
+    if (atomic_load(&objfile_group_sig(f->groups_.v[g])->rank) != (uint64_t)f->priority)
+      objfile_group_members(f, f->groups_.v[g], kill_section);
+}
+
+/* The winner of each symbol fills it in; nobody else writes it. */
+static void bind_winners(void *arg, int64_t i) {
+  struct objfile *f = ((struct objfile **)arg)[i];
+  for (uint32_t k = f->first_global; k < f->nsyms; k++) {
+    uint8_t info, other;
+    uint32_t shndx;
+    uint64_t value, size;
+    objfile_sym(f, k, &info, &other, &shndx, &value, &size);
+    struct symbol *sym = f->syms[k];
+    if (shndx == SHN_UNDEF) {
+      if (ELF64_ST_BIND(info) != STB_WEAK)
+        mark_sym(sym, REF_STRONG);
+      continue;
+    }
+    if (!defined_in_live_section(f, shndx) ||
+        atomic_load(&sym->rank) != def_key(f, ELF64_ST_BIND(info), shndx, false) ||
+        sym->file == f)
+      continue;
+    sym->file = f;
+    sym->esym = k;
+    sym->type = ELF64_ST_TYPE(info);
+    sym->bind = ELF64_ST_BIND(info);
+    sym->visibility = ELF64_ST_VISIBILITY(other);
+    sym->size = size;
+    sym->value = value;
+    if (shndx == SHN_ABS) {
+      sym->kind = SYM_ABS;
+    } else if (shndx == SHN_COMMON) {
+      sym->kind = SYM_COMMON;
+    } else {
+      sym->kind = SYM_DEFINED;
+      sym->isec = f->secs[shndx];
+    }
+  }
+}
+
+/* Two strong definitions of one name are an error. */
+static void find_duplicates(void *arg, int64_t i) {
+  struct objfile *f = ((struct objfile **)arg)[i];
+  for (uint32_t k = f->first_global; k < f->nsyms; k++) {
+    uint8_t info, other;
+    uint32_t shndx;
+    uint64_t value, size;
+    objfile_sym(f, k, &info, &other, &shndx, &value, &size);
+    struct symbol *sym = f->syms[k];
+    if (shndx == SHN_UNDEF || shndx == SHN_COMMON || ELF64_ST_BIND(info) != STB_GLOBAL ||
+        !defined_in_live_section(f, shndx))
+      continue;
+    if (sym->file && sym->file != f && sym->bind == STB_GLOBAL && sym->kind != SYM_COMMON)
+      vec_push(&f->dups, sym);
+  }
+}
+
+static void check_ifuncs(void *arg, int64_t i) {
+  struct objfile *f = ((struct objfile **)arg)[i];
+  for (uint32_t k = 1; k < f->nsyms; k++) {
+    struct symbol *sym = f->syms[k];
+    if (sym->file == f && sym->type == STT_GNU_IFUNC &&
+        (k < f->first_global || sym->esym == k) && sym->kind == SYM_DEFINED &&
+        (!sym->isec || sym->isec->alive))
+      error("%s: symbol %s is an IFUNC (STT_GNU_IFUNC); static musl executables cannot run "
+            "IRELATIVE relocations",
+            f->name, sym->name);
+  }
+}
+
+/* Common symbols become zero-filled .bss sections owned by the linker. */
+static void allocate_commons(void) {
+  for (size_t i = 0; i < ctx.live.n; i++) {
+    struct objfile *f = ctx.live.v[i];
+    for (uint32_t k = f->first_global; k < f->nsyms; k++) {
+      struct symbol *sym = f->syms[k];
+      if (sym->file != f || sym->esym != k || sym->kind != SYM_COMMON)
+        continue;
+      struct isec *isec = xalloc(sizeof(*isec));
+      isec->file = ctx.internal;
+      isec->name = ".bss";
+      isec->type = SHT_NOBITS;
+      isec->flags = SHF_ALLOC | SHF_WRITE;
+      isec->size = sym->size;
+      /* st_value of a common symbol is its alignment */
+      isec->addralign = sym->value && !(sym->value & (sym->value - 1)) ? sym->value : 1;
+      isec->alive = true;
+      isec->init_prio = 65536;
+      sym->kind = SYM_DEFINED;
+      sym->isec = isec;
+      sym->value = 0;
+      vec_push(&ctx.commons, isec);
+    }
+  }
+}
+
+void resolve_symbols(void) {
+  struct objfile **all = (struct objfile **)ctx.files.v;
+  parallel_for((int64_t)ctx.files.n, install_defs, all);
+  mark_live_files();
+
+  for (size_t i = 0; i < ctx.files.n; i++)
+    if (atomic_load(&all[i]->alive))
+      vec_push(&ctx.live, all[i]);
+  struct objfile **live = (struct objfile **)ctx.live.v;
+  int64_t n = (int64_t)ctx.live.n;
+
+  parallel_for((int64_t)ctx.files.n, reset_keys, all);
+  parallel_for(n, claim_groups, live);
+  parallel_for(n, drop_losing_groups, live);
+  parallel_for(n, install_defs, live);
+  parallel_for(n, bind_winners, live);
+  parallel_for(n, find_duplicates, live);
+  parallel_for(n, check_ifuncs, live);
+
+  for (int64_t i = 0; i < n; i++) {
+    struct objfile *f = live[i];
+    for (size_t j = 0; j < f->dups.n; j++) {
+      struct symbol *sym = f->dups.v[j];
+      error("duplicate symbol: %s\n>>> defined in %s\n>>> defined in %s", sym->name,
+            sym->file->name, f->name);
+    }
+  }
+  check_errors();
+  allocate_commons();
+}
+
+/* ---- linker-defined symbols ---- */
+
+static struct symbol *define(const char *name) {
+  struct symbol *sym = symmap_find(name);
+  if (!sym || sym->file)
+    return NULL;
+  sym->file = ctx.internal;
+  sym->kind = SYM_ABS;
+  sym->bind = STB_GLOBAL;
+  sym->visibility = STV_HIDDEN;
+  sym->type = STT_NOTYPE;
+  vec_push(&ctx.synthetic, sym);
+  return sym;
+}
+
+/* Names are fixed now; values come in finalize_synthetic_symbols() after
+ * layout. Only names that some input references are defined. */
+void define_synthetic_symbols(void) {
+  static const char *const names[] = {
+      "_GLOBAL_OFFSET_TABLE_", "__ehdr_start", "__executable_start", "__init_array_start",
+      "__init_array_end", "__fini_array_start", "__fini_array_end", "__preinit_array_start",
+      "__preinit_array_end", "_etext", "etext", "__etext", "_edata", "edata", "_end", "end",
+      "__bss_start", "__GNU_EH_FRAME_HDR", "__rela_iplt_start", "__rela_iplt_end",
+      "__dso_handle", "_TLS_MODULE_BASE_", "__tls_base"};
+  for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+    define(names[i]);
+  for (size_t i = 0; i < ctx.osecs.n; i++) {
+    struct osec *os = ctx.osecs.v[i];
+    bool c_ident = os->name[0] != 0;
+    for (const char *p = os->name; *p && c_ident; p++)
+      c_ident = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                (*p >= '0' && *p <= '9') || *p == '_';
+    if (!c_ident)
+      continue;
+    struct symbol *s = define(xsprintf("__start_%s", os->name));
+    if (s)
+      s->osec = os, s->kind = SYM_OSEC, s->value = 0;
+    s = define(xsprintf("__stop_%s", os->name));
+    if (s)
+      s->osec = os, s->kind = SYM_OSEC, s->value = 0; /* the end: set after layout */
+  }
+}

@@ -1,0 +1,242 @@
+/* Scan relocations: per live alloc section, in parallel, the arch decides
+ * which symbols need GOT or TLS slots and which accesses it will relax; it
+ * only sets atomic flags here. Undefined references are collected per file
+ * and reported afterwards in command-line order, all of them in one run.
+ * GOT slots are then numbered in command-line order, so the layout does not
+ * depend on thread timing. Follows resolve and create_output_sections. */
+#include "ld/ld.h"
+
+void mark_sym(struct symbol *sym, unsigned flag) {
+  if ((atomic_load_explicit(&sym->flags, memory_order_relaxed) & flag) != flag)
+    atomic_fetch_or(&sym->flags, flag);
+}
+
+bool sym_is_defined(const struct symbol *sym) { return sym->file && sym->kind != SYM_UNDEF; }
+
+void record_undef(struct isec *isec, const struct rel *r, struct symbol *sym) {
+  if (sym_is_defined(sym) || sym->is_local || !(atomic_load(&sym->flags) & REF_STRONG))
+    return;
+  struct undef_ref *u = xalloc(sizeof(*u));
+  u->sym = sym;
+  u->isec = isec;
+  u->offset = r->offset;
+  vec_push(&isec->file->undefs, u);
+}
+
+const char *sym_display(const struct symbol *sym) {
+  if (sym->is_local && sym->type == STT_SECTION && sym->isec)
+    return sym->isec->name;
+  return sym->name;
+}
+
+static void scan_file(void *arg, int64_t i) {
+  struct objfile *f = ((struct objfile **)arg)[i];
+  for (uint32_t k = 1; k < f->nsecs; k++) {
+    struct isec *isec = f->secs[k];
+    if (isec && isec->alive && (isec->flags & SHF_ALLOC) && isec->relsec)
+      ctx.arch->scan_relocs(isec);
+  }
+}
+
+static void report_undefined(void) {
+  /* Group references by symbol, in order of first reference. */
+  struct vec order = {0};
+  for (size_t i = 0; i < ctx.live.n; i++) {
+    struct objfile *f = ctx.live.v[i];
+    for (size_t j = 0; j < f->undefs.n; j++) {
+      struct undef_ref *u = f->undefs.v[j];
+      if (!u->sym->referenced) {
+        u->sym->referenced = true;
+        vec_push(&order, u->sym);
+      }
+    }
+  }
+  for (size_t s = 0; s < order.n; s++) {
+    struct symbol *sym = order.v[s];
+    char *msg = xsprintf("undefined symbol: %s", sym->name);
+    size_t count = 0;
+    for (size_t i = 0; i < ctx.live.n; i++) {
+      struct objfile *f = ctx.live.v[i];
+      for (size_t j = 0; j < f->undefs.n; j++) {
+        struct undef_ref *u = f->undefs.v[j];
+        if (u->sym != sym)
+          continue;
+        if (count++ < 3)
+          msg = xsprintf("%s\n>>> referenced by %s:(%s+0x%llx)", msg, f->name, u->isec->name,
+                         (unsigned long long)u->offset);
+      }
+    }
+    if (count > 3)
+      msg = xsprintf("%s\n>>> referenced %zu more times", msg, count - 3);
+    error("%s", msg);
+  }
+  xfree(order.v);
+}
+
+static void add_got(struct symbol *sym, bool tp) {
+  if (ctx.ngot % 64 == 0)
+    ctx.gotents = xrealloc(ctx.gotents, (ctx.ngot + 64) * sizeof(struct gotent));
+  ctx.gotents[ctx.ngot] = (struct gotent){sym, tp};
+  if (tp)
+    sym->gottp_idx = (int32_t)ctx.ngot++;
+  else
+    sym->got_idx = (int32_t)ctx.ngot++;
+}
+
+static void assign_got_slots(void) {
+  for (size_t i = 0; i < ctx.live.n; i++) {
+    struct objfile *f = ctx.live.v[i];
+    for (uint32_t k = 1; k < f->nsyms; k++) {
+      struct symbol *sym = f->syms[k];
+      unsigned fl = atomic_load_explicit(&sym->flags, memory_order_relaxed);
+      if ((fl & NEEDS_GOT) && sym->got_idx < 0)
+        add_got(sym, false);
+      if ((fl & NEEDS_GOTTP) && sym->gottp_idx < 0)
+        add_got(sym, true);
+    }
+  }
+}
+
+void scan_relocations(void) {
+  parallel_for((int64_t)ctx.live.n, scan_file, ctx.live.v);
+  report_undefined();
+  check_errors();
+  assign_got_slots();
+}
+
+/* ---- values shared by the arches ---- */
+
+uint64_t isec_out_offset(const struct isec *isec, uint64_t off, bool *dead);
+
+uint64_t isec_addr(const struct isec *isec) { return isec->osec->addr + isec->out_off; }
+
+uint64_t sym_addr(const struct symbol *sym) {
+  switch (sym->kind) {
+  case SYM_DEFINED:
+    if (!sym->isec || !sym->isec->osec || !sym->isec->alive)
+      return 0;
+    if (sym->isec->eh) {
+      bool dead;
+      uint64_t off = isec_out_offset(sym->isec, sym->value, &dead);
+      return isec_addr(sym->isec) + off;
+    }
+    return isec_addr(sym->isec) + sym->value;
+  case SYM_OSEC:
+    return sym->osec->addr + sym->value;
+  case SYM_ABS:
+    return sym->value;
+  default:
+    return 0;
+  }
+}
+
+uint64_t got_base(void) { return ctx.got ? ctx.got->addr : 0; }
+
+uint64_t got_slot_addr(const struct symbol *sym) {
+  return got_base() + (uint64_t)sym->got_idx * ctx.arch->got_entsize;
+}
+
+uint64_t gottp_slot_addr(const struct symbol *sym) {
+  return got_base() + (uint64_t)sym->gottp_idx * ctx.arch->got_entsize;
+}
+
+uint64_t generic_value(struct isec *isec, const struct rel *r, const struct symbol *sym,
+                       int expr, uint64_t P) {
+  uint64_t S = sym_addr(sym), A = (uint64_t)r->addend;
+  switch (expr) {
+  case RX_ABS:
+    return S + A;
+  case RX_PC:
+    return S + A - P;
+  case RX_GOT_PC:
+    return got_slot_addr(sym) + A - P;
+  case RX_GOTPC:
+    return got_base() + A - P;
+  case RX_GOTOFF:
+    return S + A - got_base();
+  case RX_GOT:
+    return got_slot_addr(sym) - got_base() + A;
+  case RX_TPOFF:
+    return S + A - ctx.tp_addr;
+  case RX_DTPOFF:
+    return S + A - ctx.tls_begin;
+  case RX_SIZE:
+    return sym->size + A;
+  default:
+    return 0;
+  }
+}
+
+void report_range(struct isec *isec, const struct rel *r, const struct symbol *sym, int64_t val,
+                  int64_t lo, int64_t hi) {
+  error("%s:(%s+0x%llx): relocation %s against %s out of range: %lld is not in [%lld, %lld]",
+        isec->file->name, isec->name, (unsigned long long)r->offset, reloc_name(r->type),
+        sym_display(sym), (long long)val, (long long)lo, (long long)hi);
+}
+
+/* The one place relocated fields are written: range-checked, never truncated. */
+bool write_field(struct isec *isec, const struct rel *r, const struct symbol *sym, uint8_t *loc,
+                 int64_t val, int size, int check) {
+  if (size < 8 && check != CK_NONE) {
+    int bits = size * 8;
+    int64_t smin = -(INT64_C(1) << (bits - 1)), smax = (INT64_C(1) << (bits - 1)) - 1;
+    int64_t umax = (INT64_C(1) << bits) - 1;
+    bool ok = check == CK_SIGNED     ? (val >= smin && val <= smax)
+              : check == CK_UNSIGNED ? ((uint64_t)val <= (uint64_t)umax)
+                                     : (val >= smin && val <= umax);
+    if (!ok) {
+      report_range(isec, r, sym, val, check == CK_UNSIGNED ? 0 : smin,
+                   check == CK_SIGNED ? smax : umax);
+      return false;
+    }
+  }
+  switch (size) {
+  case 1:
+    *loc = (uint8_t)val;
+    break;
+  case 2:
+    wr16(loc, (uint16_t)val);
+    break;
+  case 4:
+    wr32(loc, (uint32_t)val);
+    break;
+  case 8:
+    wr64(loc, (uint64_t)val);
+    break;
+  }
+  return true;
+}
+
+/* Debug sections: absolute and DTP-relative values; references to dropped
+ * sections get a tombstone (0) as lld and mold write. */
+void apply_nonalloc_generic(struct isec *isec, uint8_t *buf) {
+  uint32_t n = isec_nrels(isec);
+  for (uint32_t i = 0; i < n; i++) {
+    struct rel r;
+    get_rel(isec, i, &r);
+    if (r.type >= ctx.arch->nhowto || r.sym >= isec->file->nsyms)
+      continue;
+    const struct howto *h = &ctx.arch->howto[r.type];
+    if (!h->size)
+      continue;
+    if (r.offset > isec->size || isec->size - r.offset < h->size) {
+      error("%s:(%s+0x%llx): relocation offset out of range", isec->file->name, isec->name,
+            (unsigned long long)r.offset);
+      continue;
+    }
+    struct symbol *sym = isec->file->syms[r.sym];
+    bool dead = sym->kind == SYM_DEFINED && (!sym->isec || !sym->isec->alive);
+    uint64_t v = 0;
+    if (!dead) {
+      if (h->expr == RX_DTPOFF)
+        v = sym_addr(sym) + (uint64_t)r.addend - ctx.tls_begin;
+      else if (h->expr == RX_ABS)
+        v = sym_addr(sym) + (uint64_t)r.addend;
+      else if (h->expr == RX_SIZE)
+        v = sym->size + (uint64_t)r.addend;
+      else
+        continue;
+    }
+    write_field(isec, &r, sym, buf + r.offset, (int64_t)v, h->size, CK_NONE);
+  }
+}

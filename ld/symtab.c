@@ -1,0 +1,150 @@
+/* .symtab, .strtab and .shstrtab. Sizes are computed per file in parallel,
+ * turned into offsets by a prefix sum in command-line order, and written in
+ * parallel: each file owns its slice, so the bytes do not depend on thread
+ * timing. Locals of every file come first, then globals (each by the file
+ * that defines it), then the linker's own symbols. */
+#include "ld/ld.h"
+
+static bool keep_local(const struct symbol *sym) {
+  if (sym->type == STT_SECTION || !sym->name[0])
+    return false;
+  if (sym->name[0] == '.' && sym->name[1] == 'L')
+    return false;
+  if (sym->kind == SYM_ABS)
+    return true;
+  return sym->kind == SYM_DEFINED && sym->isec && sym->isec->alive && sym->isec->osec &&
+         sym->isec->osec->shndx;
+}
+
+static bool keep_global(const struct objfile *f, uint32_t k) {
+  const struct symbol *sym = f->syms[k];
+  if (sym->file != f || sym->esym != k)
+    return false;
+  if (sym->kind == SYM_DEFINED)
+    return sym->isec && sym->isec->alive && sym->isec->osec && sym->isec->osec->shndx;
+  return sym->kind == SYM_ABS;
+}
+
+static void count_file(void *arg, int64_t i) {
+  struct objfile *f = ((struct objfile **)arg)[i];
+  uint64_t nl = 0, ng = 0, str = 0;
+  for (uint32_t k = 1; k < f->nsyms; k++) {
+    bool keep = k < f->first_global ? keep_local(f->syms[k]) : keep_global(f, k);
+    if (!keep)
+      continue;
+    if (k < f->first_global)
+      nl++;
+    else
+      ng++;
+    str += strlen(f->syms[k]->name) + 1;
+  }
+  f->out_nlocal = nl, f->out_nglobal = ng, f->out_strsize = str;
+}
+
+static uint64_t nsynth_out, synth_str, synth_idx, synth_stroff;
+
+void prepare_symtab(void) {
+  /* .shstrtab */
+  struct osec **oss = (struct osec **)ctx.osecs.v;
+  uint64_t shstr = 1;
+  for (size_t i = 0; i < ctx.osecs.n; i++) {
+    oss[i]->name_off = (uint32_t)shstr;
+    shstr += strlen(oss[i]->name) + 1;
+  }
+  ctx.shstrtab->size = shstr;
+  if (!ctx.symtab)
+    return;
+
+  parallel_for((int64_t)ctx.live.n, count_file, ctx.live.v);
+  nsynth_out = synth_str = 0;
+  for (size_t i = 0; i < ctx.synthetic.n; i++) {
+    struct symbol *sym = ctx.synthetic.v[i];
+    nsynth_out++;
+    synth_str += strlen(sym->name) + 1;
+  }
+  uint64_t idx = 1, str = 1;
+  for (size_t i = 0; i < ctx.live.n; i++) {
+    struct objfile *f = ctx.live.v[i];
+    f->out_local_idx = idx;
+    idx += f->out_nlocal;
+  }
+  uint64_t first_global = idx;
+  for (size_t i = 0; i < ctx.live.n; i++) {
+    struct objfile *f = ctx.live.v[i];
+    f->out_global_idx = idx;
+    idx += f->out_nglobal;
+    f->out_stroff = str;
+    str += f->out_strsize;
+  }
+  synth_idx = idx;
+  synth_stroff = str;
+  idx += nsynth_out;
+  str += synth_str;
+  size_t entsize = ctx.arch->is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym);
+  ctx.symtab->size = idx * entsize;
+  ctx.symtab->entsize = entsize;
+  ctx.symtab->align = ctx.arch->is64 ? 8 : 4;
+  ctx.symtab->info = (uint32_t)first_global;
+  ctx.symtab->link = ctx.strtab->shndx;
+  ctx.strtab->size = str;
+}
+
+static void put_sym(uint8_t *dst, uint32_t name, const struct symbol *sym, uint8_t bind) {
+  uint64_t value = sym_addr(sym);
+  uint32_t shndx = SHN_ABS;
+  if (sym->kind == SYM_DEFINED && sym->isec && sym->isec->osec)
+    shndx = sym->isec->osec->shndx;
+  else if (sym->kind == SYM_OSEC && sym->osec->shndx)
+    shndx = sym->osec->shndx;
+  if (sym->type == STT_TLS)
+    value -= ctx.tls_begin;
+  uint8_t info = (uint8_t)(bind << 4 | (sym->type & 0xf));
+  uint8_t other = sym->visibility;
+  if (ctx.arch->is64) {
+    Elf64_Sym s = {name, info, other, (uint16_t)(shndx >= SHN_LORESERVE && shndx != SHN_ABS ? SHN_XINDEX : shndx), value, sym->size};
+    memcpy(dst, &s, sizeof(s));
+  } else {
+    Elf32_Sym s = {name, (uint32_t)value, (uint32_t)sym->size, info, other, (uint16_t)shndx};
+    memcpy(dst, &s, sizeof(s));
+  }
+}
+
+static void write_file(void *arg, int64_t i) {
+  struct objfile *f = ((struct objfile **)arg)[i];
+  size_t entsize = ctx.arch->is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym);
+  uint8_t *symtab = ctx.out + ctx.symtab->offset;
+  char *strtab = (char *)ctx.out + ctx.strtab->offset;
+  uint64_t li = f->out_local_idx, gi = f->out_global_idx, so = f->out_stroff;
+  for (uint32_t k = 1; k < f->nsyms; k++) {
+    bool local = k < f->first_global;
+    struct symbol *sym = f->syms[k];
+    if (!(local ? keep_local(sym) : keep_global(f, k)))
+      continue;
+    size_t len = strlen(sym->name) + 1;
+    memcpy(strtab + so, sym->name, len);
+    put_sym(symtab + (local ? li++ : gi++) * entsize, (uint32_t)so, sym,
+            local ? STB_LOCAL : sym->bind);
+    so += len;
+  }
+}
+
+void write_symtab(void) {
+  struct osec **oss = (struct osec **)ctx.osecs.v;
+  char *shstr = (char *)ctx.out + ctx.shstrtab->offset;
+  for (size_t i = 0; i < ctx.osecs.n; i++)
+    memcpy(shstr + oss[i]->name_off, oss[i]->name, strlen(oss[i]->name) + 1);
+  if (!ctx.symtab)
+    return;
+  parallel_for((int64_t)ctx.live.n, write_file, ctx.live.v);
+  size_t entsize = ctx.arch->is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym);
+  uint8_t *symtab = ctx.out + ctx.symtab->offset;
+  char *strtab = (char *)ctx.out + ctx.strtab->offset;
+  uint64_t idx = synth_idx, so = synth_stroff;
+  for (size_t i = 0; i < ctx.synthetic.n; i++) {
+    struct symbol *sym = ctx.synthetic.v[i];
+    size_t len = strlen(sym->name) + 1;
+    memcpy(strtab + so, sym->name, len);
+    put_sym(symtab + idx++ * entsize, (uint32_t)so, sym, STB_GLOBAL);
+    so += len;
+  }
+}

@@ -1,0 +1,100 @@
+/* A small fixed pool of worker threads and one primitive, parallel_for.
+ * Work is handed out in chunks through an atomic counter; the caller's
+ * thread takes part. Determinism is the caller's job: loop bodies write only
+ * to their own slot i, never in arrival order. */
+#include "ld/ld.h"
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+struct job {
+  void (*fn)(void *, int64_t);
+  void *arg;
+  int64_t n, chunk;
+  atomic_int_fast64_t next;
+  atomic_int pending; /* workers still inside this job */
+};
+
+static int nthreads = 1;
+static pthread_t *workers;
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t start_cv = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t done_cv = PTHREAD_COND_INITIALIZER;
+static struct job *current;
+static uint64_t generation;
+
+static void run_job(struct job *j) {
+  for (;;) {
+    int64_t begin = atomic_fetch_add(&j->next, j->chunk);
+    if (begin >= j->n)
+      break;
+    int64_t end = begin + j->chunk < j->n ? begin + j->chunk : j->n;
+    for (int64_t i = begin; i < end; i++)
+      j->fn(j->arg, i);
+  }
+}
+
+static void *worker(void *unused) {
+  uint64_t seen = 0;
+  for (;;) {
+    pthread_mutex_lock(&mu);
+    while (generation == seen)
+      pthread_cond_wait(&start_cv, &mu);
+    seen = generation;
+    struct job *j = current;
+    pthread_mutex_unlock(&mu);
+
+    run_job(j);
+
+    pthread_mutex_lock(&mu);
+    if (atomic_fetch_sub(&j->pending, 1) == 1)
+      pthread_cond_signal(&done_cv);
+    pthread_mutex_unlock(&mu);
+  }
+  return NULL;
+}
+
+void pool_init(int n) {
+  if (n <= 0) {
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    n = cpus > 0 ? (int)cpus : 1;
+  }
+  if (n > 256)
+    n = 256;
+  nthreads = n;
+  workers = xcalloc(n, sizeof(pthread_t));
+  for (int i = 1; i < n; i++)
+    if (pthread_create(&workers[i], NULL, worker, NULL))
+      fatal("cannot create thread");
+}
+
+int pool_size(void) { return nthreads; }
+
+void parallel_for(int64_t n, void (*fn)(void *, int64_t), void *arg) {
+  if (n <= 0)
+    return;
+  if (nthreads == 1 || n == 1) {
+    for (int64_t i = 0; i < n; i++)
+      fn(arg, i);
+    return;
+  }
+  struct job j = {.fn = fn, .arg = arg, .n = n};
+  j.chunk = n / (nthreads * 16);
+  if (j.chunk < 1)
+    j.chunk = 1;
+  atomic_init(&j.next, 0);
+  atomic_init(&j.pending, nthreads - 1);
+
+  pthread_mutex_lock(&mu);
+  current = &j;
+  generation++;
+  pthread_cond_broadcast(&start_cv);
+  pthread_mutex_unlock(&mu);
+
+  run_job(&j);
+
+  pthread_mutex_lock(&mu);
+  while (atomic_load(&j.pending) > 0)
+    pthread_cond_wait(&done_cv, &mu);
+  pthread_mutex_unlock(&mu);
+}

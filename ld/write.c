@@ -1,0 +1,222 @@
+/* Write: create the output under a temporary name in the destination
+ * directory, size it, map it, copy every section and apply its relocations
+ * in parallel straight into the mapping; then the GOT, .eh_frame_hdr, the
+ * symbol table and the headers. Only when everything succeeded is the file
+ * renamed over the destination: a failed link leaves the old file as it
+ * was. Last pass. */
+#include "ld/ld.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char *tmp_path;
+static int tmp_fd = -1;
+
+static void remove_tmp(void) {
+  if (tmp_path)
+    unlink(tmp_path);
+}
+
+static void open_output(void) {
+  const char *out = ctx.opt.output;
+  const char *slash = strrchr(out, '/');
+  tmp_path = slash ? xsprintf("%.*s/.%s.smelt-XXXXXX", (int)(slash - out), out, slash + 1)
+                   : xsprintf(".%s.smelt-XXXXXX", out);
+  tmp_fd = mkstemp(tmp_path);
+  if (tmp_fd < 0) {
+    tmp_path = NULL;
+    fatal("cannot create output file %s: %s", out, strerror(errno));
+  }
+  cleanup_on_exit(remove_tmp);
+  int e = posix_fallocate(tmp_fd, 0, (off_t)ctx.filesize);
+  if (e == EOPNOTSUPP || e == EINVAL)
+    e = ftruncate(tmp_fd, (off_t)ctx.filesize) ? errno : 0;
+  if (e)
+    fatal("cannot write output file %s (%llu bytes): %s", out,
+          (unsigned long long)ctx.filesize, strerror(e));
+  void *p = mmap(NULL, ctx.filesize, PROT_READ | PROT_WRITE, MAP_SHARED, tmp_fd, 0);
+  if (p == MAP_FAILED)
+    fatal("cannot map output file %s: %s", out, strerror(errno));
+  ctx.out = p;
+}
+
+static void close_output(void) {
+  const char *out = ctx.opt.output;
+  if (munmap(ctx.out, ctx.filesize))
+    fatal("cannot write %s: %s", out, strerror(errno));
+  mode_t mask = umask(0);
+  umask(mask);
+  if (fchmod(tmp_fd, 0777 & ~mask))
+    fatal("cannot set mode of %s: %s", out, strerror(errno));
+  if (close(tmp_fd))
+    fatal("cannot write %s: %s", out, strerror(errno));
+  if (rename(tmp_path, out))
+    fatal("cannot rename output into place as %s: %s", out, strerror(errno));
+  tmp_path = NULL;
+}
+
+struct copy_job {
+  struct isec **isecs;
+  size_t n;
+};
+
+static void copy_one(void *arg, int64_t i) {
+  struct isec *isec = ((struct copy_job *)arg)->isecs[i];
+  struct osec *os = isec->osec;
+  if (os->type == SHT_NOBITS || !os->shndx)
+    return;
+  uint8_t *buf = ctx.out + os->offset + isec->out_off;
+  if (isec->eh)
+    write_eh_frame_isec(isec, buf);
+  else if (isec->data)
+    memcpy(buf, isec->data, isec->size);
+  if (!isec->relsec || isec->file == ctx.internal)
+    return;
+  if (isec->flags & SHF_ALLOC)
+    ctx.arch->apply_relocs(isec, buf, os->addr + isec->out_off);
+  else
+    ctx.arch->apply_nonalloc_relocs(isec, buf);
+}
+
+static void fill_got(void *arg, int64_t i) {
+  struct gotent *g = &ctx.gotents[i];
+  uint64_t v = sym_addr(g->sym);
+  if (g->is_tp)
+    v = v - ctx.tp_addr;
+  uint8_t *p = ctx.out + ctx.got->offset + (uint64_t)i * ctx.arch->got_entsize;
+  if (ctx.arch->got_entsize == 8)
+    wr64(p, v);
+  else
+    wr32(p, (uint32_t)v);
+}
+
+static void write_headers(void) {
+  const struct arch *a = ctx.arch;
+  struct osec **oss = (struct osec **)ctx.osecs.v;
+  if (a->is64) {
+    Elf64_Ehdr e = {0};
+    memcpy(e.e_ident, ELFMAG, 4);
+    e.e_ident[EI_CLASS] = ELFCLASS64;
+    e.e_ident[EI_DATA] = ELFDATA2LSB;
+    e.e_ident[EI_VERSION] = EV_CURRENT;
+    e.e_ident[EI_OSABI] = ELFOSABI_NONE;
+    e.e_type = ET_EXEC;
+    e.e_machine = a->machine;
+    e.e_version = EV_CURRENT;
+    e.e_entry = ctx.entry;
+    e.e_phoff = ctx.phdr_off;
+    e.e_shoff = ctx.shoff;
+    e.e_ehsize = sizeof(Elf64_Ehdr);
+    e.e_phentsize = sizeof(Elf64_Phdr);
+    e.e_phnum = (uint16_t)ctx.nphdrs;
+    e.e_shentsize = sizeof(Elf64_Shdr);
+    e.e_shnum = (uint16_t)(ctx.nshdrs < SHN_LORESERVE ? ctx.nshdrs : 0);
+    e.e_shstrndx = (uint16_t)ctx.shstrtab->shndx;
+    memcpy(ctx.out, &e, sizeof(e));
+    for (int i = 0; i < ctx.nphdrs; i++) {
+      struct phdr *p = &ctx.phdrs[i];
+      Elf64_Phdr ph = {p->type, p->flags, p->offset, p->vaddr, p->vaddr,
+                       p->filesz, p->memsz, p->align};
+      memcpy(ctx.out + ctx.phdr_off + i * sizeof(ph), &ph, sizeof(ph));
+    }
+    uint8_t *sh = ctx.out + ctx.shoff;
+    Elf64_Shdr null = {0};
+    if (ctx.nshdrs >= SHN_LORESERVE)
+      null.sh_size = ctx.nshdrs;
+    memcpy(sh, &null, sizeof(null));
+    for (size_t i = 0; i < ctx.osecs.n; i++) {
+      struct osec *os = oss[i];
+      Elf64_Shdr s = {os->name_off, os->type, os->flags, os->addr, os->offset, os->size,
+                      os->link, os->info, os->align, os->entsize};
+      memcpy(sh + os->shndx * sizeof(s), &s, sizeof(s));
+    }
+  } else {
+    Elf32_Ehdr e = {0};
+    memcpy(e.e_ident, ELFMAG, 4);
+    e.e_ident[EI_CLASS] = ELFCLASS32;
+    e.e_ident[EI_DATA] = ELFDATA2LSB;
+    e.e_ident[EI_VERSION] = EV_CURRENT;
+    e.e_type = ET_EXEC;
+    e.e_machine = a->machine;
+    e.e_version = EV_CURRENT;
+    e.e_entry = (uint32_t)ctx.entry;
+    e.e_phoff = (uint32_t)ctx.phdr_off;
+    e.e_shoff = (uint32_t)ctx.shoff;
+    e.e_ehsize = sizeof(Elf32_Ehdr);
+    e.e_phentsize = sizeof(Elf32_Phdr);
+    e.e_phnum = (uint16_t)ctx.nphdrs;
+    e.e_shentsize = sizeof(Elf32_Shdr);
+    e.e_shnum = (uint16_t)(ctx.nshdrs < SHN_LORESERVE ? ctx.nshdrs : 0);
+    e.e_shstrndx = (uint16_t)ctx.shstrtab->shndx;
+    memcpy(ctx.out, &e, sizeof(e));
+    for (int i = 0; i < ctx.nphdrs; i++) {
+      struct phdr *p = &ctx.phdrs[i];
+      Elf32_Phdr ph = {p->type, (uint32_t)p->offset, (uint32_t)p->vaddr, (uint32_t)p->vaddr,
+                       (uint32_t)p->filesz, (uint32_t)p->memsz, p->flags, (uint32_t)p->align};
+      memcpy(ctx.out + ctx.phdr_off + i * sizeof(ph), &ph, sizeof(ph));
+    }
+    uint8_t *sh = ctx.out + ctx.shoff;
+    Elf32_Shdr null = {0};
+    if (ctx.nshdrs >= SHN_LORESERVE)
+      null.sh_size = ctx.nshdrs;
+    memcpy(sh, &null, sizeof(null));
+    for (size_t i = 0; i < ctx.osecs.n; i++) {
+      struct osec *os = oss[i];
+      Elf32_Shdr s = {os->name_off, os->type, (uint32_t)os->flags, (uint32_t)os->addr,
+                      (uint32_t)os->offset, (uint32_t)os->size, os->link, os->info,
+                      (uint32_t)os->align, (uint32_t)os->entsize};
+      memcpy(sh + os->shndx * sizeof(s), &s, sizeof(s));
+    }
+  }
+}
+
+static void resolve_entry(void) {
+  const char *name = ctx.opt.entry ? ctx.opt.entry : "_start";
+  struct symbol *sym = symmap_find(name);
+  if (sym && sym_is_defined(sym)) {
+    ctx.entry = sym_addr(sym);
+    return;
+  }
+  char *end;
+  unsigned long long v = strtoull(name, &end, 0);
+  if (ctx.opt.entry && !*end) {
+    ctx.entry = v;
+    return;
+  }
+  uint64_t text = 0;
+  for (size_t i = 0; i < ctx.osecs.n; i++) {
+    struct osec *os = ctx.osecs.v[i];
+    if (!strcmp(os->name, ".text"))
+      text = os->addr;
+  }
+  warn("cannot find entry symbol %s; defaulting to 0x%llx", name, (unsigned long long)text);
+  ctx.entry = text;
+}
+
+void write_output(void) {
+  resolve_entry();
+  check_errors();
+  open_output();
+
+  struct vec all = {0};
+  for (size_t i = 0; i < ctx.osecs.n; i++) {
+    struct osec *os = ctx.osecs.v[i];
+    for (size_t k = 0; k < os->members.n; k++)
+      vec_push(&all, os->members.v[k]);
+  }
+  struct copy_job job = {(struct isec **)all.v, all.n};
+  parallel_for((int64_t)all.n, copy_one, &job);
+  xfree(all.v);
+
+  if (ctx.got->shndx)
+    parallel_for(ctx.ngot, fill_got, NULL);
+  memcpy(ctx.out + ctx.comment->offset, "smelt " SMELT_VERSION, ctx.comment->size);
+  write_eh_frame_hdr();
+  write_symtab();
+  write_headers();
+  check_errors();
+  close_output();
+}

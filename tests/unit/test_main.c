@@ -1,0 +1,2 @@
+#include <criterion/criterion.h>
+Test(smoke, one) { cr_assert(1); }
