@@ -379,31 +379,33 @@ void layout(void) {
       align = ctx.tls_align;
       tls = add_phdr(PT_TLS, PF_R, ctx.tls_align);
     }
-    uint64_t pad = ALIGN_UP(addr, align) - addr;
-    addr += pad;
+    bool tbss = (os->flags & SHF_TLS) && os->type == SHT_NOBITS;
+    /* .tbss occupies no address range outside the TLS template */
+    os->addr = ALIGN_UP(addr, align);
+    if (!tbss)
+      addr = os->addr;
+    /* file offsets stay congruent with addresses within a segment */
     if (os->type != SHT_NOBITS)
-      off += pad;
-    os->addr = addr;
+      off = load->offset + (addr - load->vaddr);
     os->offset = off;
     if (os->flags & SHF_TLS) {
       if (!tls_first)
-        tls_first = addr;
+        tls_first = os->addr;
       tls->offset = tls->offset ? tls->offset : off;
       tls->vaddr = tls_first;
       if (os->type != SHT_NOBITS)
-        tls->filesz = addr + os->size - tls_first;
-      tls->memsz = addr + os->size - tls_first;
+        tls->filesz = os->addr + os->size - tls_first;
+      tls->memsz = os->addr + os->size - tls_first;
     }
     if (os->type == SHT_NOBITS) {
-      if (!(os->flags & SHF_TLS))
-        addr += os->size; /* .tbss takes no room outside the TLS block */
+      if (!tbss)
+        addr += os->size;
     } else {
       addr += os->size;
       off += os->size;
       load->filesz = off - load->offset;
     }
-    if (!(os->flags & SHF_TLS) || os->type != SHT_NOBITS)
-      load->memsz = addr - load->vaddr;
+    load->memsz = addr - load->vaddr;
   }
   if (ctx.opt.separate_code)
     off = ALIGN_UP(off, 8);
