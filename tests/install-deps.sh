@@ -1,0 +1,37 @@
+#!/bin/sh
+# Installs what building and testing smelt needs on Debian 12, if missing.
+# Also enables deb-src entries, so tests/real can `apt-get source` programs.
+set -eu
+
+pkgs="meson ninja-build pkg-config cmake gcc libxxhash-dev libmimalloc-dev zlib1g-dev
+  libcriterion-dev musl-tools binutils dpkg-dev file"
+
+missing=""
+for p in $pkgs; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+done
+
+sudo=""
+[ "$(id -u)" = 0 ] || sudo="sudo"
+
+need_update=false
+if ! grep -rqs '^Types:.*deb-src\|^deb-src ' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+    sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources |
+      $sudo tee /etc/apt/sources.list.d/smelt-deb-src.sources >/dev/null
+  elif [ -f /etc/apt/sources.list ]; then
+    sed -n 's/^deb /deb-src /p' /etc/apt/sources.list |
+      $sudo tee /etc/apt/sources.list.d/smelt-deb-src.list >/dev/null
+  fi
+  need_update=true
+fi
+
+if [ -n "$missing" ] || $need_update; then
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+fi
+if [ -n "$missing" ]; then
+  echo "installing:$missing"
+  # shellcheck disable=SC2086
+  $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
