@@ -28,10 +28,13 @@ fi
 
 if [ -n "$missing" ] || $need_update; then
   export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq
+  # a mirror that is mid-sync fails some indexes; what did download is enough
+  $sudo apt-get update -qq || echo "apt-get update reported errors; continuing"
 fi
 if [ -n "$missing" ]; then
   echo "installing:$missing"
   # shellcheck disable=SC2086
-  $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null ||
+    { sleep 10; $sudo apt-get update -qq || true;
+      $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null; }
 fi
