@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 struct group {
   struct symbol *sig;
@@ -124,6 +125,52 @@ static uint32_t init_priority(const char *name) {
 static bool is_debug_name(const char *name) {
   return !strncmp(name, ".debug", 6) || !strncmp(name, ".zdebug", 7) || !strcmp(name, ".stab") ||
          !strcmp(name, ".stabstr") || !strncmp(name, ".gnu.debuglto_", 14);
+}
+
+/* An SHF_COMPRESSED input section (gcc -gz): Elf_Chdr then a zlib stream.
+ * It is inflated once, here, so every later pass sees plain bytes. */
+static bool decompress_section(struct objfile *f, struct isec *isec) {
+  uint64_t type, size, align;
+  size_t hdr;
+  if (is64(f)) {
+    Elf64_Chdr c;
+    if (isec->size < sizeof(c))
+      goto truncated;
+    memcpy(&c, isec->data, sizeof(c));
+    type = c.ch_type, size = c.ch_size, align = c.ch_addralign, hdr = sizeof(c);
+  } else {
+    Elf32_Chdr c;
+    if (isec->size < sizeof(c))
+      goto truncated;
+    memcpy(&c, isec->data, sizeof(c));
+    type = c.ch_type, size = c.ch_size, align = c.ch_addralign, hdr = sizeof(c);
+  }
+  if (type != ELFCOMPRESS_ZLIB) {
+    error("%s: section %s: unsupported compression type %llu (only zlib)", f->name, isec->name,
+          (unsigned long long)type);
+    return false;
+  }
+  if (size > ((uint64_t)1 << 32) || size > f->size * 1032 + 4096) {
+    error("%s: section %s: implausible uncompressed size %llu", f->name, isec->name,
+          (unsigned long long)size);
+    return false;
+  }
+  uint8_t *out = xalloc(size ? size : 1);
+  uLongf outlen = size;
+  int rc = uncompress(out, &outlen, isec->data + hdr, isec->size - hdr);
+  if (rc != Z_OK || outlen != size) {
+    error("%s: section %s: corrupt zlib data (%s)", f->name, isec->name,
+          rc != Z_OK ? zError(rc) : "size mismatch");
+    return false;
+  }
+  isec->data = out;
+  isec->size = size;
+  isec->addralign = align && !(align & (align - 1)) ? align : 1;
+  isec->flags &= ~(uint64_t)SHF_COMPRESSED;
+  return true;
+truncated:
+  error("%s: section %s: truncated compression header", f->name, isec->name);
+  return false;
 }
 
 /* Reports a corrupt-input error and marks the file unusable. */
@@ -240,9 +287,6 @@ void parse_objfile(struct objfile *f) {
       continue;
     if (ctx.opt.strip_debug && is_debug_name(name))
       continue;
-    if (s->flags & SHF_COMPRESSED)
-      CORRUPT(f, "section %s is compressed; compressed input sections are not supported yet",
-              name);
     struct isec *isec = xalloc(sizeof(*isec));
     isec->file = f;
     isec->name = name;
@@ -255,6 +299,8 @@ void parse_objfile(struct objfile *f) {
     isec->alive = true;
     isec->init_prio = init_priority(name);
     f->secs[i] = isec;
+    if ((s->flags & SHF_COMPRESSED) && !decompress_section(f, isec))
+      return;
   }
 
   /* Relocation sections attach to their target. */

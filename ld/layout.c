@@ -216,6 +216,11 @@ void create_output_sections(void) {
     ctx.strtab = new_osec(".strtab", SHT_STRTAB, 0, OS_STRTAB);
   }
   ctx.shstrtab = new_osec(".shstrtab", SHT_STRTAB, 0, OS_SHSTRTAB);
+  if (ctx.opt.build_id != BUILD_ID_NONE) {
+    ctx.build_id = new_osec(".note.gnu.build-id", SHT_NOTE, SHF_ALLOC, OS_BUILD_ID);
+    ctx.build_id->align = 4;
+    ctx.build_id->size = 16 + build_id_size();
+  }
 }
 
 static void size_osec(void *arg, int64_t i) {
@@ -250,6 +255,8 @@ static bool is_emitted(const struct osec *os) {
     return ctx.ngot > 0 || symmap_find("_GLOBAL_OFFSET_TABLE_") != NULL;
   case OS_EHFRAME_HDR:
     return ctx.ehframe != NULL;
+  case OS_BUILD_ID:
+    return true;
   case OS_REGULAR:
   case OS_EHFRAME:
     return os->members.n > 0;
@@ -410,19 +417,8 @@ void layout(void) {
   if (ctx.opt.separate_code)
     off = ALIGN_UP(off, 8);
 
-  /* Non-alloc sections follow, then the section header table. */
-  for (size_t i = 0; i < nos; i++) {
-    struct osec *os = oss[i];
-    if (os->flags & SHF_ALLOC)
-      continue;
-    off = ALIGN_UP(off, os->align ? os->align : 1);
-    os->offset = off;
-    os->addr = 0;
-    off += os->size;
-  }
-  ctx.shoff = ALIGN_UP(off, 8);
-  ctx.nshdrs = (uint32_t)nos + 1;
-  ctx.filesize = ctx.shoff + (uint64_t)ctx.nshdrs * (a->is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr));
+  ctx.alloc_end = off;
+  layout_nonalloc();
 
   if (tls) {
     ctx.tls_begin = tls->vaddr;
@@ -460,6 +456,25 @@ void layout(void) {
   add_phdr(PT_GNU_STACK, PF_R | PF_W | (exec_stack ? PF_X : 0), 16);
   if (ctx.nphdrs != nph)
     fatal("internal error: program header count %d != %d", ctx.nphdrs, nph);
+}
+
+/* Non-alloc sections follow the last loaded byte, then the section header
+ * table. Run again when debug compression changes their sizes. */
+void layout_nonalloc(void) {
+  uint64_t off = ctx.alloc_end;
+  for (size_t i = 0; i < ctx.osecs.n; i++) {
+    struct osec *os = ctx.osecs.v[i];
+    if (os->flags & SHF_ALLOC)
+      continue;
+    off = ALIGN_UP(off, os->align ? os->align : 1);
+    os->offset = off;
+    os->addr = 0;
+    off += os->size;
+  }
+  ctx.shoff = ALIGN_UP(off, 8);
+  ctx.nshdrs = (uint32_t)ctx.osecs.n + 1;
+  ctx.filesize = ctx.shoff + (uint64_t)ctx.nshdrs *
+                                 (ctx.arch->is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr));
 }
 
 /* Values of linker-defined symbols, now that addresses are known. */

@@ -164,6 +164,7 @@ enum osec_kind {
   OS_SYMTAB,
   OS_STRTAB,
   OS_SHSTRTAB,
+  OS_BUILD_ID,
 };
 
 struct osec {
@@ -178,6 +179,7 @@ struct osec {
   uint32_t name_off;
   uint32_t link, info;
   uint64_t entsize;
+  uint8_t *zdata; /* compressed contents (--compress-debug-sections) */
 };
 
 /* ---- the arch interface ---- */
@@ -239,6 +241,8 @@ struct input_spec {
   const char *path;
 };
 
+enum build_id { BUILD_ID_NONE, BUILD_ID_FAST, BUILD_ID_MD5, BUILD_ID_SHA1, BUILD_ID_UUID, BUILD_ID_HEX };
+
 struct options {
   const char *output;
   const char *entry;
@@ -258,6 +262,10 @@ struct options {
   bool eh_frame_hdr;
   bool strip_all;
   bool strip_debug;
+  bool compress_debug;
+  int build_id;
+  uint8_t build_id_hex[64];
+  size_t build_id_hex_len;
   bool print_stats;
   bool fatal_warnings;
   bool verbose;
@@ -285,7 +293,7 @@ struct context {
   struct vec live;     /* live objfiles in command-line order, after resolve */
   struct vec osecs;    /* struct osec *, in output order after layout */
 
-  struct osec *got, *ehframe, *ehframe_hdr, *comment, *symtab, *strtab, *shstrtab;
+  struct osec *got, *ehframe, *ehframe_hdr, *comment, *symtab, *strtab, *shstrtab, *build_id;
   struct gotent *gotents;
   uint32_t ngot;
   struct vec commons;  /* struct isec * of common symbols, allocated into .bss */
@@ -296,6 +304,7 @@ struct context {
   int nphdrs;
   uint64_t ehdr_size, phdr_off;
   uint64_t filesize;
+  uint64_t alloc_end; /* file offset after the last loaded byte */
   uint64_t shoff;
   uint32_t nshdrs;
   uint64_t entry;
@@ -332,7 +341,12 @@ void layout(void);
 void finalize_synthetic_symbols(void);
 void prepare_symtab(void);              /* ld/symtab.c */
 void write_symtab(void);
+void layout_nonalloc(void);
 void write_output(void);                /* ld/write.c */
+void copy_isec(struct isec *isec, uint8_t *osec_buf);
+void compress_debug_sections(void);     /* ld/debug.c */
+size_t build_id_size(void);
+void write_build_id(void);
 
 /* ---- helpers shared by passes and arches ---- */
 const uint8_t *elf_shdr(const struct objfile *f, uint32_t i);

@@ -61,6 +61,7 @@ int main(int argc, char **argv) {
   pass("eh_frame", parse_eh_frames);
   pass("layout", layout);
   pass("finalize symbols", finalize_synthetic_symbols);
+  pass("compress debug", compress_debug_sections);
   pass("write", write_output);
   if (ctx.opt.print_stats) {
     struct rusage ru;

@@ -31,8 +31,12 @@ static const char usage[] =
     "  --threads=N                 Worker threads (default: one per core)\n"
     "  -z noexecstack|execstack|separate-code|noseparate-code|relro|now|...\n"
     "  --no-rosegment              Same as -z noseparate-code\n"
-    "  -s, --strip-all             Omit .symtab and .strtab\n"
-    "  -S, --strip-debug           Omit debug sections\n"
+    "  -s, --strip-all             Omit .symtab, .strtab and debug sections\n"
+    "  -S, --strip-debug           Omit debug sections (they are not even read)\n"
+    "  --compress-debug-sections=zlib|none\n"
+    "                              Compress debug sections (SHF_COMPRESSED, in parallel)\n"
+    "  --build-id[=fast|md5|sha1|uuid|0xHEX|none]\n"
+    "                              Add .note.gnu.build-id (default style: fast, xxh3-128)\n"
     "  --fatal-warnings            Treat warnings as errors\n"
     "  --stats                     Print per-pass statistics\n"
     "  @FILE                       Read options from FILE\n"
@@ -40,7 +44,7 @@ static const char usage[] =
     "  --help                      Print this help\n"
     "\n"
     "Accepted for compatibility and ignored in static links: -dynamic-linker,\n"
-    "--hash-style, --eh-frame-hdr, --build-id, --as-needed, -O1, -plugin,\n"
+    "--hash-style, --eh-frame-hdr, --as-needed, -O1, -plugin,\n"
     "-plugin-opt, -pie (under -static), -nostdlib, -z relro/now, --gc-sections,\n"
     "--no-undefined, --sort-common, --no-warn-mismatch.\n";
 
@@ -183,16 +187,55 @@ static const char *const ignored_flags[] = {
     "enable-new-dtags", "disable-new-dtags", "nostdlib", "no-demangle", "demangle",
     "discard-locals", "X", "discard-all", "x", "Qy", "relax", "no-relax", "warn-once",
     "no-warn-rwx-segments", "warn-rwx-segments", "no-warn-execstack", "color-diagnostics",
-    "start-lib", "end-lib", "build-id", "no-rosegment-placeholder", "nopie", "no-pie",
+    "start-lib", "end-lib", "no-rosegment-placeholder", "nopie", "no-pie",
     "dynamic-list-data", "Bsymbolic", "Bsymbolic-functions", "rosegment", "pic-executable",
     "no-pic-executable", "no-fatal-warnings", "disable-verify", NULL};
 
 static const char *const ignored_with_value[] = {
-    "dynamic-linker", "hash-style", "plugin", "plugin-opt", "build-id", "sysroot",
-    "soname", "h", "rpath", "rpath-link", "version-script", "compress-debug-sections",
+    "dynamic-linker", "hash-style", "plugin", "plugin-opt", "sysroot",
+    "soname", "h", "rpath", "rpath-link", "version-script",
     "exclude-libs", "icf", "color-diagnostics", "Map", "y", "wrap", "defsym", "R",
     "image-base", "thread-count", "mllvm", "lto-O", "lto-partitions", "plugin-opt",
-    "dependency-file", "build-id", "unresolved-symbols", "error-limit", NULL};
+    "dependency-file", "unresolved-symbols", "error-limit", NULL};
+
+static int hexval(char c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+static void parse_build_id(struct options *opt, const char *v) {
+  if (!strcmp(v, "fast") || !strcmp(v, "tree") || !strcmp(v, "xxhash"))
+    opt->build_id = BUILD_ID_FAST;
+  else if (!strcmp(v, "md5"))
+    opt->build_id = BUILD_ID_MD5;
+  else if (!strcmp(v, "sha1"))
+    opt->build_id = BUILD_ID_SHA1;
+  else if (!strcmp(v, "uuid"))
+    opt->build_id = BUILD_ID_UUID;
+  else if (!strcmp(v, "none"))
+    opt->build_id = BUILD_ID_NONE;
+  else if (v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) {
+    size_t n = strlen(v + 2);
+    if (n == 0 || n % 2 || n / 2 > sizeof(opt->build_id_hex))
+      fatal("--build-id=%s: expected an even number of hex digits (at most %zu bytes)", v,
+            sizeof(opt->build_id_hex));
+    for (size_t i = 0; i < n / 2; i++) {
+      int hi = hexval(v[2 + 2 * i]), lo = hexval(v[3 + 2 * i]);
+      if (hi < 0 || lo < 0)
+        fatal("--build-id=%s: not a hex string", v);
+      opt->build_id_hex[i] = (uint8_t)(hi << 4 | lo);
+    }
+    opt->build_id_hex_len = n / 2;
+    opt->build_id = BUILD_ID_HEX;
+  } else {
+    fatal("--build-id=%s: expected fast, md5, sha1, uuid, 0xHEX or none", v);
+  }
+}
 
 /* Options that change nothing in a static executable. Checked first so that
  * e.g. -export-dynamic is not read as -e xport-dynamic. */
@@ -201,7 +244,7 @@ static bool is_ignored(char **argv, size_t argc, size_t *i) {
   for (const char *const *p = ignored_flags; *p; p++)
     if (opt_flag(arg, *p))
       return true;
-  if (!strncmp(arg, "--build-id", 10) || !strncmp(arg, "-plugin-opt", 11) ||
+  if (!strncmp(arg, "-plugin-opt", 11) ||
       !strncmp(arg, "--plugin-opt", 12))
     return true;
   for (const char *const *p = ignored_with_value; *p; p++) {
@@ -297,6 +340,18 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
       opt->emulation = v;
     } else if (opt_flag(arg, "s") || opt_flag(arg, "strip-all")) {
       opt->strip_all = true;
+      opt->strip_debug = true;
+    } else if (opt_flag(arg, "build-id")) {
+      opt->build_id = BUILD_ID_FAST;
+    } else if ((v = opt_value(argv, argc, &i, "build-id"))) {
+      parse_build_id(opt, v);
+    } else if ((v = opt_value(argv, argc, &i, "compress-debug-sections"))) {
+      if (!strcmp(v, "zlib") || !strcmp(v, "zlib-gabi"))
+        opt->compress_debug = true;
+      else if (!strcmp(v, "none"))
+        opt->compress_debug = false;
+      else
+        fatal("--compress-debug-sections: unsupported value '%s' (zlib, zlib-gabi or none)", v);
     } else if (opt_flag(arg, "S") || opt_flag(arg, "strip-debug") || opt_flag(arg, "g")) {
       if (strcmp(arg, "-g"))
         opt->strip_debug = true;

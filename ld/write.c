@@ -63,12 +63,11 @@ struct copy_job {
   size_t n;
 };
 
-static void copy_one(void *arg, int64_t i) {
-  struct isec *isec = ((struct copy_job *)arg)->isecs[i];
+/* Copies one input section into its output section's bytes at osec_buf and
+ * applies its relocations there. */
+void copy_isec(struct isec *isec, uint8_t *osec_buf) {
   struct osec *os = isec->osec;
-  if (os->type == SHT_NOBITS || !os->shndx)
-    return;
-  uint8_t *buf = ctx.out + os->offset + isec->out_off;
+  uint8_t *buf = osec_buf + isec->out_off;
   if (isec->eh)
     write_eh_frame_isec(isec, buf);
   else if (isec->data)
@@ -79,6 +78,14 @@ static void copy_one(void *arg, int64_t i) {
     ctx.arch->apply_relocs(isec, buf, os->addr + isec->out_off);
   else
     ctx.arch->apply_nonalloc_relocs(isec, buf);
+}
+
+static void copy_one(void *arg, int64_t i) {
+  struct isec *isec = ((struct copy_job *)arg)->isecs[i];
+  struct osec *os = isec->osec;
+  if (os->type == SHT_NOBITS || !os->shndx || os->zdata)
+    return;
+  copy_isec(isec, ctx.out + os->offset);
 }
 
 static void fill_got(void *arg, int64_t i) {
@@ -210,6 +217,11 @@ void write_output(void) {
   struct copy_job job = {(struct isec **)all.v, all.n};
   parallel_for((int64_t)all.n, copy_one, &job);
   xfree(all.v);
+  for (size_t i = 0; i < ctx.osecs.n; i++) {
+    struct osec *os = ctx.osecs.v[i];
+    if (os->zdata)
+      memcpy(ctx.out + os->offset, os->zdata, os->size);
+  }
 
   if (ctx.got->shndx)
     parallel_for(ctx.ngot, fill_got, NULL);
@@ -218,5 +230,6 @@ void write_output(void) {
   write_symtab();
   write_headers();
   check_errors();
+  write_build_id(); /* hashes everything above */
   close_output();
 }
