@@ -4,7 +4,7 @@
 set -eu
 
 pkgs="meson ninja-build pkg-config cmake gcc libxxhash-dev libmimalloc-dev zlib1g-dev libssl-dev
-  libcriterion-dev musl-tools binutils dpkg-dev file"
+  libcriterion-dev musl-tools binutils dpkg-dev file gdb"
 
 missing=""
 for p in $pkgs; do

@@ -1,0 +1,87 @@
+#!/bin/sh
+# Debug info end to end: gdb (batch) on smelt-linked -g programs built from
+# plain, --compress-debug-sections=zlib and gcc -gz inputs; readelf parses
+# the DWARF; -S/-s outputs run without .debug_*; build ids are stable across
+# --threads and differ for different inputs.
+# usage: run.sh BUILD
+set -u
+BUILD=$(cd "$1" && pwd)
+SRC=$(cd "$(dirname "$0")" && pwd)
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+cd "$T"
+fails=0
+pass() { echo "PASS: $1"; }
+fail() { echo "FAIL: $1"; fails=$((fails + 1)); }
+link() { musl-gcc -static -B"$BUILD/" "$@"; }
+
+command -v gdb >/dev/null || { echo "gdb not installed"; exit 77; }
+
+musl-gcc -g -O0 -c "$SRC/prog.c" -o plain.o
+musl-gcc -g -O0 -gz -c "$SRC/prog.c" -o gz.o
+readelf -SW gz.o | grep -q '\.debug_info.* C ' || fail "gcc -gz did not compress its input"
+
+check_gdb() { # name binary
+  out=$(gdb -batch -nx -ex 'break scale' -ex run -ex next -ex 'print product' -ex 'print *p' \
+    -ex bt "./$2" 2>&1)
+  if echo "$out" | grep -q '^\$1 = [0-9]' &&
+     echo "$out" | grep -q '^\$2 = {x = 2, y = 3}' &&
+     echo "$out" | grep -q '#0  scale (p=.*, factor=6) at .*prog.c:1[01]' &&
+     echo "$out" | grep -q '#1  .* main (argc=1, argv=.*) at .*prog.c:17'; then
+    pass "gdb on $1"
+  else
+    fail "gdb on $1"; echo "$out" | tail -15
+  fi
+  if readelf --debug-dump=info "$2" 2>&1 >/dev/null | grep -q .; then
+    fail "readelf --debug-dump=info on $1"; readelf --debug-dump=info "$2" 2>&1 >/dev/null | head -5
+  elif readelf --debug-dump=info "$2" | grep -q 'DW_AT_name.*: scale'; then
+    pass "readelf parses the DWARF of $1"
+  else
+    fail "readelf finds no DW_AT_name scale in $1"
+  fi
+}
+
+link plain.o -o plain && check_gdb plain plain
+link -Wl,--compress-debug-sections=zlib plain.o -o zlib || fail "link zlib"
+if readelf -SW zlib | grep -E '\.debug_(info|line|str) ' | grep -qv ' C '; then
+  fail "--compress-debug-sections=zlib left a debug section uncompressed"
+else
+  pass "debug sections are SHF_COMPRESSED"
+fi
+check_gdb "compressed output" zlib
+link gz.o -o gzin && check_gdb "gcc -gz inputs" gzin
+
+for opt in -S -s; do
+  link -Wl,$opt plain.o -o strip$opt
+  if [ "$(./strip$opt)" = "product 30" ] && ! readelf -SW strip$opt | grep -q '\.debug_'; then
+    pass "$opt output runs and has no .debug_*"
+  else
+    fail "$opt output"
+  fi
+done
+readelf -SW strip-S | grep -q '\.symtab' && pass "-S keeps .symtab" || fail "-S dropped .symtab"
+readelf -SW strip-s | grep -q '\.symtab' && fail "-s kept .symtab" || pass "-s drops .symtab"
+
+id() { readelf -n "$1" | sed -n 's/.*Build ID: //p'; }
+link -Wl,--build-id -Wl,--threads=1 plain.o -o b1
+link -Wl,--build-id -Wl,--threads=2 plain.o -o b2
+link -Wl,--build-id -Wl,--threads=2 gz.o -o b3
+musl-gcc -g -O1 -c "$SRC/prog.c" -o o1.o
+link -Wl,--build-id o1.o -o b4
+if [ -n "$(id b1)" ] && [ "$(id b1)" = "$(id b2)" ] && cmp -s b1 b2; then
+  pass "build id and bytes stable across --threads"
+else
+  fail "build id unstable: $(id b1) vs $(id b2)"
+fi
+[ "$(id b1)" != "$(id b4)" ] && pass "different inputs, different build id" ||
+  fail "same build id for different inputs"
+for style in md5 sha1 uuid 0x0123456789abcdef; do
+  link -Wl,--build-id=$style plain.o -o bs
+  len=$(id bs | tr -d '\n' | wc -c)
+  case $style in md5|uuid) want=32;; sha1) want=40;; *) want=16;; esac
+  [ "$len" = "$want" ] && ./bs >/dev/null && pass "--build-id=$style" || fail "--build-id=$style ($len hex digits)"
+done
+readelf -lW b1 | grep -q NOTE && pass "build id has a PT_NOTE" || fail "no PT_NOTE for the build id"
+
+echo "$fails failure(s)"
+[ "$fails" = 0 ]
