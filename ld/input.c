@@ -294,6 +294,7 @@ void parse_objfile(struct objfile *f) {
     isec->size = s->size;
     isec->addralign = s->addralign ? s->addralign : 1;
     isec->flags = s->flags;
+    isec->entsize = s->entsize;
     isec->type = s->type;
     isec->shndx = i;
     isec->alive = true;

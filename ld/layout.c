@@ -36,7 +36,7 @@ static const struct {
     {".lrodata.", ".lrodata"},
 };
 
-static const char *output_name(const struct isec *isec) {
+const char *output_section_name(const struct isec *isec) {
   const char *n = isec->name;
   if (!(isec->flags & SHF_ALLOC))
     return n;
@@ -167,7 +167,17 @@ void create_output_sections(void) {
       struct isec *isec = f->secs[k];
       if (!isec || !isec->alive)
         continue;
-      const char *name = output_name(isec);
+      if (isec->mrefs) {
+        /* its pieces live in the merged section, placed at first use */
+        struct isec *m = isec->mrefs[0].frag->merged;
+        if (!m->osec) {
+          m->osec = find_osec(m->name, m->type, m->flags);
+          vec_push(&m->osec->members, m);
+        }
+        isec->osec = m->osec;
+        continue;
+      }
+      const char *name = output_section_name(isec);
       uint32_t type = isec->type == SHT_X86_64_UNWIND ? SHT_PROGBITS : isec->type;
       struct osec *os = last && last->type == type &&
                                 flag_class(last->flags) == flag_class(isec->flags) &&

@@ -55,6 +55,7 @@ struct isec {
   uint64_t size;
   uint64_t addralign;
   uint64_t flags;
+  uint64_t entsize;
   uint32_t type;
   uint32_t shndx;
   uint32_t relsec;     /* index of the SHT_RELA/SHT_REL section, 0 if none */
@@ -64,6 +65,27 @@ struct isec {
   uint64_t out_off;    /* offset within osec */
   struct ehrec *eh;    /* .eh_frame records (ld/ehframe.c) */
   uint32_t neh;
+  atomic_bool gc_mark; /* ld/gc.c */
+  struct mref *mrefs;  /* SHF_MERGE pieces, by input offset (ld/merge.c) */
+  uint32_t nmrefs;
+  struct isec *leader; /* ICF: the identical section that replaces this one */
+  uint32_t icf_id;     /* ICF candidate index + 1 */
+  bool icf_addr_taken;
+};
+
+/* A piece of an SHF_MERGE input section and the fragment it became. */
+struct frag {
+  const uint8_t *data;
+  uint32_t len;
+  uint32_t align;
+  atomic_uint_fast64_t owner; /* first occurrence: input order << 32 | offset */
+  uint64_t out_off;           /* within the merged section */
+  struct isec *merged;        /* the synthetic section holding the fragments */
+};
+
+struct mref {
+  uint64_t in_off;
+  struct frag *frag;
 };
 
 /* One relocation, decoded from RELA or REL. */
@@ -225,6 +247,9 @@ struct arch {
   void (*apply_relocs)(struct isec *isec, uint8_t *buf, uint64_t addr);
   /* Apply relocations of a non-alloc section (debug info). */
   void (*apply_nonalloc_relocs)(struct isec *isec, uint8_t *buf);
+  /* Whether a relocation type is a direct call or jump (does not take the
+   * target's address; used by --icf=safe). */
+  bool (*is_call_reloc)(uint32_t type);
   /* Implicit addend for REL targets. */
   int64_t (*implicit_addend)(uint32_t type, const uint8_t *loc);
 };
@@ -267,6 +292,10 @@ struct options {
   uint8_t build_id_hex[64];
   size_t build_id_hex_len;
   bool print_stats;
+  bool gc_sections;
+  bool print_gc_sections;
+  int icf; /* 0 none, 1 safe, 2 all */
+  bool print_icf_sections;
   bool fatal_warnings;
   bool verbose;
 };
@@ -297,6 +326,7 @@ struct context {
   struct gotent *gotents;
   uint32_t ngot;
   struct vec commons;  /* struct isec * of common symbols, allocated into .bss */
+  struct vec merged;   /* struct isec * holding deduplicated SHF_MERGE fragments */
   struct vec synthetic; /* struct symbol * defined by the linker */
 
   uint64_t tls_begin, tls_end, tls_align, tp_addr;
@@ -336,7 +366,11 @@ void scan_relocations(void);            /* ld/scan.c */
 void parse_eh_frames(void);             /* ld/ehframe.c */
 void write_eh_frame_isec(struct isec *isec, uint8_t *buf);
 void write_eh_frame_hdr(void);
+void gc_sections(void);                 /* ld/gc.c */
+void merge_sections(void);              /* ld/merge.c */
+void fold_identical_sections(void);     /* ld/icf.c */
 void create_output_sections(void);      /* ld/layout.c */
+const char *output_section_name(const struct isec *isec);
 void layout(void);
 void finalize_synthetic_symbols(void);
 void prepare_symtab(void);              /* ld/symtab.c */
@@ -351,6 +385,9 @@ void write_build_id(void);
 /* ---- helpers shared by passes and arches ---- */
 const uint8_t *elf_shdr(const struct objfile *f, uint32_t i);
 uint64_t sym_addr(const struct symbol *sym);
+uint64_t sym_va(const struct symbol *sym, int64_t addend); /* S + A, merge-aware */
+const struct isec *live_isec(const struct isec *isec);   /* after ICF folding */
+const struct mref *find_mref(const struct isec *isec, uint64_t off);
 uint64_t got_slot_addr(const struct symbol *sym);
 uint64_t gottp_slot_addr(const struct symbol *sym);
 uint64_t got_base(void);

@@ -55,6 +55,9 @@ int main(int argc, char **argv) {
 
   pass("open+parse", open_inputs);
   pass("resolve", resolve_symbols);
+  pass("gc sections", gc_sections);
+  pass("merge", merge_sections);
+  pass("icf", fold_identical_sections);
   pass("output sections", create_output_sections);
   pass("synthetic symbols", define_synthetic_symbols);
   pass("scan relocations", scan_relocations);

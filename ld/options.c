@@ -37,6 +37,11 @@ static const char usage[] =
     "                              Compress debug sections (SHF_COMPRESSED, in parallel)\n"
     "  --build-id[=fast|md5|sha1|uuid|0xHEX|none]\n"
     "                              Add .note.gnu.build-id (default style: fast, xxh3-128)\n"
+    "  --gc-sections               Drop sections unreachable from the entry point\n"
+    "  --print-gc-sections         List the sections --gc-sections drops\n"
+    "  --icf=all|safe|none         Fold identical read-only sections (safe: never\n"
+    "                              functions whose address is taken)\n"
+    "  --print-icf-sections        List folded sections\n"
     "  --fatal-warnings            Treat warnings as errors\n"
     "  --stats                     Print per-pass statistics\n"
     "  @FILE                       Read options from FILE\n"
@@ -45,7 +50,7 @@ static const char usage[] =
     "\n"
     "Accepted for compatibility and ignored in static links: -dynamic-linker,\n"
     "--hash-style, --eh-frame-hdr, --as-needed, -O1, -plugin,\n"
-    "-plugin-opt, -pie (under -static), -nostdlib, -z relro/now, --gc-sections,\n"
+    "-plugin-opt, -pie (under -static), -nostdlib, -z relro/now,\n"
     "--no-undefined, --sort-common, --no-warn-mismatch.\n";
 
 struct args {
@@ -183,7 +188,7 @@ static const char *const ignored_flags[] = {
     "eh-frame-hdr", "no-eh-frame-hdr", "as-needed", "no-as-needed", "O0", "O1", "O2",
     "O3", "no-undefined", "allow-shlib-undefined", "no-allow-shlib-undefined",
     "no-copy-dt-needed-entries", "copy-dt-needed-entries", "sort-common", "no-warn-mismatch",
-    "warn-common", "gc-sections", "no-gc-sections", "export-dynamic", "no-export-dynamic",
+    "warn-common", "export-dynamic", "no-export-dynamic",
     "enable-new-dtags", "disable-new-dtags", "nostdlib", "no-demangle", "demangle",
     "discard-locals", "X", "discard-all", "x", "Qy", "relax", "no-relax", "warn-once",
     "no-warn-rwx-segments", "warn-rwx-segments", "no-warn-execstack", "color-diagnostics",
@@ -194,7 +199,7 @@ static const char *const ignored_flags[] = {
 static const char *const ignored_with_value[] = {
     "dynamic-linker", "hash-style", "plugin", "plugin-opt", "sysroot",
     "soname", "h", "rpath", "rpath-link", "version-script",
-    "exclude-libs", "icf", "color-diagnostics", "Map", "y", "wrap", "defsym", "R",
+    "exclude-libs", "color-diagnostics", "Map", "y", "wrap", "defsym", "R",
     "image-base", "thread-count", "mllvm", "lto-O", "lto-partitions", "plugin-opt",
     "dependency-file", "unresolved-symbols", "error-limit", NULL};
 
@@ -341,6 +346,25 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
     } else if (opt_flag(arg, "s") || opt_flag(arg, "strip-all")) {
       opt->strip_all = true;
       opt->strip_debug = true;
+    } else if (opt_flag(arg, "gc-sections")) {
+      opt->gc_sections = true;
+    } else if (opt_flag(arg, "no-gc-sections")) {
+      opt->gc_sections = false;
+    } else if (opt_flag(arg, "print-gc-sections")) {
+      opt->print_gc_sections = true;
+    } else if (opt_flag(arg, "no-print-gc-sections")) {
+      opt->print_gc_sections = false;
+    } else if ((v = opt_value(argv, argc, &i, "icf"))) {
+      if (!strcmp(v, "all"))
+        opt->icf = 2;
+      else if (!strcmp(v, "safe"))
+        opt->icf = 1;
+      else if (!strcmp(v, "none"))
+        opt->icf = 0;
+      else
+        fatal("--icf: expected all, safe or none, got '%s'", v);
+    } else if (opt_flag(arg, "print-icf-sections")) {
+      opt->print_icf_sections = true;
     } else if (opt_flag(arg, "build-id")) {
       opt->build_id = BUILD_ID_FAST;
     } else if ((v = opt_value(argv, argc, &i, "build-id"))) {

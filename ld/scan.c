@@ -110,17 +110,32 @@ uint64_t isec_out_offset(const struct isec *isec, uint64_t off, bool *dead);
 
 uint64_t isec_addr(const struct isec *isec) { return isec->osec->addr + isec->out_off; }
 
+const struct isec *live_isec(const struct isec *isec) {
+  return isec->leader ? isec->leader : isec;
+}
+
+static uint64_t merged_addr(const struct isec *isec, uint64_t off) {
+  const struct mref *r = find_mref(isec, off);
+  return isec_addr(r->frag->merged) + r->frag->out_off + (off - r->in_off);
+}
+
 uint64_t sym_addr(const struct symbol *sym) {
   switch (sym->kind) {
-  case SYM_DEFINED:
-    if (!sym->isec || !sym->isec->osec || !sym->isec->alive)
+  case SYM_DEFINED: {
+    if (!sym->isec)
       return 0;
-    if (sym->isec->eh) {
+    const struct isec *isec = live_isec(sym->isec);
+    if (isec->mrefs)
+      return merged_addr(isec, sym->value);
+    if (!isec->osec || !isec->alive)
+      return 0;
+    if (isec->eh) {
       bool dead;
-      uint64_t off = isec_out_offset(sym->isec, sym->value, &dead);
-      return isec_addr(sym->isec) + off;
+      uint64_t off = isec_out_offset(isec, sym->value, &dead);
+      return isec_addr(isec) + off;
     }
-    return isec_addr(sym->isec) + sym->value;
+    return isec_addr(isec) + sym->value;
+  }
   case SYM_OSEC:
     return sym->osec->addr + sym->value;
   case SYM_ABS:
@@ -128,6 +143,14 @@ uint64_t sym_addr(const struct symbol *sym) {
   default:
     return 0;
   }
+}
+
+/* S + A. A section symbol into a merged section names a piece by
+ * value + addend, so the addend takes part in finding the fragment. */
+uint64_t sym_va(const struct symbol *sym, int64_t addend) {
+  if (sym->kind == SYM_DEFINED && sym->type == STT_SECTION && sym->isec && sym->isec->mrefs)
+    return merged_addr(sym->isec, sym->value + (uint64_t)addend);
+  return sym_addr(sym) + (uint64_t)addend;
 }
 
 uint64_t got_base(void) { return ctx.got ? ctx.got->addr : 0; }
@@ -142,24 +165,24 @@ uint64_t gottp_slot_addr(const struct symbol *sym) {
 
 uint64_t generic_value(struct isec *isec, const struct rel *r, const struct symbol *sym,
                        int expr, uint64_t P) {
-  uint64_t S = sym_addr(sym), A = (uint64_t)r->addend;
+  uint64_t SA = sym_va(sym, r->addend), A = (uint64_t)r->addend;
   switch (expr) {
   case RX_ABS:
-    return S + A;
+    return SA;
   case RX_PC:
-    return S + A - P;
+    return SA - P;
   case RX_GOT_PC:
     return got_slot_addr(sym) + A - P;
   case RX_GOTPC:
     return got_base() + A - P;
   case RX_GOTOFF:
-    return S + A - got_base();
+    return SA - got_base();
   case RX_GOT:
     return got_slot_addr(sym) - got_base() + A;
   case RX_TPOFF:
-    return S + A - ctx.tp_addr;
+    return SA - ctx.tp_addr;
   case RX_DTPOFF:
-    return S + A - ctx.tls_begin;
+    return SA - ctx.tls_begin;
   case RX_SIZE:
     return sym->size + A;
   default:
@@ -225,13 +248,13 @@ void apply_nonalloc_generic(struct isec *isec, uint8_t *buf) {
       continue;
     }
     struct symbol *sym = isec->file->syms[r.sym];
-    bool dead = sym->kind == SYM_DEFINED && (!sym->isec || !sym->isec->alive);
+    bool dead = sym->kind == SYM_DEFINED && (!sym->isec || !live_isec(sym->isec)->alive);
     uint64_t v = 0;
     if (!dead) {
       if (h->expr == RX_DTPOFF)
-        v = sym_addr(sym) + (uint64_t)r.addend - ctx.tls_begin;
+        v = sym_va(sym, r.addend) - ctx.tls_begin;
       else if (h->expr == RX_ABS)
-        v = sym_addr(sym) + (uint64_t)r.addend;
+        v = sym_va(sym, r.addend);
       else if (h->expr == RX_SIZE)
         v = sym->size + (uint64_t)r.addend;
       else

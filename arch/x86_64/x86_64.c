@@ -275,7 +275,7 @@ static void apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr) {
     }
     uint8_t *loc = buf + off;
     uint64_t P = addr + off;
-    uint64_t S = sym_addr(sym), A = (uint64_t)r.addend;
+    uint64_t SA = sym_va(sym, r.addend), A = (uint64_t)r.addend;
     int64_t v;
 
     switch (r.type) {
@@ -285,23 +285,23 @@ static void apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr) {
     case R_X86_64_REX_GOTPCRELX:
       if (gotpcrelx_target_ok(sym) && relax_gotpcrelx_to_pcrel(loc, off, true)) {
         if (loc[-2] == 0xe9) /* jmp: the displacement moved one byte back */
-          write_field(isec, &r, sym, loc - 1, (int64_t)(S + A - P + 1), 4, CK_SIGNED);
+          write_field(isec, &r, sym, loc - 1, (int64_t)(SA - P + 1), 4, CK_SIGNED);
         else
-          write_field(isec, &r, sym, loc, (int64_t)(S + A - P), 4, CK_SIGNED);
+          write_field(isec, &r, sym, loc, (int64_t)(SA - P), 4, CK_SIGNED);
       } else {
         write_field(isec, &r, sym, loc, (int64_t)(got_slot_addr(sym) + A - P), 4, CK_SIGNED);
       }
       continue;
     case R_X86_64_GOTTPOFF:
       if (relax_gottpoff_to_le(loc, off, true))
-        v = (int64_t)(S + A + 4 - ctx.tp_addr);
+        v = (int64_t)(SA + 4 - ctx.tp_addr);
       else
         v = (int64_t)(gottp_slot_addr(sym) + A - P);
       write_field(isec, &r, sym, loc, v, 4, CK_SIGNED);
       continue;
     case R_X86_64_TLSGD:
       relax_tlsgd_to_le(loc, off, isec->size, true);
-      write_field(isec, &r, sym, loc + 8, (int64_t)(S + A + 4 - ctx.tp_addr), 4, CK_SIGNED);
+      write_field(isec, &r, sym, loc + 8, (int64_t)(SA + 4 - ctx.tp_addr), 4, CK_SIGNED);
       i++;
       continue;
     case R_X86_64_TLSLD:
@@ -310,7 +310,7 @@ static void apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr) {
       continue;
     case R_X86_64_GOTPC32_TLSDESC:
       relax_tlsdesc_to_le(loc, off, true);
-      write_field(isec, &r, sym, loc, (int64_t)(S + A + 4 - ctx.tp_addr), 4, CK_SIGNED);
+      write_field(isec, &r, sym, loc, (int64_t)(SA + 4 - ctx.tp_addr), 4, CK_SIGNED);
       continue;
     case R_X86_64_TLSDESC_CALL:
       relax_tlsdesc_call_to_nop(loc, off, isec->size, true);
@@ -318,7 +318,7 @@ static void apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr) {
     case R_X86_64_DTPOFF32:
     case R_X86_64_DTPOFF64:
       /* local-dynamic was relaxed to local-exec: offsets are from the TP */
-      write_field(isec, &r, sym, loc, (int64_t)(S + A - ctx.tp_addr), h->size, h->check);
+      write_field(isec, &r, sym, loc, (int64_t)(SA - ctx.tp_addr), h->size, h->check);
       continue;
     default:
       v = (int64_t)generic_value(isec, &r, sym, h->expr, P);
@@ -326,6 +326,8 @@ static void apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr) {
     }
   }
 }
+
+static bool is_call_reloc(uint32_t type) { return type == R_X86_64_PLT32; }
 
 static const char *const emulations[] = {"elf_x86_64", NULL};
 
@@ -344,4 +346,5 @@ const struct arch arch_x86_64 = {
     .scan_relocs = scan_relocs,
     .apply_relocs = apply_relocs,
     .apply_nonalloc_relocs = apply_nonalloc_generic,
+    .is_call_reloc = is_call_reloc,
 };

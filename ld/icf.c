@@ -1,0 +1,224 @@
+/* --icf=all|safe: identical code folding.
+ *
+ * Candidates are live read-only .text* and .rodata* sections. Each gets a
+ * digest (xxh3-128) of its bytes and relocations, where a relocation's
+ * target is named by what it is (a symbol, a merged fragment) except when
+ * the target is itself a candidate: then its current equivalence class is
+ * used. Classes start from equal digests and are refined, hashing again
+ * with the targets' classes, until the number of classes stops growing (the
+ * lld/mold fixpoint). The class representative is the first section in
+ * command-line order, so the result is deterministic.
+ *
+ * safe: gcc never emits .llvm_addrsig, so, as mold does, a function whose
+ * address is taken (any relocation to it other than a direct call or jump,
+ * arch->is_call_reloc) is never folded, and read-only data is not folded at
+ * all: folding could make distinct addresses compare equal. all: everything
+ * eligible folds. Runs after merge (fragments are known), before layout. */
+#include "ld/ld.h"
+#include <stdlib.h>
+#include <xxhash.h>
+
+struct cand {
+  struct isec *isec;
+  XXH128_hash_t fixed; /* bytes + non-candidate relocation targets */
+  XXH128_hash_t digest;
+  uint32_t cls;
+  uint32_t *targets; /* candidate index per candidate-target relocation */
+  uint64_t *target_off;
+  uint32_t ntargets;
+};
+
+static struct cand *cands;
+static uint32_t ncands;
+
+static bool eligible(const struct isec *isec) {
+  if (!isec || !isec->alive || !isec->data || !isec->size || isec->mrefs || isec->eh ||
+      !(isec->flags & SHF_ALLOC) || (isec->flags & (SHF_WRITE | SHF_TLS)) ||
+      isec->type != SHT_PROGBITS)
+    return false;
+  bool text = !strncmp(isec->name, ".text", 5), rodata = !strncmp(isec->name, ".rodata", 7);
+  if (ctx.opt.icf == 1)
+    return text && (isec->flags & SHF_EXECINSTR);
+  return text || rodata;
+}
+
+/* Candidate index + 1 of a section, 0 if none. */
+static uint32_t cand_of(const struct isec *isec) {
+  return isec ? (uint32_t)isec->icf_id : 0;
+}
+
+static struct symbol *rel_sym(struct isec *isec, const struct rel *r) {
+  return r->sym < isec->file->nsyms ? isec->file->syms[r->sym] : NULL;
+}
+
+static void mark_address_taken(void *arg, int64_t i) {
+  struct objfile *f = ((struct objfile **)arg)[i];
+  for (uint32_t k = 1; k < f->nsecs; k++) {
+    struct isec *isec = f->secs[k];
+    if (!isec || !isec->alive || !(isec->flags & SHF_ALLOC) || !strcmp(isec->name, ".eh_frame"))
+      continue;
+    uint32_t n = isec_nrels(isec);
+    for (uint32_t j = 0; j < n; j++) {
+      struct rel r;
+      get_rel(isec, j, &r);
+      struct symbol *sym = rel_sym(isec, &r);
+      if (!sym || sym->kind != SYM_DEFINED || !sym->isec)
+        continue;
+      if (!ctx.arch->is_call_reloc || !ctx.arch->is_call_reloc(r.type))
+        sym->isec->icf_addr_taken = true; /* idempotent store */
+    }
+  }
+  /* the entry point's address is taken by the kernel, harmlessly */
+}
+
+static void hash_fixed(void *arg, int64_t i) {
+  struct cand *c = &cands[i];
+  struct isec *isec = c->isec;
+  XXH3_state_t *st = XXH3_createState();
+  XXH3_128bits_reset(st);
+  XXH3_128bits_update(st, &isec->size, sizeof(isec->size));
+  XXH3_128bits_update(st, &isec->flags, sizeof(isec->flags));
+  XXH3_128bits_update(st, &isec->addralign, sizeof(isec->addralign));
+  XXH3_128bits_update(st, isec->data, isec->size);
+  uint32_t n = isec_nrels(isec);
+  c->targets = xcalloc(n ? n : 1, sizeof(uint32_t));
+  c->target_off = xcalloc(n ? n : 1, sizeof(uint64_t));
+  for (uint32_t j = 0; j < n; j++) {
+    struct rel r;
+    get_rel(isec, j, &r);
+    struct {
+      uint64_t offset;
+      int64_t addend;
+      uint32_t type, kind;
+      const void *id;
+      uint64_t v;
+    } key = {r.offset, r.addend, r.type, 0, NULL, 0};
+    struct symbol *sym = rel_sym(isec, &r);
+    const struct isec *t = sym && sym->kind == SYM_DEFINED ? sym->isec : NULL;
+    if (t && cand_of(t)) {
+      key.kind = 1;
+      c->targets[c->ntargets] = cand_of(t) - 1;
+      c->target_off[c->ntargets++] = sym->value;
+    } else if (t && t->mrefs) {
+      uint64_t off = sym->value + (sym->type == STT_SECTION ? (uint64_t)r.addend : 0);
+      const struct mref *m = find_mref(t, off);
+      key.kind = 2, key.id = m->frag, key.v = off - m->in_off;
+      if (sym->type == STT_SECTION)
+        key.addend = 0;
+    } else if (sym && (sym->is_local || !sym->file)) {
+      key.kind = 3, key.id = t ? (const void *)t : (const void *)sym, key.v = sym->value;
+    } else {
+      key.kind = 4, key.id = sym;
+    }
+    XXH3_128bits_update(st, &key, sizeof(key));
+  }
+  c->fixed = XXH3_128bits_digest(st);
+  c->digest = c->fixed;
+  XXH3_freeState(st);
+}
+
+static void rehash(void *arg, int64_t i) {
+  struct cand *c = &cands[i];
+  XXH3_state_t *st = XXH3_createState();
+  XXH3_128bits_reset(st);
+  XXH3_128bits_update(st, &c->fixed, sizeof(c->fixed));
+  for (uint32_t k = 0; k < c->ntargets; k++) {
+    uint64_t v[2] = {cands[c->targets[k]].cls, c->target_off[k]};
+    XXH3_128bits_update(st, v, sizeof(v));
+  }
+  c->digest = XXH3_128bits_digest(st);
+  XXH3_freeState(st);
+}
+
+static int cmp_digest(const void *a, const void *b) {
+  const struct cand *x = &cands[*(const uint32_t *)a], *y = &cands[*(const uint32_t *)b];
+  int c = XXH128_cmp(&x->digest, &y->digest);
+  if (c)
+    return c;
+  return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
+}
+
+/* Assigns each candidate the index of the first candidate with its digest;
+ * returns the number of classes. */
+static uint32_t classify(uint32_t *order) {
+  for (uint32_t i = 0; i < ncands; i++)
+    order[i] = i;
+  qsort(order, ncands, sizeof(uint32_t), cmp_digest);
+  uint32_t nclasses = 0;
+  for (uint32_t i = 0; i < ncands;) {
+    uint32_t j = i, leader = order[i]; /* sorted by index within equal digests */
+    while (j < ncands && XXH128_isEqual(cands[order[j]].digest, cands[leader].digest))
+      cands[order[j++]].cls = leader;
+    nclasses++;
+    i = j;
+  }
+  return nclasses;
+}
+
+void fold_identical_sections(void) {
+  if (!ctx.opt.icf)
+    return;
+  if (ctx.opt.icf == 1)
+    parallel_for((int64_t)ctx.live.n, mark_address_taken, ctx.live.v);
+
+  struct vec v = {0};
+  for (size_t i = 0; i < ctx.live.n; i++) {
+    struct objfile *f = ctx.live.v[i];
+    for (uint32_t k = 1; k < f->nsecs; k++) {
+      struct isec *isec = f->secs[k];
+      if (eligible(isec) && !(ctx.opt.icf == 1 && isec->icf_addr_taken)) {
+        vec_push(&v, isec);
+        isec->icf_id = (uint32_t)v.n;
+      }
+    }
+  }
+  ncands = (uint32_t)v.n;
+  if (!ncands)
+    return;
+  cands = xcalloc(ncands, sizeof(struct cand));
+  for (uint32_t i = 0; i < ncands; i++)
+    cands[i].isec = v.v[i];
+  xfree(v.v);
+
+  parallel_for(ncands, hash_fixed, NULL);
+  uint32_t *order = xcalloc(ncands, sizeof(uint32_t));
+  uint32_t nclasses = classify(order);
+  for (int round = 0; round < 64; round++) {
+    parallel_for(ncands, rehash, NULL);
+    uint32_t n = classify(order);
+    if (n == nclasses)
+      break;
+    nclasses = n;
+  }
+
+  uint32_t folded = 0;
+  for (uint32_t i = 0; i < ncands; i++) {
+    struct cand *c = &cands[i];
+    if (c->cls == i)
+      continue;
+    struct isec *leader = cands[c->cls].isec;
+    c->isec->leader = leader;
+    c->isec->alive = false;
+    folded++;
+  }
+  if (ctx.opt.print_icf_sections) {
+    /* order[] holds each class contiguously, members by command-line order */
+    for (uint32_t i = 0; i < ncands; i++) {
+      struct cand *c = &cands[order[i]];
+      if (c->cls == order[i]) {
+        if (i + 1 < ncands && cands[order[i + 1]].cls == order[i])
+          note("selected section %s:(%s)", c->isec->file->name, c->isec->name);
+      } else {
+        note("  removing identical section %s:(%s)", c->isec->file->name, c->isec->name);
+      }
+    }
+  }
+  if (ctx.opt.print_stats)
+    note("icf: %u candidates, %u classes, %u sections folded", ncands, nclasses, folded);
+  for (uint32_t i = 0; i < ncands; i++) {
+    xfree(cands[i].targets);
+    xfree(cands[i].target_off);
+  }
+  xfree(order);
+  xfree(cands);
+}

@@ -1,0 +1,298 @@
+/* Merge: SHF_MERGE sections (strings and fixed-size constants, including
+ * .debug_str) are split into pieces, and equal pieces bound for the same
+ * output section become one fragment, across all inputs.
+ *
+ * Sections are grouped by output name, flags, entry size and alignment.
+ * Splitting and insertion into the group's sharded hash map (xxh3) run in
+ * parallel over sections; each fragment remembers its first occurrence in
+ * command-line order with an atomic min, and fragments are laid out in that
+ * order (a prefix sum over sections), so the bytes never depend on thread
+ * timing. Each group becomes one synthetic input section; relocations and
+ * symbols that point into a merged piece are redirected through find_mref().
+ * Runs after gc; ICF and layout follow. */
+#include "ld/ld.h"
+#include <pthread.h>
+#include <xxhash.h>
+
+enum { NSHARDS = 32 };
+
+struct fslot {
+  uint64_t hash;
+  struct frag *frag;
+};
+
+struct fshard {
+  pthread_mutex_t mu;
+  struct fslot *slots;
+  size_t cap, n;
+} __attribute__((aligned(64)));
+
+struct mgroup {
+  const char *name;
+  uint32_t type;
+  uint64_t flags, entsize, align;
+  struct vec isecs;
+  uint64_t total_in;
+  struct fshard shards[NSHARDS];
+  struct isec *out;
+  uint64_t *sizes; /* per isec: bytes of the fragments it owns */
+};
+
+static struct vec groups;
+
+static bool mergeable(const struct isec *isec) {
+  if (!(isec->flags & SHF_MERGE) || !isec->entsize || isec->relsec || !isec->data ||
+      isec->type != SHT_PROGBITS || isec->size % isec->entsize || isec->size >= (1ull << 32) ||
+      !isec->size)
+    return false;
+  if (isec->flags & SHF_STRINGS) {
+    /* the last string must be terminated */
+    for (uint64_t k = 0; k < isec->entsize; k++)
+      if (isec->data[isec->size - isec->entsize + k])
+        return false;
+  }
+  return true;
+}
+
+static struct mgroup *group_for(const struct isec *isec) {
+  const char *name = output_section_name(isec);
+  uint64_t flags = isec->flags & (SHF_ALLOC | SHF_WRITE | SHF_EXECINSTR | SHF_STRINGS | SHF_MERGE);
+  for (size_t i = 0; i < groups.n; i++) {
+    struct mgroup *g = groups.v[i];
+    if (g->flags == flags && g->entsize == isec->entsize && g->align == isec->addralign &&
+        g->type == isec->type && !strcmp(g->name, name))
+      return g;
+  }
+  struct mgroup *g = xalloc(sizeof(*g));
+  g->name = name;
+  g->type = isec->type;
+  g->flags = flags;
+  g->entsize = isec->entsize;
+  g->align = isec->addralign;
+  vec_push(&groups, g);
+  return g;
+}
+
+static struct fslot *probe(struct fshard *sh, uint64_t hash, const uint8_t *p, uint32_t len) {
+  size_t mask = sh->cap - 1;
+  for (size_t i = (hash >> 6) & mask;; i = (i + 1) & mask) {
+    struct fslot *s = &sh->slots[i];
+    if (!s->frag || (s->hash == hash && s->frag->len == len && !memcmp(s->frag->data, p, len)))
+      return s;
+  }
+}
+
+static struct frag *intern(struct mgroup *g, const uint8_t *p, uint32_t len) {
+  uint64_t hash = XXH3_64bits(p, len);
+  struct fshard *sh = &g->shards[hash % NSHARDS];
+  pthread_mutex_lock(&sh->mu);
+  struct fslot *s = probe(sh, hash, p, len);
+  if (!s->frag) {
+    if ((sh->n + 1) * 4 > sh->cap * 3) {
+      struct fslot *old = sh->slots;
+      size_t oldcap = sh->cap;
+      sh->cap *= 2;
+      sh->slots = xcalloc(sh->cap, sizeof(struct fslot));
+      for (size_t i = 0; i < oldcap; i++)
+        if (old[i].frag)
+          *probe(sh, old[i].hash, old[i].frag->data, old[i].frag->len) = old[i];
+      xfree(old);
+      s = probe(sh, hash, p, len);
+    }
+    struct frag *f = xalloc(sizeof(*f));
+    f->data = p;
+    f->len = len;
+    f->align = (uint32_t)g->align;
+    atomic_init(&f->owner, UINT64_MAX);
+    f->merged = g->out;
+    s->hash = hash;
+    s->frag = f;
+    sh->n++;
+  }
+  struct frag *f = s->frag;
+  pthread_mutex_unlock(&sh->mu);
+  return f;
+}
+
+/* Splits one section into pieces and interns them. `ord` orders sections. */
+static void split(struct mgroup *g, struct isec *isec, uint64_t ord) {
+  const uint8_t *d = isec->data;
+  uint64_t n = isec->size, e = isec->entsize, count = 0;
+  bool strings = isec->flags & SHF_STRINGS;
+  /* count first, to allocate the reference array once */
+  if (!strings) {
+    count = n / e;
+  } else if (e == 1) {
+    for (const uint8_t *p = d, *end = d + n; p < end; count++)
+      p = (const uint8_t *)memchr(p, 0, (size_t)(end - p)) + 1;
+  } else {
+    for (uint64_t off = 0; off < n;) {
+      uint64_t k = off;
+      while (k < n) {
+        bool zero = true;
+        for (uint64_t b = 0; b < e; b++)
+          zero &= d[k + b] == 0;
+        k += e;
+        if (zero)
+          break;
+      }
+      off = k;
+      count++;
+    }
+  }
+  struct mref *refs = xalloc(count * sizeof(struct mref));
+  uint64_t off = 0;
+  for (uint64_t i = 0; i < count; i++) {
+    uint64_t len;
+    if (!strings) {
+      len = e;
+    } else if (e == 1) {
+      len = (uint64_t)((const uint8_t *)memchr(d + off, 0, n - off) - (d + off)) + 1;
+    } else {
+      uint64_t k = off;
+      for (;;) {
+        bool zero = true;
+        for (uint64_t b = 0; b < e; b++)
+          zero &= d[k + b] == 0;
+        k += e;
+        if (zero || k >= n)
+          break;
+      }
+      len = k - off;
+    }
+    struct frag *f = intern(g, d + off, (uint32_t)len);
+    uint64_t key = ord << 32 | off;
+    uint64_t cur = atomic_load_explicit(&f->owner, memory_order_relaxed);
+    while (key < cur && !atomic_compare_exchange_weak(&f->owner, &cur, key))
+      ;
+    refs[i].in_off = off;
+    refs[i].frag = f;
+    off += len;
+  }
+  isec->mrefs = refs;
+  isec->nmrefs = (uint32_t)count;
+}
+
+struct work {
+  struct mgroup *g;
+  struct isec *isec;
+  uint64_t ord;
+  uint32_t idx; /* within its group */
+};
+
+static void split_one(void *arg, int64_t i) {
+  struct work *w = &((struct work *)arg)[i];
+  split(w->g, w->isec, w->ord);
+}
+
+static bool owns(const struct work *w, const struct mref *r) {
+  return atomic_load_explicit(&r->frag->owner, memory_order_relaxed) ==
+         (w->ord << 32 | r->in_off);
+}
+
+static void size_one(void *arg, int64_t i) {
+  struct work *w = &((struct work *)arg)[i];
+  uint64_t size = 0;
+  for (uint32_t k = 0; k < w->isec->nmrefs; k++)
+    if (owns(w, &w->isec->mrefs[k]))
+      size += ALIGN_UP(w->isec->mrefs[k].frag->len, w->g->align);
+  w->g->sizes[w->idx] = size;
+}
+
+static void place_one(void *arg, int64_t i) {
+  struct work *w = &((struct work *)arg)[i];
+  uint64_t off = w->g->sizes[w->idx]; /* now the start offset */
+  uint8_t *buf = (uint8_t *)w->g->out->data;
+  for (uint32_t k = 0; k < w->isec->nmrefs; k++) {
+    struct mref *r = &w->isec->mrefs[k];
+    if (!owns(w, r))
+      continue;
+    r->frag->out_off = off;
+    memcpy(buf + off, r->frag->data, r->frag->len);
+    off += ALIGN_UP(r->frag->len, w->g->align);
+  }
+}
+
+void merge_sections(void) {
+  struct vec work = {0};
+  uint64_t ord = 0;
+  for (size_t i = 0; i < ctx.live.n; i++) {
+    struct objfile *f = ctx.live.v[i];
+    for (uint32_t k = 1; k < f->nsecs; k++) {
+      struct isec *isec = f->secs[k];
+      if (!isec || !isec->alive || !mergeable(isec))
+        continue;
+      struct mgroup *g = group_for(isec);
+      struct work *w = xalloc(sizeof(*w));
+      *w = (struct work){g, isec, ord++, (uint32_t)g->isecs.n};
+      vec_push(&g->isecs, isec);
+      g->total_in += isec->size;
+      vec_push(&work, w);
+    }
+  }
+  if (!work.n)
+    return;
+  struct work *ws = xcalloc(work.n, sizeof(struct work));
+  for (size_t i = 0; i < work.n; i++)
+    ws[i] = *(struct work *)work.v[i];
+  xfree(work.v);
+
+  for (size_t i = 0; i < groups.n; i++) {
+    struct mgroup *g = groups.v[i];
+    size_t cap = 64;
+    while (cap < g->total_in / 24 / NSHARDS * 2)
+      cap *= 2;
+    for (int s = 0; s < NSHARDS; s++) {
+      pthread_mutex_init(&g->shards[s].mu, NULL);
+      g->shards[s].slots = xcalloc(cap, sizeof(struct fslot));
+      g->shards[s].cap = cap;
+    }
+    g->sizes = xcalloc(g->isecs.n, sizeof(uint64_t));
+    struct isec *out = xalloc(sizeof(*out));
+    out->file = ctx.internal;
+    out->name = g->name;
+    out->type = g->type;
+    out->flags = g->flags;
+    out->entsize = g->entsize;
+    out->addralign = g->align;
+    out->alive = true;
+    out->init_prio = 65536;
+    g->out = out;
+    vec_push(&ctx.merged, out);
+  }
+
+  parallel_for((int64_t)work.n, split_one, ws);
+  parallel_for((int64_t)work.n, size_one, ws);
+  for (size_t i = 0; i < groups.n; i++) {
+    struct mgroup *g = groups.v[i];
+    uint64_t off = 0;
+    for (size_t k = 0; k < g->isecs.n; k++) {
+      uint64_t sz = g->sizes[k];
+      g->sizes[k] = off;
+      off += sz;
+    }
+    g->out->size = off;
+    g->out->data = xcalloc(1, off ? off : 1);
+  }
+  parallel_for((int64_t)work.n, place_one, ws);
+  if (ctx.opt.print_stats)
+    for (size_t i = 0; i < groups.n; i++) {
+      struct mgroup *g = groups.v[i];
+      note("merge %-16s entsize %llu: %llu bytes in, %llu out", g->name,
+           (unsigned long long)g->entsize, (unsigned long long)g->total_in,
+           (unsigned long long)g->out->size);
+    }
+  xfree(ws);
+}
+
+const struct mref *find_mref(const struct isec *isec, uint64_t off) {
+  uint32_t lo = 0, hi = isec->nmrefs;
+  while (hi - lo > 1) {
+    uint32_t mid = (lo + hi) / 2;
+    if (isec->mrefs[mid].in_off <= off)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return &isec->mrefs[lo];
+}
