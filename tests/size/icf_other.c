@@ -1,0 +1,1 @@
+const char *greeting_there(void) { return "a string both objects contain"; }
