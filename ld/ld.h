@@ -356,6 +356,9 @@ void objfile_sym(const struct objfile *f, uint32_t i, uint8_t *info, uint8_t *ot
 void objfile_group_members(struct objfile *f, void *g, void (*fn)(struct objfile *, uint32_t));
 struct symbol *objfile_group_sig(void *g);
 
+/* The whole link, as the smelt command runs it; never returns. */
+int smelt_main(int argc, char **argv);
+
 /* ---- passes ---- */
 void read_inputs(void);                 /* ld/input.c */
 void parse_objfile(struct objfile *f);  /* ld/input.c */

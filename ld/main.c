@@ -1,4 +1,4 @@
-/* smelt: a static ELF linker. main() is the pipeline; each pass lives in
+/* smelt: a static ELF linker. smelt_main() is the pipeline; each pass lives in
  * its own file in ld/ and takes the global link context. */
 #include "ld/ld.h"
 #include <stdlib.h>
@@ -40,7 +40,7 @@ static void open_inputs(void) {
   check_errors();
 }
 
-int main(int argc, char **argv) {
+int smelt_main(int argc, char **argv) {
   t_wall = now(), t_cpu = cpu_now();
   parse_options(argc, argv, &ctx.opt);
   if (ctx.opt.ninputs == 0) {
