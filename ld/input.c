@@ -624,12 +624,14 @@ static void read_archive(const char *path, const uint8_t *data, uint64_t size, b
       const uint8_t *p = map_file(mpath, &n);
       if (p) {
         infer_arch(mpath, p, n);
-        if (has_elf_magic(p, n))
-          new_objfile(xsprintf("%s(%s)", path, mname), p, n, !whole);
+        if (has_elf_magic(p, n)) {
+          new_objfile(xsprintf("%s(%s)", path, mname), p, n, !whole)->archive = path;
+          vec_push(&ctx.paths, mpath);
+        }
       }
     } else if (has_elf_magic(body, msize)) {
       infer_arch(path, body, msize);
-      new_objfile(xsprintf("%s(%s)", path, mname), body, msize, !whole);
+      new_objfile(xsprintf("%s(%s)", path, mname), body, msize, !whole)->archive = path;
     } else if (msize >= 4 && !memcmp(body, "BC\xc0\xde", 4)) {
       error("%s(%s): is LLVM bitcode (compiled with -flto); smelt does not support LTO", path,
             mname);
@@ -651,6 +653,7 @@ static void read_file(const char *path, bool whole) {
   const uint8_t *data = map_file(path, &size);
   if (!data)
     return;
+  vec_push(&ctx.paths, (void *)path);
   if (size >= 8 && (!memcmp(data, "!<arch>\n", 8) || !memcmp(data, "!<thin>\n", 8))) {
     read_archive(path, data, size, whole);
     return;
@@ -680,7 +683,7 @@ static void read_file(const char *path, bool whole) {
     error("%s: unknown file type: not an ELF relocatable or an archive", path);
 }
 
-static const char *find_library(const char *name) {
+const char *find_library(const char *name) {
   struct vec *dirs = &ctx.opt.lib_paths;
   if (name[0] == ':') {
     for (size_t i = 0; i < dirs->n; i++) {

@@ -286,6 +286,11 @@ static uint32_t segment_flags(const struct osec *os) {
   return f;
 }
 
+/* Sections that are only written during start-up: PT_GNU_RELRO. */
+static bool is_relro(const struct osec *os) {
+  return (os->flags & SHF_ALLOC) && (os->flags & SHF_WRITE) && os->rank >= 40 && os->rank <= 48;
+}
+
 static struct phdr *add_phdr(uint32_t type, uint32_t flags, uint64_t align) {
   if (ctx.nphdrs == (int)(sizeof(ctx.phdrs) / sizeof(ctx.phdrs[0])))
     fatal("too many program headers");
@@ -357,8 +362,11 @@ void layout(void) {
                                  oss[i - 1]->align != os->align))
       nnote++;
   }
+  bool has_relro = false;
+  for (size_t i = 0; i < nos && ctx.opt.relro; i++)
+    has_relro |= is_relro(oss[i]);
   int nph = nload + nnote + 1 /* GNU_STACK */ + (has_tls ? 1 : 0) +
-            (ctx.ehframe_hdr ? 1 : 0);
+            (ctx.ehframe_hdr ? 1 : 0) + (has_relro ? 1 : 0);
   ctx.ehdr_size = a->is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
   uint64_t phent = a->is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
   ctx.phdr_off = ctx.ehdr_size;
@@ -372,7 +380,8 @@ void layout(void) {
   load->filesz = load->memsz = off;
   cur = first_flags;
   uint64_t tls_first = 0;
-  struct phdr *tls = NULL;
+  struct phdr *tls = NULL, *relro = NULL;
+  bool relro_open = false;
 
   for (size_t i = 0; i < nos; i++) {
     struct osec *os = oss[i];
@@ -391,6 +400,16 @@ void layout(void) {
       load->vaddr = addr;
       cur = f;
     }
+    if (has_relro && is_relro(os) && !relro) {
+      relro = add_phdr(PT_GNU_RELRO, PF_R, 1);
+      relro_open = true;
+    } else if (relro_open && !is_relro(os)) {
+      /* what follows RELRO starts on a new page, so RELRO can be made
+       * read-only on its own */
+      addr = ALIGN_UP(addr, page);
+      relro->filesz = relro->memsz = addr - relro->vaddr;
+      relro_open = false;
+    }
     uint64_t align = os->align;
     if ((os->flags & SHF_TLS) && !tls) {
       align = ctx.tls_align;
@@ -405,6 +424,11 @@ void layout(void) {
     if (os->type != SHT_NOBITS)
       off = load->offset + (addr - load->vaddr);
     os->offset = off;
+    if (relro && relro_open) {
+      if (!relro->vaddr)
+        relro->vaddr = os->addr, relro->offset = off;
+      relro->filesz = relro->memsz = (tbss ? os->addr : os->addr + os->size) - relro->vaddr;
+    }
     if (os->flags & SHF_TLS) {
       if (!tls_first)
         tls_first = os->addr;
@@ -414,6 +438,10 @@ void layout(void) {
         tls->filesz = os->addr + os->size - tls_first;
       tls->memsz = os->addr + os->size - tls_first;
     }
+    uint64_t limit = a->is64 ? (uint64_t)1 << 47 : (uint64_t)1 << 32;
+    if (os->size > limit || os->addr + os->size > limit)
+      fatal("output section %s (0x%llx bytes at 0x%llx) does not fit in the address space",
+            os->name, (unsigned long long)os->size, (unsigned long long)os->addr);
     if (os->type == SHT_NOBITS) {
       if (!tbss)
         addr += os->size;

@@ -128,6 +128,8 @@ struct objfile {
   struct vec groups_;  /* COMDAT groups (ld/input.c) */
   struct vec undefs;   /* struct undef_ref *, filled by scan */
   struct vec extracts; /* scratch for resolve: files this one pulled in */
+  const char *archive; /* the archive's path, for members */
+  bool why_done;       /* ld/report.c */
   struct vec dups;     /* scratch for resolve: duplicate definitions found */
 };
 
@@ -284,6 +286,7 @@ struct options {
   bool separate_code;
   bool separate_code_set;
   bool exec_stack;
+  bool relro;
   bool eh_frame_hdr;
   bool strip_all;
   bool strip_debug;
@@ -296,6 +299,15 @@ struct options {
   bool print_gc_sections;
   int icf; /* 0 none, 1 safe, 2 all */
   bool print_icf_sections;
+  const char *map_file;
+  bool cref;
+  bool trace;
+  const char *why_extract;
+  const char *reproduce;
+  char **argv; /* as given */
+  int argc;
+  char **args; /* after @file expansion */
+  size_t nargs;
   bool fatal_warnings;
   bool verbose;
 };
@@ -319,6 +331,7 @@ struct context {
   struct objfile *internal;
 
   struct vec files;    /* every struct objfile parsed, in command-line order */
+  struct vec paths;    /* every input path opened (files and archives), in order */
   struct vec live;     /* live objfiles in command-line order, after resolve */
   struct vec osecs;    /* struct osec *, in output order after layout */
 
@@ -361,6 +374,7 @@ int smelt_main(int argc, char **argv);
 
 /* ---- passes ---- */
 void read_inputs(void);                 /* ld/input.c */
+const char *find_library(const char *name);
 void parse_objfile(struct objfile *f);  /* ld/input.c */
 struct objfile *objfile_from_memory(const char *name, const uint8_t *data, uint64_t size);
 void resolve_symbols(void);             /* ld/resolve.c */
@@ -379,6 +393,8 @@ void finalize_synthetic_symbols(void);
 void prepare_symtab(void);              /* ld/symtab.c */
 void write_symtab(void);
 void layout_nonalloc(void);
+void write_reports(void);               /* ld/report.c: -Map, --trace, --why-extract */
+void write_reproduce(void);             /* ld/reproduce.c */
 void write_output(void);                /* ld/write.c */
 void copy_isec(struct isec *isec, uint8_t *osec_buf);
 void compress_debug_sections(void);     /* ld/debug.c */

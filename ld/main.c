@@ -35,6 +35,7 @@ static void parse_one(void *arg, int64_t i) { parse_objfile(((struct objfile **)
 
 static void open_inputs(void) {
   read_inputs();
+  write_reproduce();
   symmap_init(ctx.files.n * 64);
   parallel_for((int64_t)ctx.files.n, parse_one, ctx.files.v);
   check_errors();
@@ -66,6 +67,7 @@ int smelt_main(int argc, char **argv) {
   pass("finalize symbols", finalize_synthetic_symbols);
   pass("compress debug", compress_debug_sections);
   pass("write", write_output);
+  pass("reports", write_reports);
   if (ctx.opt.print_stats) {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);

@@ -42,6 +42,13 @@ static const char usage[] =
     "  --icf=all|safe|none         Fold identical read-only sections (safe: never\n"
     "                              functions whose address is taken)\n"
     "  --print-icf-sections        List folded sections\n"
+    "  -Map=FILE, -M               Write a GNU-style link map to FILE (-M: stdout);\n"
+    "                              --cref adds a cross reference table\n"
+    "  -t, --trace                 Print each input file that is linked\n"
+    "  --why-extract=FILE          Write why each archive member was extracted ('-' =\n"
+    "                              stdout)\n"
+    "  --reproduce=FILE.tar        Write the inputs and a response file to replay\n"
+    "                              the link\n"
     "  --fatal-warnings            Treat warnings as errors\n"
     "  --stats                     Print per-pass statistics\n"
     "  @FILE                       Read options from FILE\n"
@@ -173,7 +180,11 @@ static void handle_z(struct options *opt, const char *z) {
     opt->separate_code = true, opt->separate_code_set = true;
   else if (!strcmp(z, "noseparate-code"))
     opt->separate_code = false, opt->separate_code_set = true;
-  else if (!strcmp(z, "relro") || !strcmp(z, "norelro") || !strcmp(z, "now") ||
+  else if (!strcmp(z, "relro"))
+    opt->relro = true;
+  else if (!strcmp(z, "norelro"))
+    opt->relro = false;
+  else if (!strcmp(z, "now") ||
            !strcmp(z, "lazy") || !strcmp(z, "defs") || !strcmp(z, "nodefs") ||
            !strcmp(z, "text") || !strcmp(z, "notext") || !strcmp(z, "origin") ||
            !strcmp(z, "nodelete") || !strcmp(z, "nodlopen") || !strcmp(z, "noexecheap") ||
@@ -199,7 +210,7 @@ static const char *const ignored_flags[] = {
 static const char *const ignored_with_value[] = {
     "dynamic-linker", "hash-style", "plugin", "plugin-opt", "sysroot",
     "soname", "h", "rpath", "rpath-link", "version-script",
-    "exclude-libs", "color-diagnostics", "Map", "y", "wrap", "defsym", "R",
+    "exclude-libs", "color-diagnostics", "y", "wrap", "defsym", "R",
     "image-base", "thread-count", "mllvm", "lto-O", "lto-partitions", "plugin-opt",
     "dependency-file", "unresolved-symbols", "error-limit", NULL};
 
@@ -267,11 +278,16 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
     add_arg(&a, argv0[i], 0);
   char **argv = (char **)a.v.v;
   size_t argc = a.v.n;
+  opt->args = argv;
+  opt->nargs = argc;
 
   struct vec inputs = {0};
+  opt->argc = argc0;
+  opt->argv = argv0;
   opt->output = "a.out";
   opt->threads = 0;
   opt->separate_code = true;
+  opt->relro = true;
 
   for (size_t i = 0; i < argc; i++) {
     const char *arg = argv[i];
@@ -346,6 +362,18 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
     } else if (opt_flag(arg, "s") || opt_flag(arg, "strip-all")) {
       opt->strip_all = true;
       opt->strip_debug = true;
+    } else if ((v = opt_value(argv, argc, &i, "Map"))) {
+      opt->map_file = v;
+    } else if (opt_flag(arg, "M") || opt_flag(arg, "print-map")) {
+      opt->map_file = "-";
+    } else if (opt_flag(arg, "cref")) {
+      opt->cref = true;
+    } else if (opt_flag(arg, "t") || opt_flag(arg, "trace")) {
+      opt->trace = true;
+    } else if ((v = opt_value(argv, argc, &i, "why-extract"))) {
+      opt->why_extract = v;
+    } else if ((v = opt_value(argv, argc, &i, "reproduce"))) {
+      opt->reproduce = v;
     } else if (opt_flag(arg, "gc-sections")) {
       opt->gc_sections = true;
     } else if (opt_flag(arg, "no-gc-sections")) {

@@ -1,0 +1,193 @@
+/* Reports about a link, for people: --trace (each input file linked),
+ * --why-extract (which reference pulled each archive member) and -Map (a
+ * GNU ld style map: extracted members, discarded sections, then every
+ * output section with its input sections and their symbols; --cref adds a
+ * cross reference table). Everything is derived after layout, in
+ * command-line order, so reports are as deterministic as the output. */
+#include "ld/ld.h"
+#include <errno.h>
+#include <stdlib.h>
+
+struct why {
+  struct objfile *member;
+  const char *by; /* file name, or "-u"/"--entry" */
+  struct symbol *sym;
+};
+
+/* The first reference, by command-line order, that a member satisfies. */
+static struct why *compute_why(size_t *n) {
+  struct why *w = xcalloc(ctx.live.n ? ctx.live.n : 1, sizeof(*w));
+  size_t count = 0;
+  /* members pulled by -u and the entry point first */
+  const char *entry = ctx.opt.entry ? ctx.opt.entry : "_start";
+  for (size_t i = 0; i <= ctx.opt.undefined.n; i++) {
+    const char *name = i < ctx.opt.undefined.n ? ctx.opt.undefined.v[i] : entry;
+    struct symbol *sym = symmap_find(name);
+    if (sym && sym->file && sym->file->in_archive && !sym->file->why_done) {
+      sym->file->why_done = true;
+      w[count++] = (struct why){sym->file, i < ctx.opt.undefined.n ? "-u" : "--entry", sym};
+    }
+  }
+  for (size_t i = 0; i < ctx.live.n; i++) {
+    struct objfile *f = ctx.live.v[i];
+    for (uint32_t k = f->first_global; k < f->nsyms; k++) {
+      uint8_t info, other;
+      uint32_t shndx;
+      uint64_t value, size;
+      objfile_sym(f, k, &info, &other, &shndx, &value, &size);
+      struct symbol *sym = f->syms[k];
+      if (shndx != SHN_UNDEF || ELF64_ST_BIND(info) == STB_WEAK || !sym->file ||
+          !sym->file->in_archive || sym->file == f || sym->file->why_done)
+        continue;
+      sym->file->why_done = true;
+      w[count++] = (struct why){sym->file, f->name, sym};
+    }
+  }
+  for (size_t i = 0; i < ctx.live.n; i++) {
+    struct objfile *f = ctx.live.v[i];
+    if (f->in_archive && !f->why_done) {
+      f->why_done = true; /* --whole-archive, or pulled by a common symbol */
+      w[count++] = (struct why){f, "--whole-archive", NULL};
+    }
+  }
+  *n = count;
+  return w;
+}
+
+static FILE *open_report(const char *path) {
+  if (!strcmp(path, "-"))
+    return stdout;
+  FILE *fp = fopen(path, "w");
+  if (!fp)
+    fatal("cannot open %s: %s", path, strerror(errno));
+  return fp;
+}
+
+static void close_report(FILE *fp, const char *path) {
+  if (fp == stdout) {
+    fflush(fp);
+    return;
+  }
+  if (fclose(fp))
+    fatal("cannot write %s: %s", path, strerror(errno));
+}
+
+struct msym {
+  uint64_t addr;
+  const struct isec *isec;
+  const char *name;
+};
+
+static int cmp_msym(const void *a, const void *b) {
+  const struct msym *x = a, *y = b;
+  if (x->addr != y->addr)
+    return x->addr < y->addr ? -1 : 1;
+  return strcmp(x->name, y->name);
+}
+
+static void write_map(struct why *why, size_t nwhy) {
+  FILE *fp = open_report(ctx.opt.map_file);
+  fprintf(fp, "Archive member included to satisfy reference by file (symbol)\n\n");
+  for (size_t i = 0; i < nwhy; i++) {
+    fprintf(fp, "%s\n", why[i].member->name);
+    fprintf(fp, "                              %s (%s)\n", why[i].by,
+            why[i].sym ? why[i].sym->name : "all members");
+  }
+
+  fprintf(fp, "\nDiscarded input sections\n\n");
+  for (size_t i = 0; i < ctx.live.n; i++) {
+    struct objfile *f = ctx.live.v[i];
+    for (uint32_t k = 1; k < f->nsecs; k++) {
+      struct isec *isec = f->secs[k];
+      if (isec && !isec->alive)
+        fprintf(fp, " %-14s 0x%016llx 0x%8llx %s%s\n", isec->name, 0ull,
+                (unsigned long long)isec->size, f->name,
+                isec->leader ? " (folded by --icf)" : "");
+    }
+  }
+
+  /* global symbols of every emitted input section, in address order */
+  struct msym *syms = NULL;
+  size_t nsyms = 0, cap = 0;
+  for (size_t i = 0; i < ctx.live.n; i++) {
+    struct objfile *f = ctx.live.v[i];
+    for (uint32_t k = f->first_global; k < f->nsyms; k++) {
+      struct symbol *sym = f->syms[k];
+      if (sym->file != f || sym->esym != k || sym->kind != SYM_DEFINED || !sym->isec)
+        continue;
+      const struct isec *isec = live_isec(sym->isec);
+      if (!isec->osec || !isec->osec->shndx || !(isec->osec->flags & SHF_ALLOC))
+        continue;
+      if (nsyms == cap)
+        syms = xrealloc(syms, (cap = cap ? cap * 2 : 1024) * sizeof(*syms));
+      syms[nsyms++] = (struct msym){sym_addr(sym), isec, sym->name};
+    }
+  }
+  qsort(syms, nsyms, sizeof(*syms), cmp_msym);
+
+  fprintf(fp, "\nMemory map\n\n");
+  size_t si = 0;
+  for (size_t i = 0; i < ctx.osecs.n; i++) {
+    struct osec *os = ctx.osecs.v[i];
+    fprintf(fp, "\n%-15s 0x%016llx %#10llx\n", os->name, (unsigned long long)os->addr,
+            (unsigned long long)os->size);
+    for (size_t m = 0; m < os->members.n; m++) {
+      struct isec *isec = os->members.v[m];
+      uint64_t a = os->addr + isec->out_off;
+      fprintf(fp, " %-14s 0x%016llx %#10llx %s\n", isec->name, (unsigned long long)a,
+              (unsigned long long)isec->size,
+              isec->file == ctx.internal ? "<linker>" : isec->file->name);
+      if (!(os->flags & SHF_ALLOC))
+        continue;
+      while (si < nsyms && syms[si].addr < a)
+        si++;
+      for (size_t k = si; k < nsyms && syms[k].addr <= a + isec->size; k++)
+        if (syms[k].isec == isec)
+          fprintf(fp, "                0x%016llx                %s\n",
+                  (unsigned long long)syms[k].addr, syms[k].name);
+    }
+  }
+
+  if (ctx.opt.cref) {
+    fprintf(fp, "\nCross Reference Table\n\nSymbol                                            File\n");
+    for (size_t i = 0; i < nsyms; i++) {
+      struct symbol *sym = symmap_find(syms[i].name);
+      if (!sym || !sym->file)
+        continue;
+      fprintf(fp, "%-50s%s\n", sym->name, sym->file->name);
+      for (size_t k = 0; k < ctx.live.n; k++) {
+        struct objfile *f = ctx.live.v[k];
+        if (f == sym->file)
+          continue;
+        for (uint32_t j = f->first_global; j < f->nsyms; j++)
+          if (f->syms[j] == sym) {
+            fprintf(fp, "%-50s%s\n", "", f->name);
+            break;
+          }
+      }
+    }
+  }
+  xfree(syms);
+  close_report(fp, ctx.opt.map_file);
+}
+
+void write_reports(void) {
+  if (ctx.opt.trace)
+    for (size_t i = 0; i < ctx.live.n; i++)
+      note("%s", ((struct objfile *)ctx.live.v[i])->name);
+  if (!ctx.opt.why_extract && !ctx.opt.map_file)
+    return;
+  size_t nwhy;
+  struct why *why = compute_why(&nwhy);
+  if (ctx.opt.why_extract) {
+    FILE *fp = open_report(ctx.opt.why_extract);
+    fprintf(fp, "reference\textracted\tsymbol\n");
+    for (size_t i = 0; i < nwhy; i++)
+      fprintf(fp, "%s\t%s\t%s\n", why[i].by, why[i].member->name,
+              why[i].sym ? why[i].sym->name : "");
+    close_report(fp, ctx.opt.why_extract);
+  }
+  if (ctx.opt.map_file)
+    write_map(why, nwhy);
+  xfree(why);
+}

@@ -1,0 +1,179 @@
+/* --reproduce=FILE.tar: a tar archive (ustar, GNU long names) holding every
+ * input file under <base>/<its absolute path> and <base>/response.txt, the
+ * command line rewritten to use those copies, so that
+ *   tar xf FILE.tar && cd <base> && smelt @response.txt
+ * repeats the link anywhere. Libraries given with -l are recorded as the
+ * paths they resolved to. Written before the link runs, so a failing link
+ * can be reproduced too. */
+#include "ld/ld.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct tar {
+  FILE *fp;
+  const char *path;
+};
+
+static void put(struct tar *t, const void *p, size_t n) {
+  if (n && fwrite(p, 1, n, t->fp) != n)
+    fatal("cannot write %s: %s", t->path, strerror(errno));
+}
+
+static void header(struct tar *t, const char *name, uint64_t size, char type) {
+  uint8_t h[512] = {0};
+  snprintf((char *)h, 100, "%s", name);
+  snprintf((char *)h + 100, 8, "%07o", 0644);
+  snprintf((char *)h + 108, 8, "%07o", 0);
+  snprintf((char *)h + 116, 8, "%07o", 0);
+  snprintf((char *)h + 124, 12, "%011llo", (unsigned long long)size);
+  snprintf((char *)h + 136, 12, "%011o", 0);
+  h[156] = (uint8_t)type;
+  memcpy(h + 257, "ustar", 6);
+  memcpy(h + 263, "00", 2);
+  memset(h + 148, ' ', 8);
+  unsigned sum = 0;
+  for (int i = 0; i < 512; i++)
+    sum += h[i];
+  snprintf((char *)h + 148, 8, "%06o", sum);
+  h[155] = ' ';
+  put(t, h, 512);
+}
+
+static void pad(struct tar *t, uint64_t size) {
+  static const uint8_t zero[512];
+  put(t, zero, (512 - size % 512) % 512);
+}
+
+static void add_member(struct tar *t, const char *name, const void *data, uint64_t size) {
+  if (strlen(name) >= 100) {
+    header(t, "././@LongLink", strlen(name) + 1, 'L');
+    put(t, name, strlen(name) + 1);
+    pad(t, strlen(name) + 1);
+  }
+  header(t, name, size, '0');
+  put(t, data, size);
+  pad(t, size);
+}
+
+static char *absolute(const char *path) {
+  char buf[PATH_MAX];
+  if (realpath(path, buf))
+    return xstrdup(buf);
+  return xstrdup(path);
+}
+
+static void add_file(struct tar *t, const char *base, const char *path) {
+  int fd = open(path, O_RDONLY);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st) < 0) {
+    if (fd >= 0)
+      close(fd);
+    return; /* the link itself reports it */
+  }
+  uint8_t *buf = xrealloc(NULL, st.st_size ? (size_t)st.st_size : 1);
+  ssize_t got = 0;
+  while (got < st.st_size) {
+    ssize_t n = read(fd, buf + got, (size_t)(st.st_size - got));
+    if (n <= 0)
+      break;
+    got += n;
+  }
+  close(fd);
+  add_member(t, xsprintf("%s%s", base, absolute(path)), buf, (uint64_t)got);
+  xfree(buf);
+}
+
+static bool is_input(const char *path) {
+  for (size_t i = 0; i < ctx.paths.n; i++)
+    if (!strcmp(ctx.paths.v[i], path))
+      return true;
+  return false;
+}
+
+static char *quote(const char *s) {
+  size_t n = strlen(s);
+  char *q = xalloc(2 * n + 3), *p = q;
+  *p++ = '"';
+  for (; *s; s++) {
+    if (*s == '"' || *s == '\\')
+      *p++ = '\\';
+    *p++ = *s;
+  }
+  *p++ = '"';
+  *p = 0;
+  return q;
+}
+
+void write_reproduce(void) {
+  const char *out = ctx.opt.reproduce;
+  if (!out)
+    return;
+  struct tar t = {fopen(out, "wb"), out};
+  if (!t.fp)
+    fatal("cannot create %s: %s", out, strerror(errno));
+  const char *slash = strrchr(out, '/');
+  char *base = xstrdup(slash ? slash + 1 : out);
+  char *dot = strrchr(base, '.');
+  if (dot && !strcmp(dot, ".tar"))
+    *dot = 0;
+
+  /* The rewritten command line. Inputs point at the copies ("."-relative). */
+  size_t cap = 4096, len = 0;
+  char *rsp = xrealloc(NULL, cap);
+#define APPEND(s)                                                         \
+  do {                                                                    \
+    const char *s_ = (s);                                                 \
+    size_t n_ = strlen(s_);                                               \
+    while (len + n_ + 2 > cap)                                            \
+      rsp = xrealloc(rsp, cap *= 2);                                      \
+    memcpy(rsp + len, s_, n_);                                            \
+    len += n_;                                                            \
+    rsp[len++] = '\n';                                                    \
+  } while (0)
+
+  char **args = ctx.opt.args;
+  for (size_t i = 0; i < ctx.opt.nargs; i++) {
+    const char *a = args[i];
+    if (!strcmp(a, "-o") && i + 1 < ctx.opt.nargs) {
+      APPEND("-o");
+      const char *o = strrchr(args[++i], '/');
+      APPEND(quote(o ? o + 1 : args[i]));
+    } else if (!strncmp(a, "--reproduce", 11) || !strncmp(a, "-reproduce", 10)) {
+      if (!strchr(a, '='))
+        i++;
+    } else if (!strcmp(a, "-L") || !strcmp(a, "--library-path")) {
+      i++; /* libraries are recorded by resolved path */
+    } else if (!strncmp(a, "-L", 2) || !strncmp(a, "--library-path=", 15)) {
+    } else if ((!strcmp(a, "-l") || !strcmp(a, "--library")) && i + 1 < ctx.opt.nargs) {
+      const char *p = find_library(args[++i]);
+      APPEND(quote(p ? xsprintf(".%s", absolute(p)) : args[i]));
+    } else if (!strncmp(a, "-l", 2) && a[2]) {
+      const char *p = find_library(a + 2);
+      APPEND(quote(p ? xsprintf(".%s", absolute(p)) : a));
+    } else if (a[0] != '-' && is_input(a)) {
+      APPEND(quote(xsprintf(".%s", absolute(a))));
+    } else {
+      APPEND(quote(a));
+    }
+  }
+#undef APPEND
+  add_member(&t, xsprintf("%s/response.txt", base), rsp, len);
+  add_member(&t, xsprintf("%s/version.txt", base), "smelt " SMELT_VERSION "\n",
+             strlen("smelt " SMELT_VERSION "\n"));
+  for (size_t i = 0; i < ctx.paths.n; i++) {
+    bool seen = false;
+    for (size_t k = 0; k < i && !seen; k++)
+      seen = !strcmp(ctx.paths.v[k], ctx.paths.v[i]);
+    if (!seen)
+      add_file(&t, base, ctx.paths.v[i]);
+  }
+  static const uint8_t end[1024];
+  put(&t, end, sizeof(end));
+  if (fclose(t.fp))
+    fatal("cannot write %s: %s", out, strerror(errno));
+  xfree(rsp);
+}
