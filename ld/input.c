@@ -66,43 +66,33 @@ static void read_sym(const struct objfile *f, uint32_t i, struct esym *out) {
   }
 }
 
-uint32_t isec_nrels(const struct isec *isec) {
-  if (!isec->relsec)
-    return 0;
-  struct eshdr sh;
-  read_shdr(isec->file, isec->relsec, &sh);
-  size_t ent = sh.type == SHT_RELA ? (is64(isec->file) ? sizeof(Elf64_Rela) : sizeof(Elf32_Rela))
-                                   : (is64(isec->file) ? sizeof(Elf64_Rel) : sizeof(Elf32_Rel));
-  return (uint32_t)(sh.size / ent);
-}
+uint32_t isec_nrels(const struct isec *isec) { return isec->nrels; }
 
 void get_rel(const struct isec *isec, uint32_t i, struct rel *out) {
   const struct objfile *f = isec->file;
-  struct eshdr sh;
-  read_shdr(f, isec->relsec, &sh);
-  const uint8_t *base = f->data + sh.offset;
   if (is64(f)) {
-    if (sh.type == SHT_RELA) {
+    if (isec->rela) {
       Elf64_Rela r;
-      memcpy(&r, base + (size_t)i * sizeof(r), sizeof(r));
+      memcpy(&r, isec->rels + (size_t)i * sizeof(r), sizeof(r));
       *out = (struct rel){r.r_offset, ELF64_R_TYPE(r.r_info), ELF64_R_SYM(r.r_info), r.r_addend};
     } else {
       Elf64_Rel r;
-      memcpy(&r, base + (size_t)i * sizeof(r), sizeof(r));
+      memcpy(&r, isec->rels + (size_t)i * sizeof(r), sizeof(r));
       *out = (struct rel){r.r_offset, ELF64_R_TYPE(r.r_info), ELF64_R_SYM(r.r_info), 0};
     }
   } else {
-    if (sh.type == SHT_RELA) {
+    if (isec->rela) {
       Elf32_Rela r;
-      memcpy(&r, base + (size_t)i * sizeof(r), sizeof(r));
+      memcpy(&r, isec->rels + (size_t)i * sizeof(r), sizeof(r));
       *out = (struct rel){r.r_offset, ELF32_R_TYPE(r.r_info), ELF32_R_SYM(r.r_info), r.r_addend};
     } else {
       Elf32_Rel r;
-      memcpy(&r, base + (size_t)i * sizeof(r), sizeof(r));
+      memcpy(&r, isec->rels + (size_t)i * sizeof(r), sizeof(r));
       *out = (struct rel){r.r_offset, ELF32_R_TYPE(r.r_info), ELF32_R_SYM(r.r_info), 0};
     }
   }
-  if (sh.type == SHT_REL && ctx.arch->implicit_addend && out->offset < isec->size && isec->data)
+  if (!isec->rela && ctx.arch->implicit_addend && isec->data && out->type < ctx.arch->nhowto &&
+      out->offset <= isec->size && isec->size - out->offset >= ctx.arch->howto[out->type].size)
     out->addend = ctx.arch->implicit_addend(out->type, isec->data + out->offset);
 }
 
@@ -319,8 +309,12 @@ void parse_objfile(struct objfile *f) {
       CORRUPT(f, "relocation section %u: %s relocations are not used on %s", i,
               s->type == SHT_RELA ? "RELA" : "REL", ctx.arch->name);
     struct isec *target = f->secs[s->info];
-    if (target)
+    if (target) {
       target->relsec = i;
+      target->rels = f->data + s->offset;
+      target->nrels = (uint32_t)(s->size / ent);
+      target->rela = s->type == SHT_RELA;
+    }
   }
 
   /* Symbols. */

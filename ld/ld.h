@@ -59,6 +59,9 @@ struct isec {
   uint32_t type;
   uint32_t shndx;
   uint32_t relsec;     /* index of the SHT_RELA/SHT_REL section, 0 if none */
+  uint32_t nrels;
+  const uint8_t *rels; /* that section's entries */
+  bool rela;
   uint32_t init_prio;  /* .init_array.N / .fini_array.N priority, 65536 if none */
   bool alive;
   struct osec *osec;
