@@ -12,20 +12,21 @@ static __thread uint8_t *cur, *end;
 void *xalloc(size_t size) {
   size = ALIGN_UP(size, 16);
   if (size > CHUNK / 4) {
-    void *p = mi_zalloc_aligned(size, 16);
+    void *p = mi_zalloc(size);
     if (!p)
       fatal("out of memory allocating %zu bytes", size);
     return p;
   }
   if (!cur || (size_t)(end - cur) < size) {
-    cur = mi_zalloc_aligned(CHUNK, 16);
+    /* not zeroed here: only what is handed out gets touched */
+    cur = mi_malloc(CHUNK);
     if (!cur)
       fatal("out of memory");
     end = cur + CHUNK;
   }
   void *p = cur;
   cur += size;
-  return p;
+  return memset(p, 0, size);
 }
 
 void *xrealloc(void *p, size_t size) {

@@ -36,7 +36,7 @@ static void parse_one(void *arg, int64_t i) { parse_objfile(((struct objfile **)
 static void open_inputs(void) {
   read_inputs();
   write_reproduce();
-  symmap_init(ctx.files.n * 64);
+  symmap_init(ctx.files.n * 16);
   parallel_for((int64_t)ctx.files.n, parse_one, ctx.files.v);
   check_errors();
 }
