@@ -130,7 +130,7 @@ struct objfile {
 
   struct vec groups_;  /* COMDAT groups (ld/input.c) */
   struct vec undefs;   /* struct undef_ref *, filled by scan */
-  struct vec extracts; /* scratch for resolve: files this one pulled in */
+  struct vec scratch;  /* per-pass scratch list (members pulled in, GOT users) */
   const char *archive; /* the archive's path, for members */
   bool why_done;       /* ld/report.c */
   struct vec dups;     /* scratch for resolve: duplicate definitions found */

@@ -79,7 +79,7 @@ static void extract(struct objfile *from, struct symbol *sym) {
     return;
   bool expected = false;
   if (atomic_compare_exchange_strong(&m->alive, &expected, true))
-    vec_push(&from->extracts, m);
+    vec_push(&from->scratch, m);
 }
 
 static void visit(void *arg, int64_t i) {
@@ -107,18 +107,18 @@ static void mark_live_files(void) {
     extract(root, symmap_intern(ctx.opt.undefined.v[i], strlen(ctx.opt.undefined.v[i])));
   const char *entry = ctx.opt.entry ? ctx.opt.entry : "_start";
   extract(root, symmap_intern(entry, strlen(entry)));
-  for (size_t i = 0; i < root->extracts.n; i++)
-    vec_push(&frontier, root->extracts.v[i]);
+  for (size_t i = 0; i < root->scratch.n; i++)
+    vec_push(&frontier, root->scratch.v[i]);
 
   while (frontier.n) {
     parallel_for((int64_t)frontier.n, visit, frontier.v);
     struct vec next = {0};
     for (size_t i = 0; i < frontier.n; i++) {
       struct objfile *f = frontier.v[i];
-      for (size_t j = 0; j < f->extracts.n; j++)
-        vec_push(&next, f->extracts.v[j]);
-      xfree(f->extracts.v);
-      f->extracts = (struct vec){0};
+      for (size_t j = 0; j < f->scratch.n; j++)
+        vec_push(&next, f->scratch.v[j]);
+      xfree(f->scratch.v);
+      f->scratch = (struct vec){0};
     }
     xfree(frontier.v);
     frontier = next;
@@ -144,6 +144,8 @@ static void drop_losing_groups(void *arg, int64_t i) {
     if (atomic_load(&objfile_group_sig(f->groups_.v[g])->rank) != (uint64_t)f->priority)
       objfile_group_members(f, f->groups_.v[g], kill_section);
 }
+
+static atomic_bool any_common;
 
 /* The winner of each symbol fills it in; nobody else writes it. */
 static void bind_winners(void *arg, int64_t i) {
@@ -174,6 +176,7 @@ static void bind_winners(void *arg, int64_t i) {
       sym->kind = SYM_ABS;
     } else if (shndx == SHN_COMMON) {
       sym->kind = SYM_COMMON;
+      atomic_store_explicit(&any_common, true, memory_order_relaxed);
     } else {
       sym->kind = SYM_DEFINED;
       sym->isec = f->secs[shndx];
@@ -213,6 +216,8 @@ static void check_ifuncs(void *arg, int64_t i) {
 
 /* Common symbols become zero-filled .bss sections owned by the linker. */
 static void allocate_commons(void) {
+  if (!atomic_load(&any_common))
+    return;
   for (size_t i = 0; i < ctx.live.n; i++) {
     struct objfile *f = ctx.live.v[i];
     for (uint32_t k = f->first_global; k < f->nsyms; k++) {

@@ -83,17 +83,32 @@ static void add_got(struct symbol *sym, bool tp) {
     sym->got_idx = (int32_t)ctx.ngot++;
 }
 
+/* Symbols of one file that want a slot, in symbol order (parallel). */
+static void collect_got_users(void *arg, int64_t i) {
+  struct objfile *f = ((struct objfile **)arg)[i];
+  f->scratch.n = 0;
+  for (uint32_t k = 1; k < f->nsyms; k++) {
+    unsigned fl = atomic_load_explicit(&f->syms[k]->flags, memory_order_relaxed);
+    if (fl & (NEEDS_GOT | NEEDS_GOTTP))
+      vec_push(&f->scratch, f->syms[k]);
+  }
+}
+
+/* Slots are numbered by first use in command-line order. */
 static void assign_got_slots(void) {
+  parallel_for((int64_t)ctx.live.n, collect_got_users, ctx.live.v);
   for (size_t i = 0; i < ctx.live.n; i++) {
     struct objfile *f = ctx.live.v[i];
-    for (uint32_t k = 1; k < f->nsyms; k++) {
-      struct symbol *sym = f->syms[k];
+    for (size_t k = 0; k < f->scratch.n; k++) {
+      struct symbol *sym = f->scratch.v[k];
       unsigned fl = atomic_load_explicit(&sym->flags, memory_order_relaxed);
       if ((fl & NEEDS_GOT) && sym->got_idx < 0)
         add_got(sym, false);
       if ((fl & NEEDS_GOTTP) && sym->gottp_idx < 0)
         add_got(sym, true);
     }
+    xfree(f->scratch.v);
+    f->scratch = (struct vec){0};
   }
 }
 
