@@ -69,8 +69,9 @@ struct isec {
   struct ehrec *eh;    /* .eh_frame records (ld/ehframe.c) */
   uint32_t neh;
   atomic_bool gc_mark; /* ld/gc.c */
-  struct mref *mrefs;  /* SHF_MERGE pieces, by input offset (ld/merge.c) */
-  uint32_t nmrefs;
+  uint32_t *moffs;     /* SHF_MERGE pieces: input offsets, ascending (ld/merge.c) */
+  struct frag **mfrags; /* and the fragment each piece became */
+  uint32_t npieces;
   struct isec *leader; /* ICF: the identical section that replaces this one */
   uint32_t icf_id;     /* ICF candidate index + 1 */
   bool icf_addr_taken;
@@ -86,10 +87,6 @@ struct frag {
   struct isec *merged;        /* the synthetic section holding the fragments */
 };
 
-struct mref {
-  uint64_t in_off;
-  struct frag *frag;
-};
 
 /* One relocation, decoded from RELA or REL. */
 struct rel {
@@ -409,7 +406,7 @@ const uint8_t *elf_shdr(const struct objfile *f, uint32_t i);
 uint64_t sym_addr(const struct symbol *sym);
 uint64_t sym_va(const struct symbol *sym, int64_t addend); /* S + A, merge-aware */
 const struct isec *live_isec(const struct isec *isec);   /* after ICF folding */
-const struct mref *find_mref(const struct isec *isec, uint64_t off);
+uint32_t find_piece(const struct isec *isec, uint64_t off); /* index of the piece at off */
 uint64_t got_slot_addr(const struct symbol *sym);
 uint64_t gottp_slot_addr(const struct symbol *sym);
 uint64_t got_base(void);

@@ -8,7 +8,7 @@
  * command-line order with an atomic min, and fragments are laid out in that
  * order (a prefix sum over sections), so the bytes never depend on thread
  * timing. Each group becomes one synthetic input section; relocations and
- * symbols that point into a merged piece are redirected through find_mref().
+ * symbols that point into a merged piece are redirected through find_piece().
  * Runs after gc; ICF and layout follow. */
 #include "ld/ld.h"
 #include <pthread.h>
@@ -140,7 +140,8 @@ static void split(struct mgroup *g, struct isec *isec, uint64_t ord) {
       count++;
     }
   }
-  struct mref *refs = xalloc(count * sizeof(struct mref));
+  uint32_t *offs = xalloc(count * sizeof(uint32_t));
+  struct frag **frags = xalloc(count * sizeof(struct frag *));
   uint64_t off = 0;
   for (uint64_t i = 0; i < count; i++) {
     uint64_t len;
@@ -165,12 +166,13 @@ static void split(struct mgroup *g, struct isec *isec, uint64_t ord) {
     uint64_t cur = atomic_load_explicit(&f->owner, memory_order_relaxed);
     while (key < cur && !atomic_compare_exchange_weak(&f->owner, &cur, key))
       ;
-    refs[i].in_off = off;
-    refs[i].frag = f;
+    offs[i] = (uint32_t)off;
+    frags[i] = f;
     off += len;
   }
-  isec->mrefs = refs;
-  isec->nmrefs = (uint32_t)count;
+  isec->moffs = offs;
+  isec->mfrags = frags;
+  isec->npieces = (uint32_t)count;
 }
 
 struct work {
@@ -185,17 +187,17 @@ static void split_one(void *arg, int64_t i) {
   split(w->g, w->isec, w->ord);
 }
 
-static bool owns(const struct work *w, const struct mref *r) {
-  return atomic_load_explicit(&r->frag->owner, memory_order_relaxed) ==
-         (w->ord << 32 | r->in_off);
+static bool owns(const struct work *w, uint32_t k) {
+  return atomic_load_explicit(&w->isec->mfrags[k]->owner, memory_order_relaxed) ==
+         (w->ord << 32 | w->isec->moffs[k]);
 }
 
 static void size_one(void *arg, int64_t i) {
   struct work *w = &((struct work *)arg)[i];
   uint64_t size = 0;
-  for (uint32_t k = 0; k < w->isec->nmrefs; k++)
-    if (owns(w, &w->isec->mrefs[k]))
-      size += ALIGN_UP(w->isec->mrefs[k].frag->len, w->g->align);
+  for (uint32_t k = 0; k < w->isec->npieces; k++)
+    if (owns(w, k))
+      size += ALIGN_UP(w->isec->mfrags[k]->len, w->g->align);
   w->g->sizes[w->idx] = size;
 }
 
@@ -203,13 +205,13 @@ static void place_one(void *arg, int64_t i) {
   struct work *w = &((struct work *)arg)[i];
   uint64_t off = w->g->sizes[w->idx]; /* now the start offset */
   uint8_t *buf = (uint8_t *)w->g->out->data;
-  for (uint32_t k = 0; k < w->isec->nmrefs; k++) {
-    struct mref *r = &w->isec->mrefs[k];
-    if (!owns(w, r))
+  for (uint32_t k = 0; k < w->isec->npieces; k++) {
+    if (!owns(w, k))
       continue;
-    r->frag->out_off = off;
-    memcpy(buf + off, r->frag->data, r->frag->len);
-    off += ALIGN_UP(r->frag->len, w->g->align);
+    struct frag *f = w->isec->mfrags[k];
+    f->out_off = off;
+    memcpy(buf + off, f->data, f->len);
+    off += ALIGN_UP(f->len, w->g->align);
   }
 }
 
@@ -285,14 +287,13 @@ void merge_sections(void) {
   xfree(ws);
 }
 
-const struct mref *find_mref(const struct isec *isec, uint64_t off) {
-  uint32_t lo = 0, hi = isec->nmrefs;
-  while (hi - lo > 1) {
-    uint32_t mid = (lo + hi) / 2;
-    if (isec->mrefs[mid].in_off <= off)
-      lo = mid;
-    else
-      hi = mid;
+uint32_t find_piece(const struct isec *isec, uint64_t off) {
+  const uint32_t *a = isec->moffs;
+  uint32_t n = isec->npieces, base = 0;
+  while (n > 1) { /* branch-free: the last piece starting at or before off */
+    uint32_t half = n / 2;
+    base = a[base + half] <= off ? base + half : base;
+    n -= half;
   }
-  return &isec->mrefs[lo];
+  return base;
 }

@@ -130,8 +130,9 @@ const struct isec *live_isec(const struct isec *isec) {
 }
 
 static uint64_t merged_addr(const struct isec *isec, uint64_t off) {
-  const struct mref *r = find_mref(isec, off);
-  return isec_addr(r->frag->merged) + r->frag->out_off + (off - r->in_off);
+  uint32_t i = find_piece(isec, off);
+  const struct frag *f = isec->mfrags[i];
+  return f->merged->osec->addr + f->merged->out_off + f->out_off + (off - isec->moffs[i]);
 }
 
 uint64_t sym_addr(const struct symbol *sym) {
@@ -140,7 +141,7 @@ uint64_t sym_addr(const struct symbol *sym) {
     if (!sym->isec)
       return 0;
     const struct isec *isec = live_isec(sym->isec);
-    if (isec->mrefs)
+    if (isec->mfrags)
       return merged_addr(isec, sym->value);
     if (!isec->osec || !isec->alive)
       return 0;
@@ -163,7 +164,7 @@ uint64_t sym_addr(const struct symbol *sym) {
 /* S + A. A section symbol into a merged section names a piece by
  * value + addend, so the addend takes part in finding the fragment. */
 uint64_t sym_va(const struct symbol *sym, int64_t addend) {
-  if (sym->kind == SYM_DEFINED && sym->type == STT_SECTION && sym->isec && sym->isec->mrefs)
+  if (sym->kind == SYM_DEFINED && sym->type == STT_SECTION && sym->isec && sym->isec->mfrags)
     return merged_addr(sym->isec, sym->value + (uint64_t)addend);
   return sym_addr(sym) + (uint64_t)addend;
 }
