@@ -82,94 +82,101 @@ static struct fslot *probe(struct fshard *sh, uint64_t hash, const uint8_t *p, u
   }
 }
 
-static struct frag *intern(struct mgroup *g, const uint8_t *p, uint32_t len) {
-  uint64_t hash = XXH3_64bits(p, len);
-  struct fshard *sh = &g->shards[hash % NSHARDS];
-  pthread_mutex_lock(&sh->mu);
+/* Finds or adds the fragment for p[0..len) in a shard the caller holds. */
+static struct frag *intern_locked(struct mgroup *g, struct fshard *sh, uint64_t hash,
+                                  const uint8_t *p, uint32_t len) {
   struct fslot *s = probe(sh, hash, p, len);
-  if (!s->frag) {
-    if ((sh->n + 1) * 4 > sh->cap * 3) {
-      struct fslot *old = sh->slots;
-      size_t oldcap = sh->cap;
-      sh->cap *= 2;
-      sh->slots = xcalloc(sh->cap, sizeof(struct fslot));
-      for (size_t i = 0; i < oldcap; i++)
-        if (old[i].frag)
-          *probe(sh, old[i].hash, old[i].frag->data, old[i].frag->len) = old[i];
-      xfree(old);
-      s = probe(sh, hash, p, len);
-    }
-    struct frag *f = xalloc(sizeof(*f));
-    f->data = p;
-    f->len = len;
-    f->align = (uint32_t)g->align;
-    atomic_init(&f->owner, UINT64_MAX);
-    f->merged = g->out;
-    s->hash = hash;
-    s->frag = f;
-    sh->n++;
+  if (s->frag)
+    return s->frag;
+  if ((sh->n + 1) * 4 > sh->cap * 3) {
+    struct fslot *old = sh->slots;
+    size_t oldcap = sh->cap;
+    sh->cap *= 2;
+    sh->slots = xcalloc(sh->cap, sizeof(struct fslot));
+    for (size_t i = 0; i < oldcap; i++)
+      if (old[i].frag)
+        *probe(sh, old[i].hash, old[i].frag->data, old[i].frag->len) = old[i];
+    xfree(old);
+    s = probe(sh, hash, p, len);
   }
-  struct frag *f = s->frag;
-  pthread_mutex_unlock(&sh->mu);
+  struct frag *f = xalloc(sizeof(*f));
+  f->data = p;
+  f->len = len;
+  f->align = (uint32_t)g->align;
+  atomic_init(&f->owner, UINT64_MAX);
+  f->merged = g->out;
+  s->hash = hash;
+  s->frag = f;
+  sh->n++;
   return f;
 }
 
-/* Splits one section into pieces and interns them. `ord` orders sections. */
-static void split(struct mgroup *g, struct isec *isec, uint64_t ord) {
+/* Length of the piece at off: a string with its terminator, or one entry. */
+static uint64_t piece_len(const struct isec *isec, uint64_t off) {
   const uint8_t *d = isec->data;
-  uint64_t n = isec->size, e = isec->entsize, count = 0;
-  bool strings = isec->flags & SHF_STRINGS;
-  /* count first, to allocate the reference array once */
-  if (!strings) {
-    count = n / e;
-  } else if (e == 1) {
-    for (const uint8_t *p = d, *end = d + n; p < end; count++)
-      p = (const uint8_t *)memchr(p, 0, (size_t)(end - p)) + 1;
-  } else {
-    for (uint64_t off = 0; off < n;) {
-      uint64_t k = off;
-      while (k < n) {
-        bool zero = true;
-        for (uint64_t b = 0; b < e; b++)
-          zero &= d[k + b] == 0;
-        k += e;
-        if (zero)
-          break;
-      }
-      off = k;
-      count++;
-    }
+  uint64_t n = isec->size, e = isec->entsize;
+  if (!(isec->flags & SHF_STRINGS))
+    return e;
+  if (e == 1)
+    return (uint64_t)((const uint8_t *)memchr(d + off, 0, n - off) - (d + off)) + 1;
+  uint64_t k = off;
+  for (;;) {
+    bool zero = true;
+    for (uint64_t b = 0; b < e; b++)
+      zero &= d[k + b] == 0;
+    k += e;
+    if (zero || k >= n)
+      return k - off;
   }
+}
+
+/* Splits one section into pieces and interns them, one lock per shard
+ * touched rather than one per piece. `ord` orders sections. */
+static void split(struct mgroup *g, struct isec *isec, uint64_t ord) {
+  uint64_t n = isec->size, count = 0;
+  for (uint64_t off = 0; off < n; off += piece_len(isec, off))
+    count++;
   uint32_t *offs = xalloc(count * sizeof(uint32_t));
   struct frag **frags = xalloc(count * sizeof(struct frag *));
+  uint64_t *hashes = xrealloc(NULL, count * sizeof(uint64_t));
+  uint32_t *lens = xrealloc(NULL, count * sizeof(uint32_t));
+  uint32_t *by_shard = xrealloc(NULL, count * sizeof(uint32_t));
+  uint32_t start[NSHARDS + 1] = {0};
   uint64_t off = 0;
   for (uint64_t i = 0; i < count; i++) {
-    uint64_t len;
-    if (!strings) {
-      len = e;
-    } else if (e == 1) {
-      len = (uint64_t)((const uint8_t *)memchr(d + off, 0, n - off) - (d + off)) + 1;
-    } else {
-      uint64_t k = off;
-      for (;;) {
-        bool zero = true;
-        for (uint64_t b = 0; b < e; b++)
-          zero &= d[k + b] == 0;
-        k += e;
-        if (zero || k >= n)
-          break;
-      }
-      len = k - off;
-    }
-    struct frag *f = intern(g, d + off, (uint32_t)len);
-    uint64_t key = ord << 32 | off;
-    uint64_t cur = atomic_load_explicit(&f->owner, memory_order_relaxed);
-    while (key < cur && !atomic_compare_exchange_weak(&f->owner, &cur, key))
-      ;
+    uint64_t len = piece_len(isec, off);
     offs[i] = (uint32_t)off;
-    frags[i] = f;
+    lens[i] = (uint32_t)len;
+    hashes[i] = XXH3_64bits(isec->data + off, len);
+    start[hashes[i] % NSHARDS + 1]++;
     off += len;
   }
+  for (int s = 0; s < NSHARDS; s++)
+    start[s + 1] += start[s];
+  uint32_t fill[NSHARDS];
+  memcpy(fill, start, sizeof(fill));
+  for (uint32_t i = 0; i < count; i++)
+    by_shard[fill[hashes[i] % NSHARDS]++] = i;
+
+  for (int s = 0; s < NSHARDS; s++) {
+    if (start[s] == start[s + 1])
+      continue;
+    struct fshard *sh = &g->shards[s];
+    pthread_mutex_lock(&sh->mu);
+    for (uint32_t k = start[s]; k < start[s + 1]; k++) {
+      uint32_t i = by_shard[k];
+      struct frag *f = intern_locked(g, sh, hashes[i], isec->data + offs[i], lens[i]);
+      /* the shard lock guards the owner too */
+      uint64_t key = ord << 32 | offs[i];
+      if (key < atomic_load_explicit(&f->owner, memory_order_relaxed))
+        atomic_store_explicit(&f->owner, key, memory_order_relaxed);
+      frags[i] = f;
+    }
+    pthread_mutex_unlock(&sh->mu);
+  }
+  xfree(hashes);
+  xfree(lens);
+  xfree(by_shard);
   isec->moffs = offs;
   isec->mfrags = frags;
   isec->npieces = (uint32_t)count;
