@@ -460,6 +460,27 @@ static struct objfile *new_objfile(const char *name, const uint8_t *data, uint64
   return f;
 }
 
+static struct objfile *new_mapped(const char *name, const uint8_t *data, uint64_t size,
+                                  bool in_archive) {
+  struct objfile *f = new_objfile(name, data, size, in_archive);
+  f->mapped = true;
+  return f;
+}
+
+/* Input bytes that were fully consumed (copied and relocated) are dropped
+ * from our resident set; the page cache keeps them. Only whole pages inside
+ * the range and inside the file's mapping are released. */
+void release_input(const struct objfile *f, const void *p, uint64_t n) {
+  enum { PAGE = 4096, MIN = 4 * PAGE };
+  uintptr_t lo = (uintptr_t)p, hi = lo + n;
+  if (!f->mapped || n < MIN || lo < (uintptr_t)f->data || hi > (uintptr_t)f->data + f->size)
+    return;
+  lo = (lo + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
+  hi &= ~(uintptr_t)(PAGE - 1);
+  if (hi > lo)
+    madvise((void *)lo, hi - lo, MADV_DONTNEED);
+}
+
 struct objfile *objfile_from_memory(const char *name, const uint8_t *data, uint64_t size) {
   return new_objfile(name, data, size, false);
 }
@@ -619,13 +640,13 @@ static void read_archive(const char *path, const uint8_t *data, uint64_t size, b
       if (p) {
         infer_arch(mpath, p, n);
         if (has_elf_magic(p, n)) {
-          new_objfile(xsprintf("%s(%s)", path, mname), p, n, !whole)->archive = path;
+          new_mapped(xsprintf("%s(%s)", path, mname), p, n, !whole)->archive = path;
           vec_push(&ctx.paths, mpath);
         }
       }
     } else if (has_elf_magic(body, msize)) {
       infer_arch(path, body, msize);
-      new_objfile(xsprintf("%s(%s)", path, mname), body, msize, !whole)->archive = path;
+      new_mapped(xsprintf("%s(%s)", path, mname), body, msize, !whole)->archive = path;
     } else if (msize >= 4 && !memcmp(body, "BC\xc0\xde", 4)) {
       error("%s(%s): is LLVM bitcode (compiled with -flto); smelt does not support LTO", path,
             mname);
@@ -659,7 +680,7 @@ static void read_file(const char *path, bool whole) {
       return;
     }
     infer_arch(path, data, size);
-    new_objfile(path, data, size, false);
+    new_mapped(path, data, size, false);
     return;
   }
   if (size >= 4 && !memcmp(data, "BC\xc0\xde", 4)) {

@@ -104,6 +104,7 @@ struct objfile {
   bool in_archive;
   atomic_bool alive;
   bool is_internal; /* the linker's own symbols */
+  bool mapped;      /* data is an mmap of the input file (ld/input.c) */
   bool exec_stack;  /* has .note.GNU-stack with SHF_EXECINSTR */
 
   uint32_t nsecs;
@@ -375,6 +376,7 @@ int smelt_main(int argc, char **argv);
 /* ---- passes ---- */
 void read_inputs(void);                 /* ld/input.c */
 const char *find_library(const char *name);
+void release_input(const struct objfile *f, const void *p, uint64_t n);
 void parse_objfile(struct objfile *f);  /* ld/input.c */
 struct objfile *objfile_from_memory(const char *name, const uint8_t *data, uint64_t size);
 void resolve_symbols(void);             /* ld/resolve.c */

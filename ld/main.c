@@ -25,13 +25,29 @@ static void pass(const char *name, void (*fn)(void)) {
   fn();
   if (ctx.opt.print_stats) {
     double w = now(), c = cpu_now();
-    fprintf(stderr, "smelt: %-22s wall %8.3f ms  cpu %8.3f ms\n", name, (w - t_wall) * 1e3,
-            (c - t_cpu) * 1e3);
+    long anon = 0, file = 0;
+    char line[128];
+    FILE *fp = fopen("/proc/self/status", "r");
+    while (fp && fgets(line, sizeof(line), fp)) {
+      sscanf(line, "RssAnon: %ld", &anon);
+      sscanf(line, "RssFile: %ld", &file);
+    }
+    if (fp)
+      fclose(fp);
+    fprintf(stderr, "smelt: %-22s wall %8.3f ms  cpu %8.3f ms  rss %5ld+%5ld MiB\n", name,
+            (w - t_wall) * 1e3, (c - t_cpu) * 1e3, anon >> 10, file >> 10);
     t_wall = w, t_cpu = c;
   }
 }
 
-static void parse_one(void *arg, int64_t i) { parse_objfile(((struct objfile **)arg)[i]); }
+/* After parsing, a file's pages leave our resident set: most of an object
+ * is debug info that is only needed when it is copied, much later. Pages
+ * come back from the page cache on the next touch. */
+static void parse_one(void *arg, int64_t i) {
+  struct objfile *f = ((struct objfile **)arg)[i];
+  parse_objfile(f);
+  release_input(f, f->data, f->size);
+}
 
 static void open_inputs(void) {
   read_inputs();

@@ -72,12 +72,26 @@ void copy_isec(struct isec *isec, uint8_t *osec_buf) {
     write_eh_frame_isec(isec, buf);
   else if (isec->data)
     memcpy(buf, isec->data, isec->size);
-  if (!isec->relsec || isec->file == ctx.internal)
+  if (isec->file == ctx.internal)
     return;
-  if (isec->flags & SHF_ALLOC)
-    ctx.arch->apply_relocs(isec, buf, os->addr + isec->out_off);
-  else
-    ctx.arch->apply_nonalloc_relocs(isec, buf);
+  if (isec->relsec) {
+    if (isec->flags & SHF_ALLOC)
+      ctx.arch->apply_relocs(isec, buf, os->addr + isec->out_off);
+    else
+      ctx.arch->apply_nonalloc_relocs(isec, buf);
+    uint64_t ent = ctx.arch->is64 ? (isec->rela ? 24 : 16) : (isec->rela ? 12 : 8);
+    release_input(isec->file, isec->rels, (uint64_t)isec->nrels * ent);
+  }
+  if (isec->data)
+    release_input(isec->file, isec->data, isec->size);
+}
+
+static void release_output(uint8_t *p, uint64_t n) {
+  enum { PAGE = 4096 };
+  uintptr_t lo = ((uintptr_t)p + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
+  uintptr_t hi = ((uintptr_t)p + n) & ~(uintptr_t)(PAGE - 1);
+  if (hi > lo && hi - lo >= 4 * PAGE)
+    madvise((void *)lo, hi - lo, MADV_DONTNEED);
 }
 
 static void copy_one(void *arg, int64_t i) {
@@ -86,6 +100,20 @@ static void copy_one(void *arg, int64_t i) {
   if (os->type == SHT_NOBITS || !os->shndx || os->zdata)
     return;
   copy_isec(isec, ctx.out + os->offset);
+  /* Finished output pages go to the page cache, out of our resident set
+   * (.eh_frame is read again for .eh_frame_hdr). */
+  if (os->kind != OS_EHFRAME)
+    release_output(ctx.out + os->offset + isec->out_off, isec->size);
+}
+
+static void copy_file(void *arg, int64_t i) {
+  struct objfile *f = ((struct objfile **)arg)[i];
+  for (uint32_t k = 1; k < f->nsecs; k++) {
+    struct isec *isec = f->secs[k];
+    if (isec && isec->alive && isec->osec && !isec->mfrags)
+      copy_one(&(struct copy_job){&isec, 1}, 0);
+  }
+  release_input(f, f->data, f->size);
 }
 
 static void fill_got(void *arg, int64_t i) {
@@ -208,15 +236,19 @@ void write_output(void) {
   check_errors();
   open_output();
 
-  struct vec all = {0};
+  /* The linker's own sections, then every file's, one file per iteration so
+   * that a file's pages can be released as soon as it is done. */
+  struct vec own = {0};
   for (size_t i = 0; i < ctx.osecs.n; i++) {
     struct osec *os = ctx.osecs.v[i];
     for (size_t k = 0; k < os->members.n; k++)
-      vec_push(&all, os->members.v[k]);
+      if (((struct isec *)os->members.v[k])->file == ctx.internal)
+        vec_push(&own, os->members.v[k]);
   }
-  struct copy_job job = {(struct isec **)all.v, all.n};
-  parallel_for((int64_t)all.n, copy_one, &job);
-  xfree(all.v);
+  struct copy_job job = {(struct isec **)own.v, own.n};
+  parallel_for((int64_t)own.n, copy_one, &job);
+  xfree(own.v);
+  parallel_for((int64_t)ctx.live.n, copy_file, ctx.live.v);
   for (size_t i = 0; i < ctx.osecs.n; i++) {
     struct osec *os = ctx.osecs.v[i];
     if (os->zdata)
