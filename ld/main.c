@@ -3,6 +3,7 @@
 #include "ld/ld.h"
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -59,6 +60,7 @@ static void open_inputs(void) {
 
 int smelt_main(int argc, char **argv) {
   t_wall = now(), t_cpu = cpu_now();
+  signal(SIGXFSZ, SIG_IGN); /* a file size limit is an error to report, not a kill */
   parse_options(argc, argv, &ctx.opt);
   if (ctx.opt.ninputs == 0) {
     if (ctx.opt.verbose)

@@ -1,0 +1,2 @@
+const char *who(void) { return "strong"; }
+int overridden_data = 2;
