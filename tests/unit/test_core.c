@@ -1,0 +1,345 @@
+/* Core pieces: the symbol map, range-checked field writes, the object
+ * parser on hand-built ELF files, option parsing and merged-piece lookup. */
+#include "ld/ld.h"
+#include <criterion/criterion.h>
+#include <criterion/redirect.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static void x86_64(void) {
+  ctx.arch = arch_by_machine(EM_X86_64, true);
+  symmap_init(64);
+}
+
+/* ---- symbol map ---- */
+
+Test(symmap, same_name_same_symbol, .init = x86_64) {
+  struct symbol *a = symmap_intern("printf", 6);
+  cr_assert_eq(a, symmap_intern("printf", 6));
+  cr_assert_eq(a, symmap_find("printf"));
+  cr_assert_neq(a, symmap_intern("print", 5));
+  cr_assert_null(symmap_find("puts"));
+}
+
+Test(symmap, grows_past_initial_capacity, .init = x86_64) {
+  enum { N = 200000 };
+  char **names = calloc(N, sizeof(char *));
+  struct symbol **syms = calloc(N, sizeof(struct symbol *));
+  for (int i = 0; i < N; i++) {
+    names[i] = xsprintf("sym_%d", i);
+    syms[i] = symmap_intern(names[i], strlen(names[i]));
+  }
+  for (int i = 0; i < N; i += 997)
+    cr_assert_eq(symmap_find(names[i]), syms[i]);
+}
+
+static void *intern_range(void *arg) {
+  struct symbol **out = arg;
+  for (int i = 0; i < 5000; i++) {
+    char *n = xsprintf("shared_%d", i);
+    out[i] = symmap_intern(n, strlen(n));
+  }
+  return NULL;
+}
+
+Test(symmap, concurrent_interning_agrees, .init = x86_64) {
+  static struct symbol *seen[4][5000];
+  pthread_t t[4];
+  for (int i = 0; i < 4; i++)
+    pthread_create(&t[i], NULL, intern_range, seen[i]);
+  for (int i = 0; i < 4; i++)
+    pthread_join(t[i], NULL);
+  for (int k = 0; k < 5000; k++)
+    for (int i = 1; i < 4; i++)
+      cr_assert_eq(seen[i][k], seen[0][k]);
+}
+
+/* ---- range-checked writes ---- */
+
+static struct objfile dummy_file = {.name = "t.o"};
+static struct isec dummy_isec = {.file = &dummy_file, .name = ".text"};
+static struct symbol dummy_sym = {.name = "target"};
+static struct rel dummy_rel = {.offset = 0x10, .type = R_X86_64_32};
+
+static bool put(int64_t v, int size, int check, uint8_t *buf) {
+  return write_field(&dummy_isec, &dummy_rel, &dummy_sym, buf, v, size, check);
+}
+
+Test(write_field, signed_boundaries, .init = x86_64) {
+  uint8_t b[4] = {0};
+  cr_assert(put(127, 1, CK_SIGNED, b));
+  cr_assert_eq(b[0], 0x7f);
+  cr_assert(put(-128, 1, CK_SIGNED, b));
+  cr_assert_eq(b[0], 0x80);
+  cr_assert(put(INT32_MIN, 4, CK_SIGNED, b));
+  cr_assert_eq(rd32(b), 0x80000000u);
+}
+
+Test(write_field, signed_overflow_is_an_error, .init = x86_64) {
+  cr_redirect_stderr();
+  uint8_t b[4] = {0xaa, 0xaa, 0xaa, 0xaa};
+  int before = error_count();
+  cr_assert_not(put((int64_t)INT32_MAX + 1, 4, CK_SIGNED, b));
+  cr_assert_not(put(128, 1, CK_SIGNED, b));
+  cr_assert_eq(error_count(), before + 2);
+  cr_assert_eq(rd32(b), 0xaaaaaaaau, "nothing written");
+}
+
+Test(write_field, unsigned_boundaries, .init = x86_64) {
+  cr_redirect_stderr();
+  uint8_t b[4] = {0};
+  cr_assert(put(0xffffffff, 4, CK_UNSIGNED, b));
+  cr_assert_eq(rd32(b), 0xffffffffu);
+  cr_assert_not(put(0x100000000, 4, CK_UNSIGNED, b));
+  cr_assert_not(put(-1, 4, CK_UNSIGNED, b));
+  cr_assert(put(0xffff, 2, CK_UNSIGNED, b));
+  cr_assert_not(put(0x10000, 2, CK_UNSIGNED, b));
+}
+
+Test(write_field, either_accepts_both_ranges, .init = x86_64) {
+  cr_redirect_stderr();
+  uint8_t b[2] = {0};
+  cr_assert(put(-32768, 2, CK_EITHER, b));
+  cr_assert(put(65535, 2, CK_EITHER, b));
+  cr_assert_not(put(65536, 2, CK_EITHER, b));
+  cr_assert_not(put(-32769, 2, CK_EITHER, b));
+}
+
+Test(write_field, message_names_file_section_offset_symbol, .init = x86_64) {
+  cr_redirect_stderr();
+  uint8_t b[4];
+  put(0x100000000, 4, CK_UNSIGNED, b);
+  fflush(stderr);
+  cr_assert_stderr_eq_str("smelt: error: t.o:(.text+0x10): relocation R_X86_64_32 against "
+                          "target out of range: 4294967296 is not in [0, 4294967295]\n");
+}
+
+/* ---- object parsing ---- */
+
+/* A minimal relocatable: .text with one relocation against a global. */
+struct tiny {
+  Elf64_Ehdr eh;
+  uint8_t text[8];
+  Elf64_Rela rela[1];
+  Elf64_Sym sym[3];
+  char strtab[16];
+  char shstrtab[48];
+  Elf64_Shdr sh[6];
+};
+
+static struct tiny *make_tiny(void) {
+  struct tiny *t = calloc(1, sizeof(*t));
+  memcpy(t->eh.e_ident, ELFMAG, 4);
+  t->eh.e_ident[EI_CLASS] = ELFCLASS64;
+  t->eh.e_ident[EI_DATA] = ELFDATA2LSB;
+  t->eh.e_ident[EI_VERSION] = EV_CURRENT;
+  t->eh.e_type = ET_REL;
+  t->eh.e_machine = EM_X86_64;
+  t->eh.e_ehsize = sizeof(Elf64_Ehdr);
+  t->eh.e_shentsize = sizeof(Elf64_Shdr);
+  t->eh.e_shnum = 6;
+  t->eh.e_shstrndx = 5;
+  t->eh.e_shoff = offsetof(struct tiny, sh);
+  memcpy(t->strtab, "\0local\0extern", 14);
+  memcpy(t->shstrtab, "\0.text\0.rela.text\0.symtab\0.strtab\0.shstrtab", 44);
+  t->sym[1] = (Elf64_Sym){1, ELF64_ST_INFO(STB_LOCAL, STT_FUNC), 0, 1, 2, 0};
+  t->sym[2] = (Elf64_Sym){7, ELF64_ST_INFO(STB_GLOBAL, STT_NOTYPE), 0, SHN_UNDEF, 0, 0};
+  t->rela[0] = (Elf64_Rela){4, ELF64_R_INFO(2, R_X86_64_PLT32), -4};
+  t->sh[1] = (Elf64_Shdr){1, SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, 0,
+                          offsetof(struct tiny, text), 8, 0, 0, 16, 0};
+  t->sh[2] = (Elf64_Shdr){7, SHT_RELA, SHF_INFO_LINK, 0, offsetof(struct tiny, rela),
+                          sizeof(t->rela), 3, 1, 8, sizeof(Elf64_Rela)};
+  t->sh[3] = (Elf64_Shdr){18, SHT_SYMTAB, 0, 0, offsetof(struct tiny, sym), sizeof(t->sym),
+                          4, 2, 8, sizeof(Elf64_Sym)};
+  t->sh[4] = (Elf64_Shdr){26, SHT_STRTAB, 0, 0, offsetof(struct tiny, strtab), 14, 0, 0, 1, 0};
+  t->sh[5] = (Elf64_Shdr){34, SHT_STRTAB, 0, 0, offsetof(struct tiny, shstrtab), 44, 0, 0, 1, 0};
+  return t;
+}
+
+static struct objfile *parse(struct tiny *t, size_t size) {
+  struct objfile *f = objfile_from_memory("tiny.o", (const uint8_t *)t, size);
+  parse_objfile(f);
+  return f;
+}
+
+Test(parse, sections_symbols_relocations, .init = x86_64) {
+  struct tiny *t = make_tiny();
+  struct objfile *f = parse(t, sizeof(*t));
+  cr_assert_eq(error_count(), 0);
+  cr_assert_not_null(f->secs[1]);
+  cr_assert_str_eq(f->secs[1]->name, ".text");
+  cr_assert_eq(f->secs[1]->addralign, 16);
+  cr_assert_eq(f->nsyms, 3);
+  cr_assert_eq(f->first_global, 2);
+  cr_assert_str_eq(f->syms[1]->name, "local");
+  cr_assert(f->syms[1]->is_local);
+  cr_assert_eq(f->syms[1]->isec, f->secs[1]);
+  cr_assert_eq(f->syms[2], symmap_find("extern"));
+  cr_assert_eq(isec_nrels(f->secs[1]), 1);
+  struct rel r;
+  get_rel(f->secs[1], 0, &r);
+  cr_assert_eq(r.offset, 4);
+  cr_assert_eq(r.type, R_X86_64_PLT32);
+  cr_assert_eq(r.sym, 2);
+  cr_assert_eq(r.addend, -4);
+}
+
+static void expect_error(struct tiny *t, size_t size, const char *needle) {
+  cr_redirect_stderr();
+  int before = error_count();
+  parse(t, size);
+  cr_assert_eq(error_count(), before + 1);
+  fflush(stderr);
+  char buf[512] = {0};
+  FILE *fp = cr_get_redirected_stderr();
+  fread(buf, 1, sizeof(buf) - 1, fp);
+  cr_assert(strstr(buf, "tiny.o") && strstr(buf, needle), "message: %s", buf);
+}
+
+Test(parse, truncated_header, .init = x86_64) {
+  expect_error(make_tiny(), 20, "truncated");
+}
+
+Test(parse, section_past_end_of_file, .init = x86_64) {
+  struct tiny *t = make_tiny();
+  t->sh[1].sh_offset = 1 << 20;
+  expect_error(t, sizeof(*t), "past the end");
+}
+
+Test(parse, section_size_wraps, .init = x86_64) {
+  struct tiny *t = make_tiny();
+  t->sh[1].sh_size = UINT64_MAX - 8;
+  expect_error(t, sizeof(*t), "past the end");
+}
+
+Test(parse, bad_section_name_table, .init = x86_64) {
+  struct tiny *t = make_tiny();
+  t->eh.e_shstrndx = 77;
+  expect_error(t, sizeof(*t), "section name table");
+}
+
+Test(parse, symbol_name_out_of_range, .init = x86_64) {
+  struct tiny *t = make_tiny();
+  t->sym[2].st_name = 5000;
+  expect_error(t, sizeof(*t), "name offset");
+}
+
+Test(parse, symbol_section_index_out_of_range, .init = x86_64) {
+  struct tiny *t = make_tiny();
+  t->sym[1].st_shndx = 40;
+  expect_error(t, sizeof(*t), "section index 40");
+}
+
+Test(parse, bad_symtab_entry_size, .init = x86_64) {
+  struct tiny *t = make_tiny();
+  t->sh[3].sh_entsize = 7;
+  expect_error(t, sizeof(*t), "entry size");
+}
+
+Test(parse, relocation_target_out_of_range, .init = x86_64) {
+  struct tiny *t = make_tiny();
+  t->sh[2].sh_info = 99;
+  expect_error(t, sizeof(*t), "bad target section");
+}
+
+Test(parse, wrong_machine, .init = x86_64) {
+  struct tiny *t = make_tiny();
+  t->eh.e_machine = EM_AARCH64;
+  expect_error(t, sizeof(*t), "incompatible");
+}
+
+Test(parse, huge_alignment, .init = x86_64) {
+  struct tiny *t = make_tiny();
+  t->sh[1].sh_addralign = 1ull << 40;
+  expect_error(t, sizeof(*t), "too large");
+}
+
+/* ---- options ---- */
+
+static struct options opts(int argc, const char **argv) {
+  struct options o = {0};
+  parse_options(argc, (char **)argv, &o);
+  return o;
+}
+
+Test(options, common_gcc_link_line, .init = x86_64) {
+  const char *argv[] = {"ld", "-plugin", "/x/liblto_plugin.so", "-plugin-opt=-fresolution=a",
+                        "-dynamic-linker", "/lib/ld-musl-x86_64.so.1", "-nostdlib", "-static",
+                        "-o", "prog", "-L/usr/lib", "-L", "/opt/lib", "a.o", "--start-group",
+                        "-lc", "--end-group", "-z", "noseparate-code", "--threads=3",
+                        "-m", "elf_x86_64", "-export-dynamic"};
+  struct options o = opts(sizeof(argv) / sizeof(argv[0]), argv);
+  cr_assert_str_eq(o.output, "prog");
+  cr_assert(o.is_static);
+  cr_assert_eq(o.lib_paths.n, 2);
+  cr_assert_str_eq(o.lib_paths.v[1], "/opt/lib");
+  cr_assert_eq(o.ninputs, 4);
+  cr_assert_eq(o.inputs[0].kind, IN_FILE);
+  cr_assert_eq(o.inputs[1].kind, IN_GROUP_START);
+  cr_assert_eq(o.inputs[2].kind, IN_LIB);
+  cr_assert_str_eq(o.inputs[2].path, "c");
+  cr_assert_not(o.separate_code);
+  cr_assert_eq(o.threads, 3);
+  cr_assert_str_eq(o.emulation, "elf_x86_64");
+  cr_assert_null(o.entry, "-export-dynamic is not -e xport-dynamic");
+}
+
+Test(options, size_and_debug_features, .init = x86_64) {
+  const char *argv[] = {"ld", "--icf=safe", "--gc-sections", "--build-id=sha1",
+                        "--compress-debug-sections=zlib", "-e", "start", "-s"};
+  struct options o = opts(sizeof(argv) / sizeof(argv[0]), argv);
+  cr_assert_eq(o.icf, 1);
+  cr_assert(o.gc_sections);
+  cr_assert_eq(o.build_id, BUILD_ID_SHA1);
+  cr_assert(o.compress_debug);
+  cr_assert_str_eq(o.entry, "start");
+  cr_assert(o.strip_all && o.strip_debug);
+}
+
+Test(options, response_file_with_quotes, .init = x86_64) {
+  char path[] = "/tmp/smelt-rsp-XXXXXX";
+  int fd = mkstemp(path);
+  const char text[] = "-o \"my prog\" 'a b.o' c\\ d.o\n";
+  cr_assert_eq(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+  close(fd);
+  char *at = xsprintf("@%s", path);
+  const char *argv[] = {"ld", at};
+  struct options o = opts(2, argv);
+  unlink(path);
+  cr_assert_str_eq(o.output, "my prog");
+  cr_assert_eq(o.ninputs, 2);
+  cr_assert_str_eq(o.inputs[0].path, "a b.o");
+  cr_assert_str_eq(o.inputs[1].path, "c d.o");
+}
+
+Test(options, shared_is_refused, .init = x86_64, .exit_code = 1) {
+  cr_redirect_stderr();
+  const char *argv[] = {"ld", "-shared", "a.o"};
+  opts(3, argv);
+}
+
+Test(options, pie_without_static_is_refused, .init = x86_64, .exit_code = 1) {
+  cr_redirect_stderr();
+  const char *argv[] = {"ld", "-pie", "a.o"};
+  opts(3, argv);
+}
+
+Test(options, pie_with_static_is_a_static_link, .init = x86_64) {
+  const char *argv[] = {"ld", "-static", "-pie", "a.o"};
+  struct options o = opts(4, argv);
+  cr_assert(o.is_static);
+}
+
+/* ---- merged pieces ---- */
+
+Test(merge, find_piece) {
+  uint32_t offs[] = {0, 6, 10, 30};
+  struct isec isec = {.moffs = offs, .npieces = 4};
+  cr_assert_eq(find_piece(&isec, 0), 0);
+  cr_assert_eq(find_piece(&isec, 5), 0);
+  cr_assert_eq(find_piece(&isec, 6), 1);
+  cr_assert_eq(find_piece(&isec, 29), 2);
+  cr_assert_eq(find_piece(&isec, 30), 3);
+  cr_assert_eq(find_piece(&isec, 1000), 3);
+}
