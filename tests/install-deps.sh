@@ -6,6 +6,9 @@ set -eu
 pkgs="meson ninja-build pkg-config cmake gcc libxxhash-dev libmimalloc-dev zlib1g-dev libssl-dev
   libcriterion-dev musl-tools binutils dpkg-dev file gdb"
 
+# cross toolchains for the i386 tests (not gcc-multilib: it conflicts)
+pkgs="$pkgs gcc-i686-linux-gnu musl-dev:i386"
+
 missing=""
 for p in $pkgs; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
@@ -15,6 +18,10 @@ sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"
 
 need_update=false
+if ! dpkg --print-foreign-architectures | grep -qx i386; then
+  $sudo dpkg --add-architecture i386
+  need_update=true
+fi
 if ! grep -rqs '^Types:.*deb-src\|^deb-src ' /etc/apt/sources.list /etc/apt/sources.list.d/; then
   if [ -f /etc/apt/sources.list.d/debian.sources ]; then
     sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources |

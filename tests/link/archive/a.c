@@ -1,0 +1,2 @@
+int b(void);
+int a(void) { return 100 + b(); }

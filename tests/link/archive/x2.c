@@ -1,0 +1,1 @@
+int x2(void) { return 3; }
