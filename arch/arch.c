@@ -1,9 +1,9 @@
 /* The table of supported targets, looked up by ELF machine or -m emulation. */
 #include "ld/ld.h"
 
-extern const struct arch arch_x86_64, arch_i386;
+extern const struct arch arch_x86_64, arch_i386, arch_aarch64;
 
-static const struct arch *const arches[] = {&arch_x86_64, &arch_i386};
+static const struct arch *const arches[] = {&arch_x86_64, &arch_i386, &arch_aarch64};
 
 const struct arch *arch_by_machine(uint16_t machine, bool is64) {
   for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)

@@ -218,7 +218,7 @@ void create_output_sections(void) {
       qsort(os->members.v, os->members.n, sizeof(void *), cmp_init_prio);
   }
   ctx.got = new_osec(".got", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, OS_GOT);
-  ctx.got->align = ctx.arch->got_entsize;
+  ctx.got->align = ctx.arch->got_page_aligned ? 4096 : ctx.arch->got_entsize;
   ctx.comment = new_osec(".comment", SHT_PROGBITS, SHF_MERGE | SHF_STRINGS, OS_COMMENT);
   ctx.comment->entsize = 1;
   if (!ctx.opt.strip_all) {

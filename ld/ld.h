@@ -153,6 +153,7 @@ enum {
   NEEDS_GOT = 1,   /* a GOT slot holding the address */
   NEEDS_GOTTP = 2, /* a GOT slot holding the TP offset */
   REF_STRONG = 4,  /* some live file has a non-weak undefined reference */
+  NEEDS_GOT_NEAR = 8, /* reached through a short GOT window (aarch64 -fpic) */
 };
 
 struct symbol {
@@ -243,6 +244,7 @@ struct arch {
   uint32_t nhowto;
   const struct howto *howto;
   uint32_t got_entsize;
+  bool got_page_aligned; /* GOT windows are measured from the GOT's page */
 
   /* Decide GOT/TLS needs and relaxations; record undefined references. */
   void (*scan_relocs)(struct isec *isec);

@@ -95,19 +95,26 @@ static void collect_got_users(void *arg, int64_t i) {
   }
 }
 
-/* Slots are numbered by first use in command-line order. */
+/* Slots are numbered by first use in command-line order; slots reached
+ * through a short window (NEEDS_GOT_NEAR) come first. */
 static void assign_got_slots(void) {
   parallel_for((int64_t)ctx.live.n, collect_got_users, ctx.live.v);
+  for (int near = 1; near >= 0; near--)
+    for (size_t i = 0; i < ctx.live.n; i++) {
+      struct objfile *f = ctx.live.v[i];
+      for (size_t k = 0; k < f->scratch.n; k++) {
+        struct symbol *sym = f->scratch.v[k];
+        unsigned fl = atomic_load_explicit(&sym->flags, memory_order_relaxed);
+        if (!!(fl & NEEDS_GOT_NEAR) != near)
+          continue;
+        if ((fl & NEEDS_GOT) && sym->got_idx < 0)
+          add_got(sym, false);
+        if ((fl & NEEDS_GOTTP) && sym->gottp_idx < 0)
+          add_got(sym, true);
+      }
+    }
   for (size_t i = 0; i < ctx.live.n; i++) {
     struct objfile *f = ctx.live.v[i];
-    for (size_t k = 0; k < f->scratch.n; k++) {
-      struct symbol *sym = f->scratch.v[k];
-      unsigned fl = atomic_load_explicit(&sym->flags, memory_order_relaxed);
-      if ((fl & NEEDS_GOT) && sym->got_idx < 0)
-        add_got(sym, false);
-      if ((fl & NEEDS_GOTTP) && sym->gottp_idx < 0)
-        add_got(sym, true);
-    }
     xfree(f->scratch.v);
     f->scratch = (struct vec){0};
   }

@@ -1,0 +1,19 @@
+/* AArch64 instruction encoders, exposed for unit tests: each takes the
+ * original instruction word and returns it with the immediate replaced. */
+#ifndef SMELT_ARCH_AARCH64_H
+#define SMELT_ARCH_AARCH64_H
+
+#include <stdint.h>
+
+uint32_t a64_adrp(uint32_t insn, int64_t pages);
+uint32_t a64_imm12(uint32_t insn, uint64_t imm);
+uint32_t a64_b26(uint32_t insn, int64_t delta);
+uint32_t a64_b19(uint32_t insn, int64_t delta);
+uint32_t a64_b14(uint32_t insn, int64_t delta);
+uint32_t a64_movw(uint32_t insn, uint64_t imm16);
+uint32_t a64_smovw(uint32_t insn, int64_t v, int shift);
+uint32_t a64_ldr_to_add(uint32_t ldr, uint64_t lo12);
+uint32_t a64_movz_x(uint32_t rd, uint64_t imm16, int hw);
+uint32_t a64_movk_x(uint32_t rd, uint64_t imm16, int hw);
+
+#endif
