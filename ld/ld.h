@@ -74,6 +74,7 @@ struct isec {
   uint32_t npieces;
   struct isec *leader; /* ICF: the identical section that replaces this one */
   uint32_t icf_id;     /* ICF candidate index + 1 */
+  uint32_t stub_base;  /* first arch stub used by this section (aarch64 GOT window) */
   bool icf_addr_taken;
 };
 
@@ -252,6 +253,8 @@ struct arch {
   void (*apply_relocs)(struct isec *isec, uint8_t *buf, uint64_t addr);
   /* Apply relocations of a non-alloc section (debug info). */
   void (*apply_nonalloc_relocs)(struct isec *isec, uint8_t *buf);
+  /* After GOT slots are numbered: add stub sections the layout must hold. */
+  void (*after_scan)(void);
   /* Whether a relocation type is a direct call or jump (does not take the
    * target's address; used by --icf=safe). */
   bool (*is_call_reloc)(uint32_t type);

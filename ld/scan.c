@@ -125,6 +125,8 @@ void scan_relocations(void) {
   report_undefined();
   check_errors();
   assign_got_slots();
+  if (ctx.arch->after_scan)
+    ctx.arch->after_scan();
 }
 
 /* ---- values shared by the arches ---- */

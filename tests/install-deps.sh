@@ -6,8 +6,10 @@ set -eu
 pkgs="meson ninja-build pkg-config cmake gcc libxxhash-dev libmimalloc-dev zlib1g-dev libssl-dev
   libcriterion-dev musl-tools binutils dpkg-dev file gdb"
 
-# cross toolchains for the i386 tests (not gcc-multilib: it conflicts)
-pkgs="$pkgs gcc-i686-linux-gnu musl-dev:i386"
+# cross toolchains for the i386 and aarch64 tests (not gcc-multilib: it
+# conflicts); aarch64 programs run under qemu-user
+pkgs="$pkgs gcc-i686-linux-gnu musl-dev:i386 gcc-aarch64-linux-gnu musl-dev:arm64 qemu-user
+  python3 tcl"
 
 missing=""
 for p in $pkgs; do
@@ -18,10 +20,12 @@ sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"
 
 need_update=false
-if ! dpkg --print-foreign-architectures | grep -qx i386; then
-  $sudo dpkg --add-architecture i386
-  need_update=true
-fi
+for arch in i386 arm64; do
+  if ! dpkg --print-foreign-architectures | grep -qx $arch; then
+    $sudo dpkg --add-architecture $arch
+    need_update=true
+  fi
+done
 if ! grep -rqs '^Types:.*deb-src\|^deb-src ' /etc/apt/sources.list /etc/apt/sources.list.d/; then
   if [ -f /etc/apt/sources.list.d/debian.sources ]; then
     sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources |

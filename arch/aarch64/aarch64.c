@@ -13,8 +13,11 @@
  *    become movz/movk + mrs tpidr_el0 + add.
  * -fpic code reaches the GOT with LD64_GOTPAGE_LO15, a 15-bit scaled window
  * (4096 slots) from the GOT's page: the core page-aligns .got and numbers
- * the slots these loads use first (NEEDS_GOT_NEAR); an access whose slot
- * still lands outside the window is reported with the count. */
+ * the slots these loads use first (NEEDS_GOT_NEAR). A load whose slot still
+ * lands outside the window is rewritten: every GOT slot of a static image
+ * is a link-time constant, so the ldr becomes a branch to a 16-byte stub
+ *     ldr xT, 8f ; b back ; 8: .quad value
+ * in .text that loads the same value from a literal and branches back. */
 #include "arch/aarch64/aarch64.h"
 #include "ld/ld.h"
 
@@ -249,6 +252,71 @@ static void scan_relocs(struct isec *isec) {
   }
 }
 
+/* ---- the GOT window ---- */
+
+enum { WINDOW = 32768, STUB = 16 };
+
+static struct isec *stubs;
+
+static bool outside_window(const struct symbol *sym, int64_t addend) {
+  return sym->got_idx >= 0 && (uint64_t)sym->got_idx * 8 + (uint64_t)addend >= WINDOW;
+}
+
+static uint32_t count_outside(struct isec *isec) {
+  uint32_t n = isec_nrels(isec), count = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    struct rel r;
+    get_rel(isec, i, &r);
+    if (r.type == R_AARCH64_LD64_GOTPAGE_LO15 && r.sym < isec->file->nsyms &&
+        outside_window(isec->file->syms[r.sym], r.addend))
+      count++;
+  }
+  return count;
+}
+
+/* Sizes the stub section, numbering stubs in command-line order. */
+static void after_scan(void) {
+  uint32_t total = 0;
+  struct osec *text = NULL;
+  for (size_t i = 0; i < ctx.live.n; i++) {
+    struct objfile *f = ctx.live.v[i];
+    for (uint32_t k = 1; k < f->nsecs; k++) {
+      struct isec *isec = f->secs[k];
+      if (!isec || !isec->alive || !(isec->flags & SHF_ALLOC) || !isec->relsec)
+        continue;
+      if ((isec->flags & SHF_EXECINSTR) && !text)
+        text = isec->osec;
+      isec->stub_base = total;
+      if (ctx.ngot * 8 > WINDOW)
+        total += count_outside(isec);
+    }
+  }
+  if (!total || !text)
+    return;
+  stubs = xalloc(sizeof(*stubs));
+  stubs->file = ctx.internal;
+  stubs->name = ".text.smelt.got_window";
+  stubs->type = SHT_PROGBITS;
+  stubs->flags = SHF_ALLOC | SHF_EXECINSTR;
+  stubs->size = (uint64_t)total * STUB;
+  stubs->addralign = 8;
+  stubs->alive = true;
+  stubs->osec = text;
+  stubs->data = xalloc(stubs->size); /* written during apply */
+  vec_push(&text->members, stubs);
+}
+
+/* ldr xT, [xN, #lo15] -> b stub; stub: ldr xT, #8; b back; .quad value */
+static void redirect_to_stub(uint8_t *loc, uint64_t P, uint32_t idx, uint64_t value) {
+  uint64_t stub = isec_addr(stubs) + (uint64_t)idx * STUB;
+  uint8_t *s = ctx.out + stubs->osec->offset + stubs->out_off + (uint64_t)idx * STUB;
+  uint32_t rt = rd32(loc) & 0x1f;
+  wr32(s, 0x58000040 | rt); /* ldr xT, #8 */
+  wr32(s + 4, a64_b26(0x14000000, (int64_t)(P + 4 - (stub + 4))));
+  wr64(s + 8, value);
+  wr32(loc, a64_b26(0x14000000, (int64_t)(stub - P)));
+}
+
 /* ---- apply ---- */
 
 static void encode(struct isec *isec, const struct rel *r, const struct symbol *sym,
@@ -317,7 +385,7 @@ static void encode(struct isec *isec, const struct rel *r, const struct symbol *
 
 static void apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr) {
   struct objfile *f = isec->file;
-  uint32_t n = isec_nrels(isec);
+  uint32_t n = isec_nrels(isec), stub_next = 0;
   for (uint32_t i = 0; i < n; i++) {
     struct rel r;
     get_rel(isec, i, &r);
@@ -360,11 +428,14 @@ static void apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr) {
       continue;
     case R_AARCH64_LD64_GOTPAGE_LO15: {
       uint64_t v = got_slot_addr(sym) + r.addend - page(got_base());
-      if (v >= 32768) {
-        error("%s:(%s+0x%llx): R_AARCH64_LD64_GOTPAGE_LO15 against %s: GOT slot %d is "
-              "outside the 4096-slot -fpic window (%u GOT slots in all)",
-              f->name, isec->name, (unsigned long long)r.offset, sym_display(sym),
-              sym->got_idx, ctx.ngot);
+      if (outside_window(sym, r.addend)) {
+        if (r.addend) {
+          error("%s:(%s+0x%llx): R_AARCH64_LD64_GOTPAGE_LO15 against %s+%lld is outside the "
+                "GOT window and has an addend", f->name, isec->name,
+                (unsigned long long)r.offset, sym_display(sym), (long long)r.addend);
+          continue;
+        }
+        redirect_to_stub(loc, P, isec->stub_base + stub_next++, sym_addr(sym));
         continue;
       }
       wr32(loc, a64_imm12(insn, v >> 3));
@@ -431,4 +502,5 @@ const struct arch arch_aarch64 = {
     .apply_relocs = apply_relocs,
     .apply_nonalloc_relocs = apply_nonalloc_generic,
     .is_call_reloc = is_call_reloc,
+    .after_scan = after_scan,
 };
