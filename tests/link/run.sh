@@ -1,146 +1,264 @@
 #!/bin/sh
-# End-to-end link tests: C programs compiled with the musl toolchain of ARCH,
-# linked by smelt exactly as gcc drives it (-static -B<build dir>), run, and
-# checked for their exact output, exit status, and the absence of PT_INTERP
-# and PT_DYNAMIC.
-# usage: run.sh BUILD ARCH      (ARCH: x86_64, i386, aarch64)
+# End-to-end link tests: small C programs under tests/link/<case>/ are
+# compiled with the musl toolchain of ARCH, linked exactly as users link
+# (`$CC -static -B"$BUILD/"`, so gcc runs $BUILD/ld = smelt) and run; stdout
+# must equal <case>/expected byte for byte, the exit status must equal
+# <case>/status (default 0), and the output must be static (no PT_INTERP,
+# no PT_DYNAMIC). The programs print values that depend on the link being
+# right (addresses compared across objects, data reached through
+# relocations, init order), so a wrong link shows as wrong output.
+# usage: run.sh BUILD [ARCH]     ARCH: x86_64 (default) | i386 | aarch64
+# Exit status: 0 all passed, 1 some failure, 77 toolchain for ARCH missing.
+# Any directory with an `ld` in it works as BUILD (e.g. a symlink to ld.bfd
+# to check the expectations; --threads is smelt/lld/mold only).
 set -u
 BUILD=$(cd "$1" && pwd)
 ARCH=${2:-x86_64}
-SRC=$(cd "$(dirname "$0")/cases" && pwd)
+SRC=$(cd "$(dirname "$0")" && pwd)
 case $ARCH in
 x86_64) CC="musl-gcc"; RUN="" ;;
 i386) CC="i686-linux-gnu-gcc -specs /usr/lib/i386-linux-musl/musl-gcc.specs"; RUN="" ;;
-aarch64) CC="aarch64-linux-gnu-gcc -specs /usr/lib/aarch64-linux-musl/musl-gcc.specs"
-  RUN="qemu-aarch64" ;;
+aarch64) CC="aarch64-linux-gnu-gcc -specs /usr/lib/aarch64-linux-musl/musl-gcc.specs"; RUN="qemu-aarch64" ;;
 *) echo "unknown arch $ARCH"; exit 2 ;;
 esac
-command -v ${CC%% *} >/dev/null || { echo "no compiler for $ARCH: skipped"; exit 77; }
-[ -z "$RUN" ] || command -v $RUN >/dev/null || { echo "no $RUN: skipped"; exit 77; }
-if [ "$($CC -B"$BUILD/" -print-prog-name=ld)" != "$BUILD/ld" ]; then
-  echo "gcc does not pick $BUILD/ld"; exit 1
-fi
+command -v ${CC%% *} >/dev/null || { echo "no compiler for $ARCH"; exit 77; }
+[ -z "$RUN" ] || command -v $RUN >/dev/null || { echo "no $RUN for $ARCH"; exit 77; }
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 cd "$T"
-fails=0
-passes=0
+passes=0 fails=0
+pass() { echo "PASS: $1"; passes=$((passes + 1)); }
+fail() { echo "FAIL: $1"; fails=$((fails + 1)); }
 
-# check NAME STATUS EXPECTED: runs ./NAME and compares stdout and status
-check() {
-  name=$1 want_status=$2 want=$3
-  if ! readelf -lW "$name" >phdrs 2>&1 || grep -Eq ' (INTERP|DYNAMIC) ' phdrs; then
-    echo "FAIL: $name: has INTERP or DYNAMIC (or is not ELF)"; fails=$((fails + 1)); return
-  fi
-  $RUN ./"$name" >out 2>err
-  status=$?
-  if [ "$status" = "$want_status" ] && [ "$(cat out)" = "$want" ]; then
-    echo "PASS: $name"; passes=$((passes + 1))
+# gcc must really run the linker under test, not the system one.
+ldprog=$($CC -B"$BUILD/" -print-prog-name=ld)
+if [ "$ldprog" != "$BUILD/ld" ] || [ ! -x "$BUILD/ld" ]; then
+  echo "FAIL: $CC -B$BUILD/ -print-prog-name=ld gives '$ldprog', not $BUILD/ld"
+  exit 1
+fi
+
+# enter CASE: work in $T/CASE, sources from $SRC/CASE
+enter() { C=$1; mkdir -p "$T/$C"; cd "$T/$C"; }
+# compile OUT.o SRC.c CFLAGS...
+compile() {
+  o=$1 s=$2; shift 2
+  $CC "$@" -c "$SRC/$C/$s" -o "$o" 2>>build.log && return
+  echo "  compile failed: $CC $* -c $C/$s"; sed 's/^/    /' build.log | tail -10; return 1
+}
+# link OUT ARGS...: the link as shipped
+link() {
+  o=$1; shift
+  $CC -static -B"$BUILD/" "$@" -o "$o" >link.log 2>&1 && return
+  echo "  link failed: $CC -static -B$BUILD/ $* -o $o"; sed 's/^/    /' link.log | head -20; return 1
+}
+# verify LABEL BINARY: run it, compare stdout and status, check it is static
+verify() {
+  label=$1 bin=$2
+  want=0
+  [ -f "$SRC/$C/status" ] && want=$(cat "$SRC/$C/status")
+  $RUN "./$bin" >"$bin.out" 2>"$bin.err"
+  st=$?
+  bad=""
+  cmp -s "$bin.out" "$SRC/$C/expected" || bad="$bad stdout differs;"
+  [ "$st" = "$want" ] || bad="$bad exit status $st, expected $want;"
+  segs=$(readelf -lW "$bin" 2>&1 | awk '$1 == "INTERP" || $1 == "DYNAMIC" { print $1 }' | tr '\n' ' ')
+  [ -z "$segs" ] || bad="$bad has $segs segment(s);"
+  readelf -hW "$bin" 2>/dev/null | grep -q 'Type: *EXEC' || bad="$bad not ET_EXEC;"
+  if [ -z "$bad" ]; then
+    pass "$label"
   else
-    echo "FAIL: $name (status $status, want $want_status)"; fails=$((fails + 1))
-    printf '%s\n' "--- want" "$want" "--- got"; cat out err
+    fail "$label:$bad"
+    diff -u "$SRC/$C/expected" "$bin.out" | sed 's/^/    /' | head -30
+    sed 's/^/    stderr: /' "$bin.err" | head -5
   fi
 }
-
-# build NAME "CFLAGS" SOURCES... : compile each source and link them
-build() {
-  name=$1 cflags=$2
-  shift 2
-  objs=""
-  for s in "$@"; do
-    o="${name}_$(basename "$s" .c).o"
-    $CC $cflags -c "$SRC/$s" -o "$o" || { linkfail "$name"; return 1; }
-    objs="$objs $o"
-  done
-  $CC -static -B"$BUILD/" $objs $LIBS -o "$name" || { linkfail "$name"; return 1; }
+# build LABEL: report a case whose objects or link failed
+broken() { fail "$1: did not build or link"; }
+# relocs OBJ...: relocation types used by objects
+relocs() { for f; do readelf -rW "$f"; done | awk 'NF > 4 && $3 ~ /^R_/ { print $3 }' | sort -u; }
+# uses LABEL PATTERN OBJ...: sanity check that the compiler produced what the case is about
+uses() {
+  label=$1 pat=$2; shift 2
+  relocs "$@" | grep -Eq "$pat" && return
+  fail "$label: test setup: objects have no $pat relocation (have: $(relocs "$@" | tr '\n' ' '))"
+  return 1
 }
 
-linkfail() { echo "FAIL: $1: did not build"; fails=$((fails + 1)); }
+OPT="-O2"
 
-LIBS=""
-build hello "-O2" hello.c && check hello 0 "hello, world"
+# --- hello
+enter hello
+{ compile main.o main.c $OPT && link hello main.o && verify hello hello; } || broken hello
 
-build common "-O1 -fcommon" common_a.c common_b.c &&
-  check common 0 "counter=10 initialized=7 shared=11 tail=3 zero=0"
-
-build weak "-O1" weak_a.c weak_b.c &&
-  check weak 0 "who=strong data=2 fn=absent var=absent"
-
-# Archives: a -> b -> c across members and archives; an unneeded member
-# must stay out; a group resolves references in both directions.
-for s in ar_a ar_b ar_unused ar_c ar_g1 ar_g2; do $CC -O1 -c "$SRC/$s.c" -o $s.o; done
-ar rcs liba.a ar_a.o ar_b.o ar_unused.o
-ar rcs libc2.a ar_c.o
-ar rcs libg1.a ar_g1.o
-ar rcs libg2.a ar_g2.o
-$CC -O1 -c "$SRC/ar_main.c" -o ar_main.o
-if $CC -static -B"$BUILD/" ar_main.o liba.a libc2.a -Wl,--start-group libg2.a libg1.a \
-  -Wl,--end-group -o archives; then check archives 0 "a=111 g1=22"; else linkfail archives; fi
-
-build ctors "-O1" ctors.c && check ctors 0 "ctor 101
-ctor 102
-ctor 65535
-ctor plain
-main
-atexit second
-atexit first
-dtor plain
-dtor 200
-dtor 101"
-
-TLS_OUT="main: 42 3 template 5 1004
-thread: 142 77 Template 5 9
-main again: 42 3 template 1004"
-for model in global-dynamic local-dynamic initial-exec local-exec; do
-  build tls-$model "-O1 -fPIC -ftls-model=$model" tls_main.c tls_other.c &&
-    check tls-$model 0 "$TLS_OUT"
-done
-build tls-gnu2 "-O1 -fPIC -mtls-dialect=gnu2" tls_main.c tls_other.c && check tls-gnu2 0 "$TLS_OUT"
-# the models really were emitted (so the relaxations above were exercised)
-if [ "$ARCH" = x86_64 ]; then
-  for pair in global-dynamic:TLSGD local-dynamic:TLSLD initial-exec:GOTTPOFF \
-              local-exec:TPOFF32 gnu2:GOTPC32_TLSDESC; do
-    if readelf -rW "tls-${pair%%:*}_tls_main.o" | grep -q "R_X86_64_${pair#*:}"; then
-      passes=$((passes + 1))
-    else
-      echo "FAIL: tls-${pair%%:*} objects carry no R_X86_64_${pair#*:}"; fails=$((fails + 1))
-    fi
-  done
-fi
-build tls-pie "-O1" tls_main.c tls_other.c && check tls-pie 0 "$TLS_OUT"
-
-$CC -O1 -fpic -c "$SRC/pic_a.c" -o pic_a.o
-$CC -O1 -fPIC -c "$SRC/pic_b.c" -o pic_b.o
-$CC -O1 -fno-pic -c "$SRC/pic_c.c" -o pic_c.o
-$CC -static -B"$BUILD/" pic_a.o pic_b.o pic_c.o -o pic || linkfail pic
-[ -f pic ] && check pic 0 "data_b=21 via_c=21 fn_b=101 fn_c=204 same_fn=1 same_data=1"
-
-build setjmp "-O2" jmp.c && check setjmp 0 "longjmp returned 42"
-
-build symbols "-O1" symbols.c && check symbols 0 "ehdr is ELF: 1
-executable_start == ehdr: 1
-bss within [__bss_start, _end): 1
-end == _end: 1, etext == _etext: 1
-data before _edata: 1
-main before _etext: 1"
-
-build sections "-O2 -ffunction-sections -fdata-sections" sections_a.c sections_b.c &&
-  check sections 0 "zero one two three four five six seven many 
-entries=3 sum=43 other=1"
-
-build libc "-O2" libc.c && check libc 3 "1 3 5 7 9 | 3.142 1e-05 1.234568e+04 | 24
-exiting from depth 0
-atexit ran"
-
-# Same inputs, any thread count: the same bytes.
-$CC -static -B"$BUILD/" -Wl,--threads=1 sections_sections_a.o sections_sections_b.o -o t1
-$CC -static -B"$BUILD/" -Wl,--threads=2 sections_sections_a.o sections_sections_b.o -o t2
-$CC -static -B"$BUILD/" -Wl,--threads=3 sections_sections_a.o sections_sections_b.o -o t3
-if cmp -s t1 t2 && cmp -s t1 t3; then
-  echo "PASS: byte-identical output for --threads=1/2/3"; passes=$((passes + 1))
+# --- globals: -fcommon tentative definitions, data relocations, big .bss
+enter globals
+if compile main.o main.c $OPT -fcommon && compile other.o other.c $OPT -fcommon; then
+  readelf -sW main.o | grep -q ' COM .*counter$' || fail "globals: test setup: no COMMON symbol in main.o"
+  { link globals main.o other.o && verify "globals and commons" globals; } || broken globals
+  { link globals2 other.o main.o && verify "globals and commons (objects swapped)" globals2; } || broken globals2
 else
-  echo "FAIL: output differs across --threads"; fails=$((fails + 1))
+  broken globals
 fi
 
-echo "$passes passed, $fails failed ($ARCH)"
+# --- weak definitions and weak undefined symbols
+enter weak
+if compile main.o main.c $OPT && compile strong.o strong.c $OPT && compile late.o late.c $OPT; then
+  { link weak main.o strong.o late.o && verify "weak symbols" weak; } || broken weak
+else
+  broken weak
+fi
+enter weak_nopic
+C=weak
+if compile main.o main.c $OPT -fno-pic && compile strong.o strong.c $OPT -fno-pic &&
+   compile late.o late.c $OPT -fno-pic; then
+  { link weak main.o strong.o late.o && verify "weak symbols (-fno-pic)" weak; } || broken "weak -fno-pic"
+else
+  broken "weak -fno-pic"
+fi
+
+# --- archives: extraction chains, unneeded members, groups
+enter archive
+ok=1
+for f in main a b c c_dup unused weakmember x1 x2 y1; do
+  compile $f.o $f.c $OPT || ok=0
+done
+if [ $ok = 1 ]; then
+  rm -f liba.a libc2.a libx.a liby.a
+  # b.o comes before a.o: pulling a.o must rescan liba.a for b().
+  ar rcs liba.a b.o unused.o weakmember.o a.o && ar rcs libc2.a c.o c_dup.o &&
+    ar rcs libx.a x1.o x2.o && ar rcs liby.a y1.o || ok=0
+fi
+if [ $ok = 1 ]; then
+  { link archive main.o liba.a -L. -lc2 -Wl,--start-group libx.a liby.a -Wl,--end-group &&
+      verify "archives: chains, unneeded members, group" archive; } || broken archive
+  { link archive2 main.o -Wl,--start-group -L. -lx -ly -Wl,--end-group liba.a libc2.a &&
+      verify "archives: -l in a group first" archive2; } || broken archive2
+else
+  broken archive
+fi
+
+# --- constructors, destructors, priorities, atexit
+enter ctors
+if compile main.o main.c $OPT && compile other.o other.c $OPT; then
+  { link ctors main.o other.o && verify "constructors/destructors/atexit order" ctors; } || broken ctors
+else
+  broken ctors
+fi
+
+# --- TLS in every access model
+case $ARCH in
+x86_64) GD=-mtls-dialect=gnu DESC=-mtls-dialect=gnu2
+  R_GD=R_X86_64_TLSGD R_LD=R_X86_64_TLSLD R_IE=R_X86_64_GOTTPOFF R_LE=R_X86_64_TPOFF32
+  R_DESC=R_X86_64_GOTPC32_TLSDESC ;;
+i386) GD=-mtls-dialect=gnu DESC=-mtls-dialect=gnu2
+  R_GD=R_386_TLS_GD R_LD=R_386_TLS_LDM R_IE=R_386_TLS_GOTIE R_LE=R_386_TLS_LE R_DESC=R_386_TLS_GOTDESC ;;
+aarch64) GD=-mtls-dialect=trad DESC=-mtls-dialect=desc # gcc does local-dynamic as global-dynamic here
+  R_GD=R_AARCH64_TLSGD_ADR_PAGE21 R_LD=R_AARCH64_TLSGD_ADR_PAGE21 R_IE=R_AARCH64_TLSIE_ADR_GOTTPREL_PAGE21
+  R_LE=R_AARCH64_TLSLE_ADD_TPREL_HI12 R_DESC=R_AARCH64_TLSDESC_ADR_PAGE21 ;;
+esac
+for m in gd ld ie le desc; do
+  case $m in
+  gd) flags="-ftls-model=global-dynamic $GD" pat=$R_GD name="global-dynamic" ;;
+  ld) flags="-ftls-model=local-dynamic $GD" pat=$R_LD name="local-dynamic" ;;
+  ie) flags="-ftls-model=initial-exec" pat=$R_IE name="initial-exec" ;;
+  le) flags="-ftls-model=local-exec" pat=$R_LE name="local-exec" ;;
+  desc) flags="-ftls-model=global-dynamic $DESC" pat=$R_DESC name="TLS descriptors ($DESC)" ;;
+  esac
+  enter tls; mkdir -p $m; cd $m
+  if compile main.o main.c $OPT -fPIC $flags && compile other.o other.c $OPT -fPIC $flags; then
+    if uses "tls $name" "$pat" main.o other.o; then
+      { link tls main.o other.o && verify "tls $name" tls; } || broken "tls $name"
+    fi
+  else
+    broken "tls $name"
+  fi
+done
+
+# --- TLS: one copy per thread, initialized from the template
+enter tls_threads
+{ compile main.o main.c $OPT -pthread && link tls_threads -pthread main.o &&
+    verify "tls per-thread copies (pthread)" tls_threads; } || broken tls_threads
+
+# --- -fpic / -fPIC / -fno-pic objects in one program
+enter pic
+if compile main.o main.c $OPT && compile a.o a.c $OPT -fpic && compile b.o b.c $OPT -fPIC &&
+   compile c.o c.c $OPT -fno-pic; then
+  if [ $ARCH = x86_64 ]; then
+    uses "pic" 'GOTPCREL' a.o && uses "pic" 'R_X86_64_32S?$' c.o
+  fi
+  { link pic main.o a.o b.o c.o && verify "mixed -fpic/-fPIC/-fno-pic" pic; } || broken pic
+  { link pic2 c.o b.o a.o main.o && verify "mixed pic (reverse order)" pic2; } || broken pic2
+else
+  broken pic
+fi
+
+# --- setjmp/longjmp
+enter setjmp
+{ compile main.o main.c $OPT && link setjmp main.o && verify setjmp/longjmp setjmp; } || broken setjmp
+
+# --- linker-defined symbols
+enter linksyms
+{ compile main.o main.c $OPT && link linksyms main.o &&
+    verify "__ehdr_start, _etext, _edata, __bss_start, _end" linksyms; } || broken linksyms
+
+# --- -ffunction-sections -fdata-sections, same-named static sections
+enter funcsections
+FS="-O1 -fno-inline -ffunction-sections -fdata-sections"
+if compile main.o main.c $FS && compile other.o other.c $FS; then
+  readelf -SW other.o | grep -q '\.text\.helper' || fail "funcsections: test setup: no .text.helper"
+  { link fs main.o other.o && verify "-ffunction-sections -fdata-sections" fs; } || broken funcsections
+  { link fs_gc -Wl,--gc-sections main.o other.o && verify "-ffunction-sections + --gc-sections" fs_gc; } ||
+    broken "funcsections --gc-sections"
+else
+  broken funcsections
+fi
+
+# --- jump tables, absolute and PC-relative
+enter switch
+if compile main.o main.c $OPT && compile pic.o switch.c $OPT -fPIC -DNAME=sw_pic &&
+   compile nopic.o switch.c $OPT -fno-pic -DNAME=sw_nopic; then
+  { link switch main.o pic.o nopic.o && verify "switch jump tables" switch; } || broken switch
+else
+  broken switch
+fi
+
+# --- libc coverage
+enter libc
+{ compile main.o main.c $OPT && link libc main.o -lm && verify "libc: qsort, strtod, snprintf, math" libc; } ||
+  broken libc
+
+# --- exit() from nested calls with atexit handlers
+enter exit
+{ compile main.o main.c $OPT && link exit main.o && verify "exit() from a nested function" exit; } ||
+  broken exit
+
+# --- __start_SEC/__stop_SEC
+enter mysec
+if compile main.o main.c $OPT && compile other.o other.c $OPT; then
+  { link mysec main.o other.o && verify "section array via __start_mysec/__stop_mysec" mysec; } ||
+    broken mysec
+  { link mysec_gc -Wl,--gc-sections main.o other.o &&
+      verify "__start_mysec/__stop_mysec keep mysec under --gc-sections" mysec_gc; } || broken "mysec gc"
+else
+  broken mysec
+fi
+
+# --- the same output for any number of threads
+C=libc; cd "$T/libc"
+if [ -f main.o ] && link t1 -Wl,--threads=1 main.o -lm && link t2 -Wl,--threads=2 main.o -lm &&
+   link t4 -Wl,--threads=4 main.o -lm; then
+  cmp -s t1 t2 && cmp -s t1 t4 && cmp -s t1 libc && pass "--threads=1, 2, 4 and default: identical output" ||
+    fail "output differs across --threads ($(cmp t1 t2 2>&1 | head -1); $(cmp t1 t4 2>&1 | head -1))"
+else
+  broken "--threads"
+fi
+C=pic; cd "$T/pic"
+if [ -f main.o ] && link t1 -Wl,--threads=1 main.o a.o b.o c.o && link t2 -Wl,--threads=2 main.o a.o b.o c.o; then
+  cmp -s t1 t2 && cmp -s t1 pic && pass "--threads=1 and 2: identical output (pic)" ||
+    fail "pic output differs across --threads ($(cmp t1 t2 2>&1 | head -1))"
+else
+  broken "--threads (pic)"
+fi
+
+echo "$passes passed, $fails failed"
 [ "$fails" = 0 ]

@@ -1,2 +1,0 @@
-int b(void);
-int a(void) { return 100 + b(); }

@@ -1,2 +1,0 @@
-int c(void);
-int b(void) { return 10 + c(); }

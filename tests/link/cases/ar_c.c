@@ -1,1 +1,0 @@
-int c(void) { return 1; }

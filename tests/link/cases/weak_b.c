@@ -1,2 +1,0 @@
-const char *who(void) { return "strong"; }
-int overridden_data = 2;
