@@ -454,39 +454,33 @@ static struct objfile *new_objfile(const char *name, const uint8_t *data, uint64
   f->data = data;
   f->size = size;
   f->in_archive = in_archive;
+  f->fd = -1;
   atomic_init(&f->alive, !in_archive);
   f->priority = (int64_t)ctx.files.n + 1;
   vec_push(&ctx.files, f);
   return f;
 }
 
+/* A file inside a mapping of the file open as fd (or -1): base is where the
+ * mapping starts. Bulk section contents are read with pread (ld/write.c). */
 static struct objfile *new_mapped(const char *name, const uint8_t *data, uint64_t size,
-                                  bool in_archive) {
+                                  bool in_archive, int fd, const uint8_t *base) {
   struct objfile *f = new_objfile(name, data, size, in_archive);
   f->mapped = true;
+  f->fd = fd;
+  f->fd_base = base;
   return f;
-}
-
-/* Input bytes that were fully consumed (copied and relocated) are dropped
- * from our resident set; the page cache keeps them. Only whole pages inside
- * the range and inside the file's mapping are released. */
-void release_input(const struct objfile *f, const void *p, uint64_t n) {
-  enum { PAGE = 4096, MIN = 4 * PAGE };
-  uintptr_t lo = (uintptr_t)p, hi = lo + n;
-  if (!f->mapped || n < MIN || lo < (uintptr_t)f->data || hi > (uintptr_t)f->data + f->size)
-    return;
-  lo = (lo + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
-  hi &= ~(uintptr_t)(PAGE - 1);
-  if (hi > lo)
-    madvise((void *)lo, hi - lo, MADV_DONTNEED);
 }
 
 struct objfile *objfile_from_memory(const char *name, const uint8_t *data, uint64_t size) {
   return new_objfile(name, data, size, false);
 }
 
-static const uint8_t *map_file(const char *path, uint64_t *size) {
-  int fd = open(path, O_RDONLY);
+/* Maps path; *fdp gets the descriptor, kept open for pread when the
+ * process may hold more (else -1). */
+static const uint8_t *map_file(const char *path, uint64_t *size, int *fdp) {
+  *fdp = -1;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     error("cannot open %s: %s", path, strerror(errno));
     return NULL;
@@ -503,11 +497,15 @@ static const uint8_t *map_file(const char *path, uint64_t *size) {
     return (const uint8_t *)"";
   }
   void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-  close(fd);
   if (p == MAP_FAILED) {
     error("cannot mmap %s: %s", path, strerror(errno));
+    close(fd);
     return NULL;
   }
+  if (fd < ctx.max_fds)
+    *fdp = fd;
+  else
+    close(fd);
   return p;
 }
 
@@ -562,7 +560,8 @@ static void check_symbol_index(const char *path, const uint8_t *p, uint64_t n, b
           (unsigned long long)count, (unsigned long long)n);
 }
 
-static void read_archive(const char *path, const uint8_t *data, uint64_t size, bool whole) {
+static void read_archive(const char *path, const uint8_t *data, uint64_t size, bool whole,
+                         int fd) {
   bool thin = !memcmp(data, "!<thin>\n", 8);
   const char *longnames = NULL;
   uint64_t longnames_size = 0;
@@ -636,17 +635,19 @@ static void read_archive(const char *path, const uint8_t *data, uint64_t size, b
     if (thin) {
       char *mpath = (mname[0] == '/' || !dir) ? mname : xsprintf("%s/%s", dir, mname);
       uint64_t n;
-      const uint8_t *p = map_file(mpath, &n);
+      int mfd;
+      const uint8_t *p = map_file(mpath, &n, &mfd);
       if (p) {
         infer_arch(mpath, p, n);
         if (has_elf_magic(p, n)) {
-          new_mapped(xsprintf("%s(%s)", path, mname), p, n, !whole)->archive = path;
+          new_mapped(xsprintf("%s(%s)", path, mname), p, n, !whole, mfd, p)->archive = path;
           vec_push(&ctx.paths, mpath);
         }
       }
     } else if (has_elf_magic(body, msize)) {
       infer_arch(path, body, msize);
-      new_mapped(xsprintf("%s(%s)", path, mname), body, msize, !whole)->archive = path;
+      new_mapped(xsprintf("%s(%s)", path, mname), body, msize, !whole, fd, data)->archive =
+          path;
     } else if (msize >= 4 && !memcmp(body, "BC\xc0\xde", 4)) {
       error("%s(%s): is LLVM bitcode (compiled with -flto); smelt does not support LTO", path,
             mname);
@@ -665,12 +666,13 @@ static bool ends_with(const char *s, const char *suffix) {
 
 static void read_file(const char *path, bool whole) {
   uint64_t size;
-  const uint8_t *data = map_file(path, &size);
+  int fd;
+  const uint8_t *data = map_file(path, &size, &fd);
   if (!data)
     return;
   vec_push(&ctx.paths, (void *)path);
   if (size >= 8 && (!memcmp(data, "!<arch>\n", 8) || !memcmp(data, "!<thin>\n", 8))) {
-    read_archive(path, data, size, whole);
+    read_archive(path, data, size, whole, fd);
     return;
   }
   if (has_elf_magic(data, size)) {
@@ -680,7 +682,7 @@ static void read_file(const char *path, bool whole) {
       return;
     }
     infer_arch(path, data, size);
-    new_mapped(path, data, size, false);
+    new_mapped(path, data, size, false, fd, data);
     return;
   }
   if (size >= 4 && !memcmp(data, "BC\xc0\xde", 4)) {

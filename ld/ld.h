@@ -106,6 +106,8 @@ struct objfile {
   atomic_bool alive;
   bool is_internal; /* the linker's own symbols */
   bool mapped;      /* data is an mmap of the input file (ld/input.c) */
+  int fd;           /* that file, open for pread, or -1 */
+  const uint8_t *fd_base; /* where file offset 0 of fd is mapped */
   bool exec_stack;  /* has .note.GNU-stack with SHF_EXECINSTR */
 
   uint32_t nsecs;
@@ -200,6 +202,7 @@ struct osec {
   uint64_t flags;
   uint64_t addr, offset, size, align;
   struct vec members; /* struct isec * in output order */
+  bool streamed;      /* written with pwrite by ld/write.c, never through the mapping */
   int rank;
   uint8_t kind;
   uint32_t shndx; /* index in the output section header table; 0 = not emitted */
@@ -336,6 +339,7 @@ struct context {
   const struct arch *arch;
   struct objfile *internal;
 
+  int max_fds;         /* input descriptors kept open below this number */
   struct vec files;    /* every struct objfile parsed, in command-line order */
   struct vec paths;    /* every input path opened (files and archives), in order */
   struct vec live;     /* live objfiles in command-line order, after resolve */
@@ -381,7 +385,6 @@ int smelt_main(int argc, char **argv);
 /* ---- passes ---- */
 void read_inputs(void);                 /* ld/input.c */
 const char *find_library(const char *name);
-void release_input(const struct objfile *f, const void *p, uint64_t n);
 void parse_objfile(struct objfile *f);  /* ld/input.c */
 struct objfile *objfile_from_memory(const char *name, const uint8_t *data, uint64_t size);
 void resolve_symbols(void);             /* ld/resolve.c */

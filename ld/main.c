@@ -41,14 +41,7 @@ static void pass(const char *name, void (*fn)(void)) {
   }
 }
 
-/* After parsing, a file's pages leave our resident set: most of an object
- * is debug info that is only needed when it is copied, much later. Pages
- * come back from the page cache on the next touch. */
-static void parse_one(void *arg, int64_t i) {
-  struct objfile *f = ((struct objfile **)arg)[i];
-  parse_objfile(f);
-  release_input(f, f->data, f->size);
-}
+static void parse_one(void *arg, int64_t i) { parse_objfile(((struct objfile **)arg)[i]); }
 
 static void open_inputs(void) {
   read_inputs();
@@ -68,6 +61,17 @@ int smelt_main(int argc, char **argv) {
     fatal("no input files");
   }
   pool_init(ctx.opt.threads);
+  /* Inputs stay open for pread: allow as many descriptors as the hard
+   * limit does, keeping some for the output and reports. */
+  struct rlimit rl;
+  if (!getrlimit(RLIMIT_NOFILE, &rl)) {
+    if (rl.rlim_cur < rl.rlim_max) {
+      rl.rlim_cur = rl.rlim_max;
+      setrlimit(RLIMIT_NOFILE, &rl);
+      getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    ctx.max_fds = rl.rlim_cur > (1 << 20) ? 1 << 20 : (int)rl.rlim_cur - 64;
+  }
   ctx.internal = xalloc(sizeof(struct objfile));
   ctx.internal->name = "<internal>";
   ctx.internal->is_internal = true;

@@ -222,13 +222,6 @@ static void place_one(void *arg, int64_t i) {
   }
 }
 
-/* Every piece has been copied into its merged section; reading the pieces
- * mapped much of each file, which is not needed again until write. */
-static void release_one(void *arg, int64_t i) {
-  struct objfile *f = ((struct objfile **)arg)[i];
-  release_input(f, f->data, f->size);
-}
-
 void merge_sections(void) {
   struct vec work = {0};
   uint64_t ord = 0;
@@ -291,7 +284,6 @@ void merge_sections(void) {
     g->out->data = xcalloc(1, off ? off : 1);
   }
   parallel_for((int64_t)work.n, place_one, ws);
-  parallel_for((int64_t)ctx.live.n, release_one, ctx.live.v);
   if (ctx.opt.print_stats)
     for (size_t i = 0; i < groups.n; i++) {
       struct mgroup *g = groups.v[i];

@@ -36,7 +36,6 @@ static void scan_file(void *arg, int64_t i) {
     if (isec && isec->alive && (isec->flags & SHF_ALLOC) && isec->relsec)
       ctx.arch->scan_relocs(isec);
   }
-  release_input(f, f->data, f->size); /* needed again only by write */
 }
 
 static void report_undefined(void) {

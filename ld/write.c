@@ -43,6 +43,15 @@ static void open_output(void) {
   ctx.out = p;
 }
 
+static void write_out(const uint8_t *p, uint64_t n, uint64_t off) {
+  while (n) {
+    ssize_t w = pwrite(tmp_fd, p, n, (off_t)off);
+    if (w <= 0)
+      fatal("cannot write output file %s: %s", ctx.opt.output, w ? strerror(errno) : "short write");
+    p += w, n -= (uint64_t)w, off += (uint64_t)w;
+  }
+}
+
 static void close_output(void) {
   const char *out = ctx.opt.output;
   if (munmap(ctx.out, ctx.filesize))
@@ -79,19 +88,7 @@ void copy_isec(struct isec *isec, uint8_t *osec_buf) {
       ctx.arch->apply_relocs(isec, buf, os->addr + isec->out_off);
     else
       ctx.arch->apply_nonalloc_relocs(isec, buf);
-    uint64_t ent = ctx.arch->is64 ? (isec->rela ? 24 : 16) : (isec->rela ? 12 : 8);
-    release_input(isec->file, isec->rels, (uint64_t)isec->nrels * ent);
   }
-  if (isec->data)
-    release_input(isec->file, isec->data, isec->size);
-}
-
-static void release_output(uint8_t *p, uint64_t n) {
-  enum { PAGE = 4096 };
-  uintptr_t lo = ((uintptr_t)p + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
-  uintptr_t hi = ((uintptr_t)p + n) & ~(uintptr_t)(PAGE - 1);
-  if (hi > lo && hi - lo >= 4 * PAGE)
-    madvise((void *)lo, hi - lo, MADV_DONTNEED);
 }
 
 static void copy_one(void *arg, int64_t i) {
@@ -100,20 +97,122 @@ static void copy_one(void *arg, int64_t i) {
   if (os->type == SHT_NOBITS || !os->shndx || os->zdata)
     return;
   copy_isec(isec, ctx.out + os->offset);
-  /* Finished output pages go to the page cache, out of our resident set
-   * (.eh_frame is read again for .eh_frame_hdr). */
-  if (os->kind != OS_EHFRAME)
-    release_output(ctx.out + os->offset + isec->out_off, isec->size);
+}
+
+/* ---- non-allocated sections, streamed ----
+ * Debug info is most of a -g link. Its input bytes and relocations are read
+ * with pread into a per-thread buffer, relocated there, and the buffer goes
+ * to the output with one pwrite per chunk: those output pages are never
+ * mapped, so they cost no page faults (a first touch of a fresh file page
+ * through a mapping zero-fills it and then faults again to dirty it) and no
+ * resident memory. A chunk is a run of one output section's members of
+ * about STREAM_CHUNK bytes. */
+enum { STREAM_CHUNK = 1 << 20 };
+
+struct chunk {
+  struct osec *os;
+  uint32_t first, end; /* members [first, end) */
+};
+
+static struct vec chunks; /* struct chunk * */
+
+/* Output sections made only of plain input sections (no merged strings, no
+ * bytes of the linker's own) */
+static bool streamed(const struct osec *os) {
+  if ((os->flags & SHF_ALLOC) || os->type == SHT_NOBITS || !os->shndx || os->zdata ||
+      !os->members.n || os->kind == OS_EHFRAME)
+    return false;
+  for (size_t k = 0; k < os->members.n; k++) {
+    const struct isec *isec = os->members.v[k];
+    if (!isec->alive || isec->mfrags || isec->file == ctx.internal || isec->eh || !isec->data)
+      return false;
+  }
+  return true;
+}
+
+static void plan_chunks(void) {
+  for (size_t i = 0; i < ctx.osecs.n; i++) {
+    struct osec *os = ctx.osecs.v[i];
+    if (!streamed(os))
+      continue;
+    os->streamed = true;
+    struct isec **m = (struct isec **)os->members.v;
+    uint32_t k = 0, n = (uint32_t)os->members.n;
+    while (k < n) {
+      struct chunk *c = xalloc(sizeof(*c));
+      c->os = os;
+      c->first = k;
+      uint64_t lo = m[k]->out_off;
+      while (k < n && (k == c->first || m[k]->out_off + m[k]->size - lo <= STREAM_CHUNK))
+        k++;
+      c->end = k;
+      vec_push(&chunks, c);
+    }
+  }
+}
+
+static __thread uint8_t *sbuf, *rbuf;
+static __thread size_t scap, rcap;
+
+static uint8_t *grow(uint8_t **p, size_t *cap, size_t n) {
+  if (n > *cap) {
+    xfree(*p);
+    *cap = n > 2 * *cap ? n : 2 * *cap;
+    *p = xrealloc(NULL, *cap);
+  }
+  return *p;
+}
+
+/* Reads n input bytes at p (inside f's mapping) into dst. */
+static void read_input(const struct objfile *f, uint8_t *dst, const uint8_t *p, uint64_t n) {
+  if (f->fd < 0) {
+    memcpy(dst, p, n);
+    return;
+  }
+  uint64_t off = (uint64_t)(p - f->fd_base), done = 0;
+  while (done < n) {
+    ssize_t r = pread(f->fd, dst + done, n - done, (off_t)(off + done));
+    if (r <= 0) {
+      /* the file changed under us: the mapping still has what was parsed */
+      memcpy(dst + done, p + done, n - done);
+      return;
+    }
+    done += (uint64_t)r;
+  }
+}
+
+static void write_chunk(void *arg, int64_t i) {
+  struct chunk *c = ((struct chunk **)arg)[i];
+  struct osec *os = c->os;
+  struct isec **m = (struct isec **)os->members.v;
+  uint64_t lo = m[c->first]->out_off, hi = m[c->end - 1]->out_off + m[c->end - 1]->size;
+  uint8_t *buf = grow(&sbuf, &scap, hi - lo);
+  uint64_t at = lo;
+  for (uint32_t k = c->first; k < c->end; k++) {
+    struct isec *isec = m[k];
+    uint8_t *dst = buf + (isec->out_off - lo);
+    memset(buf + (at - lo), 0, isec->out_off - at);
+    at = isec->out_off + isec->size;
+    read_input(isec->file, dst, isec->data, isec->size);
+    if (!isec->relsec)
+      continue;
+    uint64_t ent = ctx.arch->is64 ? (isec->rela ? 24 : 16) : (isec->rela ? 12 : 8);
+    uint64_t rsize = (uint64_t)isec->nrels * ent;
+    struct isec view = *isec;
+    view.rels = grow(&rbuf, &rcap, rsize);
+    read_input(isec->file, (uint8_t *)view.rels, isec->rels, rsize);
+    ctx.arch->apply_nonalloc_relocs(&view, dst);
+  }
+  write_out(buf, hi - lo, os->offset + lo);
 }
 
 static void copy_file(void *arg, int64_t i) {
   struct objfile *f = ((struct objfile **)arg)[i];
   for (uint32_t k = 1; k < f->nsecs; k++) {
     struct isec *isec = f->secs[k];
-    if (isec && isec->alive && isec->osec && !isec->mfrags)
+    if (isec && isec->alive && isec->osec && !isec->mfrags && !isec->osec->streamed)
       copy_one(&(struct copy_job){&isec, 1}, 0);
   }
-  release_input(f, f->data, f->size);
 }
 
 static void fill_got(void *arg, int64_t i) {
@@ -236,8 +335,8 @@ void write_output(void) {
   check_errors();
   open_output();
 
-  /* The linker's own sections, then every file's, one file per iteration so
-   * that a file's pages can be released as soon as it is done. */
+  /* The linker's own sections, then every file's allocated sections, one
+   * file per iteration, then the streamed non-allocated ones. */
   struct vec own = {0};
   for (size_t i = 0; i < ctx.osecs.n; i++) {
     struct osec *os = ctx.osecs.v[i];
@@ -248,7 +347,9 @@ void write_output(void) {
   struct copy_job job = {(struct isec **)own.v, own.n};
   parallel_for((int64_t)own.n, copy_one, &job);
   xfree(own.v);
+  plan_chunks();
   parallel_for((int64_t)ctx.live.n, copy_file, ctx.live.v);
+  parallel_for((int64_t)chunks.n, write_chunk, chunks.v);
   for (size_t i = 0; i < ctx.osecs.n; i++) {
     struct osec *os = ctx.osecs.v[i];
     if (os->zdata)
