@@ -256,35 +256,73 @@ bool write_field(struct isec *isec, const struct rel *r, const struct symbol *sy
 }
 
 /* Debug sections: absolute and DTP-relative values; references to dropped
- * sections get a tombstone (0) as lld and mold write. */
+ * sections get a tombstone (0) as lld and mold write. A debug section
+ * refers to few symbols many times (its file's section symbols), so what a
+ * symbol resolves to is looked up once per symbol in a small cache. */
+enum { NA_DEAD, NA_PLAIN, NA_MERGED };
+
+struct na_slot {
+  uint32_t sym;
+  uint8_t how;
+  uint64_t base; /* NA_PLAIN: S; NA_MERGED: the section symbol's value */
+};
+
+static void nonalloc_one(struct isec *isec, uint8_t *buf, const struct rel *r,
+                         struct na_slot *cache) {
+  if (r->type >= ctx.arch->nhowto || r->sym >= isec->file->nsyms)
+    return;
+  const struct howto *h = &ctx.arch->howto[r->type];
+  if (!h->size)
+    return;
+  if (r->offset > isec->size || isec->size - r->offset < h->size) {
+    error("%s:(%s+0x%llx): relocation offset out of range", isec->file->name, isec->name,
+          (unsigned long long)r->offset);
+    return;
+  }
+  if (h->expr != RX_ABS && h->expr != RX_DTPOFF && h->expr != RX_SIZE)
+    return;
+  struct symbol *sym = isec->file->syms[r->sym];
+  struct na_slot *c = &cache[r->sym & 63];
+  if (c->sym != r->sym) {
+    c->sym = r->sym;
+    if (sym->kind == SYM_DEFINED && (!sym->isec || !live_isec(sym->isec)->alive))
+      c->how = NA_DEAD;
+    else if (sym->kind == SYM_DEFINED && sym->type == STT_SECTION && sym->isec->mfrags)
+      c->how = NA_MERGED, c->base = sym->value;
+    else
+      c->how = NA_PLAIN, c->base = sym_addr(sym);
+  }
+  uint64_t v = 0;
+  if (c->how != NA_DEAD) {
+    if (h->expr == RX_SIZE)
+      v = sym->size + (uint64_t)r->addend;
+    else {
+      v = c->how == NA_PLAIN ? c->base + (uint64_t)r->addend
+                             : merged_addr(sym->isec, c->base + (uint64_t)r->addend);
+      if (h->expr == RX_DTPOFF)
+        v -= ctx.tls_begin;
+    }
+  }
+  write_field(isec, r, sym, buf + r->offset, (int64_t)v, h->size, CK_NONE);
+}
+
 void apply_nonalloc_generic(struct isec *isec, uint8_t *buf) {
+  struct na_slot cache[64];
+  for (int i = 0; i < 64; i++)
+    cache[i].sym = UINT32_MAX;
   uint32_t n = isec_nrels(isec);
+  if (ctx.arch->is64 && isec->rela) {
+    for (uint32_t i = 0; i < n; i++) {
+      Elf64_Rela e;
+      memcpy(&e, isec->rels + (size_t)i * sizeof(e), sizeof(e));
+      struct rel r = {e.r_offset, ELF64_R_TYPE(e.r_info), ELF64_R_SYM(e.r_info), e.r_addend};
+      nonalloc_one(isec, buf, &r, cache);
+    }
+    return;
+  }
   for (uint32_t i = 0; i < n; i++) {
     struct rel r;
     get_rel(isec, i, &r);
-    if (r.type >= ctx.arch->nhowto || r.sym >= isec->file->nsyms)
-      continue;
-    const struct howto *h = &ctx.arch->howto[r.type];
-    if (!h->size)
-      continue;
-    if (r.offset > isec->size || isec->size - r.offset < h->size) {
-      error("%s:(%s+0x%llx): relocation offset out of range", isec->file->name, isec->name,
-            (unsigned long long)r.offset);
-      continue;
-    }
-    struct symbol *sym = isec->file->syms[r.sym];
-    bool dead = sym->kind == SYM_DEFINED && (!sym->isec || !live_isec(sym->isec)->alive);
-    uint64_t v = 0;
-    if (!dead) {
-      if (h->expr == RX_DTPOFF)
-        v = sym_va(sym, r.addend) - ctx.tls_begin;
-      else if (h->expr == RX_ABS)
-        v = sym_va(sym, r.addend);
-      else if (h->expr == RX_SIZE)
-        v = sym->size + (uint64_t)r.addend;
-      else
-        continue;
-    }
-    write_field(isec, &r, sym, buf + r.offset, (int64_t)v, h->size, CK_NONE);
+    nonalloc_one(isec, buf, &r, cache);
   }
 }
