@@ -369,6 +369,27 @@ struct context {
 
 extern struct context ctx;
 
+/* Applying relocation i of n touches its symbol and that symbol's section,
+ * both cold after parsing: fetch them 16 and 8 relocations ahead (RELA64,
+ * the format of large links). */
+static inline void prefetch_rel(const struct isec *isec, uint32_t i, uint32_t n) {
+  if (!isec->rela || !ctx.arch->is64)
+    return;
+  struct symbol **syms = isec->file->syms;
+  uint32_t nsyms = isec->file->nsyms;
+  uint64_t info;
+  if (i + 16 < n) {
+    memcpy(&info, isec->rels + (size_t)(i + 16) * 24 + 8, 8);
+    if ((info >> 32) < nsyms)
+      __builtin_prefetch(syms[info >> 32]);
+  }
+  if (i + 8 < n) {
+    memcpy(&info, isec->rels + (size_t)(i + 8) * 24 + 8, 8);
+    if ((info >> 32) < nsyms && syms[info >> 32]->isec)
+      __builtin_prefetch(syms[info >> 32]->isec);
+  }
+}
+
 /* ---- symbol map (ld/symmap.c) ---- */
 void symmap_init(size_t expected);
 struct symbol *symmap_intern(const char *name, size_t len);

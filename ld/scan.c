@@ -314,6 +314,7 @@ void apply_nonalloc_generic(struct isec *isec, uint8_t *buf) {
   if (ctx.arch->is64 && isec->rela) {
     for (uint32_t i = 0; i < n; i++) {
       Elf64_Rela e;
+      prefetch_rel(isec, i, n);
       memcpy(&e, isec->rels + (size_t)i * sizeof(e), sizeof(e));
       struct rel r = {e.r_offset, ELF64_R_TYPE(e.r_info), ELF64_R_SYM(e.r_info), e.r_addend};
       nonalloc_one(isec, buf, &r, cache);

@@ -259,6 +259,7 @@ static void apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr) {
   uint32_t n = isec_nrels(isec);
   for (uint32_t i = 0; i < n; i++) {
     struct rel r;
+    prefetch_rel(isec, i, n);
     get_rel(isec, i, &r);
     if (r.type >= sizeof(howto) / sizeof(howto[0]) || !howto[r.type].name ||
         r.sym >= f->nsyms || r.offset > isec->size ||
