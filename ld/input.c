@@ -218,7 +218,15 @@ void parse_objfile(struct objfile *f) {
   if (shstrndx >= shnum)
     CORRUPT(f, "bad section name table index %u", shstrndx);
 
-  struct eshdr *sh = xalloc(sizeof(struct eshdr) * shnum);
+  /* the normalized headers are needed only while parsing: per-thread scratch */
+  static __thread struct eshdr *scratch;
+  static __thread uint32_t scratch_cap;
+  if (shnum > scratch_cap) {
+    xfree(scratch);
+    scratch_cap = shnum > 2 * scratch_cap ? shnum : 2 * scratch_cap;
+    scratch = xrealloc(NULL, sizeof(struct eshdr) * scratch_cap);
+  }
+  struct eshdr *sh = scratch;
   for (uint32_t i = 0; i < shnum; i++) {
     read_shdr(f, i, &sh[i]);
     if (sh[i].type != SHT_NOBITS && sh[i].type != SHT_NULL &&

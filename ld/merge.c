@@ -249,7 +249,7 @@ void merge_sections(void) {
   for (size_t i = 0; i < groups.n; i++) {
     struct mgroup *g = groups.v[i];
     size_t cap = 64;
-    while (cap < g->total_in / 24 / NSHARDS * 2)
+    while (cap < g->total_in / 64 / NSHARDS) /* grows when needed */
       cap *= 2;
     for (int s = 0; s < NSHARDS; s++) {
       pthread_mutex_init(&g->shards[s].mu, NULL);
