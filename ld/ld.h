@@ -57,25 +57,25 @@ struct isec {
   uint64_t addralign;
   uint64_t flags;
   uint64_t entsize;
-  uint32_t type;
-  uint32_t shndx;
-  uint32_t relsec;     /* index of the SHT_RELA/SHT_REL section, 0 if none */
-  uint32_t nrels;
-  const uint8_t *rels; /* that section's entries */
-  bool rela;
-  uint32_t init_prio;  /* .init_array.N / .fini_array.N priority, 65536 if none */
-  bool alive;
+  const uint8_t *rels; /* entries of the SHT_RELA/SHT_REL section */
   struct osec *osec;
   uint64_t out_off;    /* offset within osec */
   struct ehrec *eh;    /* .eh_frame records (ld/ehframe.c) */
-  uint32_t neh;
-  atomic_bool gc_mark; /* ld/gc.c */
   uint32_t *moffs;     /* SHF_MERGE pieces: input offsets, ascending (ld/merge.c) */
   struct frag **mfrags; /* and the fragment each piece became */
-  uint32_t npieces;
   struct isec *leader; /* ICF: the identical section that replaces this one */
+  uint32_t type;
+  uint32_t shndx;
+  uint32_t relsec;     /* index of the relocation section, 0 if none */
+  uint32_t nrels;
+  uint32_t init_prio;  /* .init_array.N / .fini_array.N priority, 65536 if none */
+  uint32_t neh;
+  uint32_t npieces;
   uint32_t icf_id;     /* ICF candidate index + 1 */
   uint32_t stub_base;  /* first arch stub used by this section (aarch64 GOT window) */
+  bool rela;
+  bool alive;
+  atomic_bool gc_mark; /* ld/gc.c */
   bool icf_addr_taken;
 };
 
