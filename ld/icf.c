@@ -85,6 +85,7 @@ static void hash_fixed(void *arg, int64_t i) {
   c->target_off = xcalloc(n ? n : 1, sizeof(uint64_t));
   for (uint32_t j = 0; j < n; j++) {
     struct rel r;
+    prefetch_rel(isec, j, n);
     get_rel(isec, j, &r);
     struct {
       uint64_t offset;
@@ -117,8 +118,11 @@ static void hash_fixed(void *arg, int64_t i) {
   XXH3_freeState(st);
 }
 
+static uint32_t *active; /* candidates whose class has other members */
+static uint32_t nactive;
+
 static void rehash(void *arg, int64_t i) {
-  struct cand *c = &cands[i];
+  struct cand *c = &cands[active[i]];
   XXH3_state_t *st = XXH3_createState();
   XXH3_128bits_reset(st);
   XXH3_128bits_update(st, &c->fixed, sizeof(c->fixed));
@@ -138,20 +142,31 @@ static int cmp_digest(const void *a, const void *b) {
   return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
 }
 
-/* Assigns each candidate the index of the first candidate with its digest;
- * returns the number of classes. */
-static uint32_t classify(uint32_t *order) {
-  for (uint32_t i = 0; i < ncands; i++)
-    order[i] = i;
-  qsort(order, ncands, sizeof(uint32_t), cmp_digest);
-  uint32_t nclasses = 0;
-  for (uint32_t i = 0; i < ncands;) {
-    uint32_t j = i, leader = order[i]; /* sorted by index within equal digests */
-    while (j < ncands && XXH128_isEqual(cands[order[j]].digest, cands[leader].digest))
-      cands[order[j++]].cls = leader;
+static int cmp_class(const void *a, const void *b) {
+  uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+  if (cands[i].cls != cands[j].cls)
+    return cands[i].cls < cands[j].cls ? -1 : 1;
+  return i < j ? -1 : 1;
+}
+
+/* Gives each candidate of set[0..n) the index of the first candidate with
+ * its digest as its class; then keeps in set only the candidates whose class
+ * has other members (classes only ever split, so a candidate alone in its
+ * class stays alone). Returns the number of classes the set had. */
+static uint32_t classify(uint32_t *set, uint32_t *n) {
+  qsort(set, *n, sizeof(uint32_t), cmp_digest);
+  uint32_t nclasses = 0, kept = 0;
+  for (uint32_t i = 0; i < *n;) {
+    uint32_t j = i, leader = set[i]; /* sorted by index within equal digests */
+    while (j < *n && XXH128_isEqual(cands[set[j]].digest, cands[leader].digest))
+      cands[set[j++]].cls = leader;
+    if (j - i > 1)
+      for (uint32_t k = i; k < j; k++)
+        set[kept++] = set[k];
     nclasses++;
     i = j;
   }
+  *n = kept;
   return nclasses;
 }
 
@@ -181,15 +196,25 @@ void fold_identical_sections(void) {
   xfree(v.v);
 
   parallel_for(ncands, hash_fixed, NULL);
-  uint32_t *order = xcalloc(ncands, sizeof(uint32_t));
-  uint32_t nclasses = classify(order);
-  for (int round = 0; round < 64; round++) {
-    parallel_for(ncands, rehash, NULL);
-    uint32_t n = classify(order);
+  /* Refine to a fixpoint: only candidates that still share a class are
+   * hashed again with their targets' classes. */
+  active = xcalloc(ncands, sizeof(uint32_t));
+  nactive = ncands;
+  for (uint32_t i = 0; i < ncands; i++)
+    active[i] = i;
+  uint32_t nclasses = classify(active, &nactive), singles = ncands - nactive;
+  nclasses -= singles;
+  for (int round = 0; round < 64 && nactive; round++) {
+    parallel_for(nactive, rehash, NULL);
+    uint32_t before = nactive;
+    uint32_t n = classify(active, &nactive);
     if (n == nclasses)
       break;
-    nclasses = n;
+    nclasses = n - (before - nactive);
+    singles += before - nactive;
   }
+  nclasses += singles;
+  xfree(active);
 
   uint32_t folded = 0;
   for (uint32_t i = 0; i < ncands; i++) {
@@ -202,7 +227,11 @@ void fold_identical_sections(void) {
     folded++;
   }
   if (ctx.opt.print_icf_sections) {
-    /* order[] holds each class contiguously, members by command-line order */
+    /* each class contiguously, members by command-line order */
+    uint32_t *order = xcalloc(ncands, sizeof(uint32_t));
+    for (uint32_t i = 0; i < ncands; i++)
+      order[i] = i;
+    qsort(order, ncands, sizeof(uint32_t), cmp_class);
     for (uint32_t i = 0; i < ncands; i++) {
       struct cand *c = &cands[order[i]];
       if (c->cls == order[i]) {
@@ -212,6 +241,7 @@ void fold_identical_sections(void) {
         note("  removing identical section %s:(%s)", c->isec->file->name, c->isec->name);
       }
     }
+    xfree(order);
   }
   if (ctx.opt.print_stats)
     note("icf: %u candidates, %u classes, %u sections folded", ncands, nclasses, folded);
@@ -219,6 +249,5 @@ void fold_identical_sections(void) {
     xfree(cands[i].targets);
     xfree(cands[i].target_off);
   }
-  xfree(order);
   xfree(cands);
 }

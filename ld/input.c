@@ -297,6 +297,7 @@ void parse_objfile(struct objfile *f) {
     isec->shndx = i;
     isec->alive = true;
     isec->init_prio = init_priority(name);
+    isec->is_ehframe = !strcmp(name, ".eh_frame");
     f->secs[i] = isec;
     if ((s->flags & SHF_COMPRESSED) && !decompress_section(f, isec))
       return;

@@ -77,6 +77,7 @@ struct isec {
   bool alive;
   atomic_bool gc_mark; /* ld/gc.c */
   bool icf_addr_taken;
+  bool is_ehframe;     /* named .eh_frame */
 };
 
 /* A piece of an SHF_MERGE input section and the fragment it became. */
