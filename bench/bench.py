@@ -50,6 +50,31 @@ def linkers(smelt):
 
 
 ORDER = ["smelt", "mold", "lld", "gold", "bfd"]
+
+# Variants every workload gets besides its own (meta.json): output size only
+# (one link per linker, checked but not timed), and on the synthetic link
+# the debug-info options, timed.
+SIZE_ONLY = [
+    {"name": "--gc-sections", "extra": ["--gc-sections"], "size_only": True},
+    {"name": "--gc-sections --icf=all", "extra": ["--gc-sections", "--icf=all"], "size_only": True},
+    {"name": "--no-rosegment", "extra": ["--no-rosegment"], "size_only": True},
+    {"name": "--strip-debug", "extra": ["--strip-debug"], "size_only": True},
+]
+TIMED_EXTRA = [
+    {"name": "--strip-debug", "extra": ["--strip-debug"]},
+    {"name": "--compress-debug-sections=zlib", "extra": ["--compress-debug-sections=zlib"]},
+]
+
+
+def translate(linker, extra):
+    """A variant's flags in each linker's spelling."""
+    out = []
+    for x in extra:
+        if x == "--no-rosegment" and linker == "bfd":
+            out += ["-z", "noseparate-code"]  # GNU ld's text+rodata in one segment
+        else:
+            out.append(x)
+    return out
 PEERS = ["mold", "lld", "gold", "bfd"]
 
 
@@ -133,12 +158,17 @@ def main():
         args = json.load(open(os.path.join(d, "args.json")))
         size = sum(os.path.getsize(os.path.join(d, "inputs", f)) for f in os.listdir(os.path.join(d, "inputs")))
         nfiles = len(os.listdir(os.path.join(d, "inputs")))
-        for v in meta.get("variants", [{"name": "", "extra": []}]):
+        variants = meta.get("variants", [{"name": "", "extra": []}])
+        names_ = {v["name"] for v in variants}
+        extra_v = list(TIMED_EXTRA if meta["name"].startswith("synth") else []) + SIZE_ONLY
+        variants = variants + [v for v in extra_v if v["name"] not in names_]
+        for v in variants:
             cfg = {"workload": meta["name"], "variant": v["name"], "dir": d, "check": meta["check"],
-                   "args": args + v["extra"], "extra": v["extra"], "input_bytes": size,
+                   "args": args, "extra": v["extra"], "input_bytes": size,
+                   "size_only": v.get("size_only", False),
                    "input_files": nfiles, "threads": "default", "desc": meta.get("desc", "")}
             configs.append(cfg)
-            if meta["name"] in t1_wls and not v["extra"]:
+            if meta["name"] in t1_wls and not v["extra"] and not cfg["size_only"]:
                 c1 = dict(cfg)
                 c1["threads"] = "1"
                 configs.append(c1)
@@ -155,7 +185,8 @@ def main():
             if "--icf=all" in cfg["extra"] and not ln["icf"]:
                 per[n] = {"skipped": "does not support --icf"}
                 continue
-            argvs[n] = ln["argv"] + (ln["t1"] if cfg["threads"] == "1" else []) + cfg["args"]
+            argvs[n] = ln["argv"] + (ln["t1"] if cfg["threads"] == "1" else []) + cfg["args"] + \
+                translate(n, cfg["extra"])
             per[n] = {"wall": [], "cpu": [], "rss": []}
         safe = label.replace(" ", "_").replace("/", "_").replace("=", "")
         # warm-up + check
@@ -216,6 +247,8 @@ def main():
         # processes took more than --max-other % of a core meanwhile, keeping
         # the quietest attempt
         live = [n for n in names if n in argvs and "link_failed" not in per[n]]
+        if cfg["size_only"]:
+            live = []
         best = None
         for attempt in range(3):
             samples = {n: {"wall": [], "cpu": [], "rss": [], "failures": 0} for n in live}
@@ -425,7 +458,8 @@ def markdown(res):
     L.append("## Summary: median wall time (s), and smelt ÷ peer\n")
     L.append("| link | inputs | smelt | mold | lld | gold | GNU ld | smelt÷mold | smelt÷lld | RSS smelt÷mold |")
     L.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for c in res["configs"]:
+    timed = [c for c in res["configs"] if not c.get("size_only")]
+    for c in timed:
         p = c["linkers"]
         def w(n):
             r = p.get(n)
@@ -441,8 +475,9 @@ def markdown(res):
     L.append("\n✗ = the output of that link does not run; ⚠ = it runs only through musl's dynamic loader "
              "(PT_INTERP in a -static link); see the per-link tables. Linkers whose output fails are still timed.\n")
     L.extend(targets(res))
+    L.extend(sizes(res))
     L.append("## Per link\n")
-    for c in res["configs"]:
+    for c in timed:
         L.append("### %s\n" % cfg_label(c))
         if c.get("desc"):
             L.append(c["desc"] + "\n")
@@ -483,6 +518,48 @@ def markdown(res):
             L.append("```\n" + st["raw"].rstrip() + "\n```\n")
     L.append("![chart](results.svg)\n")
     return "\n".join(L) + "\n"
+
+
+def sizes(res):
+    """Output bytes of every link, per workload and variant, and what each
+    option saves against the plain link."""
+    by = {}
+    for c in res["configs"]:
+        if c["threads"] != "default":
+            continue
+        by.setdefault(c["workload"], []).append(c)
+    if not by:
+        return []
+    L = ["## Output sizes (bytes)\n",
+         "Every link checked to run (✗: it does not). Size-only variants are linked once per linker and not timed. "
+         "`--no-rosegment` is GNU ld's `-z noseparate-code`. Δ = against the same linker's plain link.\n",
+         "| link | smelt | mold | lld | gold | GNU ld | smelt ÷ smallest peer |",
+         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for wl, cs in by.items():
+        plain = next((c for c in cs if not c["variant"]), None)
+        for c in cs:
+            cells = []
+            peers = []
+            for n in ORDER:
+                r = c["linkers"].get(n, {})
+                b = r.get("output_bytes")
+                if not b:
+                    cells.append("n/a" if "skipped" in r else "–")
+                    continue
+                if n != "smelt":
+                    peers.append(b)
+                t = "{:,}".format(b)
+                pb = plain["linkers"].get(n, {}).get("output_bytes") if plain and c is not plain else None
+                if pb:
+                    t += " (%+.1f %%)" % (100.0 * (b - pb) / pb)
+                if not r.get("check", "ok").startswith("ok"):
+                    t += " ✗"
+                cells.append(t)
+            sb = c["linkers"].get("smelt", {}).get("output_bytes")
+            L.append("| %s | %s | %s |" % (cfg_label(c), " | ".join(cells),
+                                           ratio(sb, min(peers)) if sb and peers else "–"))
+    L.append("")
+    return L
 
 
 def targets(res):
@@ -550,7 +627,7 @@ def esc(s):
 def svg(res):
     """Grouped horizontal bars: per link, each linker's median wall time,
     scaled to the slowest linker of that link; labels give seconds."""
-    configs = res["configs"]
+    configs = [c for c in res["configs"] if not c.get("size_only")]
     W, left, right = 960, 250, 250
     barh, gap, top = 14, 18, 60
     rows = sum(len([n for n in ORDER if n in c["linkers"]]) for c in configs)
