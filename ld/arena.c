@@ -9,16 +9,6 @@ enum { CHUNK = 1 << 20 };
 
 static __thread uint8_t *cur, *end;
 
-/* A large link touches a few hundred MiB of fresh memory: 2 MiB pages
- * (transparent huge pages, where the kernel allows them) take one page
- * fault where 4 KiB pages take 512. Small links would only pay for zeroing
- * pages they do not use, so this is for links of input_bytes or more.
- * MIMALLOC_LARGE_OS_PAGES overrides. */
-void arena_hint(uint64_t input_bytes) {
-  if (input_bytes >= (64u << 20))
-    mi_option_set_enabled_default(mi_option_large_os_pages, true);
-}
-
 void *xalloc(size_t size) {
   size = ALIGN_UP(size, 16);
   if (size > CHUNK / 4) {

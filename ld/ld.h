@@ -15,7 +15,6 @@
 #define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
 
 /* ---- memory: thread-local bump arenas over mimalloc ---- */
-void arena_hint(uint64_t input_bytes);
 void *xalloc(size_t size);            /* zeroed, 16-aligned, never freed */
 void *xrealloc(void *p, size_t size); /* plain heap memory (mimalloc) */
 void *xcalloc(size_t n, size_t size);

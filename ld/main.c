@@ -45,10 +45,6 @@ static void parse_one(void *arg, int64_t i) { parse_objfile(((struct objfile **)
 
 static void open_inputs(void) {
   read_inputs();
-  uint64_t bytes = 0;
-  for (size_t i = 0; i < ctx.files.n; i++)
-    bytes += ((struct objfile *)ctx.files.v[i])->size;
-  arena_hint(bytes);
   write_reproduce();
   symmap_init(ctx.files.n * 16);
   parallel_for((int64_t)ctx.files.n, parse_one, ctx.files.v);
