@@ -97,6 +97,15 @@ def run_timed(argv, cwd, log):
             ru.ru_utime + ru.ru_stime, ru.ru_maxrss)
 
 
+def file_digest(path):
+    import hashlib
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
 def has_interp(path):
     try:
         with open(path, "rb") as fh:
@@ -173,6 +182,7 @@ def main():
                 c1["threads"] = "1"
                 configs.append(c1)
     results = {"machine": machine_info(smelt), "runs": a.runs, "note": a.note, "configs": []}
+    smelt_digests = {}
     for cfg in configs:
         label = cfg_label(cfg)
         print("bench: %s (%d input files, %.1f MB)" % (label, cfg["input_files"], cfg["input_bytes"] / 1e6), flush=True)
@@ -203,6 +213,16 @@ def main():
                 continue
             cst = check(cfg["check"], outp, cfg["dir"], outp + ".check")
             r["output_bytes"] = os.path.getsize(outp)
+            if n == "smelt":
+                # the same link at another --threads must give the same bytes
+                key = (cfg["workload"], cfg["variant"])
+                digest = file_digest(outp)
+                if key in smelt_digests:
+                    r["same_bytes_as_default_threads"] = smelt_digests[key] == digest
+                    print("  smelt  output %s the default-threads link's" % (
+                        "identical to" if smelt_digests[key] == digest else "DIFFERS from"), flush=True)
+                else:
+                    smelt_digests[key] = digest
             interp = has_interp(outp)
             if cst == 0:
                 r["check"] = "ok"
@@ -591,6 +611,9 @@ def targets(res):
     v = r_(g(t1, "smelt", "wall_med"), g(d, "smelt", "wall_med"))
     if v:
         row("smelt speed-up 1 → %d threads" % res["machine"]["nproc"], "%.2f×" % v, "≥ 1.80×", v >= 1.8)
+    same = g(t1, "smelt", "same_bytes_as_default_threads")
+    if same is not None:
+        row("output bytes, --threads=1 vs default", "identical" if same else "differ", "identical", same)
     out = ["## Targets (issue 3) on the largest synthetic link: %s\n" % big["workload"],
            "| measure | value | target | |", "| --- | ---: | ---: | --- |"] + rows + [""]
     if t1 and d.get("smelt_stats") and t1.get("smelt_stats"):

@@ -1,6 +1,6 @@
 #!/bin/sh
 # bench/run.sh [--size small|medium|large] [--quick] [--runs N]
-#              [--only "synth sqlite3 lua zstd cpython"] [--files N]
+#              [--only "synth sqlite3 lua zstd cpython go"] [--files N]
 #
 # One command for the whole benchmark (see bench/README.md):
 #   1. builds smelt (release) in build-bench/,
@@ -32,7 +32,7 @@ JOBS=${BENCH_JOBS:-$(nproc 2>/dev/null || echo 2)}
 SIZE=medium
 RUNS=
 QUICK=
-ONLY="synth sqlite3 lua zstd cpython"
+ONLY="synth sqlite3 lua zstd cpython go"
 FILES=
 FUNCS=83
 
@@ -66,7 +66,7 @@ now() { date +%s; }
 
 # --- tools ---------------------------------------------------------------------
 need=()
-for t in musl-gcc:musl-tools ld.bfd:binutils ld.gold:binutils ld.lld:lld mold:mold python3:python3 \
+for t in musl-gcc:musl-tools go:golang-go ld.bfd:binutils ld.gold:binutils ld.lld:lld mold:mold python3:python3 \
 	meson:meson ninja:ninja-build tclsh:tcl dpkg-source:dpkg-dev xz:xz-utils make:make cc:gcc; do
 	command -v "${t%%:*}" >/dev/null || need+=("${t#*:}")
 done
@@ -292,13 +292,35 @@ build_cpython() {
 	log "CPython ready ($(( $(now) - t0 ))s)"
 }
 
+# --- workload: a Go cgo program, externally linked ---------------------------------
+# Go's external linking runs the C compiler driver; with -B the final link
+# goes through the freezer. Go probes the driver first and, since GNU ld
+# takes it, passes -Wl,--compress-debug-sections=zlib: the frozen link asks
+# for compressed DWARF, as every Go external link does. The variants time
+# it without compression and stripped.
+build_go() {
+	local o=$WORK/build/go
+	local key="$(go version)|$CCVER|$(md5sum <"$HERE/goprog/main.go" | cut -c1-12)|$(recipe_key build_go)"
+	stamp_ok "$WORK/frozen/go" "$key" && return 0
+	log "building the Go cgo program (go build -linkmode external)"
+	rm -rf "$o"; mkdir -p "$o"
+	cp "$HERE/goprog/main.go" "$o/"
+	printf 'module goprog\n\ngo 1.19\n' >"$o/go.mod"
+	freeze go go "Go cgo program (bench/goprog: HTTP over loopback, JSON, regexp, gzip, templates; $(go version | cut -d' ' -f3)), \`go build -ldflags '-linkmode external -extld musl-gcc'\`; Go asks for --compress-debug-sections=zlib." \
+		'[{"name": "", "extra": []}, {"name": "--compress-debug-sections=none", "extra": ["--compress-debug-sections=none"]}, {"name": "--strip-debug", "extra": ["--strip-debug"]}]' -- \
+		sh -c 'cd "$1" && GOCACHE="$2/gocache" GOFLAGS=-mod=mod CGO_ENABLED=1 CC=musl-gcc \
+			go build -ldflags "-linkmode external -extld musl-gcc -extldflags \"-static -B$3\"" -o goprog .' \
+			sh "$o" "$WORK" "$REC"
+	stamp "$WORK/frozen/go" "$key"
+}
+
 # --- main ----------------------------------------------------------------------------
 frozen=()
 for w in $ONLY; do
 	case $w in
 	synth) build_synth; frozen+=("$WORK/frozen/synth-$SIZE") ;;
-	sqlite3|lua|zstd|cpython) "build_$w"; frozen+=("$WORK/frozen/$w") ;;
-	*) die "unknown workload '$w' (synth sqlite3 lua zstd cpython)" ;;
+	sqlite3|lua|zstd|cpython|go) "build_$w"; frozen+=("$WORK/frozen/$w") ;;
+	*) die "unknown workload '$w' (synth sqlite3 lua zstd cpython go)" ;;
 	esac
 done
 
