@@ -299,79 +299,16 @@ static struct phdr *add_phdr(uint32_t type, uint32_t flags, uint64_t align) {
   return p;
 }
 
-void layout(void) {
+/* Addresses and offsets of the allocated sections and the segments that
+ * hold them; returns the PT_TLS header, if any. Run again when an arch adds
+ * thunks, which only grows executable sections. */
+static struct phdr *assign_addresses(struct osec **oss, size_t nos, uint32_t first_flags,
+                                     bool has_relro, int nph, uint64_t *end_off) {
   const struct arch *a = ctx.arch;
   uint64_t page = a->page_size;
-
-  for (size_t i = 0; i < ctx.osecs.n; i++)
-    ((struct osec *)ctx.osecs.v[i])->shndx = (uint32_t)i; /* creation order for the sort */
-  parallel_for((int64_t)ctx.osecs.n, size_osec, ctx.osecs.v);
-  ctx.got->size = (uint64_t)ctx.ngot * a->got_entsize;
-  if (ctx.ehframe_hdr)
-    ctx.ehframe_hdr->size = 12 + 8 * (uint64_t)ctx.neh_fdes;
-  ctx.comment->size = sizeof(comment_text);
-
-  /* Drop what is not emitted, then sort by rank. */
-  struct vec keep = {0};
-  for (size_t i = 0; i < ctx.osecs.n; i++) {
-    struct osec *os = ctx.osecs.v[i];
-    os->rank = section_rank(os);
-    if (is_emitted(os))
-      vec_push(&keep, os);
-    else
-      os->shndx = 0;
-  }
-  xfree(ctx.osecs.v);
-  ctx.osecs = keep;
-  qsort(ctx.osecs.v, ctx.osecs.n, sizeof(void *), cmp_rank);
-  struct osec **oss = (struct osec **)ctx.osecs.v;
-  size_t nos = ctx.osecs.n;
-  for (size_t i = 0; i < nos; i++)
-    oss[i]->shndx = (uint32_t)(i + 1);
-
-  prepare_symtab(); /* sizes of .symtab, .strtab, .shstrtab */
-
-  /* TLS alignment must be known before the first TLS section is placed. */
-  ctx.tls_align = 1;
-  bool has_tls = false;
-  for (size_t i = 0; i < nos; i++)
-    if ((oss[i]->flags & SHF_TLS) && (oss[i]->flags & SHF_ALLOC)) {
-      has_tls = true;
-      if (oss[i]->align > ctx.tls_align)
-        ctx.tls_align = oss[i]->align;
-    }
-
-  /* Count program headers: loads are runs of equal flags. The first load
-   * also maps the ELF and program headers. */
-  uint32_t first_flags = PF_R;
-  for (size_t i = 0; i < nos && !ctx.opt.separate_code; i++)
-    if (oss[i]->flags & SHF_ALLOC) {
-      first_flags = segment_flags(oss[i]);
-      break;
-    }
-  int nload = 1, nnote = 0;
-  uint32_t cur = first_flags;
-  for (size_t i = 0; i < nos; i++) {
-    struct osec *os = oss[i];
-    if (!(os->flags & SHF_ALLOC))
-      continue;
-    uint32_t f = segment_flags(os);
-    if (f != cur)
-      nload++, cur = f;
-    if (os->type == SHT_NOTE && (i == 0 || oss[i - 1]->type != SHT_NOTE ||
-                                 oss[i - 1]->align != os->align))
-      nnote++;
-  }
-  bool has_relro = false;
-  for (size_t i = 0; i < nos && ctx.opt.relro; i++)
-    has_relro |= is_relro(oss[i]);
-  int nph = nload + nnote + 1 /* GNU_STACK */ + (has_tls ? 1 : 0) +
-            (ctx.ehframe_hdr ? 1 : 0) + (has_relro ? 1 : 0);
-  ctx.ehdr_size = a->is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
   uint64_t phent = a->is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
-  ctx.phdr_off = ctx.ehdr_size;
-
-  /* Addresses and offsets. */
+  uint32_t cur;
+  ctx.nphdrs = 0;
   uint64_t addr = a->image_base + ctx.ehdr_size + phent * (uint64_t)nph;
   uint64_t off = addr - a->image_base;
   struct phdr *load = add_phdr(PT_LOAD, first_flags, page);
@@ -451,6 +388,90 @@ void layout(void) {
       load->filesz = off - load->offset;
     }
     load->memsz = addr - load->vaddr;
+  }
+  *end_off = off;
+  return tls;
+}
+
+void layout(void) {
+  const struct arch *a = ctx.arch;
+
+  for (size_t i = 0; i < ctx.osecs.n; i++)
+    ((struct osec *)ctx.osecs.v[i])->shndx = (uint32_t)i; /* creation order for the sort */
+  parallel_for((int64_t)ctx.osecs.n, size_osec, ctx.osecs.v);
+  ctx.got->size = (uint64_t)ctx.ngot * a->got_entsize;
+  if (ctx.ehframe_hdr)
+    ctx.ehframe_hdr->size = 12 + 8 * (uint64_t)ctx.neh_fdes;
+  ctx.comment->size = sizeof(comment_text);
+
+  /* Drop what is not emitted, then sort by rank. */
+  struct vec keep = {0};
+  for (size_t i = 0; i < ctx.osecs.n; i++) {
+    struct osec *os = ctx.osecs.v[i];
+    os->rank = section_rank(os);
+    if (is_emitted(os))
+      vec_push(&keep, os);
+    else
+      os->shndx = 0;
+  }
+  xfree(ctx.osecs.v);
+  ctx.osecs = keep;
+  qsort(ctx.osecs.v, ctx.osecs.n, sizeof(void *), cmp_rank);
+  struct osec **oss = (struct osec **)ctx.osecs.v;
+  size_t nos = ctx.osecs.n;
+  for (size_t i = 0; i < nos; i++)
+    oss[i]->shndx = (uint32_t)(i + 1);
+
+  prepare_symtab(); /* sizes of .symtab, .strtab, .shstrtab */
+
+  /* TLS alignment must be known before the first TLS section is placed. */
+  ctx.tls_align = 1;
+  bool has_tls = false;
+  for (size_t i = 0; i < nos; i++)
+    if ((oss[i]->flags & SHF_TLS) && (oss[i]->flags & SHF_ALLOC)) {
+      has_tls = true;
+      if (oss[i]->align > ctx.tls_align)
+        ctx.tls_align = oss[i]->align;
+    }
+
+  /* Count program headers: loads are runs of equal flags. The first load
+   * also maps the ELF and program headers. */
+  uint32_t first_flags = PF_R;
+  for (size_t i = 0; i < nos && !ctx.opt.separate_code; i++)
+    if (oss[i]->flags & SHF_ALLOC) {
+      first_flags = segment_flags(oss[i]);
+      break;
+    }
+  int nload = 1, nnote = 0;
+  uint32_t cur = first_flags;
+  for (size_t i = 0; i < nos; i++) {
+    struct osec *os = oss[i];
+    if (!(os->flags & SHF_ALLOC))
+      continue;
+    uint32_t f = segment_flags(os);
+    if (f != cur)
+      nload++, cur = f;
+    if (os->type == SHT_NOTE && (i == 0 || oss[i - 1]->type != SHT_NOTE ||
+                                 oss[i - 1]->align != os->align))
+      nnote++;
+  }
+  bool has_relro = false;
+  for (size_t i = 0; i < nos && ctx.opt.relro; i++)
+    has_relro |= is_relro(oss[i]);
+  int nph = nload + nnote + 1 /* GNU_STACK */ + (has_tls ? 1 : 0) +
+            (ctx.ehframe_hdr ? 1 : 0) + (has_relro ? 1 : 0);
+  ctx.ehdr_size = a->is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
+  ctx.phdr_off = ctx.ehdr_size;
+
+  /* Addresses and offsets; an arch that adds range-extension thunks sees
+   * them and may grow executable sections, which are then placed again. */
+  uint64_t off;
+  struct phdr *tls = assign_addresses(oss, nos, first_flags, has_relro, nph, &off);
+  while (a->add_thunks && a->add_thunks()) {
+    for (size_t i = 0; i < nos; i++)
+      if (oss[i]->flags & SHF_EXECINSTR)
+        size_osec(oss, (int64_t)i);
+    tls = assign_addresses(oss, nos, first_flags, has_relro, nph, &off);
   }
   if (ctx.opt.separate_code)
     off = ALIGN_UP(off, 8);

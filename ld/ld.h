@@ -259,6 +259,11 @@ struct arch {
   void (*apply_nonalloc_relocs)(struct isec *isec, uint8_t *buf);
   /* After GOT slots are numbered: add stub sections the layout must hold. */
   void (*after_scan)(void);
+  /* After addresses are assigned: add range-extension thunks for branches
+   * that cannot reach their targets. Returns true when it grew executable
+   * sections, so the layout must place them again; it is called until it
+   * returns false, and then the thunks' bytes are final. */
+  bool (*add_thunks)(void);
   /* Whether a relocation type is a direct call or jump (does not take the
    * target's address; used by --icf=safe). */
   bool (*is_call_reloc)(uint32_t type);

@@ -17,7 +17,20 @@
  * lands outside the window is rewritten: every GOT slot of a static image
  * is a link-time constant, so the ldr becomes a branch to a 16-byte stub
  *     ldr xT, 8f ; b back ; 8: .quad value
- * in .text that loads the same value from a literal and branches back. */
+ * in .text that loads the same value from a literal and branches back.
+ *
+ * B and BL reach +-128 MiB. When the executable sections span more than
+ * that, the core's layout calls add_thunks() after placing them: the text
+ * is cut into groups of at most GROUP bytes, each followed by a thunk
+ * island (".text.smelt.thunks"), and a branch whose target is out of reach
+ * goes to a thunk in its own group's island,
+ *     adrp x16, T ; add x16, x16, :lo12:T ; br x16
+ * which reaches +-4 GiB (x16 is IP0, free at any call or jump, AAPCS64
+ * §6.4). One thunk per (target, island), shared by every caller of the
+ * group. Thunks only ever get added, so the layout reaches a fixpoint; the
+ * scan walks sections in output order, so thunk order and the bytes do not
+ * depend on threads. When the executable sections span less than the
+ * branch range, add_thunks() returns at once. */
 #include "arch/aarch64/aarch64.h"
 #include "ld/ld.h"
 
@@ -178,6 +191,18 @@ uint32_t a64_movk_x(uint32_t rd, uint64_t imm16, int hw) {
   return 0xf2800000 | (uint32_t)hw << 21 | (uint32_t)(imm16 & 0xffff) << 5 | (rd & 0x1f);
 }
 
+/* adrp x16, T ; add x16, x16, :lo12:T ; br x16, placed at P. False if T
+ * is beyond adrp's +-4 GiB. */
+bool a64_thunk(uint8_t out[12], uint64_t P, uint64_t T) {
+  int64_t pages = (int64_t)((T & ~(uint64_t)0xfff) - (P & ~(uint64_t)0xfff)) >> 12;
+  if (pages < -(INT64_C(1) << 20) || pages >= (INT64_C(1) << 20))
+    return false;
+  wr32(out, a64_adrp(0x90000010, pages));
+  wr32(out + 4, a64_imm12(0x91000210, T));
+  wr32(out + 8, 0xd61f0200);
+  return true;
+}
+
 static const uint32_t NOP = 0xd503201f;
 
 static uint64_t page(uint64_t x) { return x & ~(uint64_t)0xfff; }
@@ -315,6 +340,225 @@ static void redirect_to_stub(uint8_t *loc, uint64_t P, uint32_t idx, uint64_t va
   wr32(s + 4, a64_b26(0x14000000, (int64_t)(P + 4 - (stub + 4))));
   wr64(s + 8, value);
   wr32(loc, a64_b26(0x14000000, (int64_t)(stub - P)));
+}
+
+
+/* ---- range-extension thunks ---- */
+
+enum { THUNK = 12, GROUP = 100 << 20 };
+
+static bool b26_reaches(int64_t d) {
+  return d >= -(INT64_C(1) << 27) && d < (INT64_C(1) << 27);
+}
+
+struct thunk {
+  const struct symbol *sym;
+  int64_t addend;
+};
+
+struct island {
+  struct isec *isec;
+  struct thunk *v;
+  uint32_t n, cap;
+  uint32_t *slots; /* open addressing: thunk index + 1, 0 = empty */
+  uint32_t nslots;
+};
+
+static struct island *islands;
+static uint32_t nislands, islands_cap;
+static bool thunks_checked;
+
+static uint32_t thunk_hash(const struct symbol *sym, int64_t addend) {
+  uint64_t h = ((uint64_t)(uintptr_t)sym ^ (uint64_t)addend * 0x9e3779b97f4a7c15u) *
+               0xff51afd7ed558ccdu;
+  return (uint32_t)(h >> 32);
+}
+
+/* The thunk of (sym, addend) in the island, -1 if there is none. */
+static int64_t find_thunk(const struct island *is, const struct symbol *sym, int64_t addend) {
+  if (!is->nslots)
+    return -1;
+  for (uint32_t h = thunk_hash(sym, addend) & (is->nslots - 1);; h = (h + 1) & (is->nslots - 1)) {
+    uint32_t k = is->slots[h];
+    if (!k)
+      return -1;
+    if (is->v[k - 1].sym == sym && is->v[k - 1].addend == addend)
+      return k - 1;
+  }
+}
+
+static void insert_slot(struct island *is, uint32_t idx) {
+  const struct thunk *t = &is->v[idx];
+  uint32_t h = thunk_hash(t->sym, t->addend) & (is->nslots - 1);
+  while (is->slots[h])
+    h = (h + 1) & (is->nslots - 1);
+  is->slots[h] = idx + 1;
+}
+
+static bool add_thunk(struct island *is, const struct symbol *sym, int64_t addend) {
+  if (find_thunk(is, sym, addend) >= 0)
+    return false;
+  if (is->n == is->cap) {
+    is->cap = is->cap ? is->cap * 2 : 16;
+    is->v = xrealloc(is->v, is->cap * sizeof(*is->v));
+  }
+  is->v[is->n++] = (struct thunk){sym, addend};
+  if (is->n * 2 > is->nslots) {
+    xfree(is->slots);
+    is->nslots = is->nslots ? is->nslots * 2 : 64;
+    is->slots = xcalloc(is->nslots, sizeof(*is->slots));
+    for (uint32_t i = 0; i < is->n; i++)
+      insert_slot(is, i);
+  } else {
+    insert_slot(is, is->n - 1);
+  }
+  is->isec->size = (uint64_t)is->n * THUNK;
+  return true;
+}
+
+/* The island of the group holding address P: the first one placed above
+ * it (every group ends with its island). */
+static struct island *island_for(uint64_t P) {
+  uint32_t lo = 0, hi = nislands;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (isec_addr(islands[mid].isec) > P)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return lo < nislands ? &islands[lo] : NULL;
+}
+
+/* Targets a thunk can be made for: addresses known during layout. */
+static bool thunkable(const struct symbol *sym) {
+  return sym->kind == SYM_DEFINED || (sym->kind == SYM_ABS && sym->file != ctx.internal);
+}
+
+static struct island *new_island(struct osec *os) {
+  struct isec *isec = xalloc(sizeof(*isec));
+  isec->file = ctx.internal;
+  isec->name = ".text.smelt.thunks";
+  isec->type = SHT_PROGBITS;
+  isec->flags = SHF_ALLOC | SHF_EXECINSTR;
+  isec->addralign = 4;
+  isec->alive = true;
+  isec->osec = os;
+  if (nislands == islands_cap) {
+    islands_cap = islands_cap ? islands_cap * 2 : 8;
+    islands = xrealloc(islands, islands_cap * sizeof(*islands));
+  }
+  islands[nislands] = (struct island){.isec = isec};
+  return &islands[nislands++];
+}
+
+/* Cuts the executable sections, in address order, into groups of at most
+ * GROUP bytes (a lone larger section is a group of its own) and ends each
+ * group with an empty island. */
+static void place_islands(struct osec **xs, size_t nx) {
+  uint64_t start = 0;
+  bool open = false;
+  struct osec *last = NULL;
+  for (size_t i = 0; i < nx; i++) {
+    struct osec *os = xs[i];
+    struct vec members = {0};
+    for (size_t k = 0; k < os->members.n; k++) {
+      struct isec *isec = os->members.v[k];
+      uint64_t a = isec_addr(isec), end = a + isec->size;
+      if (open && end - start > GROUP) {
+        struct island *is = new_island(members.n ? os : last);
+        vec_push(members.n ? &members : &last->members, is->isec);
+        open = false;
+      }
+      if (!open)
+        start = a, open = true;
+      vec_push(&members, isec);
+    }
+    xfree(os->members.v);
+    os->members = members;
+    last = os;
+  }
+  struct island *is = new_island(last);
+  vec_push(&last->members, is->isec);
+}
+
+/* Adds the thunks the branches of one section need; true if any was new. */
+static bool scan_branches(struct isec *isec, struct island *is) {
+  struct objfile *f = isec->file;
+  uint32_t n = isec_nrels(isec);
+  bool grew = false;
+  uint64_t base = isec_addr(isec);
+  for (uint32_t i = 0; i < n; i++) {
+    struct rel r;
+    get_rel(isec, i, &r);
+    if ((r.type != R_AARCH64_CALL26 && r.type != R_AARCH64_JUMP26) || r.sym >= f->nsyms ||
+        r.offset > isec->size)
+      continue;
+    const struct symbol *sym = f->syms[r.sym];
+    if (!thunkable(sym))
+      continue;
+    if (!b26_reaches((int64_t)(sym_va(sym, r.addend) - (base + r.offset))))
+      grew |= add_thunk(is, sym, r.addend);
+  }
+  return grew;
+}
+
+static void write_thunks(void) {
+  for (uint32_t i = 0; i < nislands; i++) {
+    struct island *is = &islands[i];
+    if (!is->n)
+      continue;
+    uint8_t *buf = xalloc(is->isec->size);
+    uint64_t at = isec_addr(is->isec);
+    for (uint32_t k = 0; k < is->n; k++) {
+      const struct thunk *t = &is->v[k];
+      uint64_t T = sym_va(t->sym, t->addend);
+      if (!a64_thunk(buf + (uint64_t)k * THUNK, at + (uint64_t)k * THUNK, T))
+        error("range-extension thunk at 0x%llx cannot reach %s at 0x%llx (beyond +-4 GiB)",
+              (unsigned long long)(at + (uint64_t)k * THUNK), sym_display(t->sym),
+              (unsigned long long)T);
+    }
+    is->isec->data = buf;
+  }
+}
+
+static bool add_thunks(void) {
+  if (thunks_checked && !nislands)
+    return false;
+  struct vec xv = {0};
+  for (size_t i = 0; i < ctx.osecs.n; i++) {
+    struct osec *os = ctx.osecs.v[i];
+    if ((os->flags & SHF_ALLOC) && (os->flags & SHF_EXECINSTR) && os->members.n)
+      vec_push(&xv, os);
+  }
+  struct osec **xs = (struct osec **)xv.v;
+  if (!thunks_checked) {
+    thunks_checked = true;
+    /* every branch between executable sections reaches: the common case */
+    if (!xv.n || b26_reaches((int64_t)(xs[xv.n - 1]->addr + xs[xv.n - 1]->size - xs[0]->addr))) {
+      xfree(xv.v);
+      return false;
+    }
+    place_islands(xs, xv.n);
+    xfree(xv.v);
+    return true; /* place the (empty) islands before measuring branches */
+  }
+  bool grew = false;
+  uint32_t cur = 0;
+  for (size_t i = 0; i < xv.n; i++) {
+    struct osec *os = xs[i];
+    for (size_t k = 0; k < os->members.n; k++) {
+      struct isec *isec = os->members.v[k];
+      if (cur < nislands && isec == islands[cur].isec)
+        cur++;
+      else if (isec->relsec && isec->file != ctx.internal && cur < nislands)
+        grew |= scan_branches(isec, &islands[cur]);
+    }
+  }
+  xfree(xv.v);
+  if (!grew)
+    write_thunks();
+  return grew;
 }
 
 /* ---- apply ---- */
@@ -468,6 +712,16 @@ static void apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr) {
         i++;
       }
       continue;
+    case R_AARCH64_CALL26:
+    case R_AARCH64_JUMP26: {
+      int64_t d = (int64_t)(SA - P);
+      struct island *is = !b26_reaches(d) && nislands ? island_for(P) : NULL;
+      int64_t k = is ? find_thunk(is, sym, r.addend) : -1;
+      if (k >= 0)
+        d = (int64_t)(isec_addr(is->isec) + (uint64_t)k * THUNK - P);
+      encode(isec, &r, sym, loc, (uint64_t)d);
+      continue;
+    }
     case R_AARCH64_TLSLD_ADD_DTPREL_HI12:
     case R_AARCH64_TLSLD_ADD_DTPREL_LO12:
     case R_AARCH64_TLSLD_ADD_DTPREL_LO12_NC:
@@ -503,4 +757,5 @@ const struct arch arch_aarch64 = {
     .apply_nonalloc_relocs = apply_nonalloc_generic,
     .is_call_reloc = is_call_reloc,
     .after_scan = after_scan,
+    .add_thunks = add_thunks,
 };

@@ -3,6 +3,7 @@
 #ifndef SMELT_ARCH_AARCH64_H
 #define SMELT_ARCH_AARCH64_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 uint32_t a64_adrp(uint32_t insn, int64_t pages);
@@ -15,5 +16,6 @@ uint32_t a64_smovw(uint32_t insn, int64_t v, int shift);
 uint32_t a64_ldr_to_add(uint32_t ldr, uint64_t lo12);
 uint32_t a64_movz_x(uint32_t rd, uint64_t imm16, int hw);
 uint32_t a64_movk_x(uint32_t rd, uint64_t imm16, int hw);
+bool a64_thunk(uint8_t out[12], uint64_t P, uint64_t T);
 
 #endif
