@@ -331,15 +331,22 @@ static void after_scan(void) {
   vec_push(&text->members, stubs);
 }
 
+/* The GOT-window stub at address `stub` for the ldr at P: writes
+ *     ldr xT, #8 ; b P+4 ; .quad value
+ * to out and returns the b stub that replaces the ldr. */
+uint32_t a64_window_stub(uint8_t out[16], uint32_t ldr, uint64_t P, uint64_t stub,
+                         uint64_t value) {
+  wr32(out, 0x58000040 | (ldr & 0x1f));
+  wr32(out + 4, a64_b26(0x14000000, (int64_t)(P + 4 - (stub + 4))));
+  wr64(out + 8, value);
+  return a64_b26(0x14000000, (int64_t)(stub - P));
+}
+
 /* ldr xT, [xN, #lo15] -> b stub; stub: ldr xT, #8; b back; .quad value */
 static void redirect_to_stub(uint8_t *loc, uint64_t P, uint32_t idx, uint64_t value) {
   uint64_t stub = isec_addr(stubs) + (uint64_t)idx * STUB;
   uint8_t *s = ctx.out + stubs->osec->offset + stubs->out_off + (uint64_t)idx * STUB;
-  uint32_t rt = rd32(loc) & 0x1f;
-  wr32(s, 0x58000040 | rt); /* ldr xT, #8 */
-  wr32(s + 4, a64_b26(0x14000000, (int64_t)(P + 4 - (stub + 4))));
-  wr64(s + 8, value);
-  wr32(loc, a64_b26(0x14000000, (int64_t)(stub - P)));
+  wr32(loc, a64_window_stub(s, rd32(loc), P, stub, value));
 }
 
 
@@ -503,6 +510,8 @@ static bool scan_branches(struct isec *isec, struct island *is) {
   return grew;
 }
 
+/* A thunk whose target is beyond adrp's reach stays zero; its callers
+ * report the branch as out of range. */
 static void write_thunks(void) {
   for (uint32_t i = 0; i < nislands; i++) {
     struct island *is = &islands[i];
@@ -512,14 +521,23 @@ static void write_thunks(void) {
     uint64_t at = isec_addr(is->isec);
     for (uint32_t k = 0; k < is->n; k++) {
       const struct thunk *t = &is->v[k];
-      uint64_t T = sym_va(t->sym, t->addend);
-      if (!a64_thunk(buf + (uint64_t)k * THUNK, at + (uint64_t)k * THUNK, T))
-        error("range-extension thunk at 0x%llx cannot reach %s at 0x%llx (beyond +-4 GiB)",
-              (unsigned long long)(at + (uint64_t)k * THUNK), sym_display(t->sym),
-              (unsigned long long)T);
+      a64_thunk(buf + (uint64_t)k * THUNK, at + (uint64_t)k * THUNK, sym_va(t->sym, t->addend));
     }
     is->isec->data = buf;
   }
+}
+
+/* Address of the thunk for (sym, addend) that a branch at P can use, or 0. */
+static uint64_t usable_thunk(uint64_t P, const struct symbol *sym, int64_t addend) {
+  struct island *is = island_for(P);
+  int64_t k = is ? find_thunk(is, sym, addend) : -1;
+  if (k < 0)
+    return 0;
+  uint64_t at = isec_addr(is->isec) + (uint64_t)k * THUNK;
+  uint8_t scratch[THUNK];
+  if (!b26_reaches((int64_t)(at - P)) || !a64_thunk(scratch, at, sym_va(sym, addend)))
+    return 0;
+  return at;
 }
 
 static bool add_thunks(void) {
@@ -715,10 +733,9 @@ static void apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr) {
     case R_AARCH64_CALL26:
     case R_AARCH64_JUMP26: {
       int64_t d = (int64_t)(SA - P);
-      struct island *is = !b26_reaches(d) && nislands ? island_for(P) : NULL;
-      int64_t k = is ? find_thunk(is, sym, r.addend) : -1;
-      if (k >= 0)
-        d = (int64_t)(isec_addr(is->isec) + (uint64_t)k * THUNK - P);
+      uint64_t thunk = !b26_reaches(d) && nislands ? usable_thunk(P, sym, r.addend) : 0;
+      if (thunk)
+        d = (int64_t)(thunk - P);
       encode(isec, &r, sym, loc, (uint64_t)d);
       continue;
     }

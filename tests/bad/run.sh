@@ -221,5 +221,21 @@ LINK=$SMELT
 bad "relocation out of range" "out of range && use.o && .text && far" \
   "use.o:(.text+$(reloc_at use.o far))" -- $NS far.o use.o
 
+# aarch64: B/BL out of reach get range-extension thunks, but a conditional
+# branch (+-1 MiB), a test-and-branch (+-32 KiB) and a call to an absolute
+# address far from small text still overflow.
+if command -v aarch64-linux-gnu-as >/dev/null; then
+  printf '.globl far\n.set far, 0x12345678\n.globl farther\n.set farther, 0x123456789000\n' >a64far.s
+  printf '.text\n.globl main\nmain:\n\tcmp x0, #0\n\tb.eq far\n\ttbz x0, #3, far\n\tbl farther\n\tret\n' >a64use.s
+  must aarch64-linux-gnu-as a64far.s -o a64far.o
+  must aarch64-linux-gnu-as a64use.s -o a64use.o
+  bad "aarch64 relocation out of range (CONDBR19)" \
+    "a64use.o:(.text+0x4): relocation R_AARCH64_CONDBR19 against far out of range" -- $NS a64far.o a64use.o
+  bad "aarch64 relocation out of range (TSTBR14)" \
+    "a64use.o:(.text+0x8): relocation R_AARCH64_TSTBR14 against far out of range" -- $NS a64far.o a64use.o
+  bad "aarch64 relocation out of range (CALL26 to an absolute address)" \
+    "a64use.o:(.text+0xc): relocation R_AARCH64_CALL26 against farther out of range" -- $NS a64far.o a64use.o
+fi
+
 echo "$passes passed, $fails failed"
 [ "$fails" = 0 ]

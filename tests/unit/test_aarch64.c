@@ -42,3 +42,48 @@ Test(a64, tls_le_materialisation) {
   cr_expect_eq(a64_movk_x(3, 0x5678, 0), 0xf28acf03); /* movk x3, #0x5678 */
   cr_expect_eq(a64_movz_x(0xd503201f, 0, 1) & 0x1f, 0x1f, "register from the old word");
 }
+
+Test(a64, branch_range_edges) {
+  cr_expect_eq(a64_b26(0x94000000, (1 << 27) - 4), 0x95ffffff); /* bl .+0x7fffffc */
+  cr_expect_eq(a64_b26(0x94000000, -(1 << 27)), 0x96000000);    /* bl .-0x8000000 */
+}
+
+static uint32_t word(const uint8_t *p) {
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Expected words: GNU ld output for adrp x16, T; add x16, x16, :lo12:T;
+ * br x16 linked at P with T defined by --defsym. */
+static void expect_thunk(uint64_t P, uint64_t T, uint32_t adrp, uint32_t add) {
+  uint8_t b[12];
+  cr_assert(a64_thunk(b, P, T), "P=0x%llx T=0x%llx reachable", (unsigned long long)P,
+            (unsigned long long)T);
+  cr_expect_eq(word(b), adrp, "adrp at P=0x%llx: %08x", (unsigned long long)P, word(b));
+  cr_expect_eq(word(b + 4), add, "add at P=0x%llx: %08x", (unsigned long long)P, word(b + 4));
+  cr_expect_eq(word(b + 8), 0xd61f0200); /* br x16 */
+}
+
+Test(a64, range_extension_thunk) {
+  expect_thunk(0x416674, 0x10000020, 0xd007df50, 0x91008210);   /* forward */
+  expect_thunk(0x10000074, 0x410130, 0x90f82090, 0x9104c210);   /* backward */
+  expect_thunk(0x400000, 0x400ffc, 0x90000010, 0x913ff210);     /* same page */
+  expect_thunk(0x100000000, 0x1fffff000, 0xf07ffff0, 0x91000210); /* last page in reach */
+}
+
+Test(a64, range_extension_thunk_out_of_reach) {
+  uint8_t b[12] = {0};
+  cr_expect_not(a64_thunk(b, 0x100000000, 0x200000000)); /* 4 GiB ahead: one page too far */
+  cr_expect_not(a64_thunk(b, 0x200000fff, 0x100000000 - 1));
+  cr_expect(a64_thunk(b, 0x200000fff, 0x100000000)); /* exactly -4 GiB of pages */
+}
+
+/* GOT-window stub: ldr x5, [x1, #16] at 0x400010, stub at 0x500000. */
+Test(a64, got_window_stub) {
+  uint8_t s[16];
+  uint32_t b = a64_window_stub(s, 0xf9400825, 0x400010, 0x500000, 0x1122334455667788);
+  cr_expect_eq(b, 0x1403fffc);          /* b .+0xffff0 replaces the ldr */
+  cr_expect_eq(word(s), 0x58000045);     /* ldr x5, .+8 */
+  cr_expect_eq(word(s + 4), 0x17fc0004); /* b .-0xffff0, back to the ldr's successor */
+  cr_expect_eq(word(s + 8), 0x55667788);
+  cr_expect_eq(word(s + 12), 0x11223344);
+}
