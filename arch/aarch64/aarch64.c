@@ -205,6 +205,10 @@ bool a64_thunk(uint8_t out[12], uint64_t P, uint64_t T) {
 
 static const uint32_t NOP = 0xd503201f;
 
+static bool b26_reaches(int64_t d) {
+  return d >= -(INT64_C(1) << 27) && d < (INT64_C(1) << 27);
+}
+
 static uint64_t page(uint64_t x) { return x & ~(uint64_t)0xfff; }
 
 /* ---- scan ---- */
@@ -354,10 +358,6 @@ static void redirect_to_stub(uint8_t *loc, uint64_t P, uint32_t idx, uint64_t va
 
 enum { THUNK = 12, GROUP = 100 << 20 };
 
-static bool b26_reaches(int64_t d) {
-  return d >= -(INT64_C(1) << 27) && d < (INT64_C(1) << 27);
-}
-
 struct thunk {
   const struct symbol *sym;
   int64_t addend;
@@ -489,11 +489,21 @@ static void place_islands(struct osec **xs, size_t nx) {
   vec_push(&last->members, is->isec);
 }
 
-/* Adds the thunks the branches of one section need; true if any was new. */
-static bool scan_branches(struct isec *isec, struct island *is) {
+/* One executable section to scan, and the branch targets it found that are
+ * out of reach and have no thunk in its island yet. */
+struct branch_scan {
+  struct isec *isec;
+  struct island *island;
+  struct thunk *need;
+  uint32_t nneed, cap;
+};
+
+/* Runs in parallel: reads addresses and islands, writes only its own job. */
+static void scan_branches(void *arg, int64_t j) {
+  struct branch_scan *job = &((struct branch_scan *)arg)[j];
+  struct isec *isec = job->isec;
   struct objfile *f = isec->file;
   uint32_t n = isec_nrels(isec);
-  bool grew = false;
   uint64_t base = isec_addr(isec);
   for (uint32_t i = 0; i < n; i++) {
     struct rel r;
@@ -502,12 +512,15 @@ static bool scan_branches(struct isec *isec, struct island *is) {
         r.offset > isec->size)
       continue;
     const struct symbol *sym = f->syms[r.sym];
-    if (!thunkable(sym))
+    if (!thunkable(sym) || b26_reaches((int64_t)(sym_va(sym, r.addend) - (base + r.offset))) ||
+        find_thunk(job->island, sym, r.addend) >= 0)
       continue;
-    if (!b26_reaches((int64_t)(sym_va(sym, r.addend) - (base + r.offset))))
-      grew |= add_thunk(is, sym, r.addend);
+    if (job->nneed == job->cap) {
+      job->cap = job->cap ? job->cap * 2 : 8;
+      job->need = xrealloc(job->need, job->cap * sizeof(*job->need));
+    }
+    job->need[job->nneed++] = (struct thunk){sym, r.addend};
   }
-  return grew;
 }
 
 /* A thunk whose target is beyond adrp's reach stays zero; its callers
@@ -561,18 +574,35 @@ static bool add_thunks(void) {
     xfree(xv.v);
     return true; /* place the (empty) islands before measuring branches */
   }
-  bool grew = false;
+  struct branch_scan *jobs = NULL;
+  size_t njobs = 0, cap = 0;
   uint32_t cur = 0;
   for (size_t i = 0; i < xv.n; i++) {
     struct osec *os = xs[i];
     for (size_t k = 0; k < os->members.n; k++) {
       struct isec *isec = os->members.v[k];
-      if (cur < nislands && isec == islands[cur].isec)
+      if (cur < nislands && isec == islands[cur].isec) {
         cur++;
-      else if (isec->relsec && isec->file != ctx.internal && cur < nislands)
-        grew |= scan_branches(isec, &islands[cur]);
+        continue;
+      }
+      if (!isec->relsec || isec->file == ctx.internal || cur >= nislands)
+        continue;
+      if (njobs == cap) {
+        cap = cap ? cap * 2 : 256;
+        jobs = xrealloc(jobs, cap * sizeof(*jobs));
+      }
+      jobs[njobs++] = (struct branch_scan){.isec = isec, .island = &islands[cur]};
     }
   }
+  parallel_for((int64_t)njobs, scan_branches, jobs);
+  /* thunks are numbered in section order, whatever the threads did */
+  bool grew = false;
+  for (size_t j = 0; j < njobs; j++) {
+    for (uint32_t k = 0; k < jobs[j].nneed; k++)
+      grew |= add_thunk(jobs[j].island, jobs[j].need[k].sym, jobs[j].need[k].addend);
+    xfree(jobs[j].need);
+  }
+  xfree(jobs);
   xfree(xv.v);
   if (!grew)
     write_thunks();
@@ -697,7 +727,14 @@ static void apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr) {
                 (unsigned long long)r.offset, sym_display(sym), (long long)r.addend);
           continue;
         }
-        redirect_to_stub(loc, P, isec->stub_base + stub_next++, sym_addr(sym));
+        uint32_t idx = isec->stub_base + stub_next++;
+        if (!b26_reaches((int64_t)(isec_addr(stubs) + (uint64_t)idx * STUB - P))) {
+          error("%s:(%s+0x%llx): R_AARCH64_LD64_GOTPAGE_LO15 against %s is outside the GOT "
+                "window and its stub in %s is beyond a branch's +-128 MiB", f->name,
+                isec->name, (unsigned long long)r.offset, sym_display(sym), stubs->name);
+          continue;
+        }
+        redirect_to_stub(loc, P, idx, sym_addr(sym));
         continue;
       }
       wr32(loc, a64_imm12(insn, v >> 3));
