@@ -769,7 +769,9 @@ static void apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr) {
       continue;
     case R_AARCH64_CALL26:
     case R_AARCH64_JUMP26: {
-      int64_t d = (int64_t)(SA - P);
+      /* a call to an undefined weak symbol goes to the next instruction
+       * (aaelf64 §5.7.9), wherever the text is */
+      int64_t d = sym_is_defined(sym) ? (int64_t)(SA - P) : 4;
       uint64_t thunk = !b26_reaches(d) && nislands ? usable_thunk(P, sym, r.addend) : 0;
       if (thunk)
         d = (int64_t)(thunk - P);
