@@ -423,6 +423,8 @@ static void show(const struct cc_strs *cmd) {
 
 /* Runs cmd; returns its exit status (or 128+signal). With capture, its
  * stdout goes into *capture (NUL-terminated, trailing newline removed). */
+static const char *run_dir; /* the directory commands run in, NULL: ours */
+
 static int run(const struct cc_strs *cmd, char **capture) {
   if (verbose)
     show(cmd);
@@ -438,6 +440,10 @@ static int run(const struct cc_strs *cmd, char **capture) {
       dup2(fds[1], 1);
       close(fds[0]);
       close(fds[1]);
+    }
+    if (run_dir && chdir(run_dir)) {
+      fprintf(stderr, "smelt-cc: error: %s: %s\n", run_dir, strerror(errno));
+      _exit(127);
     }
     execvp(cmd->v[0], (char **)cmd->v);
     fprintf(stderr, "smelt-cc: error: cannot run %s: %s\n", cmd->v[0], strerror(errno));
@@ -694,7 +700,9 @@ static struct cc_runtime find_runtime(int arch, const struct compiler *c, const 
   return rt;
 }
 
-/* The _dl_find_object archive for the target, compiled for this link. */
+/* The _dl_find_object archive for the target, compiled for this link in
+ * the temporary directory under a fixed name, so the STT_FILE symbol it
+ * brings is the same in every link. */
 static const char *build_dlfo(const struct compiler *c) {
   char *src = fmt("%s/dl_find_object.c", tmpdir);
   char *obj = fmt("%s/dl_find_object.o", tmpdir);
@@ -703,7 +711,9 @@ static const char *build_dlfo(const struct compiler *c) {
   struct cc_strs flags = {0};
   cc_push(&flags, "-O2");
   cc_push(&flags, "-w");
-  compile(c, &flags, "c", src, obj);
+  run_dir = tmpdir;
+  compile(c, &flags, "c", "dl_find_object.c", "dl_find_object.o");
+  run_dir = NULL;
   free(flags.v);
   write_archive(lib, obj, "dlfo.o", "_dl_find_object");
   return lib;
