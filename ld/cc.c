@@ -806,7 +806,7 @@ int smelt_cc_main(int argc, char **argv) {
   if (a.verbose)
     fprintf(stderr, "smelt-cc %s\nTarget: %s\n", SMELT_VERSION, cc_targets[a.arch].triple);
 
-  if (a.mode == CC_QUERY && argc == 2 && !strcmp(argv[1], "-dumpmachine")) {
+  if (a.mode == CC_QUERY && a.passthrough.n == 1 && !strcmp(a.passthrough.v[0], "-dumpmachine")) {
     printf("%s\n", cc_targets[a.arch].triple);
     return 0;
   }
