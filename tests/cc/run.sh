@@ -96,6 +96,17 @@ if [ -f hello ] && nm hello | grep -q _dl_find_object; then
   fail "_dl_find_object linked into a program that does not unwind"
 fi
 
+# --- C++ exceptions (where the target's gcc has cc1plus: g++ on the host)
+if [ -x "$($GCC -print-prog-name=cc1plus)" ]; then
+  if $CC $T -O2 "$SRC/exceptions.cc" -lsupc++ -o exceptions 2>x.log; then
+    check "C++ exceptions with destructors" exceptions "$SRC/exceptions.expected"
+  else
+    fail "link exceptions.cc"; show x.log
+  fi
+else
+  echo "SKIP: $ARCH: C++ exceptions (no cc1plus for $GCC)"
+fi
+
 # --- Go's probes: accepted flags exit 0 and say nothing about unrecognized
 # or unknown options; others make it say "unrecognized" and exit 1
 echo 'int main() { return 0; }' >trivial.c
