@@ -30,6 +30,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -369,6 +370,7 @@ void cc_link_argv(const struct cc_args *a, const struct cc_runtime *rt, const ch
 
 static bool verbose;
 static char *tmpdir;
+static volatile sig_atomic_t caught; /* SIGINT/SIGTERM/SIGHUP while a child ran */
 
 static bool exists(const char *path) { return access(path, F_OK) == 0; }
 
@@ -402,6 +404,30 @@ static void rm_tmpdir(void) {
   if (pid > 0)
     waitpid(pid, NULL, 0);
   tmpdir = NULL;
+}
+
+static void on_signal(int sig) { caught = sig; }
+
+/* After a child exits: if we were interrupted meanwhile, remove the
+ * temporary directory and die of the same signal. */
+static void check_interrupt(void) {
+  if (!caught)
+    return;
+  int sig = caught;
+  rm_tmpdir();
+  signal(sig, SIG_DFL);
+  raise(sig);
+  _exit(128 + sig);
+}
+
+static void wait_child(pid_t pid, int *st) {
+  while (waitpid(pid, st, 0) < 0)
+    if (errno != EINTR) {
+      fprintf(stderr, "smelt-cc: error: waitpid: %s\n", strerror(errno));
+      rm_tmpdir();
+      exit(1);
+    }
+  check_interrupt();
 }
 
 static _Noreturn void die(const char *f, ...) {
@@ -468,9 +494,7 @@ static int run(const struct cc_strs *cmd, char **capture) {
     *capture = buf;
   }
   int st;
-  while (waitpid(pid, &st, 0) < 0)
-    if (errno != EINTR)
-      die("waitpid: %s", strerror(errno));
+  wait_child(pid, &st);
   return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
@@ -602,6 +626,11 @@ static void make_tmpdir(void) {
     die("cannot create a temporary directory in %s: %s", base && *base ? base : "/tmp",
         strerror(errno));
   tmpdir = t;
+  struct sigaction sa = {.sa_handler = on_signal};
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
 }
 
 static void write_file(const char *path, const void *data, size_t n) {
@@ -765,9 +794,7 @@ static int link_image(const struct cc_args *a) {
   if (pid == 0)
     _exit(smelt_main((int)ld.n, (char **)ld.v));
   int st;
-  while (waitpid(pid, &st, 0) < 0)
-    if (errno != EINTR)
-      die("waitpid: %s", strerror(errno));
+  wait_child(pid, &st);
   rm_tmpdir();
   if (WIFSIGNALED(st)) {
     fprintf(stderr, "smelt-cc: error: smelt killed by signal %d\n", WTERMSIG(st));
