@@ -748,6 +748,34 @@ static const char *build_dlfo(const struct compiler *c) {
   return lib;
 }
 
+/* The questions about libraries and search paths that build systems ask
+ * (meson's find_library reads -print-search-dirs) are about the musl
+ * runtime smelt-cc links, not the compiler's own glibc one. */
+static bool answer_query(const char *q, const struct cc_args *a, const struct compiler *c,
+                         const struct musl *m) {
+  bool dirs = !strcmp(q, "-print-search-dirs") || !strcmp(q, "--print-search-dirs");
+  bool libgcc = !strcmp(q, "-print-libgcc-file-name") || !strcmp(q, "--print-libgcc-file-name");
+  const char *file = prefix(q, "-print-file-name=") ? q + 17
+                     : prefix(q, "--print-file-name=") ? q + 18 : NULL;
+  if (!dirs && !libgcc && !file)
+    return false;
+  struct cc_runtime rt = find_runtime(a->arch, c, m);
+  if (dirs) {
+    printf("install: %s/\nprograms: =%s/\nlibraries: =%s/:%s/\n", rt.gcc_dir, rt.gcc_dir, m->lib,
+           rt.gcc_dir);
+  } else if (libgcc) {
+    printf("%s/libgcc.a\n", rt.gcc_dir);
+  } else {
+    const char *dirs2[] = {m->lib, rt.gcc_dir};
+    const char *found = file;
+    for (int i = 0; i < 2 && found == file; i++)
+      if (*file && !strchr(file, '/') && exists(fmt("%s/%s", dirs2[i], file)))
+        found = fmt("%s/%s", dirs2[i], file);
+    printf("%s\n", found);
+  }
+  return true;
+}
+
 /* The compiler with the musl flags runs the whole command. */
 static int pass_through(const struct cc_args *a, const struct compiler *c) {
   struct cc_strs cmd = {0};
@@ -833,16 +861,25 @@ int smelt_cc_main(int argc, char **argv) {
   if (a.verbose)
     fprintf(stderr, "smelt-cc %s\nTarget: %s\n", SMELT_VERSION, cc_targets[a.arch].triple);
 
-  if (a.mode == CC_QUERY && a.passthrough.n == 1 && !strcmp(a.passthrough.v[0], "-dumpmachine")) {
+  /* gcc answers the first query and ignores the rest of the command */
+  const char *q = NULL;
+  for (size_t i = 0; a.mode == CC_QUERY && i < a.passthrough.n && !q; i++)
+    if (prefix(a.passthrough.v[i], "-print-") || prefix(a.passthrough.v[i], "--print-") ||
+        prefix(a.passthrough.v[i], "-dump") || !strcmp(a.passthrough.v[i], "--version") ||
+        !strcmp(a.passthrough.v[i], "-###") || !strcmp(a.passthrough.v[i], "--help"))
+      q = a.passthrough.v[i];
+  if (q && !strcmp(q, "-dumpmachine")) {
     printf("%s\n", cc_targets[a.arch].triple);
     return 0;
   }
   if (a.mode != CC_LINK) {
     struct musl m = find_musl(a.arch);
     struct compiler c = find_compiler(a.arch, &m);
+    if (q && answer_query(q, &a, &c, &m))
+      return 0;
     return pass_through(&a, &c) ? 1 : 0;
   }
-  if (!a.nitems || (!a.nsources && a.nitems == 0)) {
+  if (!a.nitems) {
     if (a.verbose)
       return 0;
     die("no input files");

@@ -33,6 +33,11 @@ try "make -m32" mk32.log make CC="smelt-cc -m32" && verify "make CC='smelt-cc -m
 if command -v meson >/dev/null && command -v ninja >/dev/null; then
   try meson ms.log env CC=smelt-cc meson setup "$W/bm" && try ninja nj.log ninja -C "$W/bm" &&
     verify "meson with CC=smelt-cc" "$W/bm/demo"
+  # find_library('m') must find musl's libm.a, not the host's
+  if [ -f "$W/bm/build.ninja" ]; then
+    grep -q '/usr/lib/x86_64-linux-gnu/libm\|/lib/x86_64-linux-gnu/libm' "$W/bm/build.ninja" &&
+      fail "meson find_library('m') found the host's libm"
+  fi
   if command -v qemu-aarch64 >/dev/null && command -v aarch64-linux-gnu-gcc >/dev/null; then
     printf "[binaries]\nc = 'aarch64-linux-musl-smelt-cc'\nexe_wrapper = 'qemu-aarch64'\n[host_machine]\nsystem = 'linux'\ncpu_family = 'aarch64'\ncpu = 'aarch64'\nendian = 'little'\n" >"$W/cross.txt"
     try "meson cross" msx.log meson setup --cross-file "$W/cross.txt" "$W/bx" &&

@@ -141,6 +141,12 @@ fi
 # --- queries and pass-through
 m=$($CC $T -dumpmachine)
 [ "$m" = "$ARCH-linux-musl" ] && pass "-dumpmachine" || fail "-dumpmachine says '$m'"
+f=$($CC $T -print-file-name=libc.a)
+[ "$f" = "/usr/lib/$ARCH-linux-musl/libc.a" ] && pass "-print-file-name=libc.a is musl's" ||
+  fail "-print-file-name=libc.a says '$f'"
+$CC $T -c -x c /dev/null -o /dev/null --print-search-dirs | grep -q "^libraries: =/usr/lib/$ARCH-linux-musl/" &&
+  pass "--print-search-dirs (as meson asks it) lists musl's directory first" ||
+  fail "--print-search-dirs does not list /usr/lib/$ARCH-linux-musl first"
 if echo '#include <stdio.h>' | $CC $T -E -x c - 2>/dev/null | grep -q "/usr/include/$ARCH-linux-musl/stdio.h"; then
   pass "-E reads musl's headers"
 else
