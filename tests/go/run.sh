@@ -63,10 +63,12 @@ verify() {
   fi
 }
 
-# gobuild LOG OUT DIR [env...] -- [go build flags...]: the link is external through smelt-cc
+# gobuild LOG OUT DIR [env...]: go build $TAGS, the link external through smelt-cc
+TAGS=""
 gobuild() {
   log=$1 out=$2 dir=$3; shift 3
-  ( cd "$dir" && env "$@" go build -ldflags '-linkmode external -extld smelt-cc -v' -o "$out" . ) >"$log" 2>&1
+  # shellcheck disable=SC2086
+  ( cd "$dir" && env "$@" go build $TAGS -ldflags '-linkmode external -extld smelt-cc -v' -o "$out" . ) >"$log" 2>&1
 }
 
 cgo_case() {  # GOARCH GCC SMELTCC RUNNER
@@ -129,13 +131,14 @@ for a in $ARCHES; do
     sqlite_lib || { echo "go: SETUP ERROR: no musl libsqlite3.a"; exit 99; }
     d=$W/sqlite
     cp -r "$SRC/sqlite" "$d"
+    TAGS="-tags fts5"
     if gobuild "$d/build.log" "$d/sq" "$d" CGO_ENABLED=1 CC=smelt-cc \
-         CGO_CFLAGS="-g -O2 -I$CACHE/go-sqlite3" CGO_LDFLAGS="-g -O2 -L$CACHE/go-sqlite3" \
-         GOFLAGS="-tags=fts5"; then
+         CGO_CFLAGS="-g -O2 -I$CACHE/go-sqlite3" CGO_LDFLAGS="-g -O2 -L$CACHE/go-sqlite3"; then
       verify "go-sqlite3 with FTS5, CC=smelt-cc -extld smelt-cc" "$d/sq" "$SRC/sqlite/expected" "" "$d/build.log"
     else
       fail "go-sqlite3 build"; show "$d/build.log" 30
-    fi ;;
+    fi
+    TAGS="" ;;
   *) echo "unknown case $a"; exit 2 ;;
   esac
 done
