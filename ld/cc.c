@@ -146,7 +146,78 @@ static bool is_cflag(const char *s) {
   return false;
 }
 
-void cc_parse(int argc, char **argv, int host_arch, struct cc_args *a) {
+/* Splits a response file's text as libiberty's buildargv does: blanks
+ * separate, '' and "" quote, backslash escapes the next character. */
+void cc_split_response(const char *text, struct cc_strs *out) {
+  const char *p = text;
+  for (;;) {
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == '\v')
+      p++;
+    if (!*p)
+      return;
+    char *arg = malloc(strlen(p) + 1), *w = arg;
+    char quote = 0;
+    for (; *p; p++) {
+      if (quote) {
+        if (*p == quote)
+          quote = 0;
+        else if (*p == '\\' && p[1])
+          *w++ = *++p;
+        else
+          *w++ = *p;
+      } else if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' ||
+                 *p == '\v') {
+        break;
+      } else if (*p == '\'' || *p == '"') {
+        quote = *p;
+      } else if (*p == '\\' && p[1]) {
+        *w++ = *++p;
+      } else {
+        *w++ = *p;
+      }
+    }
+    *w = 0;
+    cc_push(out, arg);
+  }
+}
+
+/* argv with every readable @file replaced by its arguments (nested ones
+ * too, to a depth of 16); an unreadable @file stays as it is, as in gcc. */
+static void expand_response(const char *arg, int depth, struct cc_strs *out) {
+  FILE *f = arg[0] == '@' && depth < 16 ? fopen(arg + 1, "rb") : NULL;
+  if (!f) {
+    cc_push(out, arg);
+    return;
+  }
+  size_t n = 0, cap = 4096;
+  char *text = malloc(cap);
+  size_t r;
+  while (text && (r = fread(text + n, 1, cap - n - 1, f)) > 0)
+    if ((n += r) + 1 >= cap)
+      text = realloc(text, cap *= 2);
+  fclose(f);
+  if (!text) {
+    fputs("smelt-cc: error: out of memory\n", stderr);
+    exit(1);
+  }
+  text[n] = 0;
+  struct cc_strs words = {0};
+  cc_split_response(text, &words);
+  for (size_t i = 0; i < words.n; i++)
+    expand_response(words.v[i], depth + 1, out);
+  free(words.v);
+  free(text);
+}
+
+void cc_parse(int argc0, char **argv0, int host_arch, struct cc_args *a) {
+  struct cc_strs args = {0};
+  for (int i = 0; i < argc0; i++)
+    if (i)
+      expand_response(argv0[i], 0, &args);
+    else
+      cc_push(&args, argv0[0]);
+  int argc = (int)args.n;
+  char **argv = (char **)args.v;
   memset(a, 0, sizeof(*a));
   a->arch = host_arch;
   a->mode = CC_LINK;

@@ -57,7 +57,10 @@ struct cc_args {
   char *error;           /* the message if the command line is refused */
 };
 
-/* Classifies argv (argv[0] included: a `<arch>-...` prefix picks the
+/* Appends the arguments of a response file's text (gcc's @file syntax). */
+void cc_split_response(const char *text, struct cc_strs *out);
+
+/* Classifies argv (@file arguments expanded) (argv[0] included: a `<arch>-...` prefix picks the
  * target) for a host whose native target is host_arch. */
 void cc_parse(int argc, char **argv, int host_arch, struct cc_args *a);
 

@@ -4,6 +4,7 @@
 #include <criterion/criterion.h>
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
 
 static struct cc_args parse(int host, const char *first, ...) {
   const char *v[64];
@@ -205,4 +206,38 @@ Test(cc_link, nostdlib_and_defaults) {
   struct cc_strs out = {0};
   cc_link_argv(&a, &rt, NULL, &out);
   cr_assert_str_eq(joined(&out), "smelt -static -m aarch64linux -o a.out -L/m -L/g start.o");
+}
+
+/* ---- response files ---- */
+
+Test(cc_args, response_file_syntax) {
+  struct cc_strs out = {0};
+  cc_split_response("-o out\n  'a b.o'\t\"c\\\"d\" e\\ f -lm\n", &out);
+  cr_assert_eq(out.n, 6);
+  cr_assert_str_eq(out.v[0], "-o");
+  cr_assert_str_eq(out.v[1], "out");
+  cr_assert_str_eq(out.v[2], "a b.o");
+  cr_assert_str_eq(out.v[3], "c\"d");
+  cr_assert_str_eq(out.v[4], "e f");
+  cr_assert_str_eq(out.v[5], "-lm");
+}
+
+Test(cc_args, response_file_expanded) {
+  char path[] = "/tmp/smelt-cc-rsp-XXXXXX";
+  int fd = mkstemp(path);
+  cr_assert_geq(fd, 0);
+  const char *text = "-m32 -o prog\nmain.o -lz\n";
+  cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+  close(fd);
+  char *at = malloc(strlen(path) + 2);
+  at[0] = '@';
+  strcpy(at + 1, path);
+  struct cc_args a = parse(CC_X86_64, "smelt-cc", at, "-g", "@/nonexistent/rsp", NULL);
+  unlink(path);
+  cr_assert_eq(a.arch, CC_I386);
+  cr_assert_str_eq(a.output, "prog");
+  cr_assert_eq(a.nitems, 3);
+  cr_assert_str_eq(a.items[0].arg, "main.o");
+  cr_assert_str_eq(a.items[1].arg, "-lz");
+  cr_assert_str_eq(a.items[2].arg, "@/nonexistent/rsp"); /* unreadable: kept, as gcc does */
 }
