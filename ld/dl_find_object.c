@@ -1,5 +1,5 @@
 /* _dl_find_object() for static executables. Not part of smelt: smelt-cc
- * compiles this file for the target (see find_dlfo() in ld/cc.c) and links
+ * compiles this file for the target (see build_dlfo() in ld/cc.c) and links
  * it from a one-member archive, so only programs that reference the symbol
  * get it.
  *

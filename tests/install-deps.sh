@@ -11,6 +11,10 @@ pkgs="meson ninja-build pkg-config cmake gcc libxxhash-dev libmimalloc-dev zlib1
 pkgs="$pkgs gcc-i686-linux-gnu musl-dev:i386 gcc-aarch64-linux-gnu musl-dev:arm64 qemu-user
   python3 tcl"
 
+# Go external linking through smelt-cc (tests/go): Go 1.19 and Debian's
+# go-sqlite3 for the seed scenario; g++ for smelt-cc's C++ exception test
+pkgs="$pkgs golang-go golang-github-mattn-go-sqlite3-dev make g++"
+
 missing=""
 for p in $pkgs; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

@@ -1,0 +1,1 @@
+const char *libname(void) { return "from libsmeltcc.a"; }
