@@ -1,15 +1,31 @@
 /* Memory. Parsed inputs produce many small objects that live until exit:
  * they come from thread-local bump arenas carved out of large mimalloc
- * blocks, so allocation is a pointer increment and needs no lock. */
+ * blocks, so allocation is a pointer increment and needs no lock.
+ * Built with -Dmimalloc=false (SMELT_LIBC_MALLOC), every object is its own
+ * calloc block instead, so that AddressSanitizer sees its bounds. */
 #include "ld/ld.h"
-#include <mimalloc.h>
 #include <stdlib.h>
+#ifdef SMELT_LIBC_MALLOC
+#define mi_malloc malloc
+#define mi_zalloc(n) calloc(1, n)
+#define mi_calloc calloc
+#define mi_realloc realloc
+#define mi_free free
+#else
+#include <mimalloc.h>
+#endif
 
 enum { CHUNK = 1 << 20 };
 
 static __thread uint8_t *cur, *end;
 
 void *xalloc(size_t size) {
+#ifdef SMELT_LIBC_MALLOC
+  void *q = calloc(1, size ? size : 1);
+  if (!q)
+    fatal("out of memory allocating %zu bytes", size);
+  return q;
+#endif
   size = ALIGN_UP(size, 16);
   if (size > CHUNK / 4) {
     void *p = mi_zalloc(size);
