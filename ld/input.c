@@ -527,7 +527,8 @@ static void infer_arch(const char *name, const uint8_t *p, uint64_t n) {
   uint16_t machine = rd16(p + 18);
   ctx.arch = arch_by_machine(machine, p[EI_CLASS] == ELFCLASS64);
   if (!ctx.arch)
-    fatal("%s: unsupported machine %u; smelt links x86_64, i386 and aarch64", name, machine);
+    fatal("%s: unsupported machine %u (%s); smelt links x86_64 (ELF64), i386 (ELF32) and "
+          "aarch64 (ELF64)", name, machine, p[EI_CLASS] == ELFCLASS64 ? "ELF64" : "ELF32");
 }
 
 static uint64_t parse_decimal(const char *s, size_t n, bool *ok) {
@@ -646,7 +647,11 @@ static void read_archive(const char *path, const uint8_t *data, uint64_t size, b
       uint64_t n;
       int mfd;
       const uint8_t *p = map_file(mpath, &n, &mfd);
-      if (p) {
+      if (p && n >= 8 && (!memcmp(p, "!<arch>\n", 8) || !memcmp(p, "!<thin>\n", 8))) {
+        /* this includes a thin archive listing itself */
+        error("%s(%s): is a nested archive; smelt does not read archives inside thin archives",
+              path, mname);
+      } else if (p) {
         infer_arch(mpath, p, n);
         if (has_elf_magic(p, n)) {
           new_mapped(xsprintf("%s(%s)", path, mname), p, n, !whole, mfd, p)->archive = path;
