@@ -343,6 +343,11 @@ LINK=./limited.sh
 bad "disk full (ulimit -f)" "cannot write output file && File too large" -- $NS main.o
 LINK=$SMELT
 
+# ---------------------------------------------------------------- resource bounds
+bad "heap over --max-memory" "out of memory && more than the 64 KiB of heap that --max-memory allows" \
+  -- $NS --max-memory=64K main.o
+bad "--max-memory without a size" "--max-memory: expected a size" -- $NS --max-memory=lots main.o
+
 # ---------------------------------------------------------------- crashes found by tests/fuzz
 # Each tests/bad/fuzz/NAME.o once made the linker crash; NAME.expect holds
 # what smelt must print now ("ok" when the input links). The options are the
