@@ -122,6 +122,10 @@ static bool is_debug_name(const char *name) {
 static bool decompress_section(struct objfile *f, struct isec *isec) {
   uint64_t type, size, align;
   size_t hdr;
+  if (!isec->data) {
+    error("%s: section %s: SHT_NOBITS section marked compressed", f->name, isec->name);
+    return false;
+  }
   if (is64(f)) {
     Elf64_Chdr c;
     if (isec->size < sizeof(c))

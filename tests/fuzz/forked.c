@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -68,6 +69,14 @@ static unsigned child_timeout(void) {
   return s && atoi(s) > 0 ? (unsigned)atoi(s) : 10;
 }
 
+/* Peak memory a child may use; FUZZ_CHILD_RSS_MB overrides. The inputs are
+ * at most a few hundred KiB: a child needing more has found a way to make
+ * the linker's memory use out of all proportion to its input. */
+static long child_rss_mb(void) {
+  const char *s = getenv("FUZZ_CHILD_RSS_MB");
+  return s && atol(s) > 0 ? atol(s) : 1024;
+}
+
 int run_forked(void (*fn)(const uint8_t *, size_t, void *), const uint8_t *data, size_t size,
                void *arg) {
   init();
@@ -88,11 +97,15 @@ int run_forked(void (*fn)(const uint8_t *, size_t, void *), const uint8_t *data,
     if (!getenv("FUZZ_VERBOSE") && !freopen(log, "w", stderr))
       abort();
     alarm(child_timeout());
+    /* an output that grows past this is a "file too large" error to report */
+    struct rlimit fsize = {64 << 20, 64 << 20};
+    setrlimit(RLIMIT_FSIZE, &fsize);
     fn(data, size, arg);
     _exit(0);
   }
   int st;
-  while (waitpid(pid, &st, 0) < 0)
+  struct rusage ru;
+  while (wait4(pid, &st, 0, &ru) < 0)
     ;
   bool clean = __atomic_load_n(&shm->clean, __ATOMIC_SEQ_CST);
   if (!clean || (shm->status != 0 && shm->status != 1))
@@ -100,6 +113,12 @@ int run_forked(void (*fn)(const uint8_t *, size_t, void *), const uint8_t *data,
   if (clean) {
     /* the child's coverage becomes this run's coverage */
     memcpy(__start___sancov_cntrs, shm->counters, ncounters);
+    if ((shm->status == 0 || shm->status == 1) && ru.ru_maxrss / 1024 > child_rss_mb()) {
+      show_child_log();
+      fprintf(stderr, "fuzz: child used %ld MiB (over %ld MiB)\n", ru.ru_maxrss / 1024,
+              child_rss_mb());
+      abort();
+    }
     if (shm->status == 0 || shm->status == 1)
       return shm->status;
     fprintf(stderr, "fuzz: child exited with status %d (expected 0 or 1)\n", shm->status);

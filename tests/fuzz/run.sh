@@ -27,7 +27,7 @@ for h in $HARNESSES; do
   # -timeout above the child's own limit (10 s): a hang is caught, with its
   # input, by the harness
   if ! $B/tests/fuzz/fuzz-$h -max_total_time="$SECS" -timeout=30 -rss_limit_mb=4096 \
-      -max_len=65536 -jobs=1 -workers=1 -print_final_stats=1 \
+      -max_len=65536 -print_final_stats=1 \
       -artifact_prefix=$B/fuzz-artifacts/$h- "$work" tests/fuzz/corpus/$h \
       >$B/fuzz-$h.log 2>&1; then
     echo "fuzz-$h: FAILED, see $B/fuzz-$h.log and $B/fuzz-artifacts/"
