@@ -11,6 +11,9 @@ pkgs="meson ninja-build pkg-config cmake gcc libxxhash-dev libmimalloc-dev zlib1
 pkgs="$pkgs gcc-i686-linux-gnu musl-dev:i386 gcc-aarch64-linux-gnu musl-dev:arm64 qemu-user
   python3 tcl"
 
+# the sanitizer build and the libFuzzer harnesses (tests/fuzz)
+pkgs="$pkgs clang-14 libclang-rt-14-dev"
+
 missing=""
 for p in $pkgs; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
