@@ -96,6 +96,9 @@ int run_forked(void (*fn)(const uint8_t *, size_t, void *), const uint8_t *data,
     snprintf(log, sizeof(log), "%s/child.log", fuzz_tmpdir());
     if (!getenv("FUZZ_VERBOSE") && !freopen(log, "w", stderr))
       abort();
+    /* libFuzzer's own SIGALRM handler, inherited, would let the child run
+     * on until the parent's -timeout: the default action ends it now */
+    signal(SIGALRM, SIG_DFL);
     alarm(child_timeout());
     /* an output that grows past this is a "file too large" error to report */
     struct rlimit fsize = {64 << 20, 64 << 20};
