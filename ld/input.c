@@ -392,6 +392,8 @@ void parse_objfile(struct objfile *f) {
         sym->file = NULL;
       } else if (shndx == SHN_ABS) {
         sym->kind = SYM_ABS;
+      } else if (shndx == SHN_COMMON) {
+        CORRUPT(f, "symbol %u (%s): local symbol in SHN_COMMON", i, name);
       } else {
         sym->kind = SYM_DEFINED;
         sym->isec = f->secs[shndx];
