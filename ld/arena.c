@@ -1,24 +1,89 @@
 /* Memory. Parsed inputs produce many small objects that live until exit:
  * they come from thread-local bump arenas carved out of large mimalloc
- * blocks, so allocation is a pointer increment and needs no lock. */
+ * blocks, so allocation is a pointer increment and needs no lock.
+ * Built with -Dmimalloc=false (SMELT_LIBC_MALLOC), every object is its own
+ * calloc block instead, so that AddressSanitizer sees its bounds.
+ *
+ * Heap use is counted where it grows in large steps (a new arena block, a
+ * large object, a heap array) against a limit, physical memory unless
+ * --max-memory says otherwise: an input crafted to make the link huge gets
+ * an error instead of the OOM killer. */
 #include "ld/ld.h"
-#include <mimalloc.h>
 #include <stdlib.h>
+#include <unistd.h>
+#ifdef SMELT_LIBC_MALLOC
+#include <malloc.h>
+#define mi_malloc malloc
+#define mi_zalloc(n) calloc(1, n)
+#define mi_calloc calloc
+#define mi_realloc realloc
+#define mi_free free
+#define mi_usable_size malloc_usable_size
+#else
+#include <mimalloc.h>
+#endif
 
 enum { CHUNK = 1 << 20 };
 
 static __thread uint8_t *cur, *end;
+static atomic_uint_fast64_t heap_used;
+static uint64_t heap_limit;
+
+void set_memory_limit(uint64_t bytes) { heap_limit = bytes; }
+
+static uint64_t memory_limit(void) {
+  if (!heap_limit) {
+    long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+    heap_limit = pages > 0 && psize > 0 ? (uint64_t)pages * (uint64_t)psize : UINT64_MAX;
+  }
+  return heap_limit;
+}
+
+/* Counts n more bytes of heap; stops the link when they pass the limit. */
+static void charge(uint64_t n) {
+  uint64_t used = atomic_fetch_add(&heap_used, n) + n;
+  uint64_t limit = memory_limit();
+  if (used > limit)
+    fatal("out of memory: the link needs more than the %llu %s of heap %s",
+          (unsigned long long)(limit >= (1 << 20) ? limit >> 20 : limit >> 10),
+          limit >= (1 << 20) ? "MiB" : "KiB",
+          ctx.opt.max_memory_set ? "that --max-memory allows"
+                                 : "this machine has (--max-memory=SIZE sets the limit)");
+}
+
+static void uncharge(uint64_t n) { atomic_fetch_sub(&heap_used, n); }
+
+/* After allocating q with `charged` bytes counted up front: count what the
+ * allocator really reserved, so that xfree() takes back exactly as much. */
+static void settle(void *q, uint64_t charged) {
+  uint64_t real = q ? mi_usable_size(q) : 0;
+  if (real > charged)
+    atomic_fetch_add(&heap_used, real - charged);
+  else
+    uncharge(charged - real);
+}
 
 void *xalloc(size_t size) {
+#ifdef SMELT_LIBC_MALLOC
+  charge(size);
+  void *q = calloc(1, size ? size : 1);
+  if (!q)
+    fatal("out of memory allocating %zu bytes", size);
+  settle(q, size);
+  return q;
+#endif
   size = ALIGN_UP(size, 16);
   if (size > CHUNK / 4) {
+    charge(size);
     void *p = mi_zalloc(size);
     if (!p)
       fatal("out of memory allocating %zu bytes", size);
+    settle(p, size);
     return p;
   }
   if (!cur || (size_t)(end - cur) < size) {
     /* not zeroed here: only what is handed out gets touched */
+    charge(CHUNK);
     cur = mi_malloc(CHUNK);
     if (!cur)
       fatal("out of memory");
@@ -30,20 +95,32 @@ void *xalloc(size_t size) {
 }
 
 void *xrealloc(void *p, size_t size) {
+  uint64_t old = p ? mi_usable_size(p) : 0;
+  if (size > old)
+    charge(size - old);
   void *q = mi_realloc(p, size);
   if (!q && size)
     fatal("out of memory allocating %zu bytes", size);
+  settle(q, size > old ? size : old);
   return q;
 }
 
 void *xcalloc(size_t n, size_t size) {
+  if (size && n > SIZE_MAX / size)
+    fatal("out of memory allocating %zu x %zu bytes", n, size);
+  charge((uint64_t)n * size);
   void *p = mi_calloc(n, size);
   if (!p && n && size)
     fatal("out of memory allocating %zu x %zu bytes", n, size);
+  settle(p, (uint64_t)n * size);
   return p;
 }
 
-void xfree(void *p) { mi_free(p); }
+void xfree(void *p) {
+  if (p)
+    uncharge(mi_usable_size(p));
+  mi_free(p);
+}
 
 char *xstrdup(const char *s) {
   size_t n = strlen(s) + 1;

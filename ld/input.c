@@ -122,6 +122,10 @@ static bool is_debug_name(const char *name) {
 static bool decompress_section(struct objfile *f, struct isec *isec) {
   uint64_t type, size, align;
   size_t hdr;
+  if (!isec->data) {
+    error("%s: section %s: SHT_NOBITS section marked compressed", f->name, isec->name);
+    return false;
+  }
   if (is64(f)) {
     Elf64_Chdr c;
     if (isec->size < sizeof(c))
@@ -388,6 +392,8 @@ void parse_objfile(struct objfile *f) {
         sym->file = NULL;
       } else if (shndx == SHN_ABS) {
         sym->kind = SYM_ABS;
+      } else if (shndx == SHN_COMMON) {
+        CORRUPT(f, "symbol %u (%s): local symbol in SHN_COMMON", i, name);
       } else {
         sym->kind = SYM_DEFINED;
         sym->isec = f->secs[shndx];
@@ -527,7 +533,8 @@ static void infer_arch(const char *name, const uint8_t *p, uint64_t n) {
   uint16_t machine = rd16(p + 18);
   ctx.arch = arch_by_machine(machine, p[EI_CLASS] == ELFCLASS64);
   if (!ctx.arch)
-    fatal("%s: unsupported machine %u; smelt links x86_64, i386 and aarch64", name, machine);
+    fatal("%s: unsupported machine %u (%s); smelt links x86_64 (ELF64), i386 (ELF32) and "
+          "aarch64 (ELF64)", name, machine, p[EI_CLASS] == ELFCLASS64 ? "ELF64" : "ELF32");
 }
 
 static uint64_t parse_decimal(const char *s, size_t n, bool *ok) {
@@ -646,7 +653,11 @@ static void read_archive(const char *path, const uint8_t *data, uint64_t size, b
       uint64_t n;
       int mfd;
       const uint8_t *p = map_file(mpath, &n, &mfd);
-      if (p) {
+      if (p && n >= 8 && (!memcmp(p, "!<arch>\n", 8) || !memcmp(p, "!<thin>\n", 8))) {
+        /* this includes a thin archive listing itself */
+        error("%s(%s): is a nested archive; smelt does not read archives inside thin archives",
+              path, mname);
+      } else if (p) {
         infer_arch(mpath, p, n);
         if (has_elf_magic(p, n)) {
           new_mapped(xsprintf("%s(%s)", path, mname), p, n, !whole, mfd, p)->archive = path;

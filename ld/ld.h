@@ -21,6 +21,9 @@ void *xcalloc(size_t n, size_t size);
 void xfree(void *p);
 char *xstrdup(const char *s);
 char *xsprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The heap the link may use (arena blocks and heap arrays; the output is a
+ * mapped file and not counted): default physical memory, --max-memory. */
+void set_memory_limit(uint64_t bytes);
 
 /* A growable array of pointers. */
 struct vec {
@@ -325,6 +328,7 @@ struct options {
   size_t nargs;
   bool fatal_warnings;
   bool verbose;
+  bool max_memory_set;
 };
 
 void parse_options(int argc, char **argv, struct options *opt);

@@ -29,6 +29,8 @@ static const char usage[] =
     "  --whole-archive, --no-whole-archive\n"
     "  -static, -Bstatic           Static link (the only kind smelt makes)\n"
     "  --threads=N                 Worker threads (default: one per core)\n"
+    "  --max-memory=SIZE           Stop with an error rather than use more heap than\n"
+    "                              SIZE (K, M, G suffixes; default: physical memory)\n"
     "  -z noexecstack|execstack|separate-code|noseparate-code|relro|now|...\n"
     "  --no-rosegment              Same as -z noseparate-code\n"
     "  -s, --strip-all             Omit .symtab, .strtab and debug sections\n"
@@ -353,6 +355,17 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
       opt->threads = (int)n;
     } else if (opt_flag(arg, "no-threads")) {
       opt->threads = 1;
+    } else if ((v = opt_value(argv, argc, &i, "max-memory"))) {
+      char *end;
+      unsigned long long n = strtoull(v, &end, 10);
+      int shift = *end == 'K' || *end == 'k' ? 10 : *end == 'M' || *end == 'm' ? 20
+                : *end == 'G' || *end == 'g' ? 30 : 0;
+      if (shift)
+        end++;
+      if (*end || v[0] < '0' || v[0] > '9' || n == 0 || n > (~0ULL >> shift))
+        fatal("--max-memory: expected a size such as 512M or 8G, got '%s'", v);
+      set_memory_limit((uint64_t)n << shift);
+      opt->max_memory_set = true;
     } else if ((v = short_value(argv, argc, &i, 'z'))) {
       handle_z(opt, v);
     } else if (opt_flag(arg, "no-rosegment")) {

@@ -155,9 +155,11 @@ static __thread uint8_t *sbuf, *rbuf;
 static __thread size_t scap, rcap;
 
 static uint8_t *grow(uint8_t **p, size_t *cap, size_t n) {
-  if (n > *cap) {
+  if (n > *cap || !*p) { /* never NULL: callers offset into it even when n is 0 */
     xfree(*p);
     *cap = n > 2 * *cap ? n : 2 * *cap;
+    if (*cap < 64)
+      *cap = 64;
     *p = xrealloc(NULL, *cap);
   }
   return *p;

@@ -14,6 +14,8 @@ pkgs="$pkgs gcc-i686-linux-gnu musl-dev:i386 gcc-aarch64-linux-gnu musl-dev:arm6
 # Go external linking through smelt-cc (tests/go): Go 1.19 and Debian's
 # go-sqlite3 for the seed scenario; g++ for smelt-cc's C++ exception test
 pkgs="$pkgs golang-go golang-github-mattn-go-sqlite3-dev make g++"
+# the sanitizer build and the libFuzzer harnesses (tests/fuzz)
+pkgs="$pkgs clang-14 libclang-rt-14-dev"
 
 missing=""
 for p in $pkgs; do

@@ -7,6 +7,7 @@
 # usage: run.sh BUILD
 set -u
 BUILD=$(cd "$1" && pwd)
+HERE=$(cd "$(dirname "$0")" && pwd)
 SMELT="$BUILD/smelt"
 command -v musl-gcc >/dev/null && command -v as >/dev/null || { echo "musl-gcc or as missing"; exit 77; }
 [ -x "$SMELT" ] || { echo "no $SMELT"; exit 1; }
@@ -236,6 +237,166 @@ if command -v aarch64-linux-gnu-as >/dev/null; then
   bad "aarch64 relocation out of range (CALL26 to an absolute address)" \
     "a64use.o:(.text+0xc): relocation R_AARCH64_CALL26 against farther out of range" -- $NS a64far.o a64use.o
 fi
+
+# ---------------------------------------------------------------- corrupt fields, one at a time
+# rel.o: main loads the address of .data (one R_X86_64_32 in .rela.text)
+printf '.text\n.globl main\nmain:\n\tmovl $data, %%eax\n\tret\n.data\ndata:\n\t.long 0\n' >rel.s
+must as rel.s -o rel.o
+must as --x32 rel.s -o x32.o
+SHOFF=$(readelf -hW rel.o | awk '/Start of section headers/ { print $5 }')
+set -- $(shdr rel.o .rela.text); RELA=$((0x$2))
+set -- $(shdr rel.o .data); DATA=$1
+set -- $(shdr rel.o .symtab); SYMEND=$((0x$2 + 0x$3))
+readelf -rW rel.o | grep -q 'R_X86_64_32 .*\.data' || fail "test setup: rel.o has no R_X86_64_32 to .data"
+# corrupt NAME OFFSET BYTES: rel.o with BYTES written at OFFSET, as NAME
+corrupt() { cp rel.o "$1" && poke "$1" "$2" "$3"; }
+
+corrupt reltype.o $((RELA + 8)) '\376\000\000\000'
+bad "unknown relocation type" "reltype.o:(.text+0x1): unknown relocation type 254" -- $NS reltype.o
+corrupt relsym.o $((RELA + 12)) '\377\377\000\000'
+bad "relocation with a bad symbol index" "relsym.o:(.text+0x1): && bad symbol index 65535" -- $NS relsym.o
+corrupt reloff.o $RELA '\000\001\000\000'
+bad "relocation offset outside its section" "reloff.o:(.text+0x100): && outside its section" -- $NS reloff.o
+corrupt symname.o $((SYMEND - 24)) '\377\377\000\000'
+bad "symbol name offset out of range" "symname.o: symbol 3: name offset 0xffff out of range" -- $NS symname.o
+corrupt secname.o $((SHOFF + DATA * 64)) '\377\377\000\000'
+bad "section name offset out of range" "secname.o: section $DATA: name offset out of range" -- $NS secname.o
+# sh_offset + sh_size wraps around 2^64
+corrupt wrap.o $((SHOFF + DATA * 64 + 24)) '\370\377\377\377\377\377\377\377'
+bad "section offset + size overflows" "wrap.o: truncated: section $DATA && extends past the end of the file" -- $NS wrap.o
+corrupt align.o $((SHOFF + DATA * 64 + 48)) '\000\000\000\000\000\001\000\000'
+bad "huge section alignment" "align.o: section $DATA: alignment 0x10000000000 is too large" -- $NS align.o
+corrupt align3.o $((SHOFF + DATA * 64 + 48)) '\003'
+bad "alignment not a power of two" "align3.o: section $DATA: alignment 0x3 is not a power of two" -- $NS align3.o
+corrupt shnum.o 60 '\377\177'
+bad "section count past the end of the file" "shnum.o: truncated: 32767 section headers" -- $NS shnum.o
+corrupt shstrndx.o 62 '\377\177'
+bad "bad section name table index" "shstrndx.o: bad section name table index 32767" -- $NS shstrndx.o
+corrupt class.o 4 '\003'
+bad "bad ELF class" "class.o" -- $NS class.o
+bad "mixed classes (x32: ELF32 x86_64 object)" "x32.o && incompatible && ELF32" -- $NS main.o x32.o
+bad "mixed classes (x32 object first)" "x32.o && ELF32" -- $NS x32.o main.o
+
+# a huge .bss and a huge common symbol: addresses that do not fit
+printf '.text\n.globl main\nmain:\n\tmovl $cbig, %%eax\n\tret\n.comm cbig, 0x4000000000000000, 8\n' >common.s
+must as common.s -o common.o
+bad "huge common symbol" "does not fit in the address space" -- $NS common.o
+
+# a compressed debug section whose zlib stream is corrupt, and one that
+# claims an implausible uncompressed size
+printf 'int main(void) { return 0; }\n' >gz.c
+must musl-gcc -g -gz=zlib -c gz.c -o gz.o
+set -- $(shdr gz.o .debug_info)
+[ -n "${2:-}" ] && readelf -SW gz.o | grep -q '\.debug_info .* C ' ||
+  fail "test setup: gz.o has no compressed .debug_info"
+cp gz.o badz.o && poke badz.o $((0x$2 + 24)) '\377\377\377\377\377\377\377\377'
+bad "corrupt zlib stream" "badz.o: section .debug_info: corrupt zlib data" -- $NS badz.o
+cp gz.o bigz.o && poke bigz.o $((0x$2 + 8)) '\000\000\000\000\000\001\000\000'
+bad "implausible uncompressed size" "bigz.o: section .debug_info: implausible uncompressed size" -- $NS bigz.o
+
+# ---------------------------------------------------------------- archives
+# a symbol index claiming more entries than it holds
+{ printf '!<arch>\n%-16s%-12s%-6s%-6s%-8s%-10s`\n' / 0 0 0 0 8
+  printf '\377\377\377\377\000\000\000\000'
+  printf '%-16s%-12s%-6s%-6s%-8s%-10s`\n' main.o/ 0 0 0 644 $(stat -c %s main.o)
+  cat main.o; [ $(($(stat -c %s main.o) % 2)) = 0 ] || printf '\n'; } >badindex.a
+bad "archive symbol index with too many entries" "badindex.a: corrupt archive symbol index" -- $NS main.o badindex.a
+# a long member name pointing past the long-name table
+{ printf '!<arch>\n%-16s%-12s%-6s%-6s%-8s%-10s`\n' // 0 0 0 0 8
+  printf 'x.o/\n\n\n\n'
+  printf '%-16s%-12s%-6s%-6s%-8s%-10s`\n' /4000 0 0 0 644 $(stat -c %s main.o)
+  cat main.o; } >badname.a
+bad "archive long name out of range" "badname.a: corrupt archive: bad long member name" -- $NS main.o badname.a
+# a member size that is not a number
+printf '!<arch>\n%-16s%-12s%-6s%-6s%-8s%-10s`\n' main.o/ 0 0 0 644 12x4 >badsize.a
+bad "archive member size not a number" "badsize.a: corrupt archive: bad member size" -- $NS main.o badsize.a
+# a thin archive whose member is the archive itself
+ar rcT self.a main.o && printf '!<thin>\n%-16s%-12s%-6s%-6s%-8s%-10s`\n' self.a/ 0 0 0 644 8 >self.a
+bad "thin archive naming itself" "self.a(self.a): && nested archive" -- $NS main.o self.a
+
+# ---------------------------------------------------------------- groups and response files
+must ar rcs libu2.a u2.o
+bad "nested --start-group" "nested --start-group" -- $NS main.o --start-group --start-group libu2.a --end-group --end-group
+bad "--end-group without --start-group" "--end-group without --start-group" -- $NS main.o --end-group
+printf '@self.rsp\n' >self.rsp
+bad "response file that includes itself" "self.rsp" -- $NS main.o @self.rsp
+# archives that need each other, in a group: resolved, no loop
+printf 'int ping(int n) { extern int pong(int); return n ? pong(n - 1) : 0; }\n' >ping.c
+printf 'int pong(int n) { extern int ping(int); return n ? ping(n - 1) : 1; }\n' >pong.c
+printf 'int ping(int);\nint main(void) { return ping(5); }\n' >pp.c
+must musl-gcc -c ping.c pong.c pp.c
+rm -f libping.a libpong.a && must ar rcs libping.a ping.o && must ar rcs libpong.a pong.o
+if timeout 20 "$SMELT" $NS -o ok.out pp.o --start-group libpong.a libping.a --end-group 2>log; then
+  pass "circular archives in a group link"
+else
+  fail "circular archives in a group: status $?"; sed 's/^/    | /' log | head -5
+fi
+
+# ---------------------------------------------------------------- the output file
+# into a directory that does not exist, that is a file, or that cannot be written
+bad "output directory missing" "cannot create output file && no-such-dir/prog" -- $NS -o no-such-dir/prog main.o
+printf 'x\n' >plainfile
+bad "output directory is a file" "cannot create output file && plainfile/prog" -- $NS -o plainfile/prog main.o
+if [ "$(id -u)" != 0 ]; then
+  rm -rf ro && mkdir ro && printf 'old\n' >ro/prog && chmod 555 ro
+  "$SMELT" $NS -o ro/prog main.o >log 2>&1
+  st=$?
+  [ "$st" = 1 ] && grep -q 'cannot create output file ro/prog' log && [ "$(cat ro/prog)" = old ] &&
+    [ "$(ls -A ro)" = prog ] && pass "unwritable output directory" ||
+    { fail "unwritable output directory: status $st"; sed 's/^/    | /' log | head -5; }
+  chmod 755 ro
+else
+  # root writes anywhere a mode allows nothing; /proc refuses everyone
+  "$SMELT" $NS -o /proc/smelt-prog main.o >log 2>&1
+  st=$?
+  [ "$st" = 1 ] && grep -q 'cannot create output file /proc/smelt-prog' log &&
+    pass "unwritable output directory (/proc, as root)" ||
+    { fail "unwritable output directory (/proc): status $st"; sed 's/^/    | /' log | head -5; }
+fi
+# disk full: a file size limit of 4 KiB (ulimit -f counts 512- or 1024-byte blocks)
+printf '#!/bin/sh\nulimit -f 4\nexec "%s" "$@"\n' "$SMELT" >limited.sh && chmod +x limited.sh
+LINK=./limited.sh
+bad "disk full (ulimit -f)" "cannot write output file && File too large" -- $NS main.o
+LINK=$SMELT
+
+# ---------------------------------------------------------------- resource bounds
+bad "heap over --max-memory" "out of memory && more than the 64 KiB of heap that --max-memory allows" \
+  -- $NS --max-memory=64K main.o
+bad "--max-memory without a size" "--max-memory: expected a size" -- $NS --max-memory=lots main.o
+
+# ---------------------------------------------------------------- crashes found by tests/fuzz
+# Each tests/bad/fuzz/NAME.o once made the linker crash; NAME.expect holds
+# what smelt must print now ("ok" when the input links). The options are the
+# ones the link harness derives from the input's last byte.
+fuzz_opts() {
+  b=$(od -An -tu1 -j $(($(stat -c %s "$1") - 1)) "$1" | tr -d ' ')
+  o=""
+  [ $((b & 1)) = 0 ] || o="$o --gc-sections"
+  [ $((b & 2)) = 0 ] || o="$o --icf=all"
+  [ $((b & 4)) = 0 ] || o="$o --compress-debug-sections=zlib"
+  [ $((b & 8)) = 0 ] || o="$o --build-id"
+  [ $((b & 16)) = 0 ] || o="$o -Map=out/map --cref"
+  [ $((b & 32)) = 0 ] || o="$o --strip-debug"
+  [ $((b & 64)) = 0 ] || o="$o --no-rosegment"
+  [ $((b & 128)) = 0 ] || o="$o -s"
+  echo "$o"
+}
+FUZZ=$HERE/fuzz
+for f in "$FUZZ"/*.o; do
+  [ -f "$f" ] || continue
+  name=fuzz/$(basename "$f" .o)
+  expect=$(cat "${f%.o}.expect")
+  cp "$f" fuzzin.o
+  if [ "$expect" = ok ]; then
+    rm -rf out && mkdir out
+    "$SMELT" -static -e main --threads=1 $(fuzz_opts "$f") -o out/prog fuzzin.o >log 2>&1
+    st=$?
+    [ "$st" = 0 ] && [ -s out/prog ] && pass "$name links" ||
+      { fail "$name: status $st, expected a clean link"; sed 's/^/    | /' log | head -12; }
+  else
+    bad "$name" "$expect" -- -static -e main --threads=1 $(fuzz_opts "$f") fuzzin.o
+  fi
+done
 
 echo "$passes passed, $fails failed"
 [ "$fails" = 0 ]

@@ -1,0 +1,70 @@
+#!/bin/sh
+# Regenerates the seed corpora in corpus/read and corpus/link from C and
+# the musl toolchains of the three targets. The seeds are checked in, so
+# this runs only by hand; what it writes is small (well under 1 MB).
+# usage: make-corpus.sh
+set -eu
+cd "$(dirname "$0")"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+rm -rf corpus && mkdir -p corpus/read corpus/link
+
+# Self-contained programs (no libc): main is the entry of the fuzzed link.
+cat >"$T/basic.c" <<'C'
+static const char msg[] = "hello";
+int counter = 3;
+int zeroed[16];
+__thread int tls_var = 5;
+static int helper(int x) { return x * counter + msg[x & 3]; }
+int fn_a(int x) { return x + 1; }
+int fn_b(int x) { return x + 1; }
+int main(void) { return helper(zeroed[1]) + tls_var + fn_a(1) + fn_b(2); }
+C
+cat >"$T/ctors.c" <<'C'
+static int v;
+__attribute__((constructor(200))) static void early(void) { v = 1; }
+__attribute__((constructor)) static void late(void) { v *= 3; }
+__attribute__((destructor)) static void bye(void) { v = 0; }
+const char *names[] = {"one", "two", "three"};
+int main(void) { return v + (int)names[1][0]; }
+C
+cat >"$T/common.c" <<'C'
+int shared_common;
+__attribute__((weak)) int maybe(void) { return 7; }
+extern int undefined_weak(void) __attribute__((weak));
+int main(void) { return shared_common + maybe() + (undefined_weak ? undefined_weak() : 0); }
+C
+cat >"$T/switch.c" <<'C'
+int main(int argc, char **argv) {
+  switch (argc) {
+  case 1: return 10; case 2: return 20; case 3: return 31; case 4: return 44;
+  case 5: return 52; case 6: return 67; default: return argv[0][0];
+  }
+}
+C
+for arch in x86_64 i386 aarch64; do
+  case $arch in
+  x86_64) CC="musl-gcc" ;;
+  i386) CC="i686-linux-gnu-gcc -specs /usr/lib/i386-linux-musl/musl-gcc.specs" ;;
+  aarch64) CC="aarch64-linux-gnu-gcc -specs /usr/lib/aarch64-linux-musl/musl-gcc.specs" ;;
+  esac
+  for p in basic ctors common switch; do
+    $CC -O1 -c "$T/$p.c" -o corpus/link/$arch-$p.o
+  done
+  $CC -O1 -ffunction-sections -fdata-sections -c "$T/basic.c" -o corpus/link/$arch-basic-sections.o
+  $CC -O1 -fpic -c "$T/basic.c" -o corpus/link/$arch-basic-pic.o
+  $CC -O1 -g -c "$T/switch.c" -o corpus/link/$arch-switch-g.o
+done
+musl-gcc -O1 -g -gz=zlib -c "$T/basic.c" -o corpus/link/x86_64-basic-gz.o
+musl-gcc -O0 -g -c "$T/ctors.c" -o corpus/link/x86_64-ctors-g.o
+
+# The readers see the same objects, real libc members and archives.
+cp corpus/link/*.o corpus/read/
+(cd "$T" && ar x /usr/lib/x86_64-linux-musl/libc.a strlen.lo memcpy.lo printf.lo atexit.lo __libc_start_main.lo)
+for m in strlen memcpy printf atexit __libc_start_main; do cp "$T/$m.lo" corpus/read/libc-$m.o; done
+ar rcs corpus/read/small.a corpus/link/x86_64-basic.o corpus/link/x86_64-common.o
+(cd "$T" && cp "$OLDPWD/corpus/link/x86_64-switch.o" a-member-with-a-long-name.o &&
+  ar rcs long.a a-member-with-a-long-name.o strlen.lo)
+cp "$T/long.a" corpus/read/long-names.a
+ar rcsT corpus/read/thin.a corpus/link/x86_64-basic.o 2>/dev/null || true
+du -sh corpus

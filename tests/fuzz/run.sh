@@ -1,0 +1,39 @@
+#!/bin/sh
+# Builds the libFuzzer harnesses (clang, ASan+UBSan, build dir build-fuzz)
+# and runs each for SECONDS (default 60) on one core, starting from the
+# checked-in seeds; new corpus entries go to a scratch copy, crashes to
+# build-fuzz/fuzz-artifacts/. Exit status 1 if any harness found a crash,
+# a hang or a broken promise about the output file.
+# usage: run.sh [SECONDS] [HARNESS...]   (harnesses: read link)
+set -eu
+cd "$(dirname "$0")/../.."
+SECS=${1:-60}
+[ $# -gt 0 ] && shift
+HARNESSES=${*:-read link}
+CC=${CC:-clang-14}
+command -v "$CC" >/dev/null || { echo "fuzz: $CC not found"; exit 77; }
+B=build-fuzz
+[ -d $B ] || CC=$CC meson setup $B -Dfuzz=true -Dmimalloc=false -Db_lto=false \
+  -Db_sanitize=address,undefined -Dtests=disabled -Dbuildtype=debugoptimized >/dev/null
+ninja -C $B tests/fuzz/fuzz-read tests/fuzz/fuzz-link >/dev/null
+mkdir -p $B/fuzz-artifacts
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export ASAN_OPTIONS=abort_on_error=0:detect_leaks=0
+status=0
+for h in $HARNESSES; do
+  work=$B/fuzz-corpus/$h
+  mkdir -p "$work"
+  echo "fuzz-$h: $SECS s"
+  # -timeout above the child's own limit (10 s): a hang is caught, with its
+  # input, by the harness
+  if ! $B/tests/fuzz/fuzz-$h -max_total_time="$SECS" -timeout=30 -rss_limit_mb=4096 \
+      -max_len=65536 -print_final_stats=1 \
+      -artifact_prefix=$B/fuzz-artifacts/$h- "$work" tests/fuzz/corpus/$h \
+      >$B/fuzz-$h.log 2>&1; then
+    echo "fuzz-$h: FAILED, see $B/fuzz-$h.log and $B/fuzz-artifacts/"
+    grep -E 'ERROR|fuzz:|SUMMARY' $B/fuzz-$h.log | head -20
+    status=1
+  fi
+  grep -E '^stat::(number_of_executed_units|peak_rss_mb|new_units_added)|DONE' $B/fuzz-$h.log | tail -4
+done
+exit $status

@@ -1,0 +1,76 @@
+#!/bin/sh
+# Operability: -Map and --cref, --trace, --why-extract, --reproduce (the
+# tarball replays to the same output), --print-gc-sections and
+# --print-icf-sections, and the segment rules: no segment both writable and
+# executable, PT_GNU_STACK not executable unless -z execstack or an input's
+# .note.GNU-stack asks, PT_GNU_RELRO over the read-only-after-start data.
+# usage: run.sh BUILD
+set -u
+BUILD=$(cd "$1" && pwd)
+command -v musl-gcc >/dev/null || { echo "musl-gcc missing"; exit 77; }
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+cd "$T"
+passes=0 fails=0
+check() { name=$1; shift; if "$@"; then echo "PASS: $name"; passes=$((passes + 1)); else echo "FAIL: $name"; fails=$((fails + 1)); fi; }
+must() { "$@" || { echo "FAIL: test setup: $*"; exit 1; }; }
+LINK="musl-gcc -static -B$BUILD/"
+
+cat >main.c <<'C'
+#include <stdio.h>
+#include <string.h>
+extern int helper(void);
+int table[4] = {1, 2, 3, 4};
+int *const ptrs[] = {&table[0], &table[1]}; /* RELRO: relocated, then read-only */
+int main(void) { printf("%d %zu\n", helper() + *ptrs[1], strlen("abc")); return 0; }
+C
+printf 'int helper(void) { return 40; }\nint unused_helper(void) { return 1; }\n' >helper.c
+printf 'int fold_a(int x) { return x * 7 + 3; }\nint fold_b(int x) { return x * 7 + 3; }\n' >fold.c
+must musl-gcc -O1 -ffunction-sections -c main.c helper.c fold.c
+must ar rcs libhelper.a helper.o
+
+# ---- -Map, --cref, --trace, --why-extract
+must $LINK main.o -L. -lhelper -o prog -Wl,-Map=prog.map,--cref,--why-extract=why.txt,--trace >trace.txt 2>&1
+check "program runs" test "$(./prog)" = "42 3"
+check "-Map: archive member and why" grep -q '^\./libhelper.a(helper.o)\|^libhelper.a(helper.o)' prog.map
+check "-Map: output sections with addresses" sh -c 'grep -Eq "^\.text +0x[0-9a-f]+ +0x[0-9a-f]+" prog.map'
+check "-Map: symbol main listed" sh -c 'grep -Eq "0x[0-9a-f]+ +main$" prog.map'
+check "--cref: table with helper's definer" sh -c 'grep -q "Cross Reference Table" prog.map && grep -Eq "^helper +(\./)?libhelper.a\(helper.o\)" prog.map'
+check "--trace: each input named" sh -c 'grep -q "^smelt: main.o$" trace.txt && grep -q "libhelper.a(helper.o)" trace.txt'
+check "--why-extract: member, referrer and symbol" \
+  sh -c 'grep -Eq "^main.o	(\./)?libhelper.a\(helper.o\)	helper$" why.txt'
+
+# ---- --reproduce: the tarball holds inputs and a response file; replayed, same bytes
+must $LINK main.o -L. -lhelper -o prog2 -Wl,--reproduce=repro.tar -Wl,--build-id=sha1
+check "--reproduce: response file and inputs" \
+  sh -c 'tar tf repro.tar | grep -q response.txt && tar tf repro.tar | grep -q "libhelper.a$"'
+mkdir replay && (cd replay && tar xf ../repro.tar)
+dir=$(ls replay)
+(cd "replay/$dir" && "$BUILD/smelt" @response.txt -o "$T/prog3" >../../replay.log 2>&1)
+check "--reproduce: replays to identical bytes" cmp -s prog2 prog3
+
+# ---- --print-gc-sections, --print-icf-sections
+must $LINK main.o helper.o fold.o -o gc -Wl,--gc-sections,--print-gc-sections 2>gc.log
+check "--print-gc-sections names a dropped section" grep -q 'unused_helper' gc.log
+printf 'int fold_a(int), fold_b(int);\nint main(void) { return fold_a(1) - fold_b(1); }\n' >usefold.c
+must musl-gcc -O1 -c usefold.c
+must $LINK usefold.o fold.o -o icf -Wl,--icf=all,--print-icf-sections 2>icf.log
+check "--print-icf-sections names the folded pair" sh -c 'grep -q fold_a icf.log && grep -q fold_b icf.log'
+
+# ---- segments
+# phdrs FILE: "TYPE FLAGS" per program header
+phdrs() { readelf -lW "$1" | awk '/^  [A-Z]/ && $1 != "Type" { f = ""; for (i = 7; i <= NF - 1; i++) f = f $i; print $1, f }'; }
+phdrs prog >ph.txt
+check "no segment is writable and executable" sh -c '! grep -Eq " (RWE|WE)$" ph.txt'
+check "PT_GNU_STACK is RW" grep -qx 'GNU_STACK RW' ph.txt
+check "PT_GNU_RELRO present" grep -q '^GNU_RELRO' ph.txt
+must $LINK main.o -L. -lhelper -o prog-x -Wl,-z,execstack
+check "-z execstack: PT_GNU_STACK is RWE" sh -c 'phdrs() { readelf -lW "$1" | grep GNU_STACK; }; phdrs prog-x | grep -q RWE'
+printf '.section .note.GNU-stack,"x",@progbits\n' >xstack.s
+must as xstack.s -o xstack.o
+must $LINK main.o xstack.o -L. -lhelper -o prog-xs
+check "an input asking for an executable stack gets one" sh -c 'readelf -lW prog-xs | grep GNU_STACK | grep -q RWE'
+check "... and still no W+X load segment" sh -c '! readelf -lW prog-xs | grep LOAD | grep -q RWE'
+
+echo "$passes passed, $fails failed"
+[ "$fails" = 0 ]
