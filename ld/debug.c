@@ -43,7 +43,7 @@ struct zjob {
 
 static void build_one(void *arg, int64_t i) {
   struct zjob *j = arg;
-  copy_isec(j->isecs[i], j->bufs[i]);
+  copy_isec(j->isecs[i], j->bufs[i] + j->isecs[i]->out_off);
 }
 
 static void deflate_one(void *arg, int64_t i) {

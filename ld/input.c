@@ -469,21 +469,9 @@ static struct objfile *new_objfile(const char *name, const uint8_t *data, uint64
   f->data = data;
   f->size = size;
   f->in_archive = in_archive;
-  f->fd = -1;
   atomic_init(&f->alive, !in_archive);
   f->priority = (int64_t)ctx.files.n + 1;
   vec_push(&ctx.files, f);
-  return f;
-}
-
-/* A file inside a mapping of the file open as fd (or -1): base is where the
- * mapping starts. Bulk section contents are read with pread (ld/write.c). */
-static struct objfile *new_mapped(const char *name, const uint8_t *data, uint64_t size,
-                                  bool in_archive, int fd, const uint8_t *base) {
-  struct objfile *f = new_objfile(name, data, size, in_archive);
-  f->mapped = true;
-  f->fd = fd;
-  f->fd_base = base;
   return f;
 }
 
@@ -491,10 +479,8 @@ struct objfile *objfile_from_memory(const char *name, const uint8_t *data, uint6
   return new_objfile(name, data, size, false);
 }
 
-/* Maps path; *fdp gets the descriptor, kept open for pread when the
- * process may hold more (else -1). */
-static const uint8_t *map_file(const char *path, uint64_t *size, int *fdp) {
-  *fdp = -1;
+/* Maps path read-only; the mapping lives until exit. */
+static const uint8_t *map_file(const char *path, uint64_t *size) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     error("cannot open %s: %s", path, strerror(errno));
@@ -517,10 +503,7 @@ static const uint8_t *map_file(const char *path, uint64_t *size, int *fdp) {
     close(fd);
     return NULL;
   }
-  if (fd < ctx.max_fds)
-    *fdp = fd;
-  else
-    close(fd);
+  close(fd);
   return p;
 }
 
@@ -576,8 +559,7 @@ static void check_symbol_index(const char *path, const uint8_t *p, uint64_t n, b
           (unsigned long long)count, (unsigned long long)n);
 }
 
-static void read_archive(const char *path, const uint8_t *data, uint64_t size, bool whole,
-                         int fd) {
+static void read_archive(const char *path, const uint8_t *data, uint64_t size, bool whole) {
   bool thin = !memcmp(data, "!<thin>\n", 8);
   const char *longnames = NULL;
   uint64_t longnames_size = 0;
@@ -651,8 +633,7 @@ static void read_archive(const char *path, const uint8_t *data, uint64_t size, b
     if (thin) {
       char *mpath = (mname[0] == '/' || !dir) ? mname : xsprintf("%s/%s", dir, mname);
       uint64_t n;
-      int mfd;
-      const uint8_t *p = map_file(mpath, &n, &mfd);
+      const uint8_t *p = map_file(mpath, &n);
       if (p && n >= 8 && (!memcmp(p, "!<arch>\n", 8) || !memcmp(p, "!<thin>\n", 8))) {
         /* this includes a thin archive listing itself */
         error("%s(%s): is a nested archive; smelt does not read archives inside thin archives",
@@ -660,13 +641,13 @@ static void read_archive(const char *path, const uint8_t *data, uint64_t size, b
       } else if (p) {
         infer_arch(mpath, p, n);
         if (has_elf_magic(p, n)) {
-          new_mapped(xsprintf("%s(%s)", path, mname), p, n, !whole, mfd, p)->archive = path;
+          new_objfile(xsprintf("%s(%s)", path, mname), p, n, !whole)->archive = path;
           vec_push(&ctx.paths, mpath);
         }
       }
     } else if (has_elf_magic(body, msize)) {
       infer_arch(path, body, msize);
-      new_mapped(xsprintf("%s(%s)", path, mname), body, msize, !whole, fd, data)->archive =
+      new_objfile(xsprintf("%s(%s)", path, mname), body, msize, !whole)->archive =
           path;
     } else if (msize >= 4 && !memcmp(body, "BC\xc0\xde", 4)) {
       error("%s(%s): is LLVM bitcode (compiled with -flto); smelt does not support LTO", path,
@@ -686,13 +667,12 @@ static bool ends_with(const char *s, const char *suffix) {
 
 static void read_file(const char *path, bool whole) {
   uint64_t size;
-  int fd;
-  const uint8_t *data = map_file(path, &size, &fd);
+  const uint8_t *data = map_file(path, &size);
   if (!data)
     return;
   vec_push(&ctx.paths, (void *)path);
   if (size >= 8 && (!memcmp(data, "!<arch>\n", 8) || !memcmp(data, "!<thin>\n", 8))) {
-    read_archive(path, data, size, whole, fd);
+    read_archive(path, data, size, whole);
     return;
   }
   if (has_elf_magic(data, size)) {
@@ -702,7 +682,7 @@ static void read_file(const char *path, bool whole) {
       return;
     }
     infer_arch(path, data, size);
-    new_mapped(path, data, size, false, fd, data);
+    new_objfile(path, data, size, false);
     return;
   }
   if (size >= 4 && !memcmp(data, "BC\xc0\xde", 4)) {

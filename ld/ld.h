@@ -109,9 +109,6 @@ struct objfile {
   bool in_archive;
   atomic_bool alive;
   bool is_internal; /* the linker's own symbols */
-  bool mapped;      /* data is an mmap of the input file (ld/input.c) */
-  int fd;           /* that file, open for pread, or -1 */
-  const uint8_t *fd_base; /* where file offset 0 of fd is mapped */
   bool exec_stack;  /* has .note.GNU-stack with SHF_EXECINSTR */
 
   uint32_t nsecs;
@@ -349,7 +346,6 @@ struct context {
   const struct arch *arch;
   struct objfile *internal;
 
-  int max_fds;         /* input descriptors kept open below this number */
   struct vec files;    /* every struct objfile parsed, in command-line order */
   struct vec paths;    /* every input path opened (files and archives), in order */
   struct vec live;     /* live objfiles in command-line order, after resolve */
@@ -437,7 +433,7 @@ void layout_nonalloc(void);
 void write_reports(void);               /* ld/report.c: -Map, --trace, --why-extract */
 void write_reproduce(void);             /* ld/reproduce.c */
 void write_output(void);                /* ld/write.c */
-void copy_isec(struct isec *isec, uint8_t *osec_buf);
+void copy_isec(struct isec *isec, uint8_t *buf); /* buf: where its output bytes go */
 void compress_debug_sections(void);     /* ld/debug.c */
 size_t build_id_size(void);
 void write_build_id(void);

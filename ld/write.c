@@ -72,11 +72,10 @@ struct copy_job {
   size_t n;
 };
 
-/* Copies one input section into its output section's bytes at osec_buf and
- * applies its relocations there. */
-void copy_isec(struct isec *isec, uint8_t *osec_buf) {
+/* Copies one input section to buf, where its output bytes go, and applies
+ * its relocations there. */
+void copy_isec(struct isec *isec, uint8_t *buf) {
   struct osec *os = isec->osec;
-  uint8_t *buf = osec_buf + isec->out_off;
   if (isec->eh)
     write_eh_frame_isec(isec, buf);
   else if (isec->data)
@@ -96,17 +95,18 @@ static void copy_one(void *arg, int64_t i) {
   struct osec *os = isec->osec;
   if (os->type == SHT_NOBITS || !os->shndx || os->zdata)
     return;
-  copy_isec(isec, ctx.out + os->offset);
+  copy_isec(isec, ctx.out + os->offset + isec->out_off);
 }
 
-/* ---- non-allocated sections, streamed ----
- * Debug info is most of a -g link. Its input bytes and relocations are read
- * with pread into a per-thread buffer, relocated there, and the buffer goes
- * to the output with one pwrite per chunk: those output pages are never
- * mapped, so they cost no page faults (a first touch of a fresh file page
- * through a mapping zero-fills it and then faults again to dirty it) and no
- * resident memory. A chunk is a run of one output section's members of
- * about STREAM_CHUNK bytes. */
+/* ---- sections written with pwrite ----
+ * Most output bytes (all of a -g link's debug info, and the code and data
+ * of plain input sections) are copied from the mapped inputs into a
+ * per-thread buffer, relocated there, and the buffer goes to the output with
+ * one pwrite per chunk: those output pages are never mapped, so they cost no
+ * page faults (a first touch of a fresh file page through a mapping
+ * zero-fills it and then faults again to dirty it) and no resident memory.
+ * A chunk is a run of one output section's members of about STREAM_CHUNK
+ * bytes. */
 enum { STREAM_CHUNK = 1 << 20 };
 
 struct chunk {
@@ -116,11 +116,11 @@ struct chunk {
 
 static struct vec chunks; /* struct chunk * */
 
-/* Output sections made only of plain input sections (no merged strings, no
- * bytes of the linker's own) */
+/* Output sections made only of plain input sections (no merged strings,
+ * .eh_frame records or bytes of the linker's own) */
 static bool streamed(const struct osec *os) {
-  if ((os->flags & SHF_ALLOC) || os->type == SHT_NOBITS || !os->shndx || os->zdata ||
-      !os->members.n || os->kind == OS_EHFRAME)
+  if (os->type == SHT_NOBITS || !os->shndx || os->zdata || !os->members.n ||
+      os->kind != OS_REGULAR)
     return false;
   for (size_t k = 0; k < os->members.n; k++) {
     const struct isec *isec = os->members.v[k];
@@ -151,61 +151,28 @@ static void plan_chunks(void) {
   }
 }
 
-static __thread uint8_t *sbuf, *rbuf;
-static __thread size_t scap, rcap;
-
-static uint8_t *grow(uint8_t **p, size_t *cap, size_t n) {
-  if (n > *cap || !*p) { /* never NULL: callers offset into it even when n is 0 */
-    xfree(*p);
-    *cap = n > 2 * *cap ? n : 2 * *cap;
-    if (*cap < 64)
-      *cap = 64;
-    *p = xrealloc(NULL, *cap);
-  }
-  return *p;
-}
-
-/* Reads n input bytes at p (inside f's mapping) into dst. */
-static void read_input(const struct objfile *f, uint8_t *dst, const uint8_t *p, uint64_t n) {
-  if (f->fd < 0) {
-    memcpy(dst, p, n);
-    return;
-  }
-  uint64_t off = (uint64_t)(p - f->fd_base), done = 0;
-  while (done < n) {
-    ssize_t r = pread(f->fd, dst + done, n - done, (off_t)(off + done));
-    if (r <= 0) {
-      /* the file changed under us: the mapping still has what was parsed */
-      memcpy(dst + done, p + done, n - done);
-      return;
-    }
-    done += (uint64_t)r;
-  }
-}
+static __thread uint8_t *sbuf;
+static __thread size_t scap;
 
 static void write_chunk(void *arg, int64_t i) {
   struct chunk *c = ((struct chunk **)arg)[i];
   struct osec *os = c->os;
   struct isec **m = (struct isec **)os->members.v;
   uint64_t lo = m[c->first]->out_off, hi = m[c->end - 1]->out_off + m[c->end - 1]->size;
-  uint8_t *buf = grow(&sbuf, &scap, hi - lo);
+  if (hi - lo > scap || !sbuf) {
+    xfree(sbuf);
+    scap = hi - lo > 2 * scap ? hi - lo : 2 * scap;
+    sbuf = xrealloc(NULL, scap ? scap : 64);
+  }
+  /* the buffer stands for the output section's bytes [lo, hi) */
   uint64_t at = lo;
   for (uint32_t k = c->first; k < c->end; k++) {
     struct isec *isec = m[k];
-    uint8_t *dst = buf + (isec->out_off - lo);
-    memset(buf + (at - lo), 0, isec->out_off - at);
+    memset(sbuf + (at - lo), 0, isec->out_off - at);
     at = isec->out_off + isec->size;
-    read_input(isec->file, dst, isec->data, isec->size);
-    if (!isec->relsec)
-      continue;
-    uint64_t ent = ctx.arch->is64 ? (isec->rela ? 24 : 16) : (isec->rela ? 12 : 8);
-    uint64_t rsize = (uint64_t)isec->nrels * ent;
-    struct isec view = *isec;
-    view.rels = grow(&rbuf, &rcap, rsize);
-    read_input(isec->file, (uint8_t *)view.rels, isec->rels, rsize);
-    ctx.arch->apply_nonalloc_relocs(&view, dst);
+    copy_isec(isec, sbuf + (isec->out_off - lo));
   }
-  write_out(buf, hi - lo, os->offset + lo);
+  write_out(sbuf, hi - lo, os->offset + lo);
 }
 
 static void copy_file(void *arg, int64_t i) {

@@ -18,7 +18,6 @@ static void read_one(const uint8_t *data, size_t size, void *arg) {
   ctx.opt.inputs = &in;
   ctx.opt.ninputs = 1;
   ctx.opt.threads = 1;
-  ctx.max_fds = 256;
   read_inputs();
   symmap_init(ctx.files.n * 16);
   for (size_t i = 0; i < ctx.files.n; i++)
