@@ -65,6 +65,7 @@ struct isec {
   struct ehrec *eh;    /* .eh_frame records (ld/ehframe.c) */
   uint32_t *moffs;     /* SHF_MERGE pieces: input offsets, ascending (ld/merge.c) */
   struct frag **mfrags; /* and the fragment each piece became */
+  uint32_t *mouts;     /* and that fragment's offset in its merged section */
   struct isec *leader; /* ICF: the identical section that replaces this one */
   uint32_t type;
   uint32_t shndx;
@@ -167,6 +168,7 @@ struct symbol {
   struct osec *osec; /* SYM_OSEC */
   uint64_t value;
   uint64_t size;
+  uint64_t va;               /* sym_addr(), once addresses are final */
   atomic_uint_fast64_t rank; /* resolution key, see ld/resolve.c */
   uint32_t esym;             /* index into file's ELF symtab */
   int32_t got_idx;
@@ -368,6 +370,7 @@ struct context {
   uint32_t nshdrs;
   uint64_t entry;
   uint32_t neh_fdes;
+  bool addrs_final; /* symbol addresses are set (symbol.va): layout is done */
 
   uint8_t *out;
 };
@@ -427,6 +430,7 @@ void create_output_sections(void);      /* ld/layout.c */
 const char *output_section_name(const struct isec *isec);
 void layout(void);
 void finalize_synthetic_symbols(void);
+void finalize_addresses(void);          /* ld/scan.c */
 void prepare_symtab(void);              /* ld/symtab.c */
 void write_symtab(void);
 void layout_nonalloc(void);

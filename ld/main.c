@@ -78,6 +78,7 @@ int smelt_main(int argc, char **argv) {
   pass("eh_frame", parse_eh_frames);
   pass("layout", layout);
   pass("finalize symbols", finalize_synthetic_symbols);
+  pass("addresses", finalize_addresses);
   pass("compress debug", compress_debug_sections);
   pass("write", write_output);
   pass("reports", write_reports);

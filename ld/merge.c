@@ -93,14 +93,24 @@ static struct frag *intern_locked(struct mgroup *g, struct fshard *sh, uint64_t 
     size_t oldcap = sh->cap;
     sh->cap *= 2;
     sh->slots = xcalloc(sh->cap, sizeof(struct fslot));
-    for (size_t i = 0; i < oldcap; i++)
-      if (old[i].frag)
-        *probe(sh, old[i].hash, old[i].frag->data, old[i].frag->len) = old[i];
+    size_t mask = sh->cap - 1;
+    for (size_t i = 0; i < oldcap; i++) {
+      if (!old[i].frag)
+        continue;
+      /* keys are distinct: the first free slot will do, no compare */
+      size_t k = (old[i].hash >> 6) & mask;
+      while (sh->slots[k].frag)
+        k = (k + 1) & mask;
+      sh->slots[k] = old[i];
+    }
     xfree(old);
     s = probe(sh, hash, p, len);
   }
-  struct frag *f = xalloc(sizeof(*f));
-  f->data = p;
+  /* the bytes follow the header: later probes compare against them without
+   * touching the (cold) input they came from */
+  struct frag *f = xalloc(sizeof(*f) + len);
+  memcpy(f + 1, p, len);
+  f->data = (const uint8_t *)(f + 1);
   f->len = len;
   f->align = (uint32_t)g->align;
   atomic_init(&f->owner, UINT64_MAX);
@@ -133,14 +143,22 @@ static uint64_t piece_len(const struct isec *isec, uint64_t off) {
 /* Splits one section into pieces and interns them, one lock per shard
  * touched rather than one per piece. `ord` orders sections. */
 static void split(struct mgroup *g, struct isec *isec, uint64_t ord) {
+  /* per-thread scratch: the pieces' hashes and lengths, grouped by shard */
+  static __thread uint64_t *hashes;
+  static __thread uint32_t *lens, *by_shard;
+  static __thread uint64_t cap;
   uint64_t n = isec->size, count = 0;
   for (uint64_t off = 0; off < n; off += piece_len(isec, off))
     count++;
+  if (count > cap) {
+    cap = count > 2 * cap ? count : 2 * cap;
+    xfree(hashes), xfree(lens), xfree(by_shard);
+    hashes = xrealloc(NULL, cap * sizeof(uint64_t));
+    lens = xrealloc(NULL, cap * sizeof(uint32_t));
+    by_shard = xrealloc(NULL, cap * sizeof(uint32_t));
+  }
   uint32_t *offs = xalloc(count * sizeof(uint32_t));
   struct frag **frags = xalloc(count * sizeof(struct frag *));
-  uint64_t *hashes = xrealloc(NULL, count * sizeof(uint64_t));
-  uint32_t *lens = xrealloc(NULL, count * sizeof(uint32_t));
-  uint32_t *by_shard = xrealloc(NULL, count * sizeof(uint32_t));
   uint32_t start[NSHARDS + 1] = {0};
   uint64_t off = 0;
   for (uint64_t i = 0; i < count; i++) {
@@ -174,9 +192,6 @@ static void split(struct mgroup *g, struct isec *isec, uint64_t ord) {
     }
     pthread_mutex_unlock(&sh->mu);
   }
-  xfree(hashes);
-  xfree(lens);
-  xfree(by_shard);
   isec->moffs = offs;
   isec->mfrags = frags;
   isec->npieces = (uint32_t)count;
@@ -220,6 +235,18 @@ static void place_one(void *arg, int64_t i) {
     memcpy(buf + off, f->data, f->len);
     off += ALIGN_UP(f->len, w->g->align);
   }
+}
+
+/* Each piece's output offset, next to its input offset: relocations read
+ * both without touching the fragments. */
+static void note_offsets(void *arg, int64_t i) {
+  struct work *w = &((struct work *)arg)[i];
+  if (w->g->out->size >> 32)
+    return; /* stays NULL: the fragments are read instead */
+  uint32_t *outs = xalloc(w->isec->npieces * sizeof(uint32_t));
+  for (uint32_t k = 0; k < w->isec->npieces; k++)
+    outs[k] = (uint32_t)w->isec->mfrags[k]->out_off;
+  w->isec->mouts = outs;
 }
 
 void merge_sections(void) {
@@ -284,6 +311,7 @@ void merge_sections(void) {
     g->out->data = xcalloc(1, off ? off : 1);
   }
   parallel_for((int64_t)work.n, place_one, ws);
+  parallel_for((int64_t)work.n, note_offsets, ws);
   if (ctx.opt.print_stats)
     for (size_t i = 0; i < groups.n; i++) {
       struct mgroup *g = groups.v[i];

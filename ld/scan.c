@@ -140,11 +140,18 @@ const struct isec *live_isec(const struct isec *isec) {
 
 static uint64_t merged_addr(const struct isec *isec, uint64_t off) {
   uint32_t i = find_piece(isec, off);
-  const struct frag *f = isec->mfrags[i];
-  return f->merged->osec->addr + f->merged->out_off + f->out_off + (off - isec->moffs[i]);
+  const struct isec *m = isec->mfrags[0]->merged;
+  uint64_t frag_off = isec->mouts ? isec->mouts[i] : isec->mfrags[i]->out_off;
+  return m->osec->addr + m->out_off + frag_off + (off - isec->moffs[i]);
 }
 
+static uint64_t compute_addr(const struct symbol *sym);
+
 uint64_t sym_addr(const struct symbol *sym) {
+  return ctx.addrs_final ? sym->va : compute_addr(sym);
+}
+
+static uint64_t compute_addr(const struct symbol *sym) {
   switch (sym->kind) {
   case SYM_DEFINED: {
     if (!sym->isec)
@@ -168,6 +175,28 @@ uint64_t sym_addr(const struct symbol *sym) {
   default:
     return 0;
   }
+}
+
+/* Every symbol's address, computed once (in parallel over files, each
+ * symbol by its defining file) so that relocations read one field instead
+ * of following the symbol to its section and output section. Undefined
+ * symbols keep 0, as compute_addr() would give. After layout. */
+static void file_addresses(void *arg, int64_t i) {
+  struct objfile *f = ((struct objfile **)arg)[i];
+  for (uint32_t k = 1; k < f->nsyms; k++) {
+    struct symbol *sym = f->syms[k];
+    if (k < f->first_global || (sym->file == f && sym->esym == k))
+      sym->va = compute_addr(sym);
+  }
+}
+
+void finalize_addresses(void) {
+  parallel_for((int64_t)ctx.live.n, file_addresses, ctx.live.v);
+  for (size_t i = 0; i < ctx.synthetic.n; i++) {
+    struct symbol *sym = ctx.synthetic.v[i];
+    sym->va = compute_addr(sym);
+  }
+  ctx.addrs_final = true;
 }
 
 /* S + A. A section symbol into a merged section names a piece by
