@@ -100,6 +100,8 @@ void get_rel(const struct isec *isec, uint32_t i, struct rel *out) {
 
 static uint32_t init_priority(const char *name) {
   static const char *const prefixes[] = {".init_array.", ".fini_array.", ".ctors.", ".dtors."};
+  if (name[0] != '.' || (name[1] != 'i' && name[1] != 'f' && name[1] != 'c' && name[1] != 'd'))
+    return 65536;
   for (int i = 0; i < 4; i++) {
     size_t n = strlen(prefixes[i]);
     if (!strncmp(name, prefixes[i], n)) {
@@ -275,17 +277,20 @@ void parse_objfile(struct objfile *f) {
       vec_push(&groups, (void *)(uintptr_t)i);
       continue;
     }
-    if (!strncmp(name, ".gnu.lto_", 9))
+    /* the names below all start with .g, .n or .c: most sections skip them */
+    bool special = name[0] == '.' && (name[1] == 'g' || name[1] == 'n' || name[1] == 'c');
+    if (special && !strncmp(name, ".gnu.lto_", 9))
       CORRUPT(f, "is a GCC LTO object (compiled with -flto); smelt does not support LTO, "
                  "rebuild without -flto or with -ffat-lto-objects");
-    if (!strcmp(name, ".note.GNU-stack")) {
+    if (special && !strcmp(name, ".note.GNU-stack")) {
       f->exec_stack = (s->flags & SHF_EXECINSTR) != 0;
       continue;
     }
     if (s->flags & SHF_EXCLUDE)
       continue;
-    if (s->type == 0x6fff4c03 /* SHT_LLVM_ADDRSIG */ || !strcmp(name, ".note.gnu.property") ||
-        !strcmp(name, ".comment") || !strcmp(name, ".gnu.warning"))
+    if (s->type == 0x6fff4c03 /* SHT_LLVM_ADDRSIG */ ||
+        (special && (!strcmp(name, ".note.gnu.property") || !strcmp(name, ".comment") ||
+                     !strcmp(name, ".gnu.warning"))))
       continue;
     if (ctx.opt.strip_debug && is_debug_name(name))
       continue;

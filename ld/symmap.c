@@ -10,8 +10,9 @@ enum { NSHARDS = 64 };
 
 struct slot {
   uint64_t hash;
+  const char *name; /* = sym->name: a hit compares without touching sym */
   struct symbol *sym;
-  uint32_t len;
+  uint64_t len;
 };
 
 struct shard {
@@ -40,7 +41,7 @@ static struct slot *probe(struct shard *sh, uint64_t hash, const char *name, siz
     struct slot *s = &sh->slots[i];
     if (!s->sym)
       return s;
-    if (s->hash == hash && s->len == len && !memcmp(s->sym->name, name, len))
+    if (s->hash == hash && s->len == len && !memcmp(s->name, name, len))
       return s;
   }
 }
@@ -50,9 +51,16 @@ static void grow(struct shard *sh) {
   size_t oldcap = sh->cap;
   sh->cap *= 2;
   sh->slots = xcalloc(sh->cap, sizeof(struct slot));
-  for (size_t i = 0; i < oldcap; i++)
-    if (old[i].sym)
-      *probe(sh, old[i].hash, old[i].sym->name, old[i].len) = old[i];
+  size_t mask = sh->cap - 1;
+  for (size_t i = 0; i < oldcap; i++) {
+    if (!old[i].sym)
+      continue;
+    /* names are distinct: the first free slot will do, no compare */
+    size_t k = (old[i].hash >> 8) & mask;
+    while (sh->slots[k].sym)
+      k = (k + 1) & mask;
+    sh->slots[k] = old[i];
+  }
   xfree(old);
 }
 
@@ -71,7 +79,8 @@ struct symbol *symmap_intern(const char *name, size_t len) {
     sym->got_idx = sym->gottp_idx = -1;
     atomic_init(&sym->rank, UINT64_MAX);
     s->hash = hash;
-    s->len = (uint32_t)len;
+    s->name = name;
+    s->len = len;
     s->sym = sym;
     sh->n++;
   }
