@@ -180,7 +180,11 @@ struct symbol {
   atomic_uchar flags;
   bool is_local;
   bool referenced;
+  uint8_t addr_class; /* ADDR_*, set with va */
 };
+
+/* What a reference to a symbol resolves to, once addresses are final. */
+enum { ADDR_PLAIN, ADDR_DEAD, ADDR_MERGED };
 
 /* Relocation decoding, the same for every pass. */
 void get_rel(const struct isec *isec, uint32_t i, struct rel *out);

@@ -181,27 +181,43 @@ static uint64_t compute_addr(const struct symbol *sym) {
  * symbol by its defining file) so that relocations read one field instead
  * of following the symbol to its section and output section. Undefined
  * symbols keep 0, as compute_addr() would give. After layout. */
+static uint8_t addr_class(const struct symbol *sym) {
+  if (sym->kind != SYM_DEFINED)
+    return ADDR_PLAIN;
+  if (!sym->isec || !live_isec(sym->isec)->alive)
+    return ADDR_DEAD; /* its address is 0 */
+  if (sym->type == STT_SECTION && sym->isec->mfrags)
+    return ADDR_MERGED; /* the addend picks the piece */
+  return ADDR_PLAIN;
+}
+
+static void set_address(struct symbol *sym) {
+  sym->va = compute_addr(sym);
+  sym->addr_class = addr_class(sym);
+}
+
 static void file_addresses(void *arg, int64_t i) {
   struct objfile *f = ((struct objfile **)arg)[i];
   for (uint32_t k = 1; k < f->nsyms; k++) {
     struct symbol *sym = f->syms[k];
     if (k < f->first_global || (sym->file == f && sym->esym == k))
-      sym->va = compute_addr(sym);
+      set_address(sym);
   }
 }
 
 void finalize_addresses(void) {
   parallel_for((int64_t)ctx.live.n, file_addresses, ctx.live.v);
-  for (size_t i = 0; i < ctx.synthetic.n; i++) {
-    struct symbol *sym = ctx.synthetic.v[i];
-    sym->va = compute_addr(sym);
-  }
+  for (size_t i = 0; i < ctx.synthetic.n; i++)
+    set_address(ctx.synthetic.v[i]);
   ctx.addrs_final = true;
 }
 
 /* S + A. A section symbol into a merged section names a piece by
  * value + addend, so the addend takes part in finding the fragment. */
 uint64_t sym_va(const struct symbol *sym, int64_t addend) {
+  if (ctx.addrs_final)
+    return sym->addr_class == ADDR_MERGED ? merged_addr(sym->isec, sym->value + (uint64_t)addend)
+                                          : sym->va + (uint64_t)addend;
   if (sym->kind == SYM_DEFINED && sym->type == STT_SECTION && sym->isec && sym->isec->mfrags)
     return merged_addr(sym->isec, sym->value + (uint64_t)addend);
   return sym_addr(sym) + (uint64_t)addend;
@@ -314,9 +330,10 @@ static void nonalloc_one(struct isec *isec, uint8_t *buf, const struct rel *r,
   struct na_slot *c = &cache[r->sym & 63];
   if (c->sym != r->sym) {
     c->sym = r->sym;
-    if (sym->kind == SYM_DEFINED && (!sym->isec || !live_isec(sym->isec)->alive))
+    uint8_t class = ctx.addrs_final ? sym->addr_class : addr_class(sym);
+    if (class == ADDR_DEAD)
       c->how = NA_DEAD;
-    else if (sym->kind == SYM_DEFINED && sym->type == STT_SECTION && sym->isec->mfrags)
+    else if (class == ADDR_MERGED)
       c->how = NA_MERGED, c->base = sym->value;
     else
       c->how = NA_PLAIN, c->base = sym_addr(sym);

@@ -343,3 +343,61 @@ Test(merge, find_piece) {
   cr_assert_eq(find_piece(&isec, 30), 3);
   cr_assert_eq(find_piece(&isec, 1000), 3);
 }
+
+/* ---- final addresses ----
+ * finalize_addresses() stores what sym_addr()/sym_va() compute; after it,
+ * both must answer exactly as before, for plain, merged-piece, dead and
+ * undefined symbols, including a global the file defines. */
+Test(addresses, cached_values_match_computed, .init = x86_64) {
+  static struct osec text = {.name = ".text", .addr = 0x401000};
+  static struct osec rodata = {.name = ".rodata", .addr = 0x500000};
+  struct objfile f = {.name = "t.o", .priority = 1};
+  struct isec code = {.file = &f, .osec = &text, .out_off = 0x40, .alive = true, .size = 64};
+  struct isec dead = {.file = &f, .alive = false, .size = 8};
+  struct isec merged = {.file = ctx.internal, .osec = &rodata, .out_off = 0x10, .alive = true};
+  struct frag fr[3] = {{.merged = &merged, .out_off = 0x20},
+                       {.merged = &merged, .out_off = 0x0},
+                       {.merged = &merged, .out_off = 0x8}};
+  struct frag *frags[3] = {&fr[0], &fr[1], &fr[2]};
+  uint32_t offs[3] = {0, 6, 10}, outs[3] = {0x20, 0x0, 0x8};
+  struct isec str = {.file = &f, .alive = true, .size = 16, .flags = SHF_MERGE | SHF_STRINGS,
+                     .moffs = offs, .mfrags = frags, .mouts = outs, .npieces = 3};
+  struct symbol locals[4] = {
+      {.kind = SYM_UNDEF},
+      {.kind = SYM_DEFINED, .type = STT_SECTION, .isec = &code, .is_local = true, .file = &f},
+      {.kind = SYM_DEFINED, .type = STT_SECTION, .isec = &str, .is_local = true, .file = &f},
+      {.kind = SYM_DEFINED, .type = STT_FUNC, .isec = &dead, .value = 4, .is_local = true,
+       .file = &f}};
+  struct symbol *g = symmap_intern("global_fn", 9), *u = symmap_intern("undefined_fn", 12);
+  *g = (struct symbol){.name = "global_fn", .kind = SYM_DEFINED, .type = STT_FUNC,
+                       .isec = &code, .value = 0x10, .file = &f, .esym = 4};
+  struct symbol *syms[6] = {&locals[0], &locals[1], &locals[2], &locals[3], g, u};
+  f.syms = syms, f.nsyms = 6, f.first_global = 4;
+  struct objfile *live[1] = {&f};
+  ctx.live = (struct vec){(void **)live, 1, 1};
+  if (!ctx.internal)
+    ctx.internal = xalloc(sizeof(struct objfile));
+  merged.file = ctx.internal;
+
+  int64_t addends[] = {0, 3, 6, 7, 12, -4};
+  uint64_t before[6][6];
+  for (int s = 0; s < 6; s++)
+    for (int a = 0; a < 6; a++)
+      before[s][a] = sym_va(syms[s], addends[a]);
+  cr_assert_eq(sym_va(syms[1], 3), 0x401043);
+  cr_assert_eq(sym_va(syms[2], 7), 0x500000 + 0x10 + 0x0 + 1); /* piece 1 starts at 6 */
+  cr_assert_eq(sym_va(syms[3], 0), 0);                          /* dead: 0 */
+  cr_assert_eq(sym_va(g, 0), 0x401050);
+
+  finalize_addresses();
+  cr_assert(ctx.addrs_final);
+  for (int s = 0; s < 6; s++)
+    for (int a = 0; a < 6; a++)
+      cr_expect_eq(sym_va(syms[s], addends[a]), before[s][a], "symbol %d addend %lld", s,
+                   (long long)addends[a]);
+  cr_assert_eq(locals[3].addr_class, ADDR_DEAD);
+  cr_assert_eq(locals[2].addr_class, ADDR_MERGED);
+  cr_assert_eq(g->addr_class, ADDR_PLAIN);
+  ctx.addrs_final = false;
+  ctx.live = (struct vec){0};
+}
