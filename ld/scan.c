@@ -177,25 +177,31 @@ static uint64_t compute_addr(const struct symbol *sym) {
   }
 }
 
-/* Every symbol's address, computed once (in parallel over files, each
- * symbol by its defining file) so that relocations read one field instead
- * of following the symbol to its section and output section. Undefined
- * symbols keep 0, as compute_addr() would give. After layout. */
-static uint8_t addr_class(const struct symbol *sym) {
+/* What a reference to sym resolves to; the addend of a merged section's
+ * symbol picks the piece. */
+static uint8_t compute_class(const struct symbol *sym) {
   if (sym->kind != SYM_DEFINED)
     return ADDR_PLAIN;
   if (!sym->isec || !live_isec(sym->isec)->alive)
     return ADDR_DEAD; /* its address is 0 */
   if (sym->type == STT_SECTION && sym->isec->mfrags)
-    return ADDR_MERGED; /* the addend picks the piece */
+    return ADDR_MERGED;
   return ADDR_PLAIN;
+}
+
+static uint8_t sym_class(const struct symbol *sym) {
+  return ctx.addrs_final ? sym->addr_class : compute_class(sym);
 }
 
 static void set_address(struct symbol *sym) {
   sym->va = compute_addr(sym);
-  sym->addr_class = addr_class(sym);
+  sym->addr_class = compute_class(sym);
 }
 
+/* Every symbol's address, computed once (in parallel over files, each
+ * symbol by its defining file) so that relocations read one field instead
+ * of following the symbol to its section and output section. Undefined
+ * symbols keep 0, as compute_addr() would give. After layout. */
 static void file_addresses(void *arg, int64_t i) {
   struct objfile *f = ((struct objfile **)arg)[i];
   for (uint32_t k = 1; k < f->nsyms; k++) {
@@ -215,10 +221,7 @@ void finalize_addresses(void) {
 /* S + A. A section symbol into a merged section names a piece by
  * value + addend, so the addend takes part in finding the fragment. */
 uint64_t sym_va(const struct symbol *sym, int64_t addend) {
-  if (ctx.addrs_final)
-    return sym->addr_class == ADDR_MERGED ? merged_addr(sym->isec, sym->value + (uint64_t)addend)
-                                          : sym->va + (uint64_t)addend;
-  if (sym->kind == SYM_DEFINED && sym->type == STT_SECTION && sym->isec && sym->isec->mfrags)
+  if (sym_class(sym) == ADDR_MERGED)
     return merged_addr(sym->isec, sym->value + (uint64_t)addend);
   return sym_addr(sym) + (uint64_t)addend;
 }
@@ -330,7 +333,7 @@ static void nonalloc_one(struct isec *isec, uint8_t *buf, const struct rel *r,
   struct na_slot *c = &cache[r->sym & 63];
   if (c->sym != r->sym) {
     c->sym = r->sym;
-    uint8_t class = ctx.addrs_final ? sym->addr_class : addr_class(sym);
+    uint8_t class = sym_class(sym);
     if (class == ADDR_DEAD)
       c->how = NA_DEAD;
     else if (class == ADDR_MERGED)
