@@ -562,6 +562,8 @@ static void check_symbol_index(const char *path, const uint8_t *p, uint64_t n, b
   if (count > (n - w) / w)
     error("%s: corrupt archive symbol index (%llu entries do not fit in %llu bytes)", path,
           (unsigned long long)count, (unsigned long long)n);
+  else
+    ctx.nglobals_hint += count;
 }
 
 static void read_archive(const char *path, const uint8_t *data, uint64_t size, bool whole) {
@@ -688,6 +690,7 @@ static void read_file(const char *path, bool whole) {
     }
     infer_arch(path, data, size);
     new_objfile(path, data, size, false);
+    ctx.nglobals_hint += 64; /* a guess: an object's symbol table is not read yet */
     return;
   }
   if (size >= 4 && !memcmp(data, "BC\xc0\xde", 4)) {

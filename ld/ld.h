@@ -353,6 +353,7 @@ struct context {
   struct objfile *internal;
 
   struct vec files;    /* every struct objfile parsed, in command-line order */
+  uint64_t nglobals_hint; /* archive index entries + a guess per object: sizes the symbol map */
   struct vec paths;    /* every input path opened (files and archives), in order */
   struct vec live;     /* live objfiles in command-line order, after resolve */
   struct vec osecs;    /* struct osec *, in output order after layout */

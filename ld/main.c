@@ -49,7 +49,7 @@ static void open_inputs(void) {
   /* Threads start only now: opening and mapping files is measurably slower
    * in a process that has other threads, even idle ones. */
   pool_init(ctx.opt.threads);
-  symmap_init(ctx.files.n * 16);
+  symmap_init(ctx.nglobals_hint);
   parallel_for((int64_t)ctx.files.n, parse_one, ctx.files.v);
   check_errors();
 }
