@@ -81,6 +81,8 @@ struct isec {
   atomic_bool gc_mark; /* ld/gc.c */
   bool icf_addr_taken;
   bool is_ehframe;     /* named .eh_frame */
+  bool mhint;          /* moffs is followed by a bucket index (ld/merge.c) */
+  uint8_t mshift;      /* its buckets are 1 << mshift input bytes */
 };
 
 /* A piece of an SHF_MERGE input section and the fragment it became. */
@@ -453,6 +455,8 @@ uint64_t sym_addr(const struct symbol *sym);
 uint64_t sym_va(const struct symbol *sym, int64_t addend); /* S + A, merge-aware */
 const struct isec *live_isec(const struct isec *isec);   /* after ICF folding */
 uint32_t find_piece(const struct isec *isec, uint64_t off); /* index of the piece at off */
+uint32_t piece_index_size(uint64_t size, uint32_t npieces, uint8_t *shift);
+void index_pieces(struct isec *isec); /* fills the bucket index after moffs */
 uint64_t got_slot_addr(const struct symbol *sym);
 uint64_t gottp_slot_addr(const struct symbol *sym);
 uint64_t got_base(void);

@@ -157,7 +157,8 @@ static void split(struct mgroup *g, struct isec *isec, uint64_t ord) {
     lens = xrealloc(NULL, cap * sizeof(uint32_t));
     by_shard = xrealloc(NULL, cap * sizeof(uint32_t));
   }
-  uint32_t *offs = xalloc(count * sizeof(uint32_t));
+  uint8_t shift;
+  uint32_t *offs = xalloc((count + piece_index_size(n, (uint32_t)count, &shift)) * sizeof(uint32_t));
   struct frag **frags = xalloc(count * sizeof(struct frag *));
   uint32_t start[NSHARDS + 1] = {0};
   uint64_t off = 0;
@@ -195,6 +196,7 @@ static void split(struct mgroup *g, struct isec *isec, uint64_t ord) {
   isec->moffs = offs;
   isec->mfrags = frags;
   isec->npieces = (uint32_t)count;
+  index_pieces(isec);
 }
 
 struct work {
@@ -322,9 +324,45 @@ void merge_sections(void) {
   xfree(ws);
 }
 
+/* The bucket index behind moffs: entry b is the piece holding input offset
+ * b << shift, so a lookup searches only between two neighbouring entries
+ * instead of all pieces (a .debug_str of a few hundred strings is looked up
+ * once per reference to it). Buckets are about as many as pieces; a section
+ * of few pieces has none. Returns the number of entries. */
+uint32_t piece_index_size(uint64_t size, uint32_t npieces, uint8_t *shift) {
+  *shift = 0;
+  if (npieces < 16)
+    return 0;
+  while ((size >> *shift) > npieces)
+    ++*shift;
+  return (uint32_t)(size >> *shift) + 1;
+}
+
+void index_pieces(struct isec *isec) {
+  uint32_t n = isec->npieces, nb = piece_index_size(isec->size, n, &isec->mshift);
+  isec->mhint = nb != 0;
+  uint32_t *hint = isec->moffs + n;
+  for (uint32_t b = 0, j = 0; b < nb; b++) {
+    uint64_t at = (uint64_t)b << isec->mshift;
+    while (j + 1 < n && isec->moffs[j + 1] <= at)
+      j++;
+    hint[b] = j;
+  }
+}
+
 uint32_t find_piece(const struct isec *isec, uint64_t off) {
   const uint32_t *a = isec->moffs;
   uint32_t n = isec->npieces, base = 0;
+  if (isec->mhint) {
+    /* the answer lies between the pieces holding the bucket's first byte
+     * and the next bucket's */
+    const uint32_t *hint = a + n;
+    uint64_t nb = (isec->size >> isec->mshift) + 1, b = off >> isec->mshift;
+    if (b >= nb)
+      b = nb - 1;
+    base = hint[b];
+    n = (b + 1 < nb ? hint[b + 1] : isec->npieces - 1) - base + 1;
+  }
   while (n > 1) { /* branch-free: the last piece starting at or before off */
     uint32_t half = n / 2;
     base = a[base + half] <= off ? base + half : base;

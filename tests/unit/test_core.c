@@ -344,6 +344,29 @@ Test(merge, find_piece) {
   cr_assert_eq(find_piece(&isec, 1000), 3);
 }
 
+/* With a bucket index, every offset (and one past the end) must find the
+ * same piece a linear scan finds, for short and long pieces mixed. */
+Test(merge, find_piece_with_index) {
+  for (uint32_t seed = 1; seed <= 20; seed++) {
+    uint32_t offs[400 + 402], n = 0, off = 0, x = seed;
+    while (n < 300 + seed * 5) {
+      offs[n++] = off;
+      x = x * 1103515245u + 12345u;
+      off += (x >> 16) % 7 == 0 ? 1 + (x >> 8) % 300 : 1 + (x >> 8) % 9;
+    }
+    struct isec isec = {.moffs = offs, .npieces = n, .size = off};
+    uint8_t shift;
+    cr_assert_leq(n + piece_index_size(off, n, &shift), sizeof(offs) / sizeof(offs[0]));
+    index_pieces(&isec);
+    cr_assert(isec.mhint);
+    for (uint32_t o = 0, want = 0; o <= off + 1; o++) {
+      while (want + 1 < n && offs[want + 1] <= o)
+        want++;
+      cr_assert_eq(find_piece(&isec, o), want, "seed %u offset %u", seed, o);
+    }
+  }
+}
+
 /* ---- final addresses ----
  * finalize_addresses() stores what sym_addr()/sym_va() compute; after it,
  * both must answer exactly as before, for plain, merged-piece, dead and
