@@ -395,8 +395,11 @@ static inline void prefetch_rel(const struct isec *isec, uint32_t i, uint32_t n)
   uint64_t info;
   if (i + 16 < n) {
     memcpy(&info, isec->rels + (size_t)(i + 16) * 24 + 8, 8);
-    if ((info >> 32) < nsyms)
-      __builtin_prefetch(syms[info >> 32]);
+    if ((info >> 32) < nsyms) {
+      const struct symbol *s = syms[info >> 32];
+      __builtin_prefetch(s);
+      __builtin_prefetch(&s->addr_class); /* with va, all a relocation reads once laid out */
+    }
   }
   if (i + 8 < n) {
     memcpy(&info, isec->rels + (size_t)(i + 8) * 24 + 8, 8);
