@@ -13,7 +13,9 @@
  * chunks in parallel, then the chunk digests are hashed once more: fast is
  * xxh3-128, md5 and sha1 use libcrypto, uuid is random, 0xHEX is given. */
 #include "ld/ld.h"
-#include <openssl/evp.h>
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/md5.h>
+#include <openssl/sha.h>
 #include <sys/random.h>
 #include <xxhash.h>
 #include <zlib.h>
@@ -172,10 +174,20 @@ static void digest(const uint8_t *p, size_t n, uint8_t *out) {
   }
   case BUILD_ID_MD5:
   case BUILD_ID_SHA1: {
-    unsigned len;
-    if (!EVP_Digest(p, n, out, &len, ctx.opt.build_id == BUILD_ID_MD5 ? EVP_md5() : EVP_sha1(),
-                    NULL))
-      fatal("build id: digest failed");
+    /* the low-level digests (deprecated in OpenSSL 3, still there) rather
+     * than EVP: a static libcrypto then brings just the two digests, not
+     * 4 MiB of providers whose relocations every start would apply */
+    if (ctx.opt.build_id == BUILD_ID_MD5) {
+      MD5_CTX c;
+      MD5_Init(&c);
+      MD5_Update(&c, p, n);
+      MD5_Final(out, &c);
+    } else {
+      SHA_CTX c;
+      SHA1_Init(&c);
+      SHA1_Update(&c, p, n);
+      SHA1_Final(out, &c);
+    }
     break;
   }
   }
