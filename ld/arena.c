@@ -28,9 +28,9 @@
 #include <mimalloc.h>
 #endif
 
-enum { CHUNK = 1 << 20 };
+enum { CHUNK = 1 << 20, POPULATE_STEP = 128 << 10 };
 
-static __thread uint8_t *cur, *end;
+static __thread uint8_t *cur, *end, *populated;
 static atomic_uint_fast64_t heap_used;
 static uint64_t heap_limit;
 
@@ -92,10 +92,20 @@ void *xalloc(size_t size) {
     cur = mi_malloc_aligned(CHUNK, 4096);
     if (!cur)
       fatal("out of memory");
-    /* every byte of a block gets used: fault its pages in with one call
-     * rather than one trap per page (Linux 5.14+; a no-op error before) */
-    madvise(cur, CHUNK, MADV_POPULATE_WRITE);
     end = cur + CHUNK;
+    populated = cur;
+  }
+  if (cur + size > populated) {
+    /* fault pages in ahead of the bump pointer, a step at a time, with one
+     * call rather than one trap per page (Linux 5.14+; a no-op error
+     * before); not the whole block at once: a thread's last block is
+     * mostly unused on a small link, and each page costs a microsecond or
+     * more to fault in */
+    uint8_t *to = populated + ALIGN_UP((size_t)(cur + size - populated), POPULATE_STEP);
+    if (to > end)
+      to = end;
+    madvise(populated, (size_t)(to - populated), MADV_POPULATE_WRITE);
+    populated = to;
   }
   void *p = cur;
   cur += size;
