@@ -176,7 +176,22 @@ truncated:
     return;                                                                 \
   } while (0)
 
-void parse_objfile(struct objfile *f) {
+/* Archive members nothing has pulled in yet are read lazily: headers,
+ * section table and global symbols only, which is all resolve needs to
+ * decide whether to link them; most of a libc.a never is. The members it
+ * links are then read whole (parse_member). */
+static void parse(struct objfile *f, bool lazy);
+
+void parse_objfile(struct objfile *f) { parse(f, f->in_archive && !atomic_load(&f->alive)); }
+
+void parse_member(struct objfile *f) {
+  if (f->lazy)
+    parse(f, false);
+}
+
+static void parse(struct objfile *f, bool lazy) {
+  bool globals_read = f->lazy; /* by the lazy pass: kept, not read again */
+  f->lazy = lazy;
   bool w = is64(f);
   size_t ehsize = w ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
   if (f->size < ehsize)
@@ -256,7 +271,14 @@ void parse_objfile(struct objfile *f) {
   struct vec groups = {0};
   uint32_t symtab_idx = 0;
 
-  for (uint32_t i = 1; i < shnum; i++) {
+  for (uint32_t i = 1; lazy && i < shnum; i++) {
+    if (sh[i].type != SHT_SYMTAB)
+      continue;
+    if (symtab_idx)
+      CORRUPT(f, "more than one symbol table");
+    symtab_idx = i;
+  }
+  for (uint32_t i = 1; !lazy && i < shnum; i++) {
     struct eshdr *s = &sh[i];
     if (s->name >= f->shstrtab_size)
       CORRUPT(f, "section %u: name offset out of range", i);
@@ -313,7 +335,7 @@ void parse_objfile(struct objfile *f) {
   }
 
   /* Relocation sections attach to their target. */
-  for (uint32_t i = 1; i < shnum; i++) {
+  for (uint32_t i = 1; !lazy && i < shnum; i++) {
     struct eshdr *s = &sh[i];
     if (s->type != SHT_RELA && s->type != SHT_REL)
       continue;
@@ -360,9 +382,12 @@ void parse_objfile(struct objfile *f) {
       }
   }
 
-  f->syms = xalloc(sizeof(struct symbol *) * (f->nsyms ? f->nsyms : 1));
-  f->locals = xalloc(sizeof(struct symbol) * (f->first_global ? f->first_global : 1));
-  for (uint32_t i = 0; i < f->nsyms; i++) {
+  if (!globals_read)
+    f->syms = xalloc(sizeof(struct symbol *) * (f->nsyms ? f->nsyms : 1));
+  if (!lazy)
+    f->locals = xalloc(sizeof(struct symbol) * (f->first_global ? f->first_global : 1));
+  uint32_t from = lazy ? f->first_global : 0, to = globals_read ? f->first_global : f->nsyms;
+  for (uint32_t i = from; i < to; i++) {
     struct esym es;
     read_sym(f, i, &es);
     if (es.name >= f->strtab_size)
@@ -412,7 +437,7 @@ void parse_objfile(struct objfile *f) {
   }
 
   /* COMDAT groups: resolve keeps the first by command-line order. */
-  for (size_t g = 0; g < groups.n; g++) {
+  for (size_t g = 0; !lazy && g < groups.n; g++) {
     uint32_t i = (uint32_t)(uintptr_t)groups.v[g];
     struct eshdr *s = &sh[i];
     if (s->size < 4 || s->size % 4)

@@ -110,6 +110,7 @@ struct objfile {
   uint64_t size;
   int64_t priority; /* command-line order; smaller wins */
   bool in_archive;
+  bool lazy; /* only its global symbols are read so far (ld/input.c) */
   atomic_bool alive;
   bool is_internal; /* the linker's own symbols */
   bool exec_stack;  /* has .note.GNU-stack with SHF_EXECINSTR */
@@ -426,6 +427,7 @@ int smelt_main(int argc, char **argv);
 void read_inputs(void);                 /* ld/input.c */
 const char *find_library(const char *name);
 void parse_objfile(struct objfile *f);  /* ld/input.c */
+void parse_member(struct objfile *f);  /* reads a lazily parsed member whole */
 struct objfile *objfile_from_memory(const char *name, const uint8_t *data, uint64_t size);
 void resolve_symbols(void);             /* ld/resolve.c */
 void define_synthetic_symbols(void);    /* ld/resolve.c */

@@ -242,6 +242,10 @@ static void allocate_commons(void) {
   }
 }
 
+static void parse_live_member(void *arg, int64_t i) {
+  parse_member(((struct objfile **)arg)[i]);
+}
+
 void resolve_symbols(void) {
   struct objfile **all = (struct objfile **)ctx.files.v;
   parallel_for((int64_t)ctx.files.n, install_defs, all);
@@ -252,6 +256,9 @@ void resolve_symbols(void) {
       vec_push(&ctx.live, all[i]);
   struct objfile **live = (struct objfile **)ctx.live.v;
   int64_t n = (int64_t)ctx.live.n;
+  /* the members linked were read for their symbols only: now whole */
+  parallel_for(n, parse_live_member, live);
+  check_errors();
 
   parallel_for((int64_t)ctx.files.n, reset_keys, all);
   parallel_for(n, claim_groups, live);

@@ -314,6 +314,24 @@ bad "archive member size not a number" "badsize.a: corrupt archive: bad member s
 ar rcT self.a main.o && printf '!<thin>\n%-16s%-12s%-6s%-6s%-8s%-10s`\n' self.a/ 0 0 0 644 8 >self.a
 bad "thin archive naming itself" "self.a(self.a): && nested archive" -- $NS main.o self.a
 
+# a member with a corrupt relocation section (sh_entsize 16 instead of 24):
+# members are read for their symbols first, whole only once linked, so it
+# is an error when the member is linked and harmless when it is not
+cp u2.o u2bad.o
+set -- $(shdr u2.o .rela.text.helper)
+shoff=$(readelf -hW u2.o | awk '/Start of section headers/ { print $5 }')
+poke u2bad.o $((shoff + $1 * 64 + 56)) '\020'
+readelf -SW u2bad.o 2>/dev/null | grep '\.rela\.text\.helper' | grep -q ' 10 ' ||
+  fail "test setup: .rela.text.helper entry size not patched"
+rm -f libbadrel.a && must ar rcs libbadrel.a u2bad.o
+bad "corrupt relocations in a linked archive member" \
+  "libbadrel.a(u2bad.o) && relocation section && bad entry size" -- $NS -u helper main.o libbadrel.a
+if "$SMELT" $NS -o unlinked.out main.o libbadrel.a >log 2>&1; then
+  pass "corrupt relocations in an archive member that is not linked: no error"
+else
+  fail "archive member not linked, yet its relocations were read"; sed 's/^/    | /' log | head -5
+fi
+
 # ---------------------------------------------------------------- groups and response files
 must ar rcs libu2.a u2.o
 bad "nested --start-group" "nested --start-group" -- $NS main.o --start-group --start-group libu2.a --end-group --end-group
