@@ -189,6 +189,27 @@ void parse_member(struct objfile *f) {
     parse(f, false);
 }
 
+/* Section header i: within the file, a sane alignment. */
+static bool check_shdr(struct objfile *f, uint32_t i, const struct eshdr *sh) {
+  if (sh->type != SHT_NOBITS && sh->type != SHT_NULL &&
+      (sh->offset > f->size || sh->size > f->size - sh->offset)) {
+    error("%s: truncated: section %u (offset 0x%llx, size 0x%llx) extends past the end of the "
+          "file", f->name, i, (unsigned long long)sh->offset, (unsigned long long)sh->size);
+    return false;
+  }
+  if (sh->addralign & (sh->addralign - 1)) {
+    error("%s: section %u: alignment 0x%llx is not a power of two", f->name, i,
+          (unsigned long long)sh->addralign);
+    return false;
+  }
+  if (sh->addralign > (1u << 28) && sh->type != SHT_NULL) {
+    error("%s: section %u: alignment 0x%llx is too large", f->name, i,
+          (unsigned long long)sh->addralign);
+    return false;
+  }
+  return true;
+}
+
 static void parse(struct objfile *f, bool lazy) {
   bool globals_read = f->lazy; /* by the lazy pass: kept, not read again */
   f->lazy = lazy;
@@ -248,24 +269,37 @@ static void parse(struct objfile *f, bool lazy) {
     scratch = xrealloc(NULL, sizeof(struct eshdr) * scratch_cap);
   }
   struct eshdr *sh = scratch;
-  for (uint32_t i = 0; i < shnum; i++) {
-    read_shdr(f, i, &sh[i]);
-    if (sh[i].type != SHT_NOBITS && sh[i].type != SHT_NULL &&
-        (sh[i].offset > f->size || sh[i].size > f->size - sh[i].offset))
-      CORRUPT(f, "truncated: section %u (offset 0x%llx, size 0x%llx) extends past the end of the file",
-              i, (unsigned long long)sh[i].offset, (unsigned long long)sh[i].size);
-    if (sh[i].addralign & (sh[i].addralign - 1))
-      CORRUPT(f, "section %u: alignment 0x%llx is not a power of two", i,
-              (unsigned long long)sh[i].addralign);
-    if (sh[i].addralign > (1u << 28) && sh[i].type != SHT_NULL)
-      CORRUPT(f, "section %u: alignment 0x%llx is too large", i,
-              (unsigned long long)sh[i].addralign);
+  if (lazy) {
+    /* only the symbol table's headers are read (and checked) */
+    uint32_t strtab = 0;
+    for (uint32_t i = 0; i < shnum; i++) {
+      uint32_t type = rd32(elf_shdr(f, i) + 4);
+      sh[i] = (struct eshdr){.type = type};
+      if (type == SHT_SYMTAB || type == SHT_SYMTAB_SHNDX) {
+        read_shdr(f, i, &sh[i]);
+        if (!check_shdr(f, i, &sh[i]))
+          return;
+        if (type == SHT_SYMTAB)
+          strtab = sh[i].link;
+      }
+    }
+    if (strtab && strtab < shnum) {
+      read_shdr(f, strtab, &sh[strtab]);
+      if (!check_shdr(f, strtab, &sh[strtab]))
+        return;
+    }
+  } else {
+    for (uint32_t i = 0; i < shnum; i++) {
+      read_shdr(f, i, &sh[i]);
+      if (!check_shdr(f, i, &sh[i]))
+        return;
+    }
+    f->shstrtab = (const char *)f->data + sh[shstrndx].offset;
+    f->shstrtab_size = sh[shstrndx].size;
+    if (sh[shstrndx].type != SHT_STRTAB || !f->shstrtab_size ||
+        f->shstrtab[f->shstrtab_size - 1] != 0)
+      CORRUPT(f, "corrupt section name table");
   }
-  f->shstrtab = (const char *)f->data + sh[shstrndx].offset;
-  f->shstrtab_size = sh[shstrndx].size;
-  if (sh[shstrndx].type != SHT_STRTAB || !f->shstrtab_size ||
-      f->shstrtab[f->shstrtab_size - 1] != 0)
-    CORRUPT(f, "corrupt section name table");
 
   f->secs = xalloc(sizeof(struct isec *) * shnum);
   struct vec groups = {0};
