@@ -1,6 +1,8 @@
 /* A small fixed pool of worker threads and one primitive, parallel_for.
- * Work is handed out in chunks through an atomic counter; the caller's
- * thread takes part. Determinism is the caller's job: loop bodies write only
+ * Work is handed out in chunks through an atomic counter, each chunk a
+ * share of what is left (guided scheduling): large chunks first, single
+ * items at the end, so no thread is left with a long tail while the others
+ * wait. The caller's thread takes part. Determinism is the caller's job: loop bodies write only
  * to their own slot i, never in arrival order. */
 #include "ld/ld.h"
 #include <pthread.h>
@@ -10,7 +12,7 @@
 struct job {
   void (*fn)(void *, int64_t);
   void *arg;
-  int64_t n, chunk;
+  int64_t n, chunk; /* chunk: the share of the remaining items one grab takes */
   atomic_int_fast64_t next;
   atomic_int pending; /* workers still inside this job */
 };
@@ -24,13 +26,17 @@ static struct job *current;
 static uint64_t generation;
 
 static void run_job(struct job *j) {
+  int64_t begin = atomic_load_explicit(&j->next, memory_order_relaxed), end;
   for (;;) {
-    int64_t begin = atomic_fetch_add(&j->next, j->chunk);
-    if (begin >= j->n)
-      break;
-    int64_t end = begin + j->chunk < j->n ? begin + j->chunk : j->n;
+    do {
+      if (begin >= j->n)
+        return;
+      int64_t take = (j->n - begin) / j->chunk;
+      end = begin + (take > 1 ? take : 1);
+    } while (!atomic_compare_exchange_weak(&j->next, &begin, end));
     for (int64_t i = begin; i < end; i++)
       j->fn(j->arg, i);
+    begin = atomic_load_explicit(&j->next, memory_order_relaxed);
   }
 }
 
@@ -79,9 +85,7 @@ void parallel_for(int64_t n, void (*fn)(void *, int64_t), void *arg) {
     return;
   }
   struct job j = {.fn = fn, .arg = arg, .n = n};
-  j.chunk = n / (nthreads * 16);
-  if (j.chunk < 1)
-    j.chunk = 1;
+  j.chunk = nthreads * 4; /* a chunk is 1/chunk of the items left */
   atomic_init(&j.next, 0);
   atomic_init(&j.pending, nthreads - 1);
 
