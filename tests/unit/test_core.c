@@ -424,3 +424,24 @@ Test(addresses, cached_values_match_computed, .init = x86_64) {
   ctx.addrs_final = false;
   ctx.live = (struct vec){0};
 }
+
+/* ---- thread pool ----
+ * Guided scheduling hands out shrinking chunks: every index must still be
+ * run exactly once, for any count, on any number of threads. */
+static void count_visit(void *arg, int64_t i) { atomic_fetch_add(&((atomic_int *)arg)[i], 1); }
+
+Test(pool, every_index_exactly_once) {
+  pool_init(3);
+  static const int64_t sizes[] = {0, 1, 2, 3, 7, 12, 13, 100, 12345};
+  for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+    int64_t n = sizes[s];
+    atomic_int *seen = calloc((size_t)n + 1, sizeof(atomic_int));
+    for (int round = 0; round < 3; round++)
+      parallel_for(n, count_visit, seen);
+    for (int64_t i = 0; i < n; i++)
+      cr_assert_eq(atomic_load(&seen[i]), 3, "n=%lld: index %lld ran %d times", (long long)n,
+                   (long long)i, atomic_load(&seen[i]));
+    cr_assert_eq(atomic_load(&seen[n]), 0);
+    free(seen);
+  }
+}
