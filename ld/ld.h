@@ -478,5 +478,10 @@ void record_undef(struct isec *isec, const struct rel *r, struct symbol *sym);
 void mark_sym(struct symbol *sym, unsigned flag);
 const char *sym_display(const struct symbol *sym);
 void apply_nonalloc_generic(struct isec *isec, uint8_t *buf);
+/* Relocations [first, end) of a non-allocated section whose bytes [lo, hi)
+ * are at buf; false (the part is incomplete) if one of them writes outside
+ * [lo, hi). */
+bool apply_nonalloc_part(struct isec *isec, uint8_t *buf, uint64_t lo, uint64_t hi,
+                         uint32_t first, uint32_t end);
 
 #endif

@@ -315,7 +315,8 @@ struct na_slot {
   uint64_t base; /* NA_PLAIN: S; NA_MERGED: the section symbol's value */
 };
 
-static void nonalloc_one(struct isec *isec, uint8_t *buf, const struct rel *r,
+/* buf holds the section's bytes from input offset lo on. */
+static void nonalloc_one(struct isec *isec, uint8_t *buf, uint64_t lo, const struct rel *r,
                          struct na_slot *cache) {
   if (r->type >= ctx.arch->nhowto || r->sym >= isec->file->nsyms)
     return;
@@ -352,27 +353,43 @@ static void nonalloc_one(struct isec *isec, uint8_t *buf, const struct rel *r,
         v -= ctx.tls_begin;
     }
   }
-  write_field(isec, r, sym, buf + r->offset, (int64_t)v, h->size, CK_NONE);
+  write_field(isec, r, sym, buf + (r->offset - lo), (int64_t)v, h->size, CK_NONE);
 }
 
-void apply_nonalloc_generic(struct isec *isec, uint8_t *buf) {
+/* The field r writes lies inside [lo, hi). */
+static bool field_inside(const struct rel *r, uint64_t lo, uint64_t hi) {
+  uint64_t size = r->type < ctx.arch->nhowto ? ctx.arch->howto[r->type].size : 0;
+  return r->offset >= lo && r->offset <= hi && hi - r->offset >= size;
+}
+
+bool apply_nonalloc_part(struct isec *isec, uint8_t *buf, uint64_t lo, uint64_t hi,
+                         uint32_t first, uint32_t end) {
   struct na_slot cache[64];
   for (int i = 0; i < 64; i++)
     cache[i].sym = UINT32_MAX;
-  uint32_t n = isec_nrels(isec);
+  bool whole = lo == 0 && hi == UINT64_MAX;
   if (ctx.arch->is64 && isec->rela) {
-    for (uint32_t i = 0; i < n; i++) {
+    for (uint32_t i = first; i < end; i++) {
       Elf64_Rela e;
-      prefetch_rel(isec, i, n);
+      prefetch_rel(isec, i, end);
       memcpy(&e, isec->rels + (size_t)i * sizeof(e), sizeof(e));
       struct rel r = {e.r_offset, ELF64_R_TYPE(e.r_info), ELF64_R_SYM(e.r_info), e.r_addend};
-      nonalloc_one(isec, buf, &r, cache);
+      if (!whole && !field_inside(&r, lo, hi))
+        return false;
+      nonalloc_one(isec, buf, lo, &r, cache);
     }
-    return;
+    return true;
   }
-  for (uint32_t i = 0; i < n; i++) {
+  for (uint32_t i = first; i < end; i++) {
     struct rel r;
     get_rel(isec, i, &r);
-    nonalloc_one(isec, buf, &r, cache);
+    if (!whole && !field_inside(&r, lo, hi))
+      return false;
+    nonalloc_one(isec, buf, lo, &r, cache);
   }
+  return true;
+}
+
+void apply_nonalloc_generic(struct isec *isec, uint8_t *buf) {
+  apply_nonalloc_part(isec, buf, 0, UINT64_MAX, 0, isec_nrels(isec));
 }

@@ -110,12 +110,18 @@ static void copy_one(void *arg, int64_t i) {
  * page faults (a first touch of a fresh file page through a mapping
  * zero-fills it and then faults again to dirty it) and no resident memory.
  * A chunk is a run of one output section's members of about STREAM_CHUNK
- * bytes. */
+ * bytes, or a part of one large debug section (a Go object's .debug_info
+ * is megabytes in one section), so that both threads share such a section. */
 enum { STREAM_CHUNK = 1 << 20 };
 
 struct chunk {
   struct osec *os;
   uint32_t first, end; /* members [first, end) */
+  /* a part of the one member `first`: its bytes [lo, hi) and relocations
+   * [rfirst, rend); `failed` if one of those writes outside the part */
+  bool part, failed;
+  uint64_t lo, hi;
+  uint32_t rfirst, rend;
 };
 
 static struct vec chunks; /* struct chunk * */
@@ -134,6 +140,61 @@ static bool streamed(const struct osec *os) {
   return true;
 }
 
+static uint64_t rel_offset(const struct isec *isec, uint32_t i) {
+  struct rel r;
+  get_rel(isec, i, &r);
+  return r.offset;
+}
+
+/* The first relocation at or past off, if they are sorted by offset (as
+ * compilers write them; if not, the parts notice and the section is done
+ * whole). */
+static uint32_t first_rel_at(const struct isec *isec, uint32_t n, uint64_t off) {
+  uint32_t lo = 0;
+  while (n) {
+    uint32_t half = n / 2;
+    if (rel_offset(isec, lo + half) < off)
+      lo += half + 1, n -= half + 1;
+    else
+      n = half;
+  }
+  return lo;
+}
+
+/* Splits member k of os into parts of about STREAM_CHUNK bytes, each
+ * starting where a relocation starts so that no field straddles two. */
+static void plan_parts(struct osec *os, uint32_t k) {
+  struct isec *isec = os->members.v[k];
+  uint32_t nrels = isec->relsec ? isec_nrels(isec) : 0;
+  uint64_t lo = 0;
+  uint32_t rlo = 0;
+  while (lo < isec->size) {
+    uint64_t hi = isec->size - lo > 3 * STREAM_CHUNK / 2 ? lo + STREAM_CHUNK : isec->size;
+    uint32_t rhi = nrels;
+    if (hi < isec->size && nrels) {
+      rhi = first_rel_at(isec, nrels, hi);
+      if (rhi < rlo)
+        rhi = rlo;
+      if (rhi < nrels) {
+        uint64_t at = rel_offset(isec, rhi);
+        hi = at < lo ? lo : at > isec->size ? isec->size : at;
+      }
+    }
+    struct chunk *c = xalloc(sizeof(*c));
+    *c = (struct chunk){.os = os, .first = k, .end = k + 1, .part = true,
+                        .lo = lo, .hi = hi, .rfirst = rlo, .rend = rhi};
+    vec_push(&chunks, c);
+    if (hi == lo && rhi == rlo)
+      rhi = nrels, c->rend = nrels, c->hi = hi = isec->size; /* no progress: the rest */
+    lo = hi, rlo = rhi;
+  }
+}
+
+static bool splittable(const struct isec *isec) {
+  return isec->size > 2 * STREAM_CHUNK && !(isec->flags & SHF_ALLOC) &&
+         (!isec->relsec || ctx.arch->apply_nonalloc_relocs == apply_nonalloc_generic);
+}
+
 static void plan_chunks(void) {
   for (size_t i = 0; i < ctx.osecs.n; i++) {
     struct osec *os = ctx.osecs.v[i];
@@ -143,11 +204,15 @@ static void plan_chunks(void) {
     struct isec **m = (struct isec **)os->members.v;
     uint32_t k = 0, n = (uint32_t)os->members.n;
     while (k < n) {
+      if (splittable(m[k])) {
+        plan_parts(os, k++);
+        continue;
+      }
       struct chunk *c = xalloc(sizeof(*c));
-      c->os = os;
-      c->first = k;
+      *c = (struct chunk){.os = os, .first = k};
       uint64_t lo = m[k]->out_off;
-      while (k < n && (k == c->first || m[k]->out_off + m[k]->size - lo <= STREAM_CHUNK))
+      while (k < n && !splittable(m[k]) &&
+             (k == c->first || m[k]->out_off + m[k]->size - lo <= STREAM_CHUNK))
         k++;
       c->end = k;
       vec_push(&chunks, c);
@@ -158,25 +223,61 @@ static void plan_chunks(void) {
 static __thread uint8_t *sbuf;
 static __thread size_t scap;
 
+static uint8_t *scratch(uint64_t n) {
+  if (n > scap || !sbuf) {
+    xfree(sbuf);
+    scap = n > 2 * scap ? n : 2 * scap;
+    sbuf = xrealloc(NULL, scap ? scap : 64);
+  }
+  return sbuf;
+}
+
+static void write_part(struct chunk *c) {
+  struct isec *isec = c->os->members.v[c->first];
+  uint8_t *buf = scratch(c->hi - c->lo);
+  memcpy(buf, isec->data + c->lo, c->hi - c->lo);
+  if (isec->relsec &&
+      !apply_nonalloc_part(isec, buf, c->lo, c->hi, c->rfirst, c->rend)) {
+    c->failed = true;
+    return;
+  }
+  write_out(buf, c->hi - c->lo, c->os->offset + isec->out_off + c->lo);
+}
+
 static void write_chunk(void *arg, int64_t i) {
   struct chunk *c = ((struct chunk **)arg)[i];
+  if (c->part) {
+    write_part(c);
+    return;
+  }
   struct osec *os = c->os;
   struct isec **m = (struct isec **)os->members.v;
   uint64_t lo = m[c->first]->out_off, hi = m[c->end - 1]->out_off + m[c->end - 1]->size;
-  if (hi - lo > scap || !sbuf) {
-    xfree(sbuf);
-    scap = hi - lo > 2 * scap ? hi - lo : 2 * scap;
-    sbuf = xrealloc(NULL, scap ? scap : 64);
-  }
+  uint8_t *buf = scratch(hi - lo);
   /* the buffer stands for the output section's bytes [lo, hi) */
   uint64_t at = lo;
   for (uint32_t k = c->first; k < c->end; k++) {
     struct isec *isec = m[k];
-    memset(sbuf + (at - lo), 0, isec->out_off - at);
+    memset(buf + (at - lo), 0, isec->out_off - at);
     at = isec->out_off + isec->size;
-    copy_isec(isec, sbuf + (isec->out_off - lo));
+    copy_isec(isec, buf + (isec->out_off - lo));
   }
-  write_out(sbuf, hi - lo, os->offset + lo);
+  write_out(buf, hi - lo, os->offset + lo);
+}
+
+/* A section whose relocations did not fit its parts (unsorted or
+ * overlapping) is written again whole, over what its parts wrote. */
+static void redo_failed_parts(void) {
+  const struct chunk *done = NULL;
+  for (size_t i = 0; i < chunks.n; i++) {
+    struct chunk *c = chunks.v[i];
+    if (!c->failed || (done && done->os == c->os && done->first == c->first))
+      continue;
+    struct chunk whole = {.os = c->os, .first = c->first, .end = c->first + 1};
+    struct chunk *w = &whole;
+    write_chunk(&w, 0);
+    done = c;
+  }
 }
 
 static void copy_file(void *arg, int64_t i) {
@@ -323,6 +424,7 @@ void write_output(void) {
   plan_chunks();
   parallel_for((int64_t)ctx.live.n, copy_file, ctx.live.v);
   parallel_for((int64_t)chunks.n, write_chunk, chunks.v);
+  redo_failed_parts();
   for (size_t i = 0; i < ctx.osecs.n; i++) {
     struct osec *os = ctx.osecs.v[i];
     if (os->zdata)

@@ -335,10 +335,6 @@ static void apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr) {
   }
 }
 
-static void apply_nonalloc_relocs(struct isec *isec, uint8_t *buf) {
-  apply_nonalloc_generic(isec, buf);
-}
-
 static bool is_call_reloc(uint32_t type) { return type == R_386_PLT32 || type == R_386_PC32; }
 
 static const char *const emulations[] = {"elf_i386", NULL};
@@ -357,7 +353,7 @@ const struct arch arch_i386 = {
     .got_entsize = 4,
     .scan_relocs = scan_relocs,
     .apply_relocs = apply_relocs,
-    .apply_nonalloc_relocs = apply_nonalloc_relocs,
+    .apply_nonalloc_relocs = apply_nonalloc_generic,
     .is_call_reloc = is_call_reloc,
     .implicit_addend = implicit_addend,
 };

@@ -83,5 +83,25 @@ for style in md5 sha1 uuid 0x0123456789abcdef; do
 done
 readelf -lW b1 | grep -q NOTE && pass "build id has a PT_NOTE" || fail "no PT_NOTE for the build id"
 
+# A 2.4 MB debug section is relocated in parts by both threads; its bytes
+# must be what one pass gives, also when its relocations are not sorted by
+# offset (the parts then give way to one pass over the whole section).
+python3 "$SRC/bigsec.py" gen "$T" 300000
+musl-gcc -c big.s -o big.o && musl-gcc -c abs.s -o abs.o
+cp big.o unsorted.o && python3 "$SRC/bigsec.py" swap unsorted.o
+for obj in big unsorted; do
+  for th in 1 2; do
+    rm -f sec.bin
+    if link -Wl,--threads=$th plain.o $obj.o abs.o -o big_$obj &&
+       objcopy --dump-section .debug_big=sec.bin big_$obj 2>/dev/null &&
+       cmp -s sec.bin expected.bin && [ "$(./big_$obj)" = "product 30" ]; then
+      pass "large debug section in parts: $obj relocations, --threads=$th"
+    else
+      fail "large debug section in parts: $obj relocations, --threads=$th"
+      cmp sec.bin expected.bin 2>&1 | head -2
+    fi
+  done
+done
+
 echo "$fails failure(s)"
 [ "$fails" = 0 ]

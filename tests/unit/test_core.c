@@ -425,6 +425,48 @@ Test(addresses, cached_values_match_computed, .init = x86_64) {
   ctx.live = (struct vec){0};
 }
 
+/* ---- debug sections relocated in parts ----
+ * A non-allocated section relocated part by part gives the bytes one pass
+ * gives; a part refuses (and says so) a relocation that would write outside
+ * it, so the writer can fall back to the whole section. */
+Test(nonalloc, parts_match_one_pass, .init = x86_64) {
+  static struct osec text = {.name = ".text", .addr = 0x401000};
+  struct objfile f = {.name = "t.o"};
+  struct isec code = {.file = &f, .osec = &text, .out_off = 0x40, .alive = true, .size = 64};
+  struct symbol sec = {.kind = SYM_DEFINED, .type = STT_SECTION, .isec = &code,
+                       .is_local = true, .file = &f};
+  struct symbol *syms[2] = {&sec, &sec};
+  f.syms = syms, f.nsyms = 2;
+  enum { N = 40 };
+  uint8_t data[N * 8] = {0};
+  Elf64_Rela rels[N];
+  for (int i = 0; i < N; i++) /* 8- and 4-byte fields, every 8 bytes */
+    rels[i] = (Elf64_Rela){.r_offset = (uint64_t)i * 8,
+                           .r_info = ELF64_R_INFO(1, i % 3 ? R_X86_64_64 : R_X86_64_32),
+                           .r_addend = i};
+  struct isec dbg = {.file = &f, .name = ".debug_info", .alive = true, .size = sizeof(data),
+                     .data = data, .rels = (const uint8_t *)rels, .rela = true,
+                     .relsec = 1, .nrels = N};
+  cr_assert_eq(isec_nrels(&dbg), N);
+
+  uint8_t whole[sizeof(data)] = {0}, parts[sizeof(data)] = {0};
+  apply_nonalloc_generic(&dbg, whole);
+  cr_assert_eq(rd64(whole + 8), 0x401040 + 1);
+  cr_assert_eq(rd32(whole + 24), 0x401040 + 3);
+  /* parts [0, 96) [96, 200) [200, 320), each with the relocations inside */
+  uint64_t cut[] = {0, 96, 200, sizeof(data)};
+  for (int p = 0; p < 3; p++)
+    cr_assert(apply_nonalloc_part(&dbg, parts + cut[p], cut[p], cut[p + 1],
+                                  (uint32_t)(cut[p] / 8), (uint32_t)(cut[p + 1] / 8)));
+  cr_assert_arr_eq(parts, whole, sizeof(whole));
+
+  /* a relocation of the next part, or one straddling the end, is refused */
+  uint8_t buf[96];
+  cr_assert_not(apply_nonalloc_part(&dbg, buf, 0, 96, 0, 13));
+  cr_assert_not(apply_nonalloc_part(&dbg, buf, 0, 92, 0, 12));
+  cr_assert_not(apply_nonalloc_part(&dbg, buf, 8, 96, 0, 12));
+}
+
 /* ---- thread pool ----
  * Guided scheduling hands out shrinking chunks: every index must still be
  * run exactly once, for any count, on any number of threads. */
