@@ -54,19 +54,26 @@ static bool mergeable(const struct isec *isec) {
   return true;
 }
 
-static struct mgroup *group_for(const struct isec *isec) {
-  const char *name = output_section_name(isec);
-  uint64_t flags = isec->flags & (SHF_ALLOC | SHF_WRITE | SHF_EXECINSTR | SHF_STRINGS | SHF_MERGE);
+static uint64_t group_flags(const struct isec *isec) {
+  return isec->flags & (SHF_ALLOC | SHF_WRITE | SHF_EXECINSTR | SHF_STRINGS | SHF_MERGE);
+}
+
+static bool in_group(const struct mgroup *g, const struct isec *isec, const char *name) {
+  return g->flags == group_flags(isec) && g->entsize == isec->entsize &&
+         g->align == isec->addralign && g->type == isec->type &&
+         (g->name == name || !strcmp(g->name, name));
+}
+
+static struct mgroup *group_for(const struct isec *isec, const char *name) {
   for (size_t i = 0; i < groups.n; i++) {
     struct mgroup *g = groups.v[i];
-    if (g->flags == flags && g->entsize == isec->entsize && g->align == isec->addralign &&
-        g->type == isec->type && !strcmp(g->name, name))
+    if (in_group(g, isec, name))
       return g;
   }
   struct mgroup *g = xalloc(sizeof(*g));
   g->name = name;
   g->type = isec->type;
-  g->flags = flags;
+  g->flags = group_flags(isec);
   g->entsize = isec->entsize;
   g->align = isec->addralign;
   vec_push(&groups, g);
@@ -140,6 +147,15 @@ static uint64_t piece_len(const struct isec *isec, uint64_t off) {
   }
 }
 
+/* The first occurrence in command-line order owns a fragment; the shard
+ * lock held guards the owner too. */
+static void own(struct frag *f, uint64_t key) {
+  if (key < atomic_load_explicit(&f->owner, memory_order_relaxed))
+    atomic_store_explicit(&f->owner, key, memory_order_relaxed);
+}
+
+enum { FEW_PIECES = 4 };
+
 /* Splits one section into pieces and interns them, one lock per shard
  * touched rather than one per piece. `ord` orders sections. */
 static void split(struct mgroup *g, struct isec *isec, uint64_t ord) {
@@ -160,6 +176,21 @@ static void split(struct mgroup *g, struct isec *isec, uint64_t ord) {
   uint8_t shift;
   uint32_t *offs = xalloc((count + piece_index_size(n, (uint32_t)count, &shift)) * sizeof(uint32_t));
   struct frag **frags = xalloc(count * sizeof(struct frag *));
+  if (count <= FEW_PIECES) {
+    /* one lock per piece is cheaper than grouping a handful by shard (a
+     * -fdata-sections object has a string section per function) */
+    for (uint64_t i = 0, off = 0; i < count; i++) {
+      uint64_t len = piece_len(isec, off), hash = XXH3_64bits(isec->data + off, len);
+      struct fshard *sh = &g->shards[hash % NSHARDS];
+      pthread_mutex_lock(&sh->mu);
+      frags[i] = intern_locked(g, sh, hash, isec->data + off, (uint32_t)len);
+      own(frags[i], ord << 32 | off);
+      pthread_mutex_unlock(&sh->mu);
+      offs[i] = (uint32_t)off;
+      off += len;
+    }
+    goto done;
+  }
   uint32_t start[NSHARDS + 1] = {0};
   uint64_t off = 0;
   for (uint64_t i = 0; i < count; i++) {
@@ -184,15 +215,12 @@ static void split(struct mgroup *g, struct isec *isec, uint64_t ord) {
     pthread_mutex_lock(&sh->mu);
     for (uint32_t k = start[s]; k < start[s + 1]; k++) {
       uint32_t i = by_shard[k];
-      struct frag *f = intern_locked(g, sh, hashes[i], isec->data + offs[i], lens[i]);
-      /* the shard lock guards the owner too */
-      uint64_t key = ord << 32 | offs[i];
-      if (key < atomic_load_explicit(&f->owner, memory_order_relaxed))
-        atomic_store_explicit(&f->owner, key, memory_order_relaxed);
-      frags[i] = f;
+      frags[i] = intern_locked(g, sh, hashes[i], isec->data + offs[i], lens[i]);
+      own(frags[i], ord << 32 | offs[i]);
     }
     pthread_mutex_unlock(&sh->mu);
   }
+done:
   isec->moffs = offs;
   isec->mfrags = frags;
   isec->npieces = (uint32_t)count;
@@ -251,30 +279,57 @@ static void note_offsets(void *arg, int64_t i) {
   w->isec->mouts = outs;
 }
 
+/* A file's mergeable sections and their output names, found in parallel
+ * (a -fdata-sections link has hundreds of thousands of sections to look at). */
+struct cands {
+  struct isec **isecs;
+  const char **names;
+  uint32_t n;
+};
+
+static void find_mergeable(void *arg, int64_t i) {
+  struct objfile *f = ctx.live.v[i];
+  struct cands *c = &((struct cands *)arg)[i];
+  for (uint32_t k = 1; k < f->nsecs; k++) {
+    struct isec *isec = f->secs[k];
+    if (!isec || !isec->alive || !mergeable(isec))
+      continue;
+    if (!c->isecs) {
+      c->isecs = xalloc(f->nsecs * sizeof(*c->isecs));
+      c->names = xalloc(f->nsecs * sizeof(*c->names));
+    }
+    c->isecs[c->n] = isec;
+    c->names[c->n++] = output_section_name(isec);
+  }
+}
+
 void merge_sections(void) {
-  struct vec work = {0};
+  struct cands *cands = xcalloc(ctx.live.n ? ctx.live.n : 1, sizeof(*cands));
+  parallel_for((int64_t)ctx.live.n, find_mergeable, cands);
+  size_t nwork = 0;
+  for (size_t i = 0; i < ctx.live.n; i++)
+    nwork += cands[i].n;
+  if (!nwork) {
+    xfree(cands);
+    return;
+  }
+  struct work *ws = xcalloc(nwork, sizeof(struct work));
+  struct mgroup *last = NULL;
   uint64_t ord = 0;
   for (size_t i = 0; i < ctx.live.n; i++) {
-    struct objfile *f = ctx.live.v[i];
-    for (uint32_t k = 1; k < f->nsecs; k++) {
-      struct isec *isec = f->secs[k];
-      if (!isec || !isec->alive || !mergeable(isec))
-        continue;
-      struct mgroup *g = group_for(isec);
-      struct work *w = xalloc(sizeof(*w));
-      *w = (struct work){g, isec, ord++, (uint32_t)g->isecs.n};
+    for (uint32_t k = 0; k < cands[i].n; k++) {
+      struct isec *isec = cands[i].isecs[k];
+      const char *name = cands[i].names[k];
+      /* neighbours mostly share a group */
+      struct mgroup *g = last && in_group(last, isec, name) ? last : group_for(isec, name);
+      ws[ord] = (struct work){g, isec, ord, (uint32_t)g->isecs.n};
+      ord++;
       vec_push(&g->isecs, isec);
       g->total_in += isec->size;
-      vec_push(&work, w);
+      last = g;
     }
   }
-  if (!work.n)
-    return;
-  struct work *ws = xcalloc(work.n, sizeof(struct work));
-  for (size_t i = 0; i < work.n; i++)
-    ws[i] = *(struct work *)work.v[i];
-  xfree(work.v);
-
+  xfree(cands);
   for (size_t i = 0; i < groups.n; i++) {
     struct mgroup *g = groups.v[i];
     size_t cap = 64;
@@ -299,8 +354,8 @@ void merge_sections(void) {
     vec_push(&ctx.merged, out);
   }
 
-  parallel_for((int64_t)work.n, split_one, ws);
-  parallel_for((int64_t)work.n, size_one, ws);
+  parallel_for((int64_t)nwork, split_one, ws);
+  parallel_for((int64_t)nwork, size_one, ws);
   for (size_t i = 0; i < groups.n; i++) {
     struct mgroup *g = groups.v[i];
     uint64_t off = 0;
@@ -312,8 +367,8 @@ void merge_sections(void) {
     g->out->size = off;
     g->out->data = xcalloc(1, off ? off : 1);
   }
-  parallel_for((int64_t)work.n, place_one, ws);
-  parallel_for((int64_t)work.n, note_offsets, ws);
+  parallel_for((int64_t)nwork, place_one, ws);
+  parallel_for((int64_t)nwork, note_offsets, ws);
   if (ctx.opt.print_stats)
     for (size_t i = 0; i < groups.n; i++) {
       struct mgroup *g = groups.v[i];

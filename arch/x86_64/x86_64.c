@@ -206,6 +206,7 @@ static void scan_relocs(struct isec *isec) {
   uint8_t *data = (uint8_t *)isec->data; /* only read here */
   for (uint32_t i = 0; i < n; i++) {
     struct rel r;
+    prefetch_rel(isec, i, n);
     get_rel(isec, i, &r);
     if (!check_rel(isec, &r))
       continue;
