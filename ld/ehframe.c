@@ -308,6 +308,9 @@ void write_eh_frame_hdr(void) {
   const uint8_t *base = ctx.out + eh->offset, *end = base + eh->size;
   struct hdr_entry *ents = xcalloc(ctx.neh_fdes ? ctx.neh_fdes : 1, sizeof(*ents));
   uint32_t n = 0;
+  const uint8_t *last_cie = NULL;
+  uint8_t enc = 0;
+  bool sorted = true;
   for (const uint8_t *p = base; end - p >= 8;) {
     uint32_t len = rd32(p);
     if (len == 0)
@@ -320,15 +323,19 @@ void write_eh_frame_hdr(void) {
       const uint8_t *cie = p + 4 - id;
       uint64_t pc;
       uint64_t addr = eh->addr + (uint64_t)(p + 8 - base);
-      if (cie >= base && read_encoded(cie_fde_encoding(cie, end), p + 8, next, addr, &pc)) {
+      if (cie >= base && cie != last_cie) /* FDEs mostly share their file's CIE */
+        last_cie = cie, enc = cie_fde_encoding(cie, end);
+      if (cie >= base && read_encoded(enc, p + 8, next, addr, &pc)) {
         ents[n].pc = (int32_t)(pc - hdr->addr);
         ents[n].fde = (int32_t)(eh->addr + (uint64_t)(p - base) - hdr->addr);
+        sorted &= n == 0 || cmp_entry(&ents[n - 1], &ents[n]) <= 0;
         n++;
       }
     }
     p = next;
   }
-  qsort(ents, n, sizeof(*ents), cmp_entry);
+  if (!sorted) /* FDEs follow their functions, so they mostly are */
+    qsort(ents, n, sizeof(*ents), cmp_entry);
   out[0] = 1;    /* version */
   out[1] = 0x1b; /* eh_frame_ptr: pcrel sdata4 */
   out[2] = 0x03; /* fde_count: udata4 */

@@ -371,7 +371,6 @@ bool apply_nonalloc_part(struct isec *isec, uint8_t *buf, uint64_t lo, uint64_t 
   if (ctx.arch->is64 && isec->rela) {
     for (uint32_t i = first; i < end; i++) {
       Elf64_Rela e;
-      prefetch_rel(isec, i, end);
       memcpy(&e, isec->rels + (size_t)i * sizeof(e), sizeof(e));
       struct rel r = {e.r_offset, ELF64_R_TYPE(e.r_info), ELF64_R_SYM(e.r_info), e.r_addend};
       if (!whole && !field_inside(&r, lo, hi))

@@ -126,20 +126,6 @@ struct chunk {
 
 static struct vec chunks; /* struct chunk * */
 
-/* Output sections made only of plain input sections (no merged strings,
- * .eh_frame records or bytes of the linker's own) */
-static bool streamed(const struct osec *os) {
-  if (os->type == SHT_NOBITS || !os->shndx || os->zdata || !os->members.n ||
-      os->kind != OS_REGULAR)
-    return false;
-  for (size_t k = 0; k < os->members.n; k++) {
-    const struct isec *isec = os->members.v[k];
-    if (!isec->alive || isec->mfrags || isec->file == ctx.internal || isec->eh || !isec->data)
-      return false;
-  }
-  return true;
-}
-
 static uint64_t rel_offset(const struct isec *isec, uint32_t i) {
   struct rel r;
   get_rel(isec, i, &r);
@@ -163,7 +149,7 @@ static uint32_t first_rel_at(const struct isec *isec, uint32_t n, uint64_t off) 
 
 /* Splits member k of os into parts of about STREAM_CHUNK bytes, each
  * starting where a relocation starts so that no field straddles two. */
-static void plan_parts(struct osec *os, uint32_t k) {
+static void plan_parts(struct osec *os, uint32_t k, struct vec *out) {
   struct isec *isec = os->members.v[k];
   uint32_t nrels = isec->relsec ? isec_nrels(isec) : 0;
   uint64_t lo = 0;
@@ -183,7 +169,7 @@ static void plan_parts(struct osec *os, uint32_t k) {
     struct chunk *c = xalloc(sizeof(*c));
     *c = (struct chunk){.os = os, .first = k, .end = k + 1, .part = true,
                         .lo = lo, .hi = hi, .rfirst = rlo, .rend = rhi};
-    vec_push(&chunks, c);
+    vec_push(out, c);
     if (hi == lo && rhi == rlo)
       rhi = nrels, c->rend = nrels, c->hi = hi = isec->size; /* no progress: the rest */
     lo = hi, rlo = rhi;
@@ -195,29 +181,91 @@ static bool splittable(const struct isec *isec) {
          (!isec->relsec || ctx.arch->apply_nonalloc_relocs == apply_nonalloc_generic);
 }
 
-static void plan_chunks(void) {
+/* The chunks of members [k, n) of os. */
+static void plan_chunks(struct osec *os, uint32_t k, uint32_t n, struct vec *out) {
+  struct isec **m = (struct isec **)os->members.v;
+  while (k < n) {
+    if (splittable(m[k])) {
+      plan_parts(os, k++, out);
+      continue;
+    }
+    struct chunk *c = xalloc(sizeof(*c));
+    *c = (struct chunk){.os = os, .first = k};
+    uint64_t lo = m[k]->out_off;
+    while (k < n && !splittable(m[k]) &&
+           (k == c->first || m[k]->out_off + m[k]->size - lo <= STREAM_CHUNK))
+      k++;
+    c->end = k;
+    vec_push(out, c);
+  }
+}
+
+/* Sections written with pwrite: output sections made only of plain input
+ * sections (no merged strings, .eh_frame records or bytes of the linker's
+ * own). Whether an output section is one, and which members are the
+ * linker's own, is found in parallel over blocks of members: .text and the
+ * debug sections of a -ffunction-sections link have a member per function. */
+enum { MBLOCK = 4096 };
+
+struct mblock {
+  struct osec *os;
+  size_t lo, hi;
+  bool mixed;      /* has a member that is not plain */
+  struct vec own;  /* members of the linker's own */
+  struct vec chunks; /* if the output section is streamed after all */
+};
+
+static bool streamable(const struct osec *os) {
+  return os->type != SHT_NOBITS && os->shndx && !os->zdata && os->members.n &&
+         os->kind == OS_REGULAR;
+}
+
+static void scan_block(void *arg, int64_t i) {
+  struct mblock *b = &((struct mblock *)arg)[i];
+  for (size_t k = b->lo; k < b->hi; k++) {
+    struct isec *isec = b->os->members.v[k];
+    if (isec->file == ctx.internal)
+      vec_push(&b->own, isec);
+    if (!isec->alive || isec->mfrags || isec->file == ctx.internal || isec->eh || !isec->data)
+      b->mixed = true;
+  }
+  if (!b->mixed && streamable(b->os))
+    plan_chunks(b->os, (uint32_t)b->lo, (uint32_t)b->hi, &b->chunks);
+}
+
+/* Marks the streamed output sections and plans their chunks (which never
+ * span two blocks); returns the linker's own members. */
+static struct vec classify_members(void) {
+  size_t nb = 0;
+  for (size_t i = 0; i < ctx.osecs.n; i++)
+    nb += (((struct osec *)ctx.osecs.v[i])->members.n + MBLOCK - 1) / MBLOCK;
+  struct mblock *bs = xcalloc(nb ? nb : 1, sizeof(*bs));
+  nb = 0;
   for (size_t i = 0; i < ctx.osecs.n; i++) {
     struct osec *os = ctx.osecs.v[i];
-    if (!streamed(os))
-      continue;
-    os->streamed = true;
-    struct isec **m = (struct isec **)os->members.v;
-    uint32_t k = 0, n = (uint32_t)os->members.n;
-    while (k < n) {
-      if (splittable(m[k])) {
-        plan_parts(os, k++);
-        continue;
-      }
-      struct chunk *c = xalloc(sizeof(*c));
-      *c = (struct chunk){.os = os, .first = k};
-      uint64_t lo = m[k]->out_off;
-      while (k < n && !splittable(m[k]) &&
-             (k == c->first || m[k]->out_off + m[k]->size - lo <= STREAM_CHUNK))
-        k++;
-      c->end = k;
-      vec_push(&chunks, c);
-    }
+    for (size_t lo = 0; lo < os->members.n; lo += MBLOCK)
+      bs[nb++] = (struct mblock){.os = os, .lo = lo,
+                                 .hi = lo + MBLOCK < os->members.n ? lo + MBLOCK : os->members.n};
   }
+  parallel_for((int64_t)nb, scan_block, bs);
+  struct vec own = {0};
+  for (size_t i = 0; i < ctx.osecs.n; i++)
+    ((struct osec *)ctx.osecs.v[i])->streamed = streamable(ctx.osecs.v[i]);
+  for (size_t i = 0; i < nb; i++) {
+    if (bs[i].mixed)
+      bs[i].os->streamed = false;
+    for (size_t k = 0; k < bs[i].own.n; k++)
+      vec_push(&own, bs[i].own.v[k]);
+  }
+  for (size_t i = 0; i < nb; i++) {
+    if (bs[i].os->streamed)
+      for (size_t k = 0; k < bs[i].chunks.n; k++)
+        vec_push(&chunks, bs[i].chunks.v[k]);
+    xfree(bs[i].own.v);
+    xfree(bs[i].chunks.v);
+  }
+  xfree(bs);
+  return own;
 }
 
 static __thread uint8_t *sbuf;
@@ -411,17 +459,10 @@ void write_output(void) {
 
   /* The linker's own sections, then every file's allocated sections, one
    * file per iteration, then the streamed non-allocated ones. */
-  struct vec own = {0};
-  for (size_t i = 0; i < ctx.osecs.n; i++) {
-    struct osec *os = ctx.osecs.v[i];
-    for (size_t k = 0; k < os->members.n; k++)
-      if (((struct isec *)os->members.v[k])->file == ctx.internal)
-        vec_push(&own, os->members.v[k]);
-  }
+  struct vec own = classify_members();
   struct copy_job job = {(struct isec **)own.v, own.n};
   parallel_for((int64_t)own.n, copy_one, &job);
   xfree(own.v);
-  plan_chunks();
   parallel_for((int64_t)ctx.live.n, copy_file, ctx.live.v);
   parallel_for((int64_t)chunks.n, write_chunk, chunks.v);
   redo_failed_parts();
