@@ -23,16 +23,20 @@ struct shard {
 
 static struct shard shards[NSHARDS];
 
+static void init_shard(void *arg, int64_t i) {
+  size_t cap = *(size_t *)arg;
+  pthread_mutex_init(&shards[i].mu, NULL);
+  shards[i].slots = xcalloc(cap, sizeof(struct slot));
+  shards[i].cap = cap;
+  shards[i].n = 0;
+}
+
+/* The shards are cleared in parallel: tens of MiB on a large link. */
 void symmap_init(size_t expected) {
   size_t cap = 64;
   while (cap < expected / NSHARDS * 2)
     cap *= 2;
-  for (int i = 0; i < NSHARDS; i++) {
-    pthread_mutex_init(&shards[i].mu, NULL);
-    shards[i].slots = xcalloc(cap, sizeof(struct slot));
-    shards[i].cap = cap;
-    shards[i].n = 0;
-  }
+  parallel_for(NSHARDS, init_shard, &cap);
 }
 
 static struct slot *probe(struct shard *sh, uint64_t hash, const char *name, size_t len) {
