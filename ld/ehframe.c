@@ -325,7 +325,7 @@ void write_eh_frame_hdr(void) {
       uint64_t addr = eh->addr + (uint64_t)(p + 8 - base);
       if (cie >= base && cie != last_cie) /* FDEs mostly share their file's CIE */
         last_cie = cie, enc = cie_fde_encoding(cie, end);
-      if (cie >= base && read_encoded(enc, p + 8, next, addr, &pc)) {
+      if (cie == last_cie && read_encoded(enc, p + 8, next, addr, &pc)) {
         ents[n].pc = (int32_t)(pc - hdr->addr);
         ents[n].fde = (int32_t)(eh->addr + (uint64_t)(p - base) - hdr->addr);
         sorted &= n == 0 || cmp_entry(&ents[n - 1], &ents[n]) <= 0;

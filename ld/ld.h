@@ -264,8 +264,11 @@ struct arch {
   void (*scan_relocs)(struct isec *isec);
   /* Apply relocations of an alloc section copied to `buf` (at address `addr`). */
   void (*apply_relocs)(struct isec *isec, uint8_t *buf, uint64_t addr);
-  /* Apply relocations of a non-alloc section (debug info). */
-  void (*apply_nonalloc_relocs)(struct isec *isec, uint8_t *buf);
+  /* Apply relocations [first, end) of a non-alloc section (debug info) whose
+   * bytes [lo, hi) are at buf; false if one of them writes outside [lo, hi)
+   * (lo 0 and hi UINT64_MAX: the whole section, nothing refused). */
+  bool (*apply_nonalloc_relocs)(struct isec *isec, uint8_t *buf, uint64_t lo, uint64_t hi,
+                                uint32_t first, uint32_t end);
   /* After GOT slots are numbered: add stub sections the layout must hold. */
   void (*after_scan)(void);
   /* After addresses are assigned: add range-extension thunks for branches
@@ -385,11 +388,16 @@ struct context {
 
 extern struct context ctx;
 
-static inline void prefetch_sym(const struct isec *isec, uint32_t i) {
+/* The symbol of RELA64 relocation i, NULL if its index is bad. */
+static inline const struct symbol *rela64_sym(const struct isec *isec, uint32_t i) {
   uint64_t info;
   memcpy(&info, isec->rels + (size_t)i * 24 + 8, 8);
-  if ((info >> 32) < isec->file->nsyms) {
-    const struct symbol *s = isec->file->syms[info >> 32];
+  return (info >> 32) < isec->file->nsyms ? isec->file->syms[info >> 32] : NULL;
+}
+
+static inline void prefetch_sym(const struct isec *isec, uint32_t i) {
+  const struct symbol *s = rela64_sym(isec, i);
+  if (s) {
     __builtin_prefetch(s);
     __builtin_prefetch(&s->addr_class); /* with va, all a relocation reads once laid out */
   }
@@ -409,10 +417,9 @@ static inline void prefetch_rel(const struct isec *isec, uint32_t i, uint32_t n)
   if (i + 16 < n)
     prefetch_sym(isec, i + 16);
   if (i + 8 < n) {
-    uint64_t info;
-    memcpy(&info, isec->rels + (size_t)(i + 8) * 24 + 8, 8);
-    if ((info >> 32) < isec->file->nsyms && isec->file->syms[info >> 32]->isec)
-      __builtin_prefetch(isec->file->syms[info >> 32]->isec);
+    const struct symbol *s = rela64_sym(isec, i + 8);
+    if (s && s->isec)
+      __builtin_prefetch(s->isec);
   }
 }
 
@@ -484,10 +491,8 @@ uint64_t generic_value(struct isec *isec, const struct rel *r, const struct symb
 void record_undef(struct isec *isec, const struct rel *r, struct symbol *sym);
 void mark_sym(struct symbol *sym, unsigned flag);
 const char *sym_display(const struct symbol *sym);
-void apply_nonalloc_generic(struct isec *isec, uint8_t *buf);
-/* Relocations [first, end) of a non-allocated section whose bytes [lo, hi)
- * are at buf; false (the part is incomplete) if one of them writes outside
- * [lo, hi). */
+void apply_nonalloc_whole(struct isec *isec, uint8_t *buf); /* through the arch hook */
+/* The apply_nonalloc_relocs hook of all three targets. */
 bool apply_nonalloc_part(struct isec *isec, uint8_t *buf, uint64_t lo, uint64_t hi,
                          uint32_t first, uint32_t end);
 

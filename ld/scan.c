@@ -389,6 +389,6 @@ bool apply_nonalloc_part(struct isec *isec, uint8_t *buf, uint64_t lo, uint64_t 
   return true;
 }
 
-void apply_nonalloc_generic(struct isec *isec, uint8_t *buf) {
-  apply_nonalloc_part(isec, buf, 0, UINT64_MAX, 0, isec_nrels(isec));
+void apply_nonalloc_whole(struct isec *isec, uint8_t *buf) {
+  ctx.arch->apply_nonalloc_relocs(isec, buf, 0, UINT64_MAX, 0, isec_nrels(isec));
 }

@@ -90,7 +90,7 @@ void copy_isec(struct isec *isec, uint8_t *buf) {
     if (isec->flags & SHF_ALLOC)
       ctx.arch->apply_relocs(isec, buf, os->addr + isec->out_off);
     else
-      ctx.arch->apply_nonalloc_relocs(isec, buf);
+      apply_nonalloc_whole(isec, buf);
   }
 }
 
@@ -177,8 +177,7 @@ static void plan_parts(struct osec *os, uint32_t k, struct vec *out) {
 }
 
 static bool splittable(const struct isec *isec) {
-  return isec->size > 2 * STREAM_CHUNK && !(isec->flags & SHF_ALLOC) &&
-         (!isec->relsec || ctx.arch->apply_nonalloc_relocs == apply_nonalloc_generic);
+  return isec->size > 2 * STREAM_CHUNK && !(isec->flags & SHF_ALLOC);
 }
 
 /* The chunks of members [k, n) of os. */
@@ -285,15 +284,15 @@ static void write_part(struct chunk *c) {
   uint8_t *buf = scratch(c->hi - c->lo);
   memcpy(buf, isec->data + c->lo, c->hi - c->lo);
   if (isec->relsec &&
-      !apply_nonalloc_part(isec, buf, c->lo, c->hi, c->rfirst, c->rend)) {
+      !ctx.arch->apply_nonalloc_relocs(isec, buf, c->lo, c->hi, c->rfirst, c->rend)) {
     c->failed = true;
     return;
   }
   write_out(buf, c->hi - c->lo, c->os->offset + isec->out_off + c->lo);
 }
 
-static void write_chunk(void *arg, int64_t i) {
-  struct chunk *c = ((struct chunk **)arg)[i];
+/* A run of whole members, or a part of one. */
+static void write_run(struct chunk *c) {
   if (c->part) {
     write_part(c);
     return;
@@ -313,6 +312,8 @@ static void write_chunk(void *arg, int64_t i) {
   write_out(buf, hi - lo, os->offset + lo);
 }
 
+static void write_chunk(void *arg, int64_t i) { write_run(((struct chunk **)arg)[i]); }
+
 /* A section whose relocations did not fit its parts (unsorted or
  * overlapping) is written again whole, over what its parts wrote. */
 static void redo_failed_parts(void) {
@@ -321,9 +322,7 @@ static void redo_failed_parts(void) {
     struct chunk *c = chunks.v[i];
     if (!c->failed || (done && done->os == c->os && done->first == c->first))
       continue;
-    struct chunk whole = {.os = c->os, .first = c->first, .end = c->first + 1};
-    struct chunk *w = &whole;
-    write_chunk(&w, 0);
+    write_run(&(struct chunk){.os = c->os, .first = c->first, .end = c->first + 1});
     done = c;
   }
 }

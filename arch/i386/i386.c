@@ -353,7 +353,7 @@ const struct arch arch_i386 = {
     .got_entsize = 4,
     .scan_relocs = scan_relocs,
     .apply_relocs = apply_relocs,
-    .apply_nonalloc_relocs = apply_nonalloc_generic,
+    .apply_nonalloc_relocs = apply_nonalloc_part,
     .is_call_reloc = is_call_reloc,
     .implicit_addend = implicit_addend,
 };

@@ -347,6 +347,6 @@ const struct arch arch_x86_64 = {
     .got_entsize = 8,
     .scan_relocs = scan_relocs,
     .apply_relocs = apply_relocs,
-    .apply_nonalloc_relocs = apply_nonalloc_generic,
+    .apply_nonalloc_relocs = apply_nonalloc_part,
     .is_call_reloc = is_call_reloc,
 };

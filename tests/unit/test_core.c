@@ -450,7 +450,7 @@ Test(nonalloc, parts_match_one_pass, .init = x86_64) {
   cr_assert_eq(isec_nrels(&dbg), N);
 
   uint8_t whole[sizeof(data)] = {0}, parts[sizeof(data)] = {0};
-  apply_nonalloc_generic(&dbg, whole);
+  apply_nonalloc_whole(&dbg, whole);
   cr_assert_eq(rd64(whole + 8), 0x401040 + 1);
   cr_assert_eq(rd32(whole + 24), 0x401040 + 3);
   /* parts [0, 96) [96, 200) [200, 320), each with the relocations inside */
