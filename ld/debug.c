@@ -1,11 +1,15 @@
 /* Debug output: --compress-debug-sections and --build-id.
  *
- * Compression (pigz's technique): each .debug_* output section is built in
- * memory (copy + relocate, in parallel), cut into fixed 1 MiB chunks, and
- * every chunk is deflated on its own thread as raw deflate ending in a full
- * flush (the last one in Z_FINISH). Concatenated behind a zlib header and
- * the combined adler32 they form one valid zlib stream, behind a gABI
- * Elf_Chdr, in an SHF_COMPRESSED section. Chunking does not depend on the
+ * Compression (pigz's technique): each .debug_* output section is cut into
+ * the streamed writer's chunks (runs of members of about a MiB, or parts of
+ * one large member cut where a relocation starts), and each chunk is built
+ * (copy + relocate) in a thread's buffer and deflated at once while its
+ * bytes are in cache, as raw deflate ending in a full flush (the section's
+ * last in Z_FINISH). Behind a zlib header and before the combined adler32
+ * they form one valid zlib stream, behind a gABI Elf_Chdr, in an
+ * SHF_COMPRESSED section; ld/write.c writes the pieces where they go. A
+ * section with members the chunks cannot build (merged strings) is built
+ * whole first and deflated in 1 MiB slices. Neither cut depends on the
  * thread count, so the bytes do not either. Runs after layout, then the
  * non-alloc sections are placed again with their new sizes.
  *
@@ -27,36 +31,54 @@ static bool is_debug_osec(const struct osec *os) {
          !strncmp(os->name, ".debug", 6);
 }
 
+/* The section's bytes [lo, hi), deflated: built by chunk c (with zeros
+ * around it up to lo and hi), or taken from src. */
 struct zchunk {
   struct osec *os;
-  const uint8_t *in;
-  size_t inlen;
-  bool last;
+  const struct chunk *c;
+  const uint8_t *src;
+  uint64_t lo, hi;
+  bool last, failed;
   uint8_t *out;
   size_t outlen;
   uLong adler;
 };
 
-struct zjob {
+struct zbuild {
   struct isec **isecs;
-  uint8_t **bufs; /* per isec: its osec's buffer */
-  struct zchunk *chunks;
+  uint8_t **bufs; /* per isec: its section's bytes */
 };
 
 static void build_one(void *arg, int64_t i) {
-  struct zjob *j = arg;
-  copy_isec(j->isecs[i], j->bufs[i] + j->isecs[i]->out_off);
+  struct zbuild *b = arg;
+  copy_isec(b->isecs[i], b->bufs[i] + b->isecs[i]->out_off);
 }
 
 static void deflate_one(void *arg, int64_t i) {
-  struct zchunk *c = &((struct zjob *)arg)->chunks[i];
+  struct zchunk *c = ((struct zchunk **)arg)[i];
+  size_t inlen = c->hi - c->lo;
+  const uint8_t *in = c->src;
+  if (!in) {
+    uint8_t *buf = scratch(inlen);
+    uint64_t s = chunk_start(c->c), e = chunk_end(c->c);
+    memset(buf, 0, s - c->lo);
+    memset(buf + (e - c->lo), 0, c->hi - e);
+    if (!build_chunk(c->c, buf + (s - c->lo))) {
+      c->failed = true;
+      return;
+    }
+    in = buf;
+  }
+  c->adler = adler32(adler32(0, NULL, 0), in, (uInt)inlen);
+  if (!inlen && !c->last)
+    return;
   z_stream z = {0};
   if (deflateInit2(&z, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
     fatal("zlib: deflateInit2 failed");
-  size_t cap = deflateBound(&z, c->inlen) + 16;
-  c->out = xrealloc(NULL, cap);
-  z.next_in = (Bytef *)c->in;
-  z.avail_in = (uInt)c->inlen;
+  size_t cap = deflateBound(&z, inlen) + 16;
+  c->out = xrealloc(c->out, cap);
+  z.next_in = (Bytef *)in;
+  z.avail_in = (uInt)inlen;
   z.next_out = c->out;
   z.avail_out = (uInt)cap;
   int rc = deflate(&z, c->last ? Z_FINISH : Z_FULL_FLUSH);
@@ -64,84 +86,135 @@ static void deflate_one(void *arg, int64_t i) {
     fatal("zlib: deflate failed (%d)", rc);
   c->outlen = cap - z.avail_out;
   deflateEnd(&z);
-  c->adler = adler32(adler32(0, NULL, 0), c->in, (uInt)c->inlen);
+}
+static struct zchunk *new_zchunk(struct vec *zs, struct osec *os, uint64_t lo, uint64_t hi) {
+  struct zchunk *z = xcalloc(1, sizeof(*z));
+  *z = (struct zchunk){.os = os, .lo = lo, .hi = hi, .last = hi == os->size};
+  vec_push(zs, z);
+  return z;
+}
+
+/* The pieces of os: its chunks if every member is plain, else slices of the
+ * whole section, built by *b into a buffer kept in *wholes. */
+static void plan_zchunks(struct osec *os, struct vec *zs, struct vec *isecs, struct vec *bufs,
+                         struct vec *wholes) {
+  bool plain = true;
+  for (size_t k = 0; k < os->members.n && plain; k++)
+    plain = plain_member(os->members.v[k]);
+  if (plain) {
+    struct vec cs = {0};
+    plan_section_chunks(os, &cs);
+    for (size_t k = 0; k < cs.n; k++) {
+      uint64_t lo = k ? chunk_start(cs.v[k]) : 0;
+      uint64_t hi = k + 1 < cs.n ? chunk_start(cs.v[k + 1]) : os->size;
+      struct zchunk *z = new_zchunk(zs, os, lo, hi);
+      z->c = cs.v[k];
+      z->last = k + 1 == cs.n;
+    }
+    xfree(cs.v);
+    return;
+  }
+  uint8_t *buf = xcalloc(1, os->size);
+  vec_push(wholes, buf);
+  for (size_t k = 0; k < os->members.n; k++) {
+    vec_push(isecs, os->members.v[k]);
+    vec_push(bufs, buf);
+  }
+  for (uint64_t off = 0; off < os->size; off += CHUNK)
+    new_zchunk(zs, os, off, os->size - off < CHUNK ? os->size : off + CHUNK)->src = buf + off;
+}
+
+static bool same_member(const struct zchunk *a, const struct zchunk *b) {
+  return a->c && a->c->part && a->os == b->os && a->c->first == b->c->first;
+}
+
+/* A member whose relocations did not fit its parts (unsorted or
+ * overlapping) is built whole, and all its parts deflated again from it. */
+static void redo_failed(struct vec *zs, struct vec *wholes) {
+  struct zchunk **z = (struct zchunk **)zs->v;
+  for (size_t i = 0; i < zs->n; i++) {
+    if (!z[i]->failed)
+      continue;
+    size_t a = i, b = i;
+    while (a > 0 && same_member(z[a - 1], z[i]))
+      a--;
+    while (b < zs->n && same_member(z[b], z[i]))
+      b++;
+    uint64_t lo = z[a]->lo, hi = z[b - 1]->hi;
+    uint8_t *buf = xcalloc(1, hi - lo + 1);
+    vec_push(wholes, buf);
+    struct isec *isec = z[i]->os->members.v[z[i]->c->first];
+    copy_isec(isec, buf + (isec->out_off - lo));
+    for (size_t k = a; k < b; k++) {
+      z[k]->src = buf + (z[k]->lo - lo);
+      z[k]->failed = false;
+      deflate_one(z, (int64_t)k);
+    }
+    i = b - 1;
+  }
+}
+
+/* os's pieces: Elf_Chdr and zlib header, the deflated chunks [first, end),
+ * the adler32 of them all. */
+static void assemble(struct osec *os, struct zchunk **z, size_t first, size_t end) {
+  size_t chdr = ctx.arch->is64 ? sizeof(Elf64_Chdr) : sizeof(Elf32_Chdr);
+  uint8_t *head = xalloc(chdr + 2 + 4), *tail = head + chdr + 2;
+  if (ctx.arch->is64) {
+    Elf64_Chdr h = {ELFCOMPRESS_ZLIB, 0, os->size, os->align};
+    memcpy(head, &h, sizeof(h));
+  } else {
+    Elf32_Chdr h = {ELFCOMPRESS_ZLIB, (Elf32_Word)os->size, (Elf32_Word)os->align};
+    memcpy(head, &h, sizeof(h));
+  }
+  head[chdr] = 0x78, head[chdr + 1] = 0x01; /* zlib header: deflate, 32K window, fastest */
+  os->nzparts = (uint32_t)(end - first + 2);
+  os->zparts = xcalloc(os->nzparts, sizeof(struct zpart));
+  os->zparts[0] = (struct zpart){head, chdr + 2, 0};
+  uint64_t off = chdr + 2;
+  uLong adler = adler32(0, NULL, 0);
+  for (size_t k = first; k < end; k++) {
+    os->zparts[k - first + 1] = (struct zpart){z[k]->out, z[k]->outlen, off};
+    off += z[k]->outlen;
+    adler = adler32_combine(adler, z[k]->adler, (z_off_t)(z[k]->hi - z[k]->lo));
+  }
+  tail[0] = (uint8_t)(adler >> 24), tail[1] = (uint8_t)(adler >> 16);
+  tail[2] = (uint8_t)(adler >> 8), tail[3] = (uint8_t)adler;
+  os->zparts[os->nzparts - 1] = (struct zpart){tail, 4, off};
+  os->size = off + 4;
+  os->flags |= SHF_COMPRESSED;
+  os->align = ctx.arch->is64 ? 8 : 4;
 }
 
 void compress_debug_sections(void) {
   if (!ctx.opt.compress_debug)
     return;
-  struct vec isecs = {0}, bufs = {0}, oss = {0};
-  size_t nchunks = 0;
-  for (size_t i = 0; i < ctx.osecs.n; i++) {
-    struct osec *os = ctx.osecs.v[i];
-    if (!is_debug_osec(os))
-      continue;
-    uint8_t *buf = xcalloc(1, os->size);
-    os->zdata = buf; /* the uncompressed bytes for now */
-    vec_push(&oss, os);
-    for (size_t k = 0; k < os->members.n; k++) {
-      vec_push(&isecs, os->members.v[k]);
-      vec_push(&bufs, buf);
-    }
-    nchunks += (os->size + CHUNK - 1) / CHUNK;
-  }
-  if (!oss.n)
+  struct vec zs = {0}, isecs = {0}, bufs = {0}, wholes = {0};
+  for (size_t i = 0; i < ctx.osecs.n; i++)
+    if (is_debug_osec(ctx.osecs.v[i]))
+      plan_zchunks(ctx.osecs.v[i], &zs, &isecs, &bufs, &wholes);
+  if (!zs.n)
     return;
-
-  struct zjob job = {(struct isec **)isecs.v, (uint8_t **)bufs.v, NULL};
-  parallel_for((int64_t)isecs.n, build_one, &job);
+  struct zbuild b = {(struct isec **)isecs.v, (uint8_t **)bufs.v};
+  parallel_for((int64_t)isecs.n, build_one, &b);
+  check_errors();
+  parallel_for((int64_t)zs.n, deflate_one, zs.v);
+  redo_failed(&zs, &wholes);
   check_errors();
 
-  job.chunks = xcalloc(nchunks, sizeof(struct zchunk));
-  size_t c = 0;
-  for (size_t i = 0; i < oss.n; i++) {
-    struct osec *os = oss.v[i];
-    for (uint64_t off = 0; off < os->size; off += CHUNK) {
-      struct zchunk *z = &job.chunks[c++];
-      z->os = os;
-      z->in = os->zdata + off;
-      z->inlen = os->size - off < CHUNK ? os->size - off : CHUNK;
-      z->last = off + CHUNK >= os->size;
-    }
+  struct zchunk **z = (struct zchunk **)zs.v;
+  for (size_t first = 0, end; first < zs.n; first = end) {
+    for (end = first + 1; end < zs.n && z[end]->os == z[first]->os;)
+      end++;
+    assemble(z[first]->os, z, first, end);
   }
-  parallel_for((int64_t)nchunks, deflate_one, &job);
-
-  size_t chdr = ctx.arch->is64 ? sizeof(Elf64_Chdr) : sizeof(Elf32_Chdr);
-  c = 0;
-  for (size_t i = 0; i < oss.n; i++) {
-    struct osec *os = oss.v[i];
-    size_t first = c, total = chdr + 2 + 4;
-    for (; c < nchunks && job.chunks[c].os == os; c++)
-      total += job.chunks[c].outlen;
-    uint8_t *out = xrealloc(NULL, total), *p = out;
-    if (ctx.arch->is64) {
-      Elf64_Chdr h = {ELFCOMPRESS_ZLIB, 0, os->size, os->align};
-      memcpy(p, &h, sizeof(h));
-    } else {
-      Elf32_Chdr h = {ELFCOMPRESS_ZLIB, (Elf32_Word)os->size, (Elf32_Word)os->align};
-      memcpy(p, &h, sizeof(h));
-    }
-    p += chdr;
-    *p++ = 0x78, *p++ = 0x01; /* zlib header: deflate, 32K window, fastest */
-    uLong adler = adler32(0, NULL, 0);
-    for (size_t k = first; k < c; k++) {
-      memcpy(p, job.chunks[k].out, job.chunks[k].outlen);
-      p += job.chunks[k].outlen;
-      adler = adler32_combine(adler, job.chunks[k].adler, (z_off_t)job.chunks[k].inlen);
-      xfree(job.chunks[k].out);
-    }
-    p[0] = (uint8_t)(adler >> 24), p[1] = (uint8_t)(adler >> 16);
-    p[2] = (uint8_t)(adler >> 8), p[3] = (uint8_t)adler;
-    xfree(os->zdata);
-    os->zdata = out;
-    os->size = total;
-    os->flags |= SHF_COMPRESSED;
-    os->align = ctx.arch->is64 ? 8 : 4;
-  }
-  xfree(job.chunks);
+  for (size_t i = 0; i < zs.n; i++)
+    xfree(z[i]);
+  for (size_t i = 0; i < wholes.n; i++)
+    xfree(wholes.v[i]);
+  xfree(zs.v);
   xfree(isecs.v);
   xfree(bufs.v);
-  xfree(oss.v);
+  xfree(wholes.v);
   layout_nonalloc();
 }
 

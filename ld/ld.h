@@ -219,7 +219,28 @@ struct osec {
   uint32_t name_off;
   uint32_t link, info;
   uint64_t entsize;
-  uint8_t *zdata; /* compressed contents (--compress-debug-sections) */
+  /* compressed contents (--compress-debug-sections, ld/debug.c): pieces
+   * at their offsets in the section, written by ld/write.c */
+  struct zpart *zparts;
+  uint32_t nzparts;
+};
+
+struct zpart {
+  const uint8_t *p;
+  uint64_t n, off;
+};
+
+/* The unit of work of the streamed writer and of debug compression
+ * (ld/write.c): a run of plain members [first, end) of one output section,
+ * about a MiB, or a part of one large member. */
+struct chunk {
+  struct osec *os;
+  uint32_t first, end;
+  /* a part of the one member `first`: its bytes [lo, hi) and relocations
+   * [rfirst, rend); `failed` if one of those writes outside the part */
+  bool part, failed;
+  uint64_t lo, hi;
+  uint32_t rfirst, rend;
 };
 
 /* ---- the arch interface ---- */
@@ -464,6 +485,15 @@ void write_reports(void);               /* ld/report.c: -Map, --trace, --why-ext
 void write_reproduce(void);             /* ld/reproduce.c */
 void write_output(void);                /* ld/write.c */
 void copy_isec(struct isec *isec, uint8_t *buf); /* buf: where its output bytes go */
+/* alive, not merged, not .eh_frame, not the linker's own, has bytes */
+bool plain_member(const struct isec *isec);
+void plan_section_chunks(struct osec *os, struct vec *out); /* every member plain */
+uint64_t chunk_start(const struct chunk *c); /* the section's bytes it builds */
+uint64_t chunk_end(const struct chunk *c);
+/* Builds the chunk's bytes in buf; false if a part's relocations fall
+ * outside it (then only the whole member can be built). */
+bool build_chunk(const struct chunk *c, uint8_t *buf);
+uint8_t *scratch(uint64_t n); /* this thread's buffer of at least n bytes */
 void compress_debug_sections(void);     /* ld/debug.c */
 size_t build_id_size(void);
 void write_build_id(void);

@@ -97,7 +97,7 @@ void copy_isec(struct isec *isec, uint8_t *buf) {
 static void copy_one(void *arg, int64_t i) {
   struct isec *isec = ((struct copy_job *)arg)->isecs[i];
   struct osec *os = isec->osec;
-  if (os->type == SHT_NOBITS || !os->shndx || os->zdata)
+  if (os->type == SHT_NOBITS || !os->shndx || os->zparts)
     return;
   copy_isec(isec, ctx.out + os->offset + isec->out_off);
 }
@@ -113,16 +113,6 @@ static void copy_one(void *arg, int64_t i) {
  * bytes, or a part of one large debug section (a Go object's .debug_info
  * is megabytes in one section), so that both threads share such a section. */
 enum { STREAM_CHUNK = 1 << 20 };
-
-struct chunk {
-  struct osec *os;
-  uint32_t first, end; /* members [first, end) */
-  /* a part of the one member `first`: its bytes [lo, hi) and relocations
-   * [rfirst, rend); `failed` if one of those writes outside the part */
-  bool part, failed;
-  uint64_t lo, hi;
-  uint32_t rfirst, rend;
-};
 
 static struct vec chunks; /* struct chunk * */
 
@@ -180,7 +170,7 @@ static bool splittable(const struct isec *isec) {
   return isec->size > 2 * STREAM_CHUNK && !(isec->flags & SHF_ALLOC);
 }
 
-/* The chunks of members [k, n) of os. */
+/* The chunks of members [k, n) of os, all plain. */
 static void plan_chunks(struct osec *os, uint32_t k, uint32_t n, struct vec *out) {
   struct isec **m = (struct isec **)os->members.v;
   while (k < n) {
@@ -215,8 +205,16 @@ struct mblock {
 };
 
 static bool streamable(const struct osec *os) {
-  return os->type != SHT_NOBITS && os->shndx && !os->zdata && os->members.n &&
+  return os->type != SHT_NOBITS && os->shndx && !os->zparts && os->members.n &&
          os->kind == OS_REGULAR;
+}
+
+bool plain_member(const struct isec *isec) {
+  return isec->alive && !isec->mfrags && isec->file != ctx.internal && !isec->eh && isec->data;
+}
+
+void plan_section_chunks(struct osec *os, struct vec *out) {
+  plan_chunks(os, 0, (uint32_t)os->members.n, out);
 }
 
 static void scan_block(void *arg, int64_t i) {
@@ -225,7 +223,7 @@ static void scan_block(void *arg, int64_t i) {
     struct isec *isec = b->os->members.v[k];
     if (isec->file == ctx.internal)
       vec_push(&b->own, isec);
-    if (!isec->alive || isec->mfrags || isec->file == ctx.internal || isec->eh || !isec->data)
+    if (!plain_member(isec))
       b->mixed = true;
   }
   if (!b->mixed && streamable(b->os))
@@ -270,7 +268,7 @@ static struct vec classify_members(void) {
 static __thread uint8_t *sbuf;
 static __thread size_t scap;
 
-static uint8_t *scratch(uint64_t n) {
+uint8_t *scratch(uint64_t n) {
   if (n > scap || !sbuf) {
     xfree(sbuf);
     scap = n > 2 * scap ? n : 2 * scap;
@@ -279,37 +277,44 @@ static uint8_t *scratch(uint64_t n) {
   return sbuf;
 }
 
-static void write_part(struct chunk *c) {
-  struct isec *isec = c->os->members.v[c->first];
-  uint8_t *buf = scratch(c->hi - c->lo);
-  memcpy(buf, isec->data + c->lo, c->hi - c->lo);
-  if (isec->relsec &&
-      !ctx.arch->apply_nonalloc_relocs(isec, buf, c->lo, c->hi, c->rfirst, c->rend)) {
-    c->failed = true;
-    return;
-  }
-  write_out(buf, c->hi - c->lo, c->os->offset + isec->out_off + c->lo);
+uint64_t chunk_start(const struct chunk *c) {
+  const struct isec *isec = c->os->members.v[c->first];
+  return isec->out_off + (c->part ? c->lo : 0);
 }
 
-/* A run of whole members, or a part of one. */
-static void write_run(struct chunk *c) {
+uint64_t chunk_end(const struct chunk *c) {
+  const struct isec *isec = c->os->members.v[c->part ? c->first : c->end - 1];
+  return isec->out_off + (c->part ? c->hi : isec->size);
+}
+
+bool build_chunk(const struct chunk *c, uint8_t *buf) {
+  struct isec **m = (struct isec **)c->os->members.v;
   if (c->part) {
-    write_part(c);
-    return;
+    struct isec *isec = m[c->first];
+    memcpy(buf, isec->data + c->lo, c->hi - c->lo);
+    return !isec->relsec ||
+           ctx.arch->apply_nonalloc_relocs(isec, buf, c->lo, c->hi, c->rfirst, c->rend);
   }
-  struct osec *os = c->os;
-  struct isec **m = (struct isec **)os->members.v;
-  uint64_t lo = m[c->first]->out_off, hi = m[c->end - 1]->out_off + m[c->end - 1]->size;
-  uint8_t *buf = scratch(hi - lo);
-  /* the buffer stands for the output section's bytes [lo, hi) */
-  uint64_t at = lo;
+  /* buf stands for the output section's bytes from the first member on */
+  uint64_t lo = m[c->first]->out_off, at = lo;
   for (uint32_t k = c->first; k < c->end; k++) {
     struct isec *isec = m[k];
     memset(buf + (at - lo), 0, isec->out_off - at);
     at = isec->out_off + isec->size;
     copy_isec(isec, buf + (isec->out_off - lo));
   }
-  write_out(buf, hi - lo, os->offset + lo);
+  return true;
+}
+
+/* A run of whole members, or a part of one. */
+static void write_run(struct chunk *c) {
+  uint64_t lo = chunk_start(c), hi = chunk_end(c);
+  uint8_t *buf = scratch(hi - lo);
+  if (!build_chunk(c, buf)) {
+    c->failed = true;
+    return;
+  }
+  write_out(buf, hi - lo, c->os->offset + lo);
 }
 
 static void write_chunk(void *arg, int64_t i) { write_run(((struct chunk **)arg)[i]); }
@@ -334,6 +339,26 @@ static void copy_file(void *arg, int64_t i) {
     if (isec && isec->alive && isec->osec && !isec->mfrags && !isec->osec->streamed)
       copy_one(&(struct copy_job){&isec, 1}, 0);
   }
+}
+
+/* The compressed sections' parts, with pwrite like the streamed ones. */
+static void write_zpart(void *arg, int64_t i) {
+  const struct osec *os = ((struct osec **)arg)[2 * i];
+  const struct zpart *z = ((struct zpart **)arg)[2 * i + 1];
+  write_out(z->p, z->n, os->offset + z->off);
+}
+
+static void write_compressed(void) {
+  struct vec parts = {0}; /* pairs: osec, part */
+  for (size_t i = 0; i < ctx.osecs.n; i++) {
+    struct osec *os = ctx.osecs.v[i];
+    for (uint32_t k = 0; k < os->nzparts; k++) {
+      vec_push(&parts, os);
+      vec_push(&parts, &os->zparts[k]);
+    }
+  }
+  parallel_for((int64_t)parts.n / 2, write_zpart, parts.v);
+  xfree(parts.v);
 }
 
 static void fill_got(void *arg, int64_t i) {
@@ -465,11 +490,7 @@ void write_output(void) {
   parallel_for((int64_t)ctx.live.n, copy_file, ctx.live.v);
   parallel_for((int64_t)chunks.n, write_chunk, chunks.v);
   redo_failed_parts();
-  for (size_t i = 0; i < ctx.osecs.n; i++) {
-    struct osec *os = ctx.osecs.v[i];
-    if (os->zdata)
-      memcpy(ctx.out + os->offset, os->zdata, os->size);
-  }
+  write_compressed();
 
   if (ctx.got->shndx)
     parallel_for(ctx.ngot, fill_got, NULL);

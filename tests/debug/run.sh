@@ -86,6 +86,8 @@ readelf -lW b1 | grep -q NOTE && pass "build id has a PT_NOTE" || fail "no PT_NO
 # A 2.4 MB debug section is relocated in parts by both threads; its bytes
 # must be what one pass gives, also when its relocations are not sorted by
 # offset (the parts then give way to one pass over the whole section).
+# Compressed, each part is deflated on its own; the decompressed bytes must
+# be the same.
 python3 "$SRC/bigsec.py" gen "$T" 300000
 musl-gcc -c big.s -o big.o && musl-gcc -c abs.s -o abs.o
 cp big.o unsorted.o && python3 "$SRC/bigsec.py" swap unsorted.o
@@ -100,7 +102,20 @@ for obj in big unsorted; do
       fail "large debug section in parts: $obj relocations, --threads=$th"
       cmp sec.bin expected.bin 2>&1 | head -2
     fi
+    # compressed: the parts are built and deflated one by one
+    rm -f sec.bin
+    if link -Wl,--threads=$th -Wl,--compress-debug-sections=zlib plain.o $obj.o abs.o -o bigz_${obj}_$th &&
+       readelf -SW bigz_${obj}_$th | grep -q '\.debug_big.* C ' &&
+       objcopy --decompress-debug-sections bigz_${obj}_$th bigz.dec &&
+       objcopy --dump-section .debug_big=sec.bin bigz.dec 2>/dev/null &&
+       cmp -s sec.bin expected.bin && [ "$(./bigz_${obj}_$th)" = "product 30" ]; then
+      pass "large debug section compressed in parts: $obj relocations, --threads=$th"
+    else
+      fail "large debug section compressed in parts: $obj relocations, --threads=$th"
+    fi
   done
+  cmp -s bigz_${obj}_1 bigz_${obj}_2 && pass "compressed $obj output identical across --threads" ||
+    fail "compressed $obj output differs between --threads=1 and 2"
 done
 
 echo "$fails failure(s)"
