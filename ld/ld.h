@@ -82,6 +82,7 @@ struct isec {
   bool icf_addr_taken;
   bool is_ehframe;     /* named .eh_frame */
   bool mhint;          /* moffs is followed by a bucket index (ld/merge.c) */
+  bool streamed;       /* written with pwrite by ld/write.c, never through the mapping */
   uint8_t mshift;      /* its buckets are 1 << mshift input bytes */
 };
 
@@ -212,7 +213,6 @@ struct osec {
   uint64_t flags;
   uint64_t addr, offset, size, align;
   struct vec members; /* struct isec * in output order */
-  bool streamed;      /* written with pwrite by ld/write.c, never through the mapping */
   int rank;
   uint8_t kind;
   uint32_t shndx; /* index in the output section header table; 0 = not emitted */
@@ -283,8 +283,16 @@ struct arch {
 
   /* Decide GOT/TLS needs and relaxations; record undefined references. */
   void (*scan_relocs)(struct isec *isec);
-  /* Apply relocations of an alloc section copied to `buf` (at address `addr`). */
-  void (*apply_relocs)(struct isec *isec, uint8_t *buf, uint64_t addr);
+  /* Apply relocations [first, end) of an alloc section at address `addr`
+   * whose bytes from offset lo on are at buf (the whole section: 0, 0, n).
+   * A large section is done in parts cut where no relocation's rewrite
+   * reaches across (relax_before/after); false if this section cannot be
+   * (then nothing was written and the section is done whole). */
+  bool (*apply_relocs)(struct isec *isec, uint8_t *buf, uint64_t addr, uint64_t lo,
+                       uint32_t first, uint32_t end);
+  /* the most bytes a relaxation rewrites before a relocation's offset and
+   * from it on (TLS sequences) */
+  uint8_t relax_before, relax_after;
   /* Apply relocations [first, end) of a non-alloc section (debug info) whose
    * bytes [lo, hi) are at buf; false if one of them writes outside [lo, hi)
    * (lo 0 and hi UINT64_MAX: the whole section, nothing refused). */
@@ -494,6 +502,9 @@ uint64_t chunk_end(const struct chunk *c);
  * outside it (then only the whole member can be built). */
 bool build_chunk(const struct chunk *c, uint8_t *buf);
 uint8_t *scratch(uint64_t n); /* this thread's buffer of at least n bytes */
+/* Where a part of a large allocated section may end, searching from
+ * relocation r: returns the next part's first relocation, sets *cut. */
+uint32_t gap_after(const struct isec *isec, uint32_t nrels, uint32_t r, uint64_t *cut);
 void compress_debug_sections(void);     /* ld/debug.c */
 size_t build_id_size(void);
 void write_build_id(void);

@@ -88,7 +88,7 @@ void copy_isec(struct isec *isec, uint8_t *buf) {
     return;
   if (isec->relsec) {
     if (isec->flags & SHF_ALLOC)
-      ctx.arch->apply_relocs(isec, buf, os->addr + isec->out_off);
+      ctx.arch->apply_relocs(isec, buf, os->addr + isec->out_off, 0, 0, isec_nrels(isec));
     else
       apply_nonalloc_whole(isec, buf);
   }
@@ -137,11 +137,37 @@ static uint32_t first_rel_at(const struct isec *isec, uint32_t n, uint64_t off) 
   return lo;
 }
 
+/* Where a part of an allocated section may end at or after relocation r:
+ * in a gap between two relocations wide enough that neither one's
+ * relaxation (which rewrites instruction bytes around the field) reaches
+ * across. Returns the relocation that starts the next part, or nrels if no
+ * gap comes within MAX_GAP_SEARCH relocations (the part then runs to the
+ * end), and sets *cut. */
+enum { MAX_GAP_SEARCH = 4096 };
+
+uint32_t gap_after(const struct isec *isec, uint32_t nrels, uint32_t r, uint64_t *cut) {
+  uint64_t before = ctx.arch->relax_before, after = ctx.arch->relax_after;
+  *cut = isec->size;
+  if (r >= nrels)
+    return nrels;
+  uint32_t stop = nrels - r > MAX_GAP_SEARCH ? r + MAX_GAP_SEARCH : nrels;
+  for (uint32_t k = r ? r : 1; k < stop; k++) {
+    uint64_t prev = rel_offset(isec, k - 1), next = rel_offset(isec, k);
+    if (next >= prev && next - prev >= before + after + 8) {
+      *cut = prev + 8 + after;
+      return k;
+    }
+  }
+  return nrels;
+}
+
 /* Splits member k of os into parts of about STREAM_CHUNK bytes, each
- * starting where a relocation starts so that no field straddles two. */
+ * starting where a relocation starts so that no field straddles two (or,
+ * in an allocated section, in a gap between relocations). */
 static void plan_parts(struct osec *os, uint32_t k, struct vec *out) {
   struct isec *isec = os->members.v[k];
   uint32_t nrels = isec->relsec ? isec_nrels(isec) : 0;
+  bool alloc = isec->flags & SHF_ALLOC;
   uint64_t lo = 0;
   uint32_t rlo = 0;
   while (lo < isec->size) {
@@ -151,7 +177,11 @@ static void plan_parts(struct osec *os, uint32_t k, struct vec *out) {
       rhi = first_rel_at(isec, nrels, hi);
       if (rhi < rlo)
         rhi = rlo;
-      if (rhi < nrels) {
+      if (alloc) {
+        rhi = gap_after(isec, nrels, rhi > rlo ? rhi : rlo + 1, &hi);
+        if (hi < lo || hi > isec->size)
+          hi = isec->size, rhi = nrels; /* unsorted: no cut */
+      } else if (rhi < nrels) {
         uint64_t at = rel_offset(isec, rhi);
         hi = at < lo ? lo : at > isec->size ? isec->size : at;
       }
@@ -166,9 +196,7 @@ static void plan_parts(struct osec *os, uint32_t k, struct vec *out) {
   }
 }
 
-static bool splittable(const struct isec *isec) {
-  return isec->size > 2 * STREAM_CHUNK && !(isec->flags & SHF_ALLOC);
-}
+static bool splittable(const struct isec *isec) { return isec->size > 2 * STREAM_CHUNK; }
 
 /* The chunks of members [k, n) of os, all plain. */
 static void plan_chunks(struct osec *os, uint32_t k, uint32_t n, struct vec *out) {
@@ -189,19 +217,19 @@ static void plan_chunks(struct osec *os, uint32_t k, uint32_t n, struct vec *out
   }
 }
 
-/* Sections written with pwrite: output sections made only of plain input
- * sections (no merged strings, .eh_frame records or bytes of the linker's
- * own). Whether an output section is one, and which members are the
- * linker's own, is found in parallel over blocks of members: .text and the
- * debug sections of a -ffunction-sections link have a member per function. */
+/* Sections written with pwrite: the runs of plain input sections (not
+ * merged strings, .eh_frame records or bytes of the linker's own) of the
+ * output sections; the other members go through the mapping. The runs, and
+ * which members are the linker's own, are found in parallel over blocks of
+ * members: .text and the debug sections of a -ffunction-sections link have
+ * a member per function. */
 enum { MBLOCK = 4096 };
 
 struct mblock {
   struct osec *os;
   size_t lo, hi;
-  bool mixed;      /* has a member that is not plain */
-  struct vec own;  /* members of the linker's own */
-  struct vec chunks; /* if the output section is streamed after all */
+  struct vec own;    /* members of the linker's own */
+  struct vec chunks; /* of the runs of plain members */
 };
 
 static bool streamable(const struct osec *os) {
@@ -219,19 +247,24 @@ void plan_section_chunks(struct osec *os, struct vec *out) {
 
 static void scan_block(void *arg, int64_t i) {
   struct mblock *b = &((struct mblock *)arg)[i];
-  for (size_t k = b->lo; k < b->hi; k++) {
-    struct isec *isec = b->os->members.v[k];
-    if (isec->file == ctx.internal)
+  bool stream = streamable(b->os);
+  size_t run = b->lo; /* start of the current run of plain members */
+  for (size_t k = b->lo; k <= b->hi; k++) {
+    struct isec *isec = k < b->hi ? b->os->members.v[k] : NULL;
+    if (isec && isec->file == ctx.internal)
       vec_push(&b->own, isec);
-    if (!plain_member(isec))
-      b->mixed = true;
+    if (isec && stream && plain_member(isec)) {
+      isec->streamed = true;
+      continue;
+    }
+    if (run < k)
+      plan_chunks(b->os, (uint32_t)run, (uint32_t)k, &b->chunks);
+    run = k + 1;
   }
-  if (!b->mixed && streamable(b->os))
-    plan_chunks(b->os, (uint32_t)b->lo, (uint32_t)b->hi, &b->chunks);
 }
 
-/* Marks the streamed output sections and plans their chunks (which never
- * span two blocks); returns the linker's own members. */
+/* Marks the streamed members and plans their chunks (which never span two
+ * blocks); returns the linker's own members. */
 static struct vec classify_members(void) {
   size_t nb = 0;
   for (size_t i = 0; i < ctx.osecs.n; i++)
@@ -246,18 +279,11 @@ static struct vec classify_members(void) {
   }
   parallel_for((int64_t)nb, scan_block, bs);
   struct vec own = {0};
-  for (size_t i = 0; i < ctx.osecs.n; i++)
-    ((struct osec *)ctx.osecs.v[i])->streamed = streamable(ctx.osecs.v[i]);
   for (size_t i = 0; i < nb; i++) {
-    if (bs[i].mixed)
-      bs[i].os->streamed = false;
     for (size_t k = 0; k < bs[i].own.n; k++)
       vec_push(&own, bs[i].own.v[k]);
-  }
-  for (size_t i = 0; i < nb; i++) {
-    if (bs[i].os->streamed)
-      for (size_t k = 0; k < bs[i].chunks.n; k++)
-        vec_push(&chunks, bs[i].chunks.v[k]);
+    for (size_t k = 0; k < bs[i].chunks.n; k++)
+      vec_push(&chunks, bs[i].chunks.v[k]);
     xfree(bs[i].own.v);
     xfree(bs[i].chunks.v);
   }
@@ -277,6 +303,21 @@ uint8_t *scratch(uint64_t n) {
   return sbuf;
 }
 
+/* Every relocation of part c, with the bytes its relaxation may rewrite,
+ * lies inside it (if not, the table is not sorted by offset). */
+static bool relocs_inside(const struct chunk *c) {
+  const struct isec *isec = c->os->members.v[c->first];
+  /* the section's own ends need no margin */
+  uint64_t lo = c->lo ? c->lo + ctx.arch->relax_before : 0;
+  uint64_t hi = c->hi < isec->size ? c->hi - ctx.arch->relax_after : isec->size;
+  for (uint32_t i = c->rfirst; i < c->rend; i++) {
+    uint64_t off = rel_offset(isec, i);
+    if (off < lo || off > hi)
+      return false;
+  }
+  return true;
+}
+
 uint64_t chunk_start(const struct chunk *c) {
   const struct isec *isec = c->os->members.v[c->first];
   return isec->out_off + (c->part ? c->lo : 0);
@@ -292,8 +333,12 @@ bool build_chunk(const struct chunk *c, uint8_t *buf) {
   if (c->part) {
     struct isec *isec = m[c->first];
     memcpy(buf, isec->data + c->lo, c->hi - c->lo);
-    return !isec->relsec ||
-           ctx.arch->apply_nonalloc_relocs(isec, buf, c->lo, c->hi, c->rfirst, c->rend);
+    if (!isec->relsec)
+      return true;
+    if (!(isec->flags & SHF_ALLOC))
+      return ctx.arch->apply_nonalloc_relocs(isec, buf, c->lo, c->hi, c->rfirst, c->rend);
+    return relocs_inside(c) && ctx.arch->apply_relocs(isec, buf, c->os->addr + isec->out_off,
+                                                      c->lo, c->rfirst, c->rend);
   }
   /* buf stands for the output section's bytes from the first member on */
   uint64_t lo = m[c->first]->out_off, at = lo;
@@ -336,7 +381,7 @@ static void copy_file(void *arg, int64_t i) {
   struct objfile *f = ((struct objfile **)arg)[i];
   for (uint32_t k = 1; k < f->nsecs; k++) {
     struct isec *isec = f->secs[k];
-    if (isec && isec->alive && isec->osec && !isec->mfrags && !isec->osec->streamed)
+    if (isec && isec->alive && isec->osec && !isec->mfrags && !isec->streamed)
       copy_one(&(struct copy_job){&isec, 1}, 0);
   }
 }

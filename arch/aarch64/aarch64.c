@@ -675,10 +675,13 @@ static void encode(struct isec *isec, const struct rel *r, const struct symbol *
   }
 }
 
-static void apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr) {
+static bool apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr, uint64_t lo,
+                         uint32_t first, uint32_t n) {
   struct objfile *f = isec->file;
-  uint32_t n = isec_nrels(isec), stub_next = 0;
-  for (uint32_t i = 0; i < n; i++) {
+  uint32_t stub_next = 0; /* GOT window stubs are numbered from the section's start */
+  if (first && ctx.ngot * 8 > WINDOW)
+    return false;
+  for (uint32_t i = first; i < n; i++) {
     struct rel r;
     get_rel(isec, i, &r);
     if (r.type >= NHOWTO || !howto[r.type].name || r.sym >= f->nsyms ||
@@ -693,7 +696,7 @@ static void apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr) {
       if (dead)
         continue;
     }
-    uint8_t *loc = buf + off;
+    uint8_t *loc = buf + (off - lo);
     uint64_t P = addr + off;
     uint64_t SA = sym_va(sym, r.addend);
     uint64_t tpoff = SA - ctx.tp_addr;
@@ -787,6 +790,7 @@ static void apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr) {
       encode(isec, &r, sym, loc, generic_value(isec, &r, sym, h->expr, P));
     }
   }
+  return true;
 }
 
 static bool is_call_reloc(uint32_t type) {
@@ -810,6 +814,7 @@ const struct arch arch_aarch64 = {
     .got_page_aligned = true,
     .scan_relocs = scan_relocs,
     .apply_relocs = apply_relocs,
+    .relax_after = 12, /* TLS GD: the two instructions after the add */
     .apply_nonalloc_relocs = apply_nonalloc_part,
     .is_call_reloc = is_call_reloc,
     .after_scan = after_scan,

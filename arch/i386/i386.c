@@ -257,10 +257,10 @@ static void scan_relocs(struct isec *isec) {
 
 /* ---- apply ---- */
 
-static void apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr) {
+static bool apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr, uint64_t lo,
+                         uint32_t first, uint32_t n) {
   struct objfile *f = isec->file;
-  uint32_t n = isec_nrels(isec);
-  for (uint32_t i = 0; i < n; i++) {
+  for (uint32_t i = first; i < n; i++) {
     struct rel r;
     get_rel(isec, i, &r);
     if (r.type >= sizeof(howto) / sizeof(howto[0]) || !howto[r.type].name ||
@@ -276,7 +276,7 @@ static void apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr) {
       if (dead)
         continue;
     }
-    uint8_t *loc = buf + off;
+    uint8_t *loc = buf + (off - lo);
     uint64_t P = addr + off;
     uint64_t SA = sym_va(sym, r.addend), A = (uint64_t)r.addend;
     uint64_t tpoff = SA - ctx.tp_addr; /* negative: the block is below TP */
@@ -333,6 +333,7 @@ static void apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr) {
     }
     write_field(isec, &r, sym, loc, (int64_t)v, h->size, h->check);
   }
+  return true;
 }
 
 static bool is_call_reloc(uint32_t type) { return type == R_386_PLT32 || type == R_386_PC32; }
@@ -353,6 +354,8 @@ const struct arch arch_i386 = {
     .got_entsize = 4,
     .scan_relocs = scan_relocs,
     .apply_relocs = apply_relocs,
+    .relax_before = 3, /* TLS GD: the lea before the field */
+    .relax_after = 9,  /* ... and the call after it */
     .apply_nonalloc_relocs = apply_nonalloc_part,
     .is_call_reloc = is_call_reloc,
     .implicit_addend = implicit_addend,

@@ -255,10 +255,10 @@ static void scan_relocs(struct isec *isec) {
 
 /* ---- apply ---- */
 
-static void apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr) {
+static bool apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr, uint64_t lo,
+                         uint32_t first, uint32_t n) {
   struct objfile *f = isec->file;
-  uint32_t n = isec_nrels(isec);
-  for (uint32_t i = 0; i < n; i++) {
+  for (uint32_t i = first; i < n; i++) {
     struct rel r;
     prefetch_rel(isec, i, n);
     get_rel(isec, i, &r);
@@ -275,7 +275,7 @@ static void apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr) {
       if (dead)
         continue;
     }
-    uint8_t *loc = buf + off;
+    uint8_t *loc = buf + (off - lo);
     uint64_t P = addr + off;
     uint64_t SA = sym_va(sym, r.addend), A = (uint64_t)r.addend;
     int64_t v;
@@ -327,6 +327,7 @@ static void apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr) {
       write_field(isec, &r, sym, loc, v, h->size, h->check);
     }
   }
+  return true;
 }
 
 static bool is_call_reloc(uint32_t type) { return type == R_X86_64_PLT32; }
@@ -347,6 +348,8 @@ const struct arch arch_x86_64 = {
     .got_entsize = 8,
     .scan_relocs = scan_relocs,
     .apply_relocs = apply_relocs,
+    .relax_before = 4, /* TLS GD: the data16 lea before the field */
+    .relax_after = 12, /* ... and the call after it */
     .apply_nonalloc_relocs = apply_nonalloc_part,
     .is_call_reloc = is_call_reloc,
 };

@@ -467,6 +467,35 @@ Test(nonalloc, parts_match_one_pass, .init = x86_64) {
   cr_assert_not(apply_nonalloc_part(&dbg, buf, 8, 96, 0, 12));
 }
 
+/* ---- allocated sections relocated in parts ----
+ * A part of .text may end only in a gap between relocations wider than the
+ * bytes relaxations rewrite around a field (x86_64: 4 before, 12 after), so
+ * that no relaxed sequence straddles two parts. */
+Test(parts, cut_in_gap, .init = x86_64) {
+  static const uint8_t ident[EI_NIDENT] = {0x7f, 'E', 'L', 'F', ELFCLASS64, ELFDATA2LSB};
+  struct objfile f = {.name = "t.o", .data = ident};
+  uint64_t offs[] = {0, 10, 20, 30, 60, 70, 80, 50};
+  Elf64_Rela rels[8];
+  for (int i = 0; i < 8; i++)
+    rels[i] = (Elf64_Rela){.r_offset = offs[i], .r_info = ELF64_R_INFO(1, R_X86_64_PC32)};
+  struct isec text = {.file = &f, .name = ".text", .alive = true, .size = 200,
+                      .flags = SHF_ALLOC | SHF_EXECINSTR, .rels = (const uint8_t *)rels,
+                      .rela = true, .relsec = 1, .nrels = 8};
+  uint64_t cut = 0;
+  /* 30 -> 60 is the first gap of 24 bytes: cut at 30 + 8 + 12 */
+  cr_assert_eq(gap_after(&text, 7, 1, &cut), 4);
+  cr_assert_eq(cut, 50);
+  cr_assert_eq(gap_after(&text, 7, 4, &cut), 4);
+  /* no gap after 60: no cut, the part runs to the end */
+  cr_assert_eq(gap_after(&text, 7, 5, &cut), 7);
+  cr_assert_eq(cut, 200);
+  cr_assert_eq(gap_after(&text, 7, 7, &cut), 7);
+  cr_assert_eq(cut, 200);
+  /* an offset going back (unsorted table) is no gap */
+  cr_assert_eq(gap_after(&text, 8, 5, &cut), 8);
+  cr_assert_eq(cut, 200);
+}
+
 /* ---- thread pool ----
  * Guided scheduling hands out shrinking chunks: every index must still be
  * run exactly once, for any count, on any number of threads. */
