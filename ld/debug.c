@@ -24,7 +24,7 @@
 #include <xxhash.h>
 #include <zlib.h>
 
-enum { CHUNK = 1 << 20 };
+enum { CHUNK = 1 << 20, ZCHUNK = 1 << 18 };
 
 static bool is_debug_osec(const struct osec *os) {
   return !(os->flags & SHF_ALLOC) && os->type == SHT_PROGBITS && os->size > 0 &&
@@ -103,7 +103,7 @@ static void plan_zchunks(struct osec *os, struct vec *zs, struct vec *isecs, str
     plain = plain_member(os->members.v[k]);
   if (plain) {
     struct vec cs = {0};
-    plan_section_chunks(os, &cs);
+    plan_section_chunks(os, ZCHUNK, &cs);
     for (size_t k = 0; k < cs.n; k++) {
       uint64_t lo = k ? chunk_start(cs.v[k]) : 0;
       uint64_t hi = k + 1 < cs.n ? chunk_start(cs.v[k + 1]) : os->size;
@@ -120,8 +120,8 @@ static void plan_zchunks(struct osec *os, struct vec *zs, struct vec *isecs, str
     vec_push(isecs, os->members.v[k]);
     vec_push(bufs, buf);
   }
-  for (uint64_t off = 0; off < os->size; off += CHUNK)
-    new_zchunk(zs, os, off, os->size - off < CHUNK ? os->size : off + CHUNK)->src = buf + off;
+  for (uint64_t off = 0; off < os->size; off += ZCHUNK)
+    new_zchunk(zs, os, off, os->size - off < ZCHUNK ? os->size : off + ZCHUNK)->src = buf + off;
 }
 
 static bool same_member(const struct zchunk *a, const struct zchunk *b) {

@@ -495,7 +495,8 @@ void write_output(void);                /* ld/write.c */
 void copy_isec(struct isec *isec, uint8_t *buf); /* buf: where its output bytes go */
 /* alive, not merged, not .eh_frame, not the linker's own, has bytes */
 bool plain_member(const struct isec *isec);
-void plan_section_chunks(struct osec *os, struct vec *out); /* every member plain */
+/* chunks of about size bytes; every member plain */
+void plan_section_chunks(struct osec *os, uint64_t size, struct vec *out);
 uint64_t chunk_start(const struct chunk *c); /* the section's bytes it builds */
 uint64_t chunk_end(const struct chunk *c);
 /* Builds the chunk's bytes in buf; false if a part's relocations fall

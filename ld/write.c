@@ -164,14 +164,14 @@ uint32_t gap_after(const struct isec *isec, uint32_t nrels, uint32_t r, uint64_t
 /* Splits member k of os into parts of about STREAM_CHUNK bytes, each
  * starting where a relocation starts so that no field straddles two (or,
  * in an allocated section, in a gap between relocations). */
-static void plan_parts(struct osec *os, uint32_t k, struct vec *out) {
+static void plan_parts(struct osec *os, uint32_t k, uint64_t size, struct vec *out) {
   struct isec *isec = os->members.v[k];
   uint32_t nrels = isec->relsec ? isec_nrels(isec) : 0;
   bool alloc = isec->flags & SHF_ALLOC;
   uint64_t lo = 0;
   uint32_t rlo = 0;
   while (lo < isec->size) {
-    uint64_t hi = isec->size - lo > 3 * STREAM_CHUNK / 2 ? lo + STREAM_CHUNK : isec->size;
+    uint64_t hi = isec->size - lo > 3 * size / 2 ? lo + size : isec->size;
     uint32_t rhi = nrels;
     if (hi < isec->size && nrels) {
       rhi = first_rel_at(isec, nrels, hi);
@@ -196,21 +196,21 @@ static void plan_parts(struct osec *os, uint32_t k, struct vec *out) {
   }
 }
 
-static bool splittable(const struct isec *isec) { return isec->size > 2 * STREAM_CHUNK; }
+static bool splittable(const struct isec *isec, uint64_t size) { return isec->size > 2 * size; }
 
-/* The chunks of members [k, n) of os, all plain. */
-static void plan_chunks(struct osec *os, uint32_t k, uint32_t n, struct vec *out) {
+/* The chunks of members [k, n) of os, all plain, of about size bytes. */
+static void plan_chunks(struct osec *os, uint32_t k, uint32_t n, uint64_t size, struct vec *out) {
   struct isec **m = (struct isec **)os->members.v;
   while (k < n) {
-    if (splittable(m[k])) {
-      plan_parts(os, k++, out);
+    if (splittable(m[k], size)) {
+      plan_parts(os, k++, size, out);
       continue;
     }
     struct chunk *c = xalloc(sizeof(*c));
     *c = (struct chunk){.os = os, .first = k};
     uint64_t lo = m[k]->out_off;
-    while (k < n && !splittable(m[k]) &&
-           (k == c->first || m[k]->out_off + m[k]->size - lo <= STREAM_CHUNK))
+    while (k < n && !splittable(m[k], size) &&
+           (k == c->first || m[k]->out_off + m[k]->size - lo <= size))
       k++;
     c->end = k;
     vec_push(out, c);
@@ -241,8 +241,8 @@ bool plain_member(const struct isec *isec) {
   return isec->alive && !isec->mfrags && isec->file != ctx.internal && !isec->eh && isec->data;
 }
 
-void plan_section_chunks(struct osec *os, struct vec *out) {
-  plan_chunks(os, 0, (uint32_t)os->members.n, out);
+void plan_section_chunks(struct osec *os, uint64_t size, struct vec *out) {
+  plan_chunks(os, 0, (uint32_t)os->members.n, size, out);
 }
 
 static void scan_block(void *arg, int64_t i) {
@@ -258,7 +258,7 @@ static void scan_block(void *arg, int64_t i) {
       continue;
     }
     if (run < k)
-      plan_chunks(b->os, (uint32_t)run, (uint32_t)k, &b->chunks);
+      plan_chunks(b->os, (uint32_t)run, (uint32_t)k, STREAM_CHUNK, &b->chunks);
     run = k + 1;
   }
 }
