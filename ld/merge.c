@@ -38,7 +38,9 @@ struct mgroup {
   uint64_t *sizes; /* per isec: bytes of the fragments it owns */
 };
 
-static struct vec groups;
+static struct vec groups;        /* in command-line order of their first member */
+static struct vec created;       /* as found, in parallel */
+static pthread_mutex_t created_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static bool mergeable(const struct isec *isec) {
   if (!(isec->flags & SHF_MERGE) || !isec->entsize || isec->relsec || !isec->data ||
@@ -65,10 +67,13 @@ static bool in_group(const struct mgroup *g, const struct isec *isec, const char
 }
 
 static struct mgroup *group_for(const struct isec *isec, const char *name) {
-  for (size_t i = 0; i < groups.n; i++) {
-    struct mgroup *g = groups.v[i];
-    if (in_group(g, isec, name))
+  pthread_mutex_lock(&created_mu);
+  for (size_t i = 0; i < created.n; i++) {
+    struct mgroup *g = created.v[i];
+    if (in_group(g, isec, name)) {
+      pthread_mutex_unlock(&created_mu);
       return g;
+    }
   }
   struct mgroup *g = xalloc(sizeof(*g));
   g->name = name;
@@ -76,7 +81,8 @@ static struct mgroup *group_for(const struct isec *isec, const char *name) {
   g->flags = group_flags(isec);
   g->entsize = isec->entsize;
   g->align = isec->addralign;
-  vec_push(&groups, g);
+  vec_push(&created, g);
+  pthread_mutex_unlock(&created_mu);
   return g;
 }
 
@@ -281,25 +287,35 @@ static void note_offsets(void *arg, int64_t i) {
 
 /* A file's mergeable sections and their output names, found in parallel
  * (a -fdata-sections link has hundreds of thousands of sections to look at). */
+/* A file's mergeable sections, their groups and sizes: the serial pass
+ * that numbers them then reads only these arrays. */
 struct cands {
   struct isec **isecs;
-  const char **names;
+  struct mgroup **groups;
+  uint64_t *sizes;
   uint32_t n;
 };
 
 static void find_mergeable(void *arg, int64_t i) {
   struct objfile *f = ctx.live.v[i];
   struct cands *c = &((struct cands *)arg)[i];
+  struct mgroup *last = NULL;
   for (uint32_t k = 1; k < f->nsecs; k++) {
     struct isec *isec = f->secs[k];
     if (!isec || !isec->alive || !mergeable(isec))
       continue;
     if (!c->isecs) {
       c->isecs = xalloc(f->nsecs * sizeof(*c->isecs));
-      c->names = xalloc(f->nsecs * sizeof(*c->names));
+      c->groups = xalloc(f->nsecs * sizeof(*c->groups));
+      c->sizes = xalloc(f->nsecs * sizeof(*c->sizes));
     }
+    const char *name = output_section_name(isec);
+    /* neighbours mostly share a group */
+    struct mgroup *g = last && in_group(last, isec, name) ? last : group_for(isec, name);
     c->isecs[c->n] = isec;
-    c->names[c->n++] = output_section_name(isec);
+    c->groups[c->n] = g;
+    c->sizes[c->n++] = isec->size;
+    last = g;
   }
 }
 
@@ -314,19 +330,16 @@ void merge_sections(void) {
     return;
   }
   struct work *ws = xcalloc(nwork, sizeof(struct work));
-  struct mgroup *last = NULL;
   uint64_t ord = 0;
   for (size_t i = 0; i < ctx.live.n; i++) {
     for (uint32_t k = 0; k < cands[i].n; k++) {
-      struct isec *isec = cands[i].isecs[k];
-      const char *name = cands[i].names[k];
-      /* neighbours mostly share a group */
-      struct mgroup *g = last && in_group(last, isec, name) ? last : group_for(isec, name);
-      ws[ord] = (struct work){g, isec, ord, (uint32_t)g->isecs.n};
+      struct mgroup *g = cands[i].groups[k];
+      if (!g->isecs.n)
+        vec_push(&groups, g);
+      ws[ord] = (struct work){g, cands[i].isecs[k], ord, (uint32_t)g->isecs.n};
       ord++;
-      vec_push(&g->isecs, isec);
-      g->total_in += isec->size;
-      last = g;
+      vec_push(&g->isecs, cands[i].isecs[k]);
+      g->total_in += cands[i].sizes[k];
     }
   }
   xfree(cands);
