@@ -44,11 +44,9 @@ static void pass(const char *name, void (*fn)(void)) {
 static void parse_one(void *arg, int64_t i) { parse_objfile(((struct objfile **)arg)[i]); }
 
 static void open_inputs(void) {
+  pool_init(ctx.opt.threads);
   read_inputs();
   write_reproduce();
-  /* Threads start only now: opening and mapping files is measurably slower
-   * in a process that has other threads, even idle ones. */
-  pool_init(ctx.opt.threads);
   symmap_init(ctx.nglobals_hint);
   parallel_for((int64_t)ctx.files.n, parse_one, ctx.files.v);
   check_errors();

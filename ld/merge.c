@@ -285,10 +285,9 @@ static void note_offsets(void *arg, int64_t i) {
   w->isec->mouts = outs;
 }
 
-/* A file's mergeable sections and their output names, found in parallel
- * (a -fdata-sections link has hundreds of thousands of sections to look at). */
-/* A file's mergeable sections, their groups and sizes: the serial pass
- * that numbers them then reads only these arrays. */
+/* A file's mergeable sections, their groups and sizes, found in parallel
+ * (a -fdata-sections link has hundreds of thousands of sections to look
+ * at): the serial pass that numbers them then reads only these arrays. */
 struct cands {
   struct isec **isecs;
   struct mgroup **groups;
