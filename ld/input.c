@@ -647,11 +647,23 @@ static void check_symbol_index(const char *path, const uint8_t *p, uint64_t n, b
     ctx.nglobals_hint += count;
 }
 
+/* "archive(member)", made once per member without printf (libc.a has over
+ * a thousand members). */
+static char *member_name(const char *path, size_t plen, const char *m, size_t mlen) {
+  char *p = xalloc(plen + mlen + 3);
+  memcpy(p, path, plen);
+  p[plen] = '(';
+  memcpy(p + plen + 1, m, mlen);
+  p[plen + 1 + mlen] = ')';
+  return p; /* zeroed: terminated */
+}
+
 static void read_archive(const char *path, const uint8_t *data, uint64_t size, bool whole) {
   bool thin = !memcmp(data, "!<thin>\n", 8);
   const char *longnames = NULL;
   uint64_t longnames_size = 0;
   char *dir = NULL;
+  size_t plen = strlen(path);
   if (thin) {
     const char *slash = strrchr(path, '/');
     dir = slash ? xsprintf("%.*s", (int)(slash - path), path) : NULL;
@@ -686,7 +698,8 @@ static void read_archive(const char *path, const uint8_t *data, uint64_t size, b
       return;
     }
 
-    char *mname;
+    const char *ms; /* the member's name, mlen bytes */
+    size_t mlen;
     if (h[0] == '/' && h[1] == ' ') {
       check_symbol_index(path, body, msize, false);
       goto next;
@@ -709,16 +722,17 @@ static void read_archive(const char *path, const uint8_t *data, uint64_t size, b
       size_t len = e ? (size_t)(e - s) : longnames_size - idx;
       if (len && s[len - 1] == '/')
         len--;
-      mname = xsprintf("%.*s", (int)len, s);
+      ms = s, mlen = len;
     } else {
       const char *e = memchr(h, '/', 16);
       size_t len = e ? (size_t)(e - h) : 16;
       while (!e && len && h[len - 1] == ' ')
         len--;
-      mname = xsprintf("%.*s", (int)len, h);
+      ms = h, mlen = len;
     }
 
     if (thin) {
+      char *mname = xsprintf("%.*s", (int)mlen, ms);
       char *mpath = (mname[0] == '/' || !dir) ? mname : xsprintf("%s/%s", dir, mname);
       uint64_t n;
       const uint8_t *p = map_file(mpath, &n);
@@ -729,17 +743,16 @@ static void read_archive(const char *path, const uint8_t *data, uint64_t size, b
       } else if (p) {
         infer_arch(mpath, p, n);
         if (has_elf_magic(p, n)) {
-          new_objfile(xsprintf("%s(%s)", path, mname), p, n, !whole)->archive = path;
+          new_objfile(member_name(path, plen, ms, mlen), p, n, !whole)->archive = path;
           vec_push(&ctx.paths, mpath);
         }
       }
     } else if (has_elf_magic(body, msize)) {
       infer_arch(path, body, msize);
-      new_objfile(xsprintf("%s(%s)", path, mname), body, msize, !whole)->archive =
-          path;
+      new_objfile(member_name(path, plen, ms, mlen), body, msize, !whole)->archive = path;
     } else if (msize >= 4 && !memcmp(body, "BC\xc0\xde", 4)) {
-      error("%s(%s): is LLVM bitcode (compiled with -flto); smelt does not support LTO", path,
-            mname);
+      error("%s(%.*s): is LLVM bitcode (compiled with -flto); smelt does not support LTO", path,
+            (int)mlen, ms);
     }
   next:
     off += 60 + (inline_body ? msize : 0);
