@@ -1,17 +1,18 @@
 /* Debug output: --compress-debug-sections and --build-id.
  *
  * Compression (pigz's technique): each .debug_* output section is cut into
- * the streamed writer's chunks (runs of members of about a MiB, or parts of
- * one large member cut where a relocation starts), and each chunk is built
- * (copy + relocate) in a thread's buffer and deflated at once while its
- * bytes are in cache, as raw deflate ending in a full flush (the section's
- * last in Z_FINISH). Behind a zlib header and before the combined adler32
- * they form one valid zlib stream, behind a gABI Elf_Chdr, in an
- * SHF_COMPRESSED section; ld/write.c writes the pieces where they go. A
- * section with members the chunks cannot build (merged strings) is built
- * whole first and deflated in 1 MiB slices. Neither cut depends on the
- * thread count, so the bytes do not either. Runs after layout, then the
- * non-alloc sections are placed again with their new sizes.
+ * the streamed writer's chunks, here of about 256 KiB (runs of members, or
+ * parts of one large member cut where a relocation starts), and each chunk
+ * is built (copy + relocate) in a thread's buffer and deflated at once
+ * while its bytes are in cache, as raw deflate ending in a full flush (the
+ * section's last in Z_FINISH). Behind a zlib header and before the
+ * combined adler32 they form one valid zlib stream, behind a gABI
+ * Elf_Chdr, in an SHF_COMPRESSED section; ld/write.c writes the pieces
+ * where they go. A section with members the chunks cannot build (merged
+ * strings) is built whole first and deflated in slices of the same size.
+ * Neither cut depends on the thread count, so the bytes do not either.
+ * Runs after layout, then the non-alloc sections are placed again with
+ * their new sizes.
  *
  * Build id: the whole output (with the id zeroed) is hashed in fixed 1 MiB
  * chunks in parallel, then the chunk digests are hashed once more: fast is
