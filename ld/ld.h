@@ -516,6 +516,13 @@ uint64_t sym_addr(const struct symbol *sym);
 uint64_t sym_va(const struct symbol *sym, int64_t addend); /* S + A, merge-aware */
 const struct isec *live_isec(const struct isec *isec);   /* after ICF folding */
 uint32_t find_piece(const struct isec *isec, uint64_t off); /* index of the piece at off */
+struct fkey {
+  uint64_t key; /* ld/merge.c: a fragment's owner; after the sort, its output offset */
+  struct frag *f;
+};
+/* Sorts a[0..n) by key, least significant digit first (stable); tmp is
+ * scratch of n. Digits every key shares are skipped. */
+void radix_sort_fkeys(struct fkey *a, struct fkey *tmp, size_t n);
 uint32_t piece_index_size(uint64_t size, uint32_t npieces, uint8_t *shift);
 void index_pieces(struct isec *isec); /* fills the bucket index after moffs */
 uint64_t got_slot_addr(const struct symbol *sym);

@@ -35,7 +35,6 @@ struct mgroup {
   uint64_t total_in;
   struct fshard shards[NSHARDS];
   struct isec *out;
-  uint64_t *sizes; /* per isec: bytes of the fragments it owns */
 };
 
 static struct vec groups;        /* in command-line order of their first member */
@@ -237,7 +236,6 @@ struct work {
   struct mgroup *g;
   struct isec *isec;
   uint64_t ord;
-  uint32_t idx; /* within its group */
 };
 
 static void split_one(void *arg, int64_t i) {
@@ -245,32 +243,128 @@ static void split_one(void *arg, int64_t i) {
   split(w->g, w->isec, w->ord);
 }
 
-static bool owns(const struct work *w, uint32_t k) {
-  return atomic_load_explicit(&w->isec->mfrags[k]->owner, memory_order_relaxed) ==
-         (w->ord << 32 | w->isec->moffs[k]);
-}
-
-static void size_one(void *arg, int64_t i) {
-  struct work *w = &((struct work *)arg)[i];
-  uint64_t size = 0;
-  for (uint32_t k = 0; k < w->isec->npieces; k++)
-    if (owns(w, k))
-      size += ALIGN_UP(w->isec->mfrags[k]->len, w->g->align);
-  w->g->sizes[w->idx] = size;
-}
-
-static void place_one(void *arg, int64_t i) {
-  struct work *w = &((struct work *)arg)[i];
-  uint64_t off = w->g->sizes[w->idx]; /* now the start offset */
-  uint8_t *buf = (uint8_t *)w->g->out->data;
-  for (uint32_t k = 0; k < w->isec->npieces; k++) {
-    if (!owns(w, k))
+/* ---- placing the fragments ----
+ * A group's fragments go out in the order of their owners (command-line
+ * order of the section, then offset in it): gathered from the shards,
+ * radix-sorted by owner, given offsets by a running sum, and copied in
+ * parallel slices. That touches each fragment a few times rather than
+ * every piece that refers to one (a -g link's .debug_str has 765k pieces
+ * and 100k distinct strings). */
+void radix_sort_fkeys(struct fkey *a, struct fkey *tmp, size_t n) {
+  enum { BITS = 11, NB = 1 << BITS };
+  struct fkey *src = a, *dst = tmp;
+  for (int shift = 0; shift < 64 && n > 1; shift += BITS) {
+    uint32_t count[NB] = {0};
+    for (size_t i = 0; i < n; i++)
+      count[(src[i].key >> shift) & (NB - 1)]++;
+    if (count[(src[0].key >> shift) & (NB - 1)] == n)
       continue;
-    struct frag *f = w->isec->mfrags[k];
-    f->out_off = off;
-    memcpy(buf + off, f->data, f->len);
-    off += ALIGN_UP(f->len, w->g->align);
+    uint32_t pos = 0;
+    for (int b = 0; b < NB; b++) {
+      uint32_t c = count[b];
+      count[b] = pos;
+      pos += c;
+    }
+    for (size_t i = 0; i < n; i++)
+      dst[count[(src[i].key >> shift) & (NB - 1)]++] = src[i];
+    struct fkey *t = src;
+    src = dst, dst = t;
   }
+  if (src != a)
+    memcpy(a, src, n * sizeof(*a));
+}
+
+struct placement {
+  struct mgroup **gs;
+  struct fkey **keys; /* per group */
+  size_t *nkeys;
+};
+
+struct gather_job {
+  struct placement *p;
+  size_t group;
+  int shard;
+  size_t at; /* where the shard's fragments go in the group's keys */
+};
+
+static void gather_shard(void *arg, int64_t i) {
+  struct gather_job *j = &((struct gather_job *)arg)[i];
+  const struct fshard *sh = &j->p->gs[j->group]->shards[j->shard];
+  struct fkey *out = j->p->keys[j->group] + j->at;
+  for (size_t k = 0; k < sh->cap; k++) {
+    struct frag *f = sh->slots[k].frag;
+    if (f)
+      *out++ = (struct fkey){atomic_load_explicit(&f->owner, memory_order_relaxed), f};
+  }
+}
+
+static void sort_group(void *arg, int64_t i) {
+  struct placement *p = arg;
+  struct mgroup *g = p->gs[i];
+  struct fkey *keys = p->keys[i];
+  size_t n = p->nkeys[i];
+  struct fkey *tmp = xrealloc(NULL, (n ? n : 1) * sizeof(*tmp));
+  radix_sort_fkeys(keys, tmp, n);
+  xfree(tmp);
+  uint64_t off = 0;
+  for (size_t k = 0; k < n; k++) {
+    keys[k].key = off;
+    off += ALIGN_UP(keys[k].f->len, g->align);
+  }
+  g->out->size = off;
+}
+
+enum { PLACE_SLICE = 4096 };
+
+struct place_job {
+  struct mgroup *g;
+  struct fkey *keys;
+  size_t n;
+};
+
+static void place_slice(void *arg, int64_t i) {
+  struct place_job *j = &((struct place_job *)arg)[i];
+  uint8_t *buf = (uint8_t *)j->g->out->data;
+  for (size_t k = 0; k < j->n; k++) {
+    struct frag *f = j->keys[k].f;
+    f->out_off = j->keys[k].key;
+    memcpy(buf + f->out_off, f->data, f->len);
+  }
+}
+
+static void place_fragments(void) {
+  size_t ng = groups.n, njobs = 0, nslices = 0;
+  struct placement p = {(struct mgroup **)groups.v, xcalloc(ng, sizeof(struct fkey *)),
+                        xcalloc(ng, sizeof(size_t))};
+  struct gather_job *gj = xcalloc(ng * NSHARDS, sizeof(*gj));
+  for (size_t i = 0; i < ng; i++) {
+    size_t at = 0;
+    for (int s = 0; s < NSHARDS; s++) {
+      gj[njobs++] = (struct gather_job){&p, i, s, at};
+      at += p.gs[i]->shards[s].n;
+    }
+    p.nkeys[i] = at;
+    p.keys[i] = xrealloc(NULL, (at ? at : 1) * sizeof(struct fkey));
+    nslices += (at + PLACE_SLICE - 1) / PLACE_SLICE;
+  }
+  parallel_for((int64_t)njobs, gather_shard, gj);
+  parallel_for((int64_t)ng, sort_group, &p);
+  struct place_job *pj = xcalloc(nslices ? nslices : 1, sizeof(*pj));
+  nslices = 0;
+  for (size_t i = 0; i < ng; i++) {
+    struct mgroup *g = p.gs[i];
+    g->out->data = xcalloc(1, g->out->size ? g->out->size : 1);
+    for (size_t k = 0; k < p.nkeys[i]; k += PLACE_SLICE)
+      pj[nslices++] = (struct place_job){g, p.keys[i] + k,
+                                         p.nkeys[i] - k < PLACE_SLICE ? p.nkeys[i] - k : PLACE_SLICE};
+  }
+  parallel_for((int64_t)nslices, place_slice, pj);
+  for (size_t i = 0; i < ng; i++)
+    xfree(p.keys[i]);
+  xfree(pj);
+  xfree(gj);
+  xfree(p.keys);
+  xfree(p.nkeys);
 }
 
 /* Each piece's output offset, next to its input offset: relocations read
@@ -335,7 +429,7 @@ void merge_sections(void) {
       struct mgroup *g = cands[i].groups[k];
       if (!g->isecs.n)
         vec_push(&groups, g);
-      ws[ord] = (struct work){g, cands[i].isecs[k], ord, (uint32_t)g->isecs.n};
+      ws[ord] = (struct work){g, cands[i].isecs[k], ord};
       ord++;
       vec_push(&g->isecs, cands[i].isecs[k]);
       g->total_in += cands[i].sizes[k];
@@ -352,7 +446,6 @@ void merge_sections(void) {
       g->shards[s].slots = xcalloc(cap, sizeof(struct fslot));
       g->shards[s].cap = cap;
     }
-    g->sizes = xcalloc(g->isecs.n, sizeof(uint64_t));
     struct isec *out = xalloc(sizeof(*out));
     out->file = ctx.internal;
     out->name = g->name;
@@ -367,19 +460,7 @@ void merge_sections(void) {
   }
 
   parallel_for((int64_t)nwork, split_one, ws);
-  parallel_for((int64_t)nwork, size_one, ws);
-  for (size_t i = 0; i < groups.n; i++) {
-    struct mgroup *g = groups.v[i];
-    uint64_t off = 0;
-    for (size_t k = 0; k < g->isecs.n; k++) {
-      uint64_t sz = g->sizes[k];
-      g->sizes[k] = off;
-      off += sz;
-    }
-    g->out->size = off;
-    g->out->data = xcalloc(1, off ? off : 1);
-  }
-  parallel_for((int64_t)nwork, place_one, ws);
+  place_fragments();
   parallel_for((int64_t)nwork, note_offsets, ws);
   if (ctx.opt.print_stats)
     for (size_t i = 0; i < groups.n; i++) {
