@@ -130,6 +130,11 @@ struct objfile {
   const uint32_t *symtab_shndx; /* SHT_SYMTAB_SHNDX content or NULL */
   struct symbol **syms;         /* one per ELF symbol; locals own, globals interned */
   struct symbol *locals;
+  /* the locals' addresses and 1 + ADDR_* class, once final (ld/scan.c),
+   * packed so that debug relocations read them without the symbols; a
+   * merged section's symbol has its value there */
+  uint64_t *local_va;
+  uint8_t *local_class;
 
   /* output .symtab bookkeeping (ld/symtab.c) */
   uint64_t out_nlocal, out_nglobal, out_strsize;

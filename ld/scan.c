@@ -204,10 +204,18 @@ static void set_address(struct symbol *sym) {
  * symbols keep 0, as compute_addr() would give. After layout. */
 static void file_addresses(void *arg, int64_t i) {
   struct objfile *f = ((struct objfile **)arg)[i];
+  uint32_t nl = f->first_global < f->nsyms ? f->first_global : f->nsyms;
+  f->local_va = xalloc(nl * sizeof(uint64_t));
+  f->local_class = xalloc(nl);
   for (uint32_t k = 1; k < f->nsyms; k++) {
     struct symbol *sym = f->syms[k];
-    if (k < f->first_global || (sym->file == f && sym->esym == k))
+    if (k < nl) {
       set_address(sym);
+      f->local_va[k] = sym->addr_class == ADDR_MERGED ? sym->value : sym->va;
+      f->local_class[k] = (uint8_t)(1 + sym->addr_class);
+    } else if (sym->file == f && sym->esym == k) {
+      set_address(sym);
+    }
   }
 }
 
@@ -330,9 +338,16 @@ static void nonalloc_one(struct isec *isec, uint8_t *buf, uint64_t lo, const str
   }
   if (h->expr != RX_ABS && h->expr != RX_DTPOFF && h->expr != RX_SIZE)
     return;
-  struct symbol *sym = isec->file->syms[r->sym];
+  const struct objfile *f = isec->file;
+  struct symbol *sym = f->syms[r->sym];
   struct na_slot *c = &cache[r->sym & 63];
-  if (c->sym != r->sym) {
+  if (c->sym != r->sym && r->sym < f->first_global && f->local_class && f->local_class[r->sym]) {
+    static const uint8_t how[] = {[ADDR_PLAIN] = NA_PLAIN, [ADDR_DEAD] = NA_DEAD,
+                                  [ADDR_MERGED] = NA_MERGED};
+    c->sym = r->sym;
+    c->how = how[f->local_class[r->sym] - 1];
+    c->base = f->local_va[r->sym];
+  } else if (c->sym != r->sym) {
     c->sym = r->sym;
     uint8_t class = sym_class(sym);
     if (class == ADDR_DEAD)
