@@ -309,7 +309,9 @@ static bool relocs_inside(const struct chunk *c) {
   const struct isec *isec = c->os->members.v[c->first];
   /* the section's own ends need no margin */
   uint64_t lo = c->lo ? c->lo + ctx.arch->relax_before : 0;
-  uint64_t hi = c->hi < isec->size ? c->hi - ctx.arch->relax_after : isec->size;
+  uint64_t hi = c->hi >= isec->size         ? isec->size
+                : c->hi > ctx.arch->relax_after ? c->hi - ctx.arch->relax_after
+                                                : 0;
   for (uint32_t i = c->rfirst; i < c->rend; i++) {
     uint64_t off = rel_offset(isec, i);
     if (off < lo || off > hi)

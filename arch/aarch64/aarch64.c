@@ -678,8 +678,10 @@ static void encode(struct isec *isec, const struct rel *r, const struct symbol *
 static bool apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr, uint64_t lo,
                          uint32_t first, uint32_t n) {
   struct objfile *f = isec->file;
-  uint32_t stub_next = 0; /* GOT window stubs are numbered from the section's start */
-  if (first && ctx.ngot * 8 > WINDOW)
+  /* GOT window stubs are numbered from the section's start: with any, the
+   * section is done whole, not in parts */
+  uint32_t stub_next = 0;
+  if ((first || n < isec_nrels(isec)) && ctx.ngot * 8 > WINDOW)
     return false;
   for (uint32_t i = first; i < n; i++) {
     struct rel r;
