@@ -397,10 +397,10 @@ static void find_mergeable(void *arg, int64_t i) {
     struct isec *isec = f->secs[k];
     if (!isec || !isec->alive || !mergeable(isec))
       continue;
-    if (!c->isecs) {
-      c->isecs = xalloc(f->nsecs * sizeof(*c->isecs));
-      c->groups = xalloc(f->nsecs * sizeof(*c->groups));
-      c->sizes = xalloc(f->nsecs * sizeof(*c->sizes));
+    if (!c->isecs) { /* on the heap: freed after numbering */
+      c->isecs = xrealloc(NULL, f->nsecs * sizeof(*c->isecs));
+      c->groups = xrealloc(NULL, f->nsecs * sizeof(*c->groups));
+      c->sizes = xrealloc(NULL, f->nsecs * sizeof(*c->sizes));
     }
     const char *name = output_section_name(isec);
     /* neighbours mostly share a group */
@@ -434,6 +434,7 @@ void merge_sections(void) {
       vec_push(&g->isecs, cands[i].isecs[k]);
       g->total_in += cands[i].sizes[k];
     }
+    xfree(cands[i].isecs), xfree(cands[i].groups), xfree(cands[i].sizes);
   }
   xfree(cands);
   for (size_t i = 0; i < groups.n; i++) {
