@@ -508,6 +508,7 @@ uint64_t chunk_end(const struct chunk *c);
  * outside it (then only the whole member can be built). */
 bool build_chunk(const struct chunk *c, uint8_t *buf);
 uint8_t *scratch(uint64_t n); /* this thread's buffer of at least n bytes */
+void write_out(const uint8_t *p, uint64_t n, uint64_t off); /* pwrite to the output */
 /* Where a part of a large allocated section may end, searching from
  * relocation r: returns the next part's first relocation, sets *cut. */
 uint32_t gap_after(const struct isec *isec, uint32_t nrels, uint32_t r, uint64_t *cut);

@@ -109,23 +109,34 @@ static void put_sym(uint8_t *dst, uint32_t name, const struct symbol *sym, uint8
   }
 }
 
+/* A file's locals, globals and names are built in a thread's buffer and
+ * written with pwrite, like the streamed sections: the output pages of a
+ * large .symtab and .strtab are then never faulted in through the mapping. */
 static void write_file(void *arg, int64_t i) {
   struct objfile *f = ((struct objfile **)arg)[i];
   size_t entsize = ctx.arch->is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym);
-  uint8_t *symtab = ctx.out + ctx.symtab->offset;
-  char *strtab = (char *)ctx.out + ctx.strtab->offset;
-  uint64_t li = f->out_local_idx, gi = f->out_global_idx, so = f->out_stroff;
+  uint64_t nl = f->out_nlocal * entsize, ng = f->out_nglobal * entsize;
+  if (!nl && !ng)
+    return;
+  uint8_t *locals = scratch(nl + ng + f->out_strsize), *globals = locals + nl;
+  char *names = (char *)globals + ng;
+  uint64_t li = 0, gi = 0, so = 0;
   for (uint32_t k = 1; k < f->nsyms; k++) {
     bool local = k < f->first_global;
     struct symbol *sym = f->syms[k];
     if (!(local ? keep_local(sym) : keep_global(f, k)))
       continue;
     size_t len = strlen(sym->name) + 1;
-    memcpy(strtab + so, sym->name, len);
-    put_sym(symtab + (local ? li++ : gi++) * entsize, (uint32_t)so, sym,
-            local ? STB_LOCAL : sym->bind);
+    memcpy(names + so, sym->name, len);
+    if (local)
+      put_sym(locals + li++ * entsize, (uint32_t)(f->out_stroff + so), sym, STB_LOCAL);
+    else
+      put_sym(globals + gi++ * entsize, (uint32_t)(f->out_stroff + so), sym, sym->bind);
     so += len;
   }
+  write_out(locals, nl, ctx.symtab->offset + f->out_local_idx * entsize);
+  write_out(globals, ng, ctx.symtab->offset + f->out_global_idx * entsize);
+  write_out((const uint8_t *)names, so, ctx.strtab->offset + f->out_stroff);
 }
 
 void write_symtab(void) {

@@ -47,7 +47,7 @@ static void open_output(void) {
   ctx.out = p;
 }
 
-static void write_out(const uint8_t *p, uint64_t n, uint64_t off) {
+void write_out(const uint8_t *p, uint64_t n, uint64_t off) {
   while (n) {
     ssize_t w = pwrite(tmp_fd, p, n, (off_t)off);
     if (w <= 0)
