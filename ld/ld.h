@@ -130,9 +130,10 @@ struct objfile {
   const uint32_t *symtab_shndx; /* SHT_SYMTAB_SHNDX content or NULL */
   struct symbol **syms;         /* one per ELF symbol; locals own, globals interned */
   struct symbol *locals;
-  /* the locals' addresses and 1 + ADDR_* class, once final (ld/scan.c),
+  /* the locals' addresses and ADDR_* classes, once final (ld/scan.c),
    * packed so that debug relocations read them without the symbols; a
-   * merged section's symbol has its value there */
+   * merged section's symbol has its value there (index 0, the null
+   * symbol, stays 0 and ADDR_PLAIN, as the symbol itself has) */
   uint64_t *local_va;
   uint8_t *local_class;
 

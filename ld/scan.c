@@ -212,7 +212,7 @@ static void file_addresses(void *arg, int64_t i) {
     if (k < nl) {
       set_address(sym);
       f->local_va[k] = sym->addr_class == ADDR_MERGED ? sym->value : sym->va;
-      f->local_class[k] = (uint8_t)(1 + sym->addr_class);
+      f->local_class[k] = sym->addr_class;
     } else if (sym->file == f && sym->esym == k) {
       set_address(sym);
     }
@@ -315,12 +315,10 @@ bool write_field(struct isec *isec, const struct rel *r, const struct symbol *sy
  * sections get a tombstone (0) as lld and mold write. A debug section
  * refers to few symbols many times (its file's section symbols), so what a
  * symbol resolves to is looked up once per symbol in a small cache. */
-enum { NA_DEAD, NA_PLAIN, NA_MERGED };
-
 struct na_slot {
   uint32_t sym;
-  uint8_t how;
-  uint64_t base; /* NA_PLAIN: S; NA_MERGED: the section symbol's value */
+  uint8_t class; /* ADDR_* */
+  uint64_t base; /* ADDR_PLAIN: S; ADDR_MERGED: the section symbol's value */
 };
 
 /* buf holds the section's bytes from input offset lo on. */
@@ -341,29 +339,23 @@ static void nonalloc_one(struct isec *isec, uint8_t *buf, uint64_t lo, const str
   const struct objfile *f = isec->file;
   struct symbol *sym = f->syms[r->sym];
   struct na_slot *c = &cache[r->sym & 63];
-  if (c->sym != r->sym && r->sym < f->first_global && f->local_class && f->local_class[r->sym]) {
-    static const uint8_t how[] = {[ADDR_PLAIN] = NA_PLAIN, [ADDR_DEAD] = NA_DEAD,
-                                  [ADDR_MERGED] = NA_MERGED};
+  if (c->sym != r->sym) {
     c->sym = r->sym;
-    c->how = how[f->local_class[r->sym] - 1];
-    c->base = f->local_va[r->sym];
-  } else if (c->sym != r->sym) {
-    c->sym = r->sym;
-    uint8_t class = sym_class(sym);
-    if (class == ADDR_DEAD)
-      c->how = NA_DEAD;
-    else if (class == ADDR_MERGED)
-      c->how = NA_MERGED, c->base = sym->value;
-    else
-      c->how = NA_PLAIN, c->base = sym_addr(sym);
+    if (r->sym < f->first_global && f->local_class) { /* packed by finalize_addresses */
+      c->class = f->local_class[r->sym];
+      c->base = f->local_va[r->sym];
+    } else {
+      c->class = sym_class(sym);
+      c->base = c->class == ADDR_MERGED ? sym->value : c->class == ADDR_PLAIN ? sym_addr(sym) : 0;
+    }
   }
   uint64_t v = 0;
-  if (c->how != NA_DEAD) {
+  if (c->class != ADDR_DEAD) {
     if (h->expr == RX_SIZE)
       v = sym->size + (uint64_t)r->addend;
     else {
-      v = c->how == NA_PLAIN ? c->base + (uint64_t)r->addend
-                             : merged_addr(sym->isec, c->base + (uint64_t)r->addend);
+      v = c->class == ADDR_PLAIN ? c->base + (uint64_t)r->addend
+                                 : merged_addr(sym->isec, c->base + (uint64_t)r->addend);
       if (h->expr == RX_DTPOFF)
         v -= ctx.tls_begin;
     }
