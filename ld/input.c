@@ -421,6 +421,14 @@ static void parse(struct objfile *f, bool lazy) {
   if (!lazy)
     f->locals = xalloc(sizeof(struct symbol) * (f->first_global ? f->first_global : 1));
   uint32_t from = lazy ? f->first_global : 0, to = globals_read ? f->first_global : f->nsyms;
+  /* the globals' names, interned together after the loop */
+  static __thread const char **gnames;
+  static __thread uint32_t gcap;
+  if (to > f->first_global && to - f->first_global > gcap) {
+    xfree(gnames);
+    gcap = to - f->first_global > 2 * gcap ? to - f->first_global : 2 * gcap;
+    gnames = xrealloc(NULL, gcap * sizeof(*gnames));
+  }
   for (uint32_t i = from; i < to; i++) {
     struct esym es;
     read_sym(f, i, &es);
@@ -466,9 +474,11 @@ static void parse(struct objfile *f, bool lazy) {
     } else {
       if (ELF64_ST_BIND(es.info) == STB_LOCAL)
         CORRUPT(f, "symbol %u (%s): local symbol after the first global", i, name);
-      f->syms[i] = symmap_intern(name, strlen(name));
+      gnames[i - f->first_global] = name;
     }
   }
+  if (to > f->first_global)
+    symmap_intern_many(gnames, to - f->first_global, f->syms + f->first_global);
 
   /* COMDAT groups: resolve keeps the first by command-line order. */
   for (size_t g = 0; !lazy && g < groups.n; g++) {

@@ -461,6 +461,7 @@ static inline void prefetch_rel(const struct isec *isec, uint32_t i, uint32_t n)
 /* ---- symbol map (ld/symmap.c) ---- */
 void symmap_init(size_t expected);
 struct symbol *symmap_intern(const char *name, size_t len);
+void symmap_intern_many(const char *const *names, uint32_t n, struct symbol **out);
 struct symbol *symmap_find(const char *name);
 
 /* ---- object file accessors (ld/input.c) ---- */
