@@ -48,6 +48,7 @@ static void install_defs(void *arg, int64_t i) {
   struct objfile *f = ((struct objfile **)arg)[i];
   bool lazy = !atomic_load(&f->alive);
   for (uint32_t k = f->first_global; k < f->nsyms; k++) {
+    prefetch_global(f, k);
     uint8_t info, other;
     uint32_t shndx;
     uint64_t value, size;
@@ -60,8 +61,10 @@ static void install_defs(void *arg, int64_t i) {
 
 static void reset_keys(void *arg, int64_t i) {
   struct objfile *f = ((struct objfile **)arg)[i];
-  for (uint32_t k = f->first_global; k < f->nsyms; k++)
+  for (uint32_t k = f->first_global; k < f->nsyms; k++) {
+    prefetch_global(f, k);
     atomic_store_explicit(&f->syms[k]->rank, UINT64_MAX, memory_order_relaxed);
+  }
 }
 
 /* Archive member that would satisfy an undefined reference, or NULL. */
@@ -89,8 +92,10 @@ static void visit(void *arg, int64_t i) {
     uint32_t shndx;
     uint64_t value, size;
     objfile_sym(f, k, &info, &other, &shndx, &value, &size);
-    if (shndx == SHN_UNDEF && ELF64_ST_BIND(info) != STB_WEAK)
+    if (shndx == SHN_UNDEF && ELF64_ST_BIND(info) != STB_WEAK) {
+      prefetch_global(f, k);
       extract(f, f->syms[k]);
+    }
   }
 }
 
@@ -151,6 +156,7 @@ static atomic_bool any_common;
 static void bind_winners(void *arg, int64_t i) {
   struct objfile *f = ((struct objfile **)arg)[i];
   for (uint32_t k = f->first_global; k < f->nsyms; k++) {
+    prefetch_global(f, k);
     uint8_t info, other;
     uint32_t shndx;
     uint64_t value, size;
@@ -184,24 +190,9 @@ static void bind_winners(void *arg, int64_t i) {
   }
 }
 
-/* Two strong definitions of one name are an error. */
-static void find_duplicates(void *arg, int64_t i) {
-  struct objfile *f = ((struct objfile **)arg)[i];
-  for (uint32_t k = f->first_global; k < f->nsyms; k++) {
-    uint8_t info, other;
-    uint32_t shndx;
-    uint64_t value, size;
-    objfile_sym(f, k, &info, &other, &shndx, &value, &size);
-    struct symbol *sym = f->syms[k];
-    if (shndx == SHN_UNDEF || shndx == SHN_COMMON || ELF64_ST_BIND(info) != STB_GLOBAL ||
-        !defined_in_live_section(f, shndx))
-      continue;
-    if (sym->file && sym->file != f && sym->bind == STB_GLOBAL && sym->kind != SYM_COMMON)
-      vec_push(&f->dups, sym);
-  }
-}
-
-static void check_ifuncs(void *arg, int64_t i) {
+/* Once every symbol is bound: two strong definitions of one name are an
+ * error, and so is a live IFUNC (one pass, each symbol touched once). */
+static void check_definitions(void *arg, int64_t i) {
   struct objfile *f = ((struct objfile **)arg)[i];
   for (uint32_t k = 1; k < f->nsyms; k++) {
     struct symbol *sym = f->syms[k];
@@ -211,6 +202,18 @@ static void check_ifuncs(void *arg, int64_t i) {
       error("%s: symbol %s is an IFUNC (STT_GNU_IFUNC); static musl executables cannot run "
             "IRELATIVE relocations",
             f->name, sym->name);
+    if (k < f->first_global)
+      continue;
+    prefetch_global(f, k);
+    uint8_t info, other;
+    uint32_t shndx;
+    uint64_t value, size;
+    objfile_sym(f, k, &info, &other, &shndx, &value, &size);
+    if (shndx == SHN_UNDEF || shndx == SHN_COMMON || ELF64_ST_BIND(info) != STB_GLOBAL ||
+        !defined_in_live_section(f, shndx))
+      continue;
+    if (sym->file && sym->file != f && sym->bind == STB_GLOBAL && sym->kind != SYM_COMMON)
+      vec_push(&f->dups, sym);
   }
 }
 
@@ -265,8 +268,7 @@ void resolve_symbols(void) {
   parallel_for(n, drop_losing_groups, live);
   parallel_for(n, install_defs, live);
   parallel_for(n, bind_winners, live);
-  parallel_for(n, find_duplicates, live);
-  parallel_for(n, check_ifuncs, live);
+  parallel_for(n, check_definitions, live);
 
   for (int64_t i = 0; i < n; i++) {
     struct objfile *f = live[i];
