@@ -105,9 +105,9 @@ static void parse_one(struct isec *isec) {
 
 static void parse_file(void *arg, int64_t i) {
   struct objfile *f = ((struct objfile **)arg)[i];
-  for (uint32_t k = 1; k < f->nsecs; k++) {
-    struct isec *isec = f->secs[k];
-    if (isec && isec->alive && !strcmp(isec->name, ".eh_frame") && isec->data)
+  for (size_t k = 0; k < f->ehframes.n; k++) {
+    struct isec *isec = f->ehframes.v[k];
+    if (isec->alive && isec->data)
       parse_one(isec);
   }
 }

@@ -364,6 +364,10 @@ static void parse(struct objfile *f, bool lazy) {
     isec->init_prio = init_priority(name);
     isec->is_ehframe = !strcmp(name, ".eh_frame");
     f->secs[i] = isec;
+    if (isec->flags & SHF_MERGE)
+      vec_push(&f->merge_cands, isec);
+    if (isec->is_ehframe)
+      vec_push(&f->ehframes, isec);
     if ((s->flags & SHF_COMPRESSED) && !decompress_section(f, isec))
       return;
   }

@@ -142,6 +142,10 @@ struct objfile {
   uint64_t out_local_idx, out_global_idx, out_stroff;
 
   struct vec groups_;  /* COMDAT groups (ld/input.c) */
+  /* found by parse, so that the passes after it need not visit every
+   * section (a -ffunction-sections object has hundreds) */
+  struct vec merge_cands; /* SHF_MERGE sections (ld/merge.c) */
+  struct vec ehframes;    /* .eh_frame sections (ld/ehframe.c) */
   struct vec undefs;   /* struct undef_ref *, filled by scan */
   struct vec scratch;  /* per-pass scratch list (members pulled in, GOT users) */
   const char *archive; /* the archive's path, for members */

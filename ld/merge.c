@@ -388,8 +388,12 @@ static void note_offsets(void *arg, int64_t i) {
   if (w->g->out->size >> 32)
     return; /* stays NULL: the fragments are read instead */
   uint32_t *outs = xalloc(w->isec->npieces * sizeof(uint32_t));
-  for (uint32_t k = 0; k < w->isec->npieces; k++)
-    outs[k] = (uint32_t)w->isec->mfrags[k]->out_off;
+  struct frag **frags = w->isec->mfrags;
+  for (uint32_t k = 0, n = w->isec->npieces; k < n; k++) {
+    if (k + PREFETCH_AHEAD < n)
+      __builtin_prefetch(&frags[k + PREFETCH_AHEAD]->out_off);
+    outs[k] = (uint32_t)frags[k]->out_off;
+  }
   w->isec->mouts = outs;
 }
 
@@ -407,14 +411,15 @@ static void find_mergeable(void *arg, int64_t i) {
   struct objfile *f = ctx.live.v[i];
   struct cands *c = &((struct cands *)arg)[i];
   struct mgroup *last = NULL;
-  for (uint32_t k = 1; k < f->nsecs; k++) {
-    struct isec *isec = f->secs[k];
-    if (!isec || !isec->alive || !mergeable(isec))
+  for (size_t k = 0; k < f->merge_cands.n; k++) {
+    struct isec *isec = f->merge_cands.v[k];
+    if (!isec->alive || !mergeable(isec))
       continue;
     if (!c->isecs) { /* on the heap: freed after numbering */
-      c->isecs = xrealloc(NULL, f->nsecs * sizeof(*c->isecs));
-      c->groups = xrealloc(NULL, f->nsecs * sizeof(*c->groups));
-      c->sizes = xrealloc(NULL, f->nsecs * sizeof(*c->sizes));
+      size_t n = f->merge_cands.n;
+      c->isecs = xrealloc(NULL, n * sizeof(*c->isecs));
+      c->groups = xrealloc(NULL, n * sizeof(*c->groups));
+      c->sizes = xrealloc(NULL, n * sizeof(*c->sizes));
     }
     const char *name = output_section_name(isec);
     /* neighbours mostly share a group */
