@@ -442,8 +442,8 @@ static inline void prefetch_sym(const struct isec *isec, uint32_t i) {
   }
 }
 
-/* The passes over a file's global symbols touch each symbol once, spread
- * over the heap: start loading the one 8 ahead. */
+/* The passes over a file's symbols touch each symbol once, the globals
+ * spread over the heap: start loading the one 8 ahead. */
 static inline void prefetch_global(const struct objfile *f, uint32_t k) {
   if (k + 8 < f->nsyms)
     __builtin_prefetch(f->syms[k + 8]);

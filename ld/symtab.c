@@ -29,6 +29,7 @@ static void count_file(void *arg, int64_t i) {
   struct objfile *f = ((struct objfile **)arg)[i];
   uint64_t nl = 0, ng = 0, str = 0;
   for (uint32_t k = 1; k < f->nsyms; k++) {
+    prefetch_global(f, k);
     bool keep = k < f->first_global ? keep_local(f->syms[k]) : keep_global(f, k);
     if (!keep)
       continue;
@@ -122,6 +123,7 @@ static void write_file(void *arg, int64_t i) {
   char *names = (char *)globals + ng;
   uint64_t li = 0, gi = 0, so = 0;
   for (uint32_t k = 1; k < f->nsyms; k++) {
+    prefetch_global(f, k);
     bool local = k < f->first_global;
     struct symbol *sym = f->syms[k];
     if (!(local ? keep_local(sym) : keep_global(f, k)))
