@@ -32,7 +32,7 @@ static struct cand *cands;
 static uint32_t ncands;
 
 static bool eligible(const struct isec *isec) {
-  if (!isec || !isec->alive || !isec->data || !isec->size || isec->mfrags || isec->eh ||
+  if (!isec || !isec->alive || !isec->data || !isec->size || isec->pieces || isec->eh ||
       !(isec->flags & SHF_ALLOC) || (isec->flags & (SHF_WRITE | SHF_TLS)) ||
       isec->type != SHT_PROGBITS)
     return false;
@@ -100,10 +100,10 @@ static void hash_fixed(void *arg, int64_t i) {
       key.kind = 1;
       c->targets[c->ntargets] = cand_of(t) - 1;
       c->target_off[c->ntargets++] = sym->value;
-    } else if (t && t->mfrags) {
+    } else if (t && t->pieces) {
       uint64_t off = sym->value + (sym->type == STT_SECTION ? (uint64_t)r.addend : 0);
       uint32_t piece = find_piece(t, off);
-      key.kind = 2, key.id = t->mfrags[piece], key.v = off - t->moffs[piece];
+      key.kind = 2, key.id = t->pieces->frags[piece], key.v = off - t->pieces->offs[piece];
       if (sym->type == STT_SECTION)
         key.addend = 0;
     } else if (sym && (sym->is_local || !sym->file)) {

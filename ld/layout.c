@@ -167,9 +167,9 @@ void create_output_sections(void) {
       struct isec *isec = f->secs[k];
       if (!isec || !isec->alive)
         continue;
-      if (isec->mfrags) {
+      if (isec->pieces) {
         /* its pieces live in the merged section, placed at first use */
-        struct isec *m = isec->mfrags[0]->merged;
+        struct isec *m = isec->pieces->merged;
         if (!m->osec) {
           m->osec = find_osec(m->name, m->type, m->flags);
           vec_push(&m->osec->members, m);

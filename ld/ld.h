@@ -63,9 +63,7 @@ struct isec {
   struct osec *osec;
   uint64_t out_off;    /* offset within osec */
   struct ehrec *eh;    /* .eh_frame records (ld/ehframe.c) */
-  uint32_t *moffs;     /* SHF_MERGE pieces: input offsets, ascending (ld/merge.c) */
-  struct frag **mfrags; /* and the fragment each piece became */
-  uint32_t *mouts;     /* and that fragment's offset in its merged section */
+  struct pieces *pieces; /* SHF_MERGE sections, once split (ld/merge.c) */
   struct isec *leader; /* ICF: the identical section that replaces this one */
   uint32_t type;
   uint32_t shndx;
@@ -73,7 +71,6 @@ struct isec {
   uint32_t nrels;
   uint32_t init_prio;  /* .init_array.N / .fini_array.N priority, 65536 if none */
   uint32_t neh;
-  uint32_t npieces;
   uint32_t icf_id;     /* ICF candidate index + 1 */
   uint32_t stub_base;  /* first arch stub used by this section (aarch64 GOT window) */
   bool rela;
@@ -81,19 +78,29 @@ struct isec {
   atomic_bool gc_mark; /* ld/gc.c */
   bool icf_addr_taken;
   bool is_ehframe;     /* named .eh_frame */
-  bool mhint;          /* moffs is followed by a bucket index (ld/merge.c) */
   bool streamed;       /* written with pwrite by ld/write.c, never through the mapping */
-  uint8_t mshift;      /* its buckets are 1 << mshift input bytes */
 };
 
 /* A piece of an SHF_MERGE input section and the fragment it became. */
 struct frag {
-  const uint8_t *data;
-  uint32_t len;
-  uint32_t align;
   atomic_uint_fast64_t owner; /* first occurrence: input order << 32 | offset */
   uint64_t out_off;           /* within the merged section */
-  struct isec *merged;        /* the synthetic section holding the fragments */
+  uint32_t len;               /* the bytes follow the header: frag_data() */
+};
+
+static inline const uint8_t *frag_data(const struct frag *f) {
+  return (const uint8_t *)(f + 1);
+}
+
+/* An SHF_MERGE input section split into pieces. */
+struct pieces {
+  uint32_t *offs;      /* input offsets, ascending, then the bucket index if `hint` */
+  struct frag **frags; /* the fragment each piece became */
+  uint32_t *outs;      /* that fragment's offset in the merged section; NULL past 4 GiB */
+  struct isec *merged; /* the synthetic section holding the fragments */
+  uint32_t n;
+  uint8_t shift;       /* the buckets are 1 << shift input bytes */
+  bool hint;
 };
 
 
@@ -543,7 +550,7 @@ struct fkey {
  * scratch of n. Digits every key shares are skipped. */
 void radix_sort_fkeys(struct fkey *a, struct fkey *tmp, size_t n);
 uint32_t piece_index_size(uint64_t size, uint32_t npieces, uint8_t *shift);
-void index_pieces(struct isec *isec); /* fills the bucket index after moffs */
+void index_pieces(struct pieces *p, uint64_t size); /* fills the bucket index after offs */
 uint64_t got_slot_addr(const struct symbol *sym);
 uint64_t gottp_slot_addr(const struct symbol *sym);
 uint64_t got_base(void);

@@ -93,7 +93,7 @@ static struct fslot *probe(struct fshard *sh, uint64_t hash, const uint8_t *p, u
   size_t mask = sh->cap - 1;
   for (size_t i = (hash >> 6) & mask;; i = (i + 1) & mask) {
     struct fslot *s = &sh->slots[i];
-    if (!s->frag || (s->hash == hash && s->frag->len == len && !memcmp(s->frag->data, p, len)))
+    if (!s->frag || (s->hash == hash && s->frag->len == len && !memcmp(frag_data(s->frag), p, len)))
       return s;
   }
 }
@@ -126,11 +126,8 @@ static struct frag *intern_locked(struct mgroup *g, struct fshard *sh, uint64_t 
    * touching the (cold) input they came from */
   struct frag *f = xalloc(sizeof(*f) + len);
   memcpy(f + 1, p, len);
-  f->data = (const uint8_t *)(f + 1);
   f->len = len;
-  f->align = (uint32_t)g->align;
   atomic_init(&f->owner, UINT64_MAX);
-  f->merged = g->out;
   s->hash = hash;
   s->frag = f;
   sh->n++;
@@ -240,10 +237,10 @@ static void split(struct mgroup *g, struct isec *isec, uint64_t ord) {
     pthread_mutex_unlock(&sh->mu);
   }
 done:
-  isec->moffs = offs;
-  isec->mfrags = frags;
-  isec->npieces = (uint32_t)count;
-  index_pieces(isec);
+  struct pieces *pc = xalloc(sizeof(*pc));
+  *pc = (struct pieces){.offs = offs, .frags = frags, .merged = g->out, .n = (uint32_t)count};
+  index_pieces(pc, n);
+  isec->pieces = pc;
 }
 
 struct work {
@@ -342,7 +339,7 @@ static void place_slice(void *arg, int64_t i) {
   for (size_t k = 0; k < j->n; k++) {
     struct frag *f = j->keys[k].f;
     f->out_off = j->keys[k].key;
-    memcpy(buf + f->out_off, f->data, f->len);
+    memcpy(buf + f->out_off, frag_data(f), f->len);
   }
 }
 
@@ -387,14 +384,15 @@ static void note_offsets(void *arg, int64_t i) {
   struct work *w = &((struct work *)arg)[i];
   if (w->g->out->size >> 32)
     return; /* stays NULL: the fragments are read instead */
-  uint32_t *outs = xalloc(w->isec->npieces * sizeof(uint32_t));
-  struct frag **frags = w->isec->mfrags;
-  for (uint32_t k = 0, n = w->isec->npieces; k < n; k++) {
+  struct pieces *pc = w->isec->pieces;
+  uint32_t *outs = xalloc(pc->n * sizeof(uint32_t));
+  struct frag **frags = pc->frags;
+  for (uint32_t k = 0, n = pc->n; k < n; k++) {
     if (k + PREFETCH_AHEAD < n)
       __builtin_prefetch(&frags[k + PREFETCH_AHEAD]->out_off);
     outs[k] = (uint32_t)frags[k]->out_off;
   }
-  w->isec->mouts = outs;
+  pc->outs = outs;
 }
 
 /* A file's mergeable sections, their groups and sizes, found in parallel
@@ -492,7 +490,7 @@ void merge_sections(void) {
   xfree(ws);
 }
 
-/* The bucket index behind moffs: entry b is the piece holding input offset
+/* The bucket index behind offs: entry b is the piece holding input offset
  * b << shift, so a lookup searches only between two neighbouring entries
  * instead of all pieces (a .debug_str of a few hundred strings is looked up
  * once per reference to it). Buckets are about as many as pieces; a section
@@ -506,30 +504,31 @@ uint32_t piece_index_size(uint64_t size, uint32_t npieces, uint8_t *shift) {
   return (uint32_t)(size >> *shift) + 1;
 }
 
-void index_pieces(struct isec *isec) {
-  uint32_t n = isec->npieces, nb = piece_index_size(isec->size, n, &isec->mshift);
-  isec->mhint = nb != 0;
-  uint32_t *hint = isec->moffs + n;
+void index_pieces(struct pieces *p, uint64_t size) {
+  uint32_t n = p->n, nb = piece_index_size(size, n, &p->shift);
+  p->hint = nb != 0;
+  uint32_t *hint = p->offs + n;
   for (uint32_t b = 0, j = 0; b < nb; b++) {
-    uint64_t at = (uint64_t)b << isec->mshift;
-    while (j + 1 < n && isec->moffs[j + 1] <= at)
+    uint64_t at = (uint64_t)b << p->shift;
+    while (j + 1 < n && p->offs[j + 1] <= at)
       j++;
     hint[b] = j;
   }
 }
 
 uint32_t find_piece(const struct isec *isec, uint64_t off) {
-  const uint32_t *a = isec->moffs;
-  uint32_t n = isec->npieces, base = 0;
-  if (isec->mhint) {
+  const struct pieces *p = isec->pieces;
+  const uint32_t *a = p->offs;
+  uint32_t n = p->n, base = 0;
+  if (p->hint) {
     /* the answer lies between the pieces holding the bucket's first byte
      * and the next bucket's */
     const uint32_t *hint = a + n;
-    uint64_t nb = (isec->size >> isec->mshift) + 1, b = off >> isec->mshift;
+    uint64_t nb = (isec->size >> p->shift) + 1, b = off >> p->shift;
     if (b >= nb)
       b = nb - 1;
     base = hint[b];
-    n = (b + 1 < nb ? hint[b + 1] : isec->npieces - 1) - base + 1;
+    n = (b + 1 < nb ? hint[b + 1] : p->n - 1) - base + 1;
   }
   while (n > 1) { /* branch-free: the last piece starting at or before off */
     uint32_t half = n / 2;

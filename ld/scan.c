@@ -139,10 +139,11 @@ const struct isec *live_isec(const struct isec *isec) {
 }
 
 static uint64_t merged_addr(const struct isec *isec, uint64_t off) {
+  const struct pieces *p = isec->pieces;
   uint32_t i = find_piece(isec, off);
-  const struct isec *m = isec->mfrags[0]->merged;
-  uint64_t frag_off = isec->mouts ? isec->mouts[i] : isec->mfrags[i]->out_off;
-  return m->osec->addr + m->out_off + frag_off + (off - isec->moffs[i]);
+  const struct isec *m = p->merged;
+  uint64_t frag_off = p->outs ? p->outs[i] : p->frags[i]->out_off;
+  return m->osec->addr + m->out_off + frag_off + (off - p->offs[i]);
 }
 
 static uint64_t compute_addr(const struct symbol *sym);
@@ -157,7 +158,7 @@ static uint64_t compute_addr(const struct symbol *sym) {
     if (!sym->isec)
       return 0;
     const struct isec *isec = live_isec(sym->isec);
-    if (isec->mfrags)
+    if (isec->pieces)
       return merged_addr(isec, sym->value);
     if (!isec->osec || !isec->alive)
       return 0;
@@ -184,7 +185,7 @@ static uint8_t compute_class(const struct symbol *sym) {
     return ADDR_PLAIN;
   if (!sym->isec || !live_isec(sym->isec)->alive)
     return ADDR_DEAD; /* its address is 0 */
-  if (sym->type == STT_SECTION && sym->isec->mfrags)
+  if (sym->type == STT_SECTION && sym->isec->pieces)
     return ADDR_MERGED;
   return ADDR_PLAIN;
 }

@@ -238,7 +238,7 @@ static bool streamable(const struct osec *os) {
 }
 
 bool plain_member(const struct isec *isec) {
-  return isec->alive && !isec->mfrags && isec->file != ctx.internal && !isec->eh && isec->data;
+  return isec->alive && !isec->pieces && isec->file != ctx.internal && !isec->eh && isec->data;
 }
 
 void plan_section_chunks(struct osec *os, uint64_t size, struct vec *out) {
@@ -383,7 +383,7 @@ static void copy_file(void *arg, int64_t i) {
   struct objfile *f = ((struct objfile **)arg)[i];
   for (uint32_t k = 1; k < f->nsecs; k++) {
     struct isec *isec = f->secs[k];
-    if (isec && isec->alive && isec->osec && !isec->mfrags && !isec->streamed)
+    if (isec && isec->alive && isec->osec && !isec->pieces && !isec->streamed)
       copy_one(&(struct copy_job){&isec, 1}, 0);
   }
 }

@@ -335,7 +335,8 @@ Test(options, pie_with_static_is_a_static_link, .init = x86_64) {
 
 Test(merge, find_piece) {
   uint32_t offs[] = {0, 6, 10, 30};
-  struct isec isec = {.moffs = offs, .npieces = 4};
+  struct pieces p = {.offs = offs, .n = 4};
+  struct isec isec = {.pieces = &p};
   cr_assert_eq(find_piece(&isec, 0), 0);
   cr_assert_eq(find_piece(&isec, 5), 0);
   cr_assert_eq(find_piece(&isec, 6), 1);
@@ -354,11 +355,12 @@ Test(merge, find_piece_with_index) {
       x = x * 1103515245u + 12345u;
       off += (x >> 16) % 7 == 0 ? 1 + (x >> 8) % 300 : 1 + (x >> 8) % 9;
     }
-    struct isec isec = {.moffs = offs, .npieces = n, .size = off};
+    struct pieces p = {.offs = offs, .n = n};
+    struct isec isec = {.pieces = &p, .size = off};
     uint8_t shift;
     cr_assert_leq(n + piece_index_size(off, n, &shift), sizeof(offs) / sizeof(offs[0]));
-    index_pieces(&isec);
-    cr_assert(isec.mhint);
+    index_pieces(&p, off);
+    cr_assert(p.hint);
     for (uint32_t o = 0, want = 0; o <= off + 1; o++) {
       while (want + 1 < n && offs[want + 1] <= o)
         want++;
@@ -378,13 +380,12 @@ Test(addresses, cached_values_match_computed, .init = x86_64) {
   struct isec code = {.file = &f, .osec = &text, .out_off = 0x40, .alive = true, .size = 64};
   struct isec dead = {.file = &f, .alive = false, .size = 8};
   struct isec merged = {.file = ctx.internal, .osec = &rodata, .out_off = 0x10, .alive = true};
-  struct frag fr[3] = {{.merged = &merged, .out_off = 0x20},
-                       {.merged = &merged, .out_off = 0x0},
-                       {.merged = &merged, .out_off = 0x8}};
+  struct frag fr[3] = {{.out_off = 0x20}, {.out_off = 0x0}, {.out_off = 0x8}};
   struct frag *frags[3] = {&fr[0], &fr[1], &fr[2]};
   uint32_t offs[3] = {0, 6, 10}, outs[3] = {0x20, 0x0, 0x8};
+  struct pieces pieces = {.offs = offs, .frags = frags, .outs = outs, .merged = &merged, .n = 3};
   struct isec str = {.file = &f, .alive = true, .size = 16, .flags = SHF_MERGE | SHF_STRINGS,
-                     .moffs = offs, .mfrags = frags, .mouts = outs, .npieces = 3};
+                     .pieces = &pieces};
   struct symbol locals[4] = {
       {.kind = SYM_UNDEF},
       {.kind = SYM_DEFINED, .type = STT_SECTION, .isec = &code, .is_local = true, .file = &f},
