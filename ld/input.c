@@ -567,6 +567,24 @@ struct mapping {
   int err;
 };
 
+/* An archive's member headers, one page fault each in the reading pass
+ * (which runs in command-line order, on one thread) unless the mapping
+ * threads fault them in first: this walk only follows the sizes and stops
+ * at anything odd, read_archive() checks everything. */
+static void touch_member_headers(const uint8_t *p, uint64_t size) {
+  if (size < 8 || memcmp(p, "!<arch>\n", 8))
+    return;
+  for (uint64_t off = 8; off < size && size - off >= 60;) {
+    const char *h = (const char *)p + off;
+    uint64_t n = 0;
+    for (int i = 48; i < 58 && h[i] >= '0' && h[i] <= '9'; i++)
+      n = n * 10 + (uint64_t)(h[i] - '0');
+    if (n > size - off - 60)
+      return;
+    off += 60 + n + ((60 + n) & 1);
+  }
+}
+
 static void try_map(struct mapping *m) {
   int fd = open(m->path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -593,6 +611,7 @@ static void try_map(struct mapping *m) {
     /* fault the first page in here, on the mapping threads, rather than
      * in the reading pass that looks at the magic number in order */
     (void)*(volatile const uint8_t *)p;
+    touch_member_headers(p, m->size);
   }
   close(fd);
 }
