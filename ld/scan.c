@@ -138,12 +138,21 @@ const struct isec *live_isec(const struct isec *isec) {
   return isec->leader ? isec->leader : isec;
 }
 
-static uint64_t merged_addr(const struct isec *isec, uint64_t off) {
+/* Where input offset off of a split section went: its offset in the
+ * merged section. */
+static uint64_t piece_out(const struct isec *isec, uint64_t off) {
   const struct pieces *p = isec->pieces;
   uint32_t i = find_piece(isec, off);
-  const struct isec *m = p->merged;
-  uint64_t frag_off = p->outs ? p->outs[i] : p->frags[i]->out_off;
-  return m->osec->addr + m->out_off + frag_off + (off - p->offs[i]);
+  return (p->outs ? p->outs[i] : p->frags[i]->out_off) + (off - p->offs[i]);
+}
+
+static uint64_t merged_base(const struct isec *isec) {
+  const struct isec *m = isec->pieces->merged;
+  return m->osec->addr + m->out_off;
+}
+
+static uint64_t merged_addr(const struct isec *isec, uint64_t off) {
+  return merged_base(isec) + piece_out(isec, off);
 }
 
 static uint64_t compute_addr(const struct symbol *sym);
@@ -318,8 +327,10 @@ bool write_field(struct isec *isec, const struct rel *r, const struct symbol *sy
  * symbol resolves to is looked up once per symbol in a small cache. */
 struct na_slot {
   uint32_t sym;
-  uint8_t class; /* ADDR_* */
-  uint64_t base; /* ADDR_PLAIN: S; ADDR_MERGED: the section symbol's value */
+  uint8_t class;            /* ADDR_* */
+  uint64_t base;            /* ADDR_PLAIN: S; ADDR_MERGED: the merged section's address */
+  uint64_t value;           /* ADDR_MERGED: the section symbol's value */
+  const struct isec *split; /* ADDR_MERGED: the section it names, split into pieces */
 };
 
 /* buf holds the section's bytes from input offset lo on. */
@@ -338,9 +349,9 @@ static void nonalloc_one(struct isec *isec, uint8_t *buf, uint64_t lo, const str
   if (h->expr != RX_ABS && h->expr != RX_DTPOFF && h->expr != RX_SIZE)
     return;
   const struct objfile *f = isec->file;
-  struct symbol *sym = f->syms[r->sym];
   struct na_slot *c = &cache[r->sym & 63];
   if (c->sym != r->sym) {
+    const struct symbol *sym = f->syms[r->sym];
     c->sym = r->sym;
     if (r->sym < f->first_global && f->local_class) { /* packed by finalize_addresses */
       c->class = f->local_class[r->sym];
@@ -349,19 +360,25 @@ static void nonalloc_one(struct isec *isec, uint8_t *buf, uint64_t lo, const str
       c->class = sym_class(sym);
       c->base = c->class == ADDR_MERGED ? sym->value : c->class == ADDR_PLAIN ? sym_addr(sym) : 0;
     }
+    if (c->class == ADDR_MERGED) {
+      c->value = c->base;
+      c->split = sym->isec;
+      c->base = merged_base(sym->isec);
+    }
   }
   uint64_t v = 0;
   if (c->class != ADDR_DEAD) {
     if (h->expr == RX_SIZE)
-      v = sym->size + (uint64_t)r->addend;
+      v = f->syms[r->sym]->size + (uint64_t)r->addend;
     else {
       v = c->class == ADDR_PLAIN ? c->base + (uint64_t)r->addend
-                                 : merged_addr(sym->isec, c->base + (uint64_t)r->addend);
+                                 : c->base + piece_out(c->split, c->value + (uint64_t)r->addend);
       if (h->expr == RX_DTPOFF)
         v -= ctx.tls_begin;
     }
   }
-  write_field(isec, r, sym, buf + (r->offset - lo), (int64_t)v, h->size, CK_NONE);
+  /* never range-checked (CK_NONE): the symbol is not needed for a report */
+  write_field(isec, r, NULL, buf + (r->offset - lo), (int64_t)v, h->size, CK_NONE);
 }
 
 /* The field r writes lies inside [lo, hi). */
