@@ -10,6 +10,7 @@
  * both writable and executable. */
 #include "ld/ld.h"
 #include <stdlib.h>
+#include <xxhash.h>
 
 static const struct {
   const char *prefix;
@@ -131,21 +132,55 @@ static uint64_t flag_class(uint64_t f) {
   return f & (SHF_ALLOC | SHF_WRITE | SHF_EXECINSTR | SHF_TLS);
 }
 
-static struct osec *find_osec(const char *name, uint32_t type, uint64_t flags) {
+/* The output sections made from input sections, by name, type and flag
+ * class: a -ffunction-sections -g link looks one up for each of its
+ * hundreds of thousands of input sections, and the previous answer is
+ * often not the one (.text.* and .rodata.* alternate, each file has its
+ * own .debug_* names). */
+struct osec_index {
+  struct osec **slots;
+  size_t cap, n;
+};
+
+static uint64_t osec_hash(const char *name, uint32_t type, uint64_t flags) {
+  return XXH3_64bits_withSeed(name, strlen(name), (uint64_t)type << 32 ^ flag_class(flags));
+}
+
+static struct osec **osec_slot(struct osec_index *ix, const char *name, uint32_t type,
+                               uint64_t flags) {
+  size_t mask = ix->cap - 1;
+  for (size_t i = osec_hash(name, type, flags) & mask;; i = (i + 1) & mask) {
+    struct osec *os = ix->slots[i];
+    if (!os || (os->type == type && flag_class(os->flags) == flag_class(flags) &&
+                !strcmp(os->name, name)))
+      return &ix->slots[i];
+  }
+}
+
+static struct osec *find_osec(struct osec_index *ix, const char *name, uint32_t type,
+                              uint64_t flags) {
   if (type == SHT_X86_64_UNWIND)
     type = SHT_PROGBITS;
-  for (size_t i = ctx.osecs.n; i-- > 0;) {
-    struct osec *os = ctx.osecs.v[i];
-    if (os->kind <= OS_EHFRAME && os->type == type && flag_class(os->flags) == flag_class(flags) &&
-        !strcmp(os->name, name))
-      return os;
+  if ((ix->n + 1) * 2 > ix->cap) {
+    struct osec **old = ix->slots;
+    size_t oldcap = ix->cap;
+    ix->cap = ix->cap ? ix->cap * 2 : 64;
+    ix->slots = xcalloc(ix->cap, sizeof(*ix->slots));
+    for (size_t i = 0; i < oldcap; i++)
+      if (old[i])
+        *osec_slot(ix, old[i]->name, old[i]->type, old[i]->flags) = old[i];
+    xfree(old);
   }
+  struct osec **slot = osec_slot(ix, name, type, flags);
+  if (*slot)
+    return *slot;
   struct osec *os = new_osec(name, type, flag_class(flags), OS_REGULAR);
   if (!strcmp(name, ".eh_frame") && (flags & SHF_ALLOC)) {
     os->kind = OS_EHFRAME;
     ctx.ehframe = os;
   }
-  return os;
+  ix->n++;
+  return *slot = os;
 }
 
 static int cmp_init_prio(const void *a, const void *b) {
@@ -160,6 +195,7 @@ static int cmp_init_prio(const void *a, const void *b) {
 static const uint8_t eh_terminator[4];
 
 void create_output_sections(void) {
+  struct osec_index ix = {0};
   struct osec *last = NULL;
   for (size_t i = 0; i < ctx.live.n; i++) {
     struct objfile *f = ctx.live.v[i];
@@ -171,7 +207,7 @@ void create_output_sections(void) {
         /* its pieces live in the merged section, placed at first use */
         struct isec *m = isec->pieces->merged;
         if (!m->osec) {
-          m->osec = find_osec(m->name, m->type, m->flags);
+          m->osec = find_osec(&ix, m->name, m->type, m->flags);
           vec_push(&m->osec->members, m);
         }
         isec->osec = m->osec;
@@ -179,11 +215,11 @@ void create_output_sections(void) {
       }
       const char *name = output_section_name(isec);
       uint32_t type = isec->type == SHT_X86_64_UNWIND ? SHT_PROGBITS : isec->type;
-      struct osec *os = last && last->type == type &&
-                                flag_class(last->flags) == flag_class(isec->flags) &&
-                                !strcmp(last->name, name)
+      /* name_map's names are constants: the same pointer */
+      struct osec *os = last && last->name == name && last->type == type &&
+                                flag_class(last->flags) == flag_class(isec->flags)
                             ? last
-                            : find_osec(name, type, isec->flags);
+                            : find_osec(&ix, name, type, isec->flags);
       isec->osec = os;
       vec_push(&os->members, isec);
       last = os;
@@ -191,10 +227,11 @@ void create_output_sections(void) {
   }
   for (size_t i = 0; i < ctx.commons.n; i++) {
     struct isec *isec = ctx.commons.v[i];
-    struct osec *os = find_osec(".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE);
+    struct osec *os = find_osec(&ix, ".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE);
     isec->osec = os;
     vec_push(&os->members, isec);
   }
+  xfree(ix.slots);
   if (ctx.ehframe) {
     struct isec *t = xalloc(sizeof(*t));
     t->file = ctx.internal;
