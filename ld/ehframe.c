@@ -9,18 +9,34 @@
 #include "ld/ld.h"
 #include <stdlib.h>
 
+/* One record; offsets fit 32 bits: a larger .eh_frame is refused. */
 struct ehrec {
-  uint64_t in_off, size;
-  uint64_t out_off; /* UINT64_MAX when dropped */
-  uint64_t cie_in;  /* FDE: input offset of its CIE */
+  uint32_t in_off, size;
+  uint32_t out_off; /* DROPPED when dropped */
+  uint32_t cie_in;  /* FDE: input offset of its CIE */
   bool is_cie;
 };
+
+#define DROPPED UINT32_MAX
 
 static void parse_one(struct isec *isec) {
   const uint8_t *d = isec->data;
   uint64_t n = isec->size, off = 0;
-  struct ehrec *recs = NULL;
-  uint32_t nrec = 0, cap = 0;
+  if (n >= DROPPED) {
+    error("%s:(%s): .eh_frame of 4 GiB or more is not supported", isec->file->name, isec->name);
+    return;
+  }
+  /* counted first (the lengths only; checked below), then sized exactly:
+   * a -ffunction-sections object has an FDE per function */
+  uint32_t cap = 0;
+  for (uint64_t o = 0; n - o >= 4 && cap < UINT32_MAX; cap++) {
+    uint64_t len = rd32(d + o);
+    if (len > n - o - 4)
+      break;
+    o += len + 4;
+  }
+  struct ehrec *recs = xalloc((cap + 1) * sizeof(*recs));
+  uint32_t nrec = 0;
   while (off < n) {
     if (n - off < 4) {
       error("%s:(%s+0x%llx): truncated .eh_frame record", isec->file->name, isec->name,
@@ -38,16 +54,14 @@ static void parse_one(struct isec *isec) {
             isec->name, (unsigned long long)off);
       return;
     }
-    if (nrec == cap)
-      recs = xrealloc(recs, (cap = cap ? cap * 2 : 16) * sizeof(*recs));
     struct ehrec *r = &recs[nrec++];
-    r->in_off = off;
-    r->size = len + 4;
+    r->in_off = (uint32_t)off;
+    r->size = (uint32_t)(len + 4);
     r->out_off = 0;
     r->is_cie = len == 0 ? false : rd32(d + off + 4) == 0;
     r->cie_in = 0;
     if (len == 0) {
-      r->out_off = UINT64_MAX; /* terminator */
+      r->out_off = DROPPED; /* terminator */
     } else if (!r->is_cie) {
       uint32_t ptr = rd32(d + off + 4);
       if (ptr > off + 4) {
@@ -55,7 +69,7 @@ static void parse_one(struct isec *isec) {
               isec->name, (unsigned long long)off);
         return;
       }
-      r->cie_in = off + 4 - ptr;
+      r->cie_in = (uint32_t)(off + 4 - ptr);
     }
     off += len + 4;
   }
@@ -64,7 +78,7 @@ static void parse_one(struct isec *isec) {
   uint32_t nrels = isec_nrels(isec), ri = 0;
   for (uint32_t k = 0; k < nrec; k++) {
     struct ehrec *r = &recs[k];
-    if (r->is_cie || r->out_off == UINT64_MAX)
+    if (r->is_cie || r->out_off == DROPPED)
       continue;
     struct rel rel;
     bool found = false;
@@ -77,7 +91,7 @@ static void parse_one(struct isec *isec) {
       ri++;
     }
     if (!found || rel.sym >= isec->file->nsyms) {
-      r->out_off = UINT64_MAX;
+      r->out_off = DROPPED;
       continue;
     }
     struct symbol *sym = isec->file->syms[rel.sym];
@@ -85,15 +99,15 @@ static void parse_one(struct isec *isec) {
     if (!live && !sym->is_local && sym->kind == SYM_DEFINED && sym->isec)
       live = sym->isec->alive;
     if (!live)
-      r->out_off = UINT64_MAX;
+      r->out_off = DROPPED;
   }
 
   uint64_t out = 0;
   uint32_t nfde = 0;
   for (uint32_t k = 0; k < nrec; k++) {
-    if (recs[k].out_off == UINT64_MAX)
+    if (recs[k].out_off == DROPPED)
       continue;
-    recs[k].out_off = out;
+    recs[k].out_off = (uint32_t)out;
     out += recs[k].size;
     nfde += !recs[k].is_cie;
   }
@@ -139,7 +153,7 @@ uint64_t isec_out_offset(const struct isec *isec, uint64_t off, bool *dead) {
     *dead = off != isec->eh[isec->neh - 1].in_off + isec->eh[isec->neh - 1].size;
     return isec->size;
   }
-  if (r->out_off == UINT64_MAX) {
+  if (r->out_off == DROPPED) {
     *dead = true;
     return 0;
   }
@@ -150,12 +164,12 @@ uint64_t isec_out_offset(const struct isec *isec, uint64_t off, bool *dead) {
 void write_eh_frame_isec(struct isec *isec, uint8_t *buf) {
   for (uint32_t k = 0; k < isec->neh; k++) {
     struct ehrec *r = &isec->eh[k];
-    if (r->out_off == UINT64_MAX)
+    if (r->out_off == DROPPED)
       continue;
     memcpy(buf + r->out_off, isec->data + r->in_off, r->size);
     if (!r->is_cie) {
       struct ehrec *cie = find_rec(isec, r->cie_in);
-      if (!cie || !cie->is_cie || cie->in_off != r->cie_in || cie->out_off == UINT64_MAX) {
+      if (!cie || !cie->is_cie || cie->in_off != r->cie_in || cie->out_off == DROPPED) {
         error("%s:(%s+0x%llx): FDE does not point to a CIE", isec->file->name, isec->name,
               (unsigned long long)r->in_off);
         continue;
