@@ -189,8 +189,10 @@ struct symbol {
   struct osec *osec; /* SYM_OSEC */
   uint64_t value;
   uint64_t size;
-  uint64_t va;               /* sym_addr(), once addresses are final */
-  atomic_uint_fast64_t rank; /* resolution key, see ld/resolve.c */
+  union { /* one after the other: a symbol is resolved before it has an address */
+    atomic_uint_fast64_t rank; /* resolution key, see ld/resolve.c */
+    uint64_t va;               /* sym_addr() of a defined symbol, once addresses are final */
+  };
   uint32_t esym;             /* index into file's ELF symtab */
   int32_t got_idx;
   int32_t gottp_idx;

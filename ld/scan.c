@@ -158,7 +158,10 @@ static uint64_t merged_addr(const struct isec *isec, uint64_t off) {
 static uint64_t compute_addr(const struct symbol *sym);
 
 uint64_t sym_addr(const struct symbol *sym) {
-  return ctx.addrs_final ? sym->va : compute_addr(sym);
+  if (!ctx.addrs_final)
+    return compute_addr(sym);
+  /* an undefined global was never given one: its va still holds its rank */
+  return sym->kind == SYM_UNDEF ? 0 : sym->va;
 }
 
 static uint64_t compute_addr(const struct symbol *sym) {
@@ -211,7 +214,8 @@ static void set_address(struct symbol *sym) {
 /* Every symbol's address, computed once (in parallel over files, each
  * symbol by its defining file) so that relocations read one field instead
  * of following the symbol to its section and output section. Undefined
- * symbols keep 0, as compute_addr() would give. After layout. */
+ * symbols get none (their va is still their rank): sym_addr() answers 0
+ * for them, as compute_addr() does. After layout. */
 static void file_addresses(void *arg, int64_t i) {
   struct objfile *f = ((struct objfile **)arg)[i];
   uint32_t nl = f->first_global < f->nsyms ? f->first_global : f->nsyms;
