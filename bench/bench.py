@@ -312,7 +312,7 @@ def main():
             other = max(0.0, (busy1 - busy0 - ours) / max(t1 - t0, 1e-9) * 100)
             if best is None or other < best[0]:
                 best = (other, samples)
-            if other <= a.max_other:
+            if other <= a.max_other or not live:  # nothing timed (size-only)
                 break
             print("  (other processes used %.0f %% of a core: measuring again)" % other, flush=True)
         cfg["other_cpu_pct"], samples = best
