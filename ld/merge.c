@@ -236,7 +236,7 @@ static void split(struct mgroup *g, struct isec *isec, uint64_t ord) {
     }
     pthread_mutex_unlock(&sh->mu);
   }
-done:
+done:;
   struct pieces *pc = xalloc(sizeof(*pc));
   *pc = (struct pieces){.offs = offs, .frags = frags, .merged = g->out, .n = (uint32_t)count};
   index_pieces(pc, n);

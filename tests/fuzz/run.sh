@@ -15,7 +15,9 @@ command -v "$CC" >/dev/null || { echo "fuzz: $CC not found"; exit 77; }
 B=build-fuzz
 [ -d $B ] || CC=$CC meson setup $B -Dfuzz=true -Dmimalloc=false -Db_lto=false \
   -Db_sanitize=address,undefined -Dtests=disabled -Dbuildtype=debugoptimized >/dev/null
-ninja -C $B tests/fuzz/fuzz-read tests/fuzz/fuzz-link >/dev/null
+# ninja prints compiler errors on stdout: show them when the build fails
+ninja -C $B tests/fuzz/fuzz-read tests/fuzz/fuzz-link >$B/build.log 2>&1 ||
+  { echo "fuzz: build failed"; grep -E 'error|FAILED' $B/build.log | head -20; exit 1; }
 mkdir -p $B/fuzz-artifacts
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export ASAN_OPTIONS=abort_on_error=0:detect_leaks=0
