@@ -36,6 +36,8 @@ static uint64_t heap_limit;
 
 void set_memory_limit(uint64_t bytes) { heap_limit = bytes; }
 
+uint64_t heap_in_use(void) { return atomic_load(&heap_used); }
+
 static uint64_t memory_limit(void) {
   if (!heap_limit) {
     long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);

@@ -24,6 +24,7 @@ char *xsprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The heap the link may use (arena blocks and heap arrays; the output is a
  * mapped file and not counted): default physical memory, --max-memory. */
 void set_memory_limit(uint64_t bytes);
+uint64_t heap_in_use(void); /* bytes counted against the limit */
 
 /* A growable array of pointers. */
 struct vec {

@@ -554,3 +554,19 @@ Test(pool, every_index_exactly_once) {
     free(seen);
   }
 }
+
+/* ---- heap accounting ---- */
+
+/* The heap figure --stats reports and --max-memory limits: a large block
+ * counts at least its size while it lives, and nothing once freed. */
+Test(arena, heap_in_use_follows_large_blocks) {
+  enum { SIZE = 3 << 20 };
+  uint64_t before = heap_in_use();
+  uint8_t *p = xalloc(SIZE);
+  cr_assert_geq(heap_in_use(), before + SIZE);
+  cr_assert_eq(p[SIZE - 1], 0, "xalloc returns zeroed memory");
+  p = xrealloc(p, 2 * SIZE);
+  cr_assert_geq(heap_in_use(), before + 2 * SIZE);
+  xfree(p);
+  cr_assert_eq(heap_in_use(), before);
+}
