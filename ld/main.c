@@ -36,8 +36,10 @@ static void pass(const char *name, void (*fn)(void)) {
     }
     if (fp)
       fclose(fp);
-    fprintf(stderr, "smelt: %-22s wall %8.3f ms  cpu %8.3f ms  rss %5ld+%5ld MiB  heap %5llu MiB\n", name,
-            (w - t_wall) * 1e3, (c - t_cpu) * 1e3, anon >> 10, file >> 10,
+    fprintf(stderr,
+            "smelt: %-22s wall %8.3f ms  cpu %8.3f ms  "
+            "rss %5ld+%5ld MiB  heap %5llu MiB\n",
+            name, (w - t_wall) * 1e3, (c - t_cpu) * 1e3, anon >> 10, file >> 10,
             (unsigned long long)(heap_in_use() >> 20));
     t_wall = w, t_cpu = c;
   }
