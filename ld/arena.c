@@ -136,6 +136,20 @@ void *xcalloc(size_t n, size_t size) {
   return p;
 }
 
+void *reuse_buf(struct reuse_buf *b, size_t n, size_t elem) {
+  if (n > b->cap || !b->p) {
+    size_t cap = n > 2 * b->cap ? n : 2 * b->cap;
+    if (!cap)
+      cap = 1;
+    if (cap > SIZE_MAX / elem)
+      fatal("out of memory allocating %zu x %zu bytes", cap, elem);
+    xfree(b->p);
+    b->p = xrealloc(NULL, cap * elem);
+    b->cap = cap;
+  }
+  return b->p;
+}
+
 void xfree(void *p) {
   if (p)
     uncharge(mi_usable_size(p));

@@ -261,14 +261,8 @@ static void parse(struct objfile *f, bool lazy) {
     CORRUPT(f, "bad section name table index %u", shstrndx);
 
   /* the normalized headers are needed only while parsing: per-thread scratch */
-  static __thread struct eshdr *scratch;
-  static __thread uint32_t scratch_cap;
-  if (shnum > scratch_cap) {
-    xfree(scratch);
-    scratch_cap = shnum > 2 * scratch_cap ? shnum : 2 * scratch_cap;
-    scratch = xrealloc(NULL, sizeof(struct eshdr) * scratch_cap);
-  }
-  struct eshdr *sh = scratch;
+  static __thread struct reuse_buf shdrs;
+  struct eshdr *sh = reuse_buf(&shdrs, shnum, sizeof(struct eshdr));
   if (lazy) {
     /* only the symbol table's headers are read (and checked) */
     uint32_t strtab = 0;
@@ -426,13 +420,9 @@ static void parse(struct objfile *f, bool lazy) {
     f->locals = xalloc(sizeof(struct symbol) * (f->first_global ? f->first_global : 1));
   uint32_t from = lazy ? f->first_global : 0, to = globals_read ? f->first_global : f->nsyms;
   /* the globals' names, interned together after the loop */
-  static __thread const char **gnames;
-  static __thread uint32_t gcap;
-  if (to > f->first_global && to - f->first_global > gcap) {
-    xfree(gnames);
-    gcap = to - f->first_global > 2 * gcap ? to - f->first_global : 2 * gcap;
-    gnames = xrealloc(NULL, gcap * sizeof(*gnames));
-  }
+  static __thread struct reuse_buf gnames_buf;
+  const char **gnames =
+      reuse_buf(&gnames_buf, to > f->first_global ? to - f->first_global : 0, sizeof(char *));
   for (uint32_t i = from; i < to; i++) {
     struct esym es;
     read_sym(f, i, &es);

@@ -19,6 +19,14 @@ void *xalloc(size_t size);            /* zeroed, 16-aligned, never freed */
 void *xrealloc(void *p, size_t size); /* plain heap memory (mimalloc) */
 void *xcalloc(size_t n, size_t size);
 void xfree(void *p);
+/* A buffer reused across calls (one per thread, declared __thread): at least
+ * n elements of elem bytes, grown by doubling; what it held is not kept when
+ * it grows. */
+struct reuse_buf {
+  void *p;
+  size_t cap;
+};
+void *reuse_buf(struct reuse_buf *b, size_t n, size_t elem);
 char *xstrdup(const char *s);
 char *xsprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The heap the link may use (arena blocks and heap arrays; the output is a

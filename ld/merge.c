@@ -165,20 +165,9 @@ enum { FEW_PIECES = 4, PREFETCH_AHEAD = 16 };
 /* Splits one section into pieces and interns them, one lock per shard
  * touched rather than one per piece. `ord` orders sections. */
 static void split(struct mgroup *g, struct isec *isec, uint64_t ord) {
-  /* per-thread scratch: the pieces' hashes and lengths, grouped by shard */
-  static __thread uint64_t *hashes;
-  static __thread uint32_t *lens, *by_shard;
-  static __thread uint64_t cap;
   uint64_t n = isec->size, count = 0;
   for (uint64_t off = 0; off < n; off += piece_len(isec, off))
     count++;
-  if (count > cap) {
-    cap = count > 2 * cap ? count : 2 * cap;
-    xfree(hashes), xfree(lens), xfree(by_shard);
-    hashes = xrealloc(NULL, cap * sizeof(uint64_t));
-    lens = xrealloc(NULL, cap * sizeof(uint32_t));
-    by_shard = xrealloc(NULL, cap * sizeof(uint32_t));
-  }
   uint8_t shift;
   uint32_t *offs = xalloc((count + piece_index_size(n, (uint32_t)count, &shift)) * sizeof(uint32_t));
   struct frag **frags = xalloc(count * sizeof(struct frag *));
@@ -197,6 +186,11 @@ static void split(struct mgroup *g, struct isec *isec, uint64_t ord) {
     }
     goto done;
   }
+  /* per-thread scratch: the pieces' hashes and lengths, grouped by shard */
+  static __thread struct reuse_buf hashes_buf, lens_buf, by_shard_buf;
+  uint64_t *hashes = reuse_buf(&hashes_buf, count, sizeof(uint64_t));
+  uint32_t *lens = reuse_buf(&lens_buf, count, sizeof(uint32_t));
+  uint32_t *by_shard = reuse_buf(&by_shard_buf, count, sizeof(uint32_t));
   uint32_t start[NSHARDS + 1] = {0};
   uint64_t off = 0;
   for (uint64_t i = 0; i < count; i++) {

@@ -356,18 +356,17 @@ static void nonalloc_one(struct isec *isec, uint8_t *buf, uint64_t lo, const str
   struct na_slot *c = &cache[r->sym & 63];
   if (c->sym != r->sym) {
     const struct symbol *sym = f->syms[r->sym];
+    /* a local's class and va (a merged one's value) are packed by
+     * finalize_addresses */
+    bool packed = r->sym < f->first_global && f->local_class;
     c->sym = r->sym;
-    if (r->sym < f->first_global && f->local_class) { /* packed by finalize_addresses */
-      c->class = f->local_class[r->sym];
-      c->base = f->local_va[r->sym];
-    } else {
-      c->class = sym_class(sym);
-      c->base = c->class == ADDR_MERGED ? sym->value : c->class == ADDR_PLAIN ? sym_addr(sym) : 0;
-    }
+    c->class = packed ? f->local_class[r->sym] : sym_class(sym);
     if (c->class == ADDR_MERGED) {
-      c->value = c->base;
+      c->value = packed ? f->local_va[r->sym] : sym->value;
       c->split = sym->isec;
       c->base = merged_base(sym->isec);
+    } else {
+      c->base = c->class != ADDR_PLAIN ? 0 : packed ? f->local_va[r->sym] : sym_addr(sym);
     }
   }
   uint64_t v = 0;

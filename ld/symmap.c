@@ -114,14 +114,9 @@ enum { PREFETCH_AHEAD = 8 };
  * with the first slot of a name a few ahead already on its way (the slot
  * is a cache miss nearly every time: the table has 100k+ names). */
 void symmap_intern_many(const char *const *names, uint32_t n, struct symbol **out) {
-  static __thread uint64_t *hashes;
-  static __thread uint32_t *lens, cap;
-  if (n > cap) {
-    cap = n > 2 * cap ? n : 2 * cap;
-    xfree(hashes), xfree(lens);
-    hashes = xrealloc(NULL, cap * sizeof(*hashes));
-    lens = xrealloc(NULL, cap * sizeof(*lens));
-  }
+  static __thread struct reuse_buf hashes_buf, lens_buf;
+  uint64_t *hashes = reuse_buf(&hashes_buf, n, sizeof(uint64_t));
+  uint32_t *lens = reuse_buf(&lens_buf, n, sizeof(uint32_t));
   for (uint32_t k = 0; k < n; k++) {
     lens[k] = (uint32_t)strlen(names[k]);
     hashes[k] = XXH3_64bits(names[k], lens[k]);

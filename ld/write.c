@@ -291,16 +291,9 @@ static struct vec classify_members(void) {
   return own;
 }
 
-static __thread uint8_t *sbuf;
-static __thread size_t scap;
-
 uint8_t *scratch(uint64_t n) {
-  if (n > scap || !sbuf) {
-    xfree(sbuf);
-    scap = n > 2 * scap ? n : 2 * scap;
-    sbuf = xrealloc(NULL, scap ? scap : 64);
-  }
-  return sbuf;
+  static __thread struct reuse_buf b;
+  return reuse_buf(&b, n, 1);
 }
 
 /* Every relocation of part c, with the bytes its relaxation may rewrite,
