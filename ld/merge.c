@@ -31,7 +31,7 @@ struct mgroup {
   const char *name;
   uint32_t type;
   uint64_t flags, entsize, align;
-  struct vec isecs;
+  bool listed; /* in groups */
   uint64_t total_in;
   struct fshard shards[NSHARDS];
   struct isec *out;
@@ -423,6 +423,8 @@ static void find_mergeable(void *arg, int64_t i) {
   }
 }
 
+#include <time.h>
+static double T(void){struct timespec ts; clock_gettime(CLOCK_MONOTONIC,&ts); return ts.tv_sec*1e3+ts.tv_nsec*1e-6;}
 void merge_sections(void) {
   struct cands *cands = xcalloc(ctx.live.n ? ctx.live.n : 1, sizeof(*cands));
   parallel_for((int64_t)ctx.live.n, find_mergeable, cands);
@@ -433,21 +435,24 @@ void merge_sections(void) {
     xfree(cands);
     return;
   }
+  double t0=T();
   struct work *ws = xcalloc(nwork, sizeof(struct work));
   uint64_t ord = 0;
   for (size_t i = 0; i < ctx.live.n; i++) {
     for (uint32_t k = 0; k < cands[i].n; k++) {
       struct mgroup *g = cands[i].groups[k];
-      if (!g->isecs.n)
+      if (!g->listed) {
+        g->listed = true;
         vec_push(&groups, g);
+      }
       ws[ord] = (struct work){g, cands[i].isecs[k], ord};
       ord++;
-      vec_push(&g->isecs, cands[i].isecs[k]);
       g->total_in += cands[i].sizes[k];
     }
     xfree(cands[i].isecs), xfree(cands[i].groups), xfree(cands[i].sizes);
   }
   xfree(cands);
+  fprintf(stderr,"NUMBER %.2f\n",T()-t0);
   for (size_t i = 0; i < groups.n; i++) {
     struct mgroup *g = groups.v[i];
     size_t cap = 64;
