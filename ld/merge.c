@@ -423,8 +423,6 @@ static void find_mergeable(void *arg, int64_t i) {
   }
 }
 
-#include <time.h>
-static double T(void){struct timespec ts; clock_gettime(CLOCK_MONOTONIC,&ts); return ts.tv_sec*1e3+ts.tv_nsec*1e-6;}
 void merge_sections(void) {
   struct cands *cands = xcalloc(ctx.live.n ? ctx.live.n : 1, sizeof(*cands));
   parallel_for((int64_t)ctx.live.n, find_mergeable, cands);
@@ -435,7 +433,6 @@ void merge_sections(void) {
     xfree(cands);
     return;
   }
-  double t0=T();
   struct work *ws = xcalloc(nwork, sizeof(struct work));
   uint64_t ord = 0;
   for (size_t i = 0; i < ctx.live.n; i++) {
@@ -452,7 +449,6 @@ void merge_sections(void) {
     xfree(cands[i].isecs), xfree(cands[i].groups), xfree(cands[i].sizes);
   }
   xfree(cands);
-  fprintf(stderr,"NUMBER %.2f\n",T()-t0);
   for (size_t i = 0; i < groups.n; i++) {
     struct mgroup *g = groups.v[i];
     size_t cap = 64;
