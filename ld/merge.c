@@ -23,8 +23,11 @@ struct fslot {
 
 struct fshard {
   pthread_mutex_t mu;
-  struct fslot *slots;
-  size_t cap, n;
+  /* written under mu; atomic so that split() may read them without it to
+   * prefetch (a stale table is only a wasted prefetch) */
+  _Atomic(struct fslot *) slots;
+  atomic_size_t cap;
+  size_t n;
 } __attribute__((aligned(64)));
 
 struct mgroup {
@@ -85,14 +88,32 @@ static struct mgroup *group_for(const struct isec *isec, const char *name) {
   return g;
 }
 
+static struct fslot *slots_of(const struct fshard *sh) {
+  return atomic_load_explicit(&sh->slots, memory_order_relaxed);
+}
+
+static size_t cap_of(const struct fshard *sh) {
+  return atomic_load_explicit(&sh->cap, memory_order_relaxed);
+}
+
+/* The slot where a probe for hash starts, in a shard the caller holds. */
 static struct fslot *first_slot(const struct fshard *sh, uint64_t hash) {
-  return &sh->slots[(hash >> 6) & (sh->cap - 1)];
+  return &slots_of(sh)[(hash >> 6) & (cap_of(sh) - 1)];
+}
+
+/* Fetches that slot into the cache, in any shard: without the lock, the
+ * table and capacity read may belong to different generations, so the
+ * address is only computed, never dereferenced (a prefetch cannot fault). */
+static void prefetch_slot(const struct fshard *sh, uint64_t hash) {
+  uintptr_t at = (uintptr_t)slots_of(sh) + ((hash >> 6) & (cap_of(sh) - 1)) * sizeof(struct fslot);
+  __builtin_prefetch((const void *)at);
 }
 
 static struct fslot *probe(struct fshard *sh, uint64_t hash, const uint8_t *p, uint32_t len) {
-  size_t mask = sh->cap - 1;
+  struct fslot *slots = slots_of(sh);
+  size_t mask = cap_of(sh) - 1;
   for (size_t i = (hash >> 6) & mask;; i = (i + 1) & mask) {
-    struct fslot *s = &sh->slots[i];
+    struct fslot *s = &slots[i];
     if (!s->frag || (s->hash == hash && s->frag->len == len && !memcmp(frag_data(s->frag), p, len)))
       return s;
   }
@@ -104,21 +125,21 @@ static struct frag *intern_locked(struct mgroup *g, struct fshard *sh, uint64_t 
   struct fslot *s = probe(sh, hash, p, len);
   if (s->frag)
     return s->frag;
-  if ((sh->n + 1) * 4 > sh->cap * 3) {
-    struct fslot *old = sh->slots;
-    size_t oldcap = sh->cap;
-    sh->cap *= 2;
-    sh->slots = xcalloc(sh->cap, sizeof(struct fslot));
-    size_t mask = sh->cap - 1;
+  if ((sh->n + 1) * 4 > cap_of(sh) * 3) {
+    struct fslot *old = slots_of(sh);
+    size_t oldcap = cap_of(sh), cap = oldcap * 2, mask = cap - 1;
+    struct fslot *slots = xcalloc(cap, sizeof(struct fslot));
     for (size_t i = 0; i < oldcap; i++) {
       if (!old[i].frag)
         continue;
       /* keys are distinct: the first free slot will do, no compare */
       size_t k = (old[i].hash >> 6) & mask;
-      while (sh->slots[k].frag)
+      while (slots[k].frag)
         k = (k + 1) & mask;
-      sh->slots[k] = old[i];
+      slots[k] = old[i];
     }
+    atomic_store_explicit(&sh->slots, slots, memory_order_relaxed);
+    atomic_store_explicit(&sh->cap, cap, memory_order_relaxed);
     xfree(old);
     s = probe(sh, hash, p, len);
   }
@@ -208,28 +229,36 @@ static void split(struct mgroup *g, struct isec *isec, uint64_t ord) {
   for (uint32_t i = 0; i < count; i++)
     by_shard[fill[hashes[i] % NSHARDS]++] = i;
 
-  for (int s = 0; s < NSHARDS; s++) {
-    if (start[s] == start[s + 1])
-      continue;
-    struct fshard *sh = &g->shards[s];
-    pthread_mutex_lock(&sh->mu);
-    for (uint32_t k = start[s], end = start[s + 1]; k < end; k++) {
-      /* the slot and the fragment are cache misses nearly every time
-       * (100k strings across the shards): fetch the slot of a piece a few
-       * ahead, and the fragment it holds once that slot has arrived */
-      if (k + PREFETCH_AHEAD < end)
-        __builtin_prefetch(first_slot(sh, hashes[by_shard[k + PREFETCH_AHEAD]]));
-      if (k + PREFETCH_AHEAD / 2 < end) {
-        struct frag *f = first_slot(sh, hashes[by_shard[k + PREFETCH_AHEAD / 2]])->frag;
-        if (f)
-          __builtin_prefetch(f);
-      }
-      uint32_t i = by_shard[k];
-      frags[i] = intern_locked(g, sh, hashes[i], isec->data + offs[i], lens[i]);
-      own(frags[i], ord << 32 | offs[i]);
+  /* in shard order, one lock per shard touched. The slot and the fragment
+   * are cache misses nearly every time (100k strings across the shards),
+   * and a section has only a dozen pieces per shard: the slot of the piece
+   * PREFETCH_AHEAD on is fetched whatever its shard, the fragment it holds
+   * half as far ahead once that slot has arrived, if it is in the shard
+   * held (another's table may be replaced under us) */
+  struct fshard *sh = NULL;
+  for (uint32_t k = 0; k < count; k++) {
+    if (k + PREFETCH_AHEAD < count) {
+      uint64_t h = hashes[by_shard[k + PREFETCH_AHEAD]];
+      prefetch_slot(&g->shards[h % NSHARDS], h);
     }
-    pthread_mutex_unlock(&sh->mu);
+    uint32_t i = by_shard[k];
+    struct fshard *want = &g->shards[hashes[i] % NSHARDS];
+    if (want != sh) {
+      if (sh)
+        pthread_mutex_unlock(&sh->mu);
+      sh = want;
+      pthread_mutex_lock(&sh->mu);
+    }
+    if (k + PREFETCH_AHEAD / 2 < count) {
+      uint64_t h = hashes[by_shard[k + PREFETCH_AHEAD / 2]];
+      struct frag *f = &g->shards[h % NSHARDS] == sh ? first_slot(sh, h)->frag : NULL;
+      if (f)
+        __builtin_prefetch(f);
+    }
+    frags[i] = intern_locked(g, sh, hashes[i], isec->data + offs[i], lens[i]);
+    own(frags[i], ord << 32 | offs[i]);
   }
+  pthread_mutex_unlock(&sh->mu);
 done:;
   struct pieces *pc = xalloc(sizeof(*pc));
   *pc = (struct pieces){.offs = offs, .frags = frags, .merged = g->out, .n = (uint32_t)count};
@@ -296,8 +325,9 @@ static void gather_shard(void *arg, int64_t i) {
   struct gather_job *j = &((struct gather_job *)arg)[i];
   const struct fshard *sh = &j->p->gs[j->group]->shards[j->shard];
   struct fkey *out = j->p->keys[j->group] + j->at;
-  for (size_t k = 0; k < sh->cap; k++) {
-    struct frag *f = sh->slots[k].frag;
+  const struct fslot *slots = slots_of(sh);
+  for (size_t k = 0, cap = cap_of(sh); k < cap; k++) {
+    struct frag *f = slots[k].frag;
     if (f)
       *out++ = (struct fkey){atomic_load_explicit(&f->owner, memory_order_relaxed), f};
   }
@@ -456,8 +486,8 @@ void merge_sections(void) {
       cap *= 2;
     for (int s = 0; s < NSHARDS; s++) {
       pthread_mutex_init(&g->shards[s].mu, NULL);
-      g->shards[s].slots = xcalloc(cap, sizeof(struct fslot));
-      g->shards[s].cap = cap;
+      atomic_init(&g->shards[s].slots, xcalloc(cap, sizeof(struct fslot)));
+      atomic_init(&g->shards[s].cap, cap);
     }
     struct isec *out = xalloc(sizeof(*out));
     out->file = ctx.internal;
