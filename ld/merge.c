@@ -181,52 +181,75 @@ static void own(struct frag *f, uint64_t key) {
     atomic_store_explicit(&f->owner, key, memory_order_relaxed);
 }
 
-enum { FEW_PIECES = 4, PREFETCH_AHEAD = 16 };
+enum { PREFETCH_AHEAD = 16, RUN_BYTES = 4096 };
 
-/* Splits one section into pieces and interns them, one lock per shard
- * touched rather than one per piece. `ord` orders sections. */
-static void split(struct mgroup *g, struct isec *isec, uint64_t ord) {
-  uint64_t n = isec->size, count = 0;
-  for (uint64_t off = 0; off < n; off += piece_len(isec, off))
-    count++;
-  uint8_t shift;
-  uint32_t *offs = xalloc((count + piece_index_size(n, (uint32_t)count, &shift)) * sizeof(uint32_t));
-  struct frag **frags = xalloc(count * sizeof(struct frag *));
-  if (count <= FEW_PIECES) {
-    /* one lock per piece is cheaper than grouping a handful by shard (a
-     * -fdata-sections object has a string section per function) */
-    for (uint64_t i = 0, off = 0; i < count; i++) {
-      uint64_t len = piece_len(isec, off), hash = XXH3_64bits(isec->data + off, len);
-      struct fshard *sh = &g->shards[hash % NSHARDS];
-      pthread_mutex_lock(&sh->mu);
-      frags[i] = intern_locked(g, sh, hash, isec->data + off, (uint32_t)len);
-      own(frags[i], ord << 32 | off);
-      pthread_mutex_unlock(&sh->mu);
-      offs[i] = (uint32_t)off;
+struct work {
+  struct mgroup *g;
+  struct isec *isec;
+  uint64_t ord; /* orders sections: command-line order */
+};
+
+/* Consecutive sections of one group split together, ws[first, first + n):
+ * a -fdata-sections object has a one-string section per function, and its
+ * piece would go to the table alone, with nothing to prefetch ahead. */
+struct run {
+  uint32_t first, n;
+};
+
+/* Splits a run's sections into pieces and interns them, one lock per shard
+ * touched rather than one per piece. */
+static void split(const struct work *w, uint32_t nw) {
+  struct mgroup *g = w[0].g;
+  /* per-thread scratch, one entry per piece: its hash, length, bytes,
+   * owner key and where its fragment goes; then the pieces by shard */
+  static __thread struct reuse_buf counts_buf, hashes_buf, lens_buf, src_buf, dst_buf, keys_buf,
+      by_shard_buf;
+  uint32_t *counts = reuse_buf(&counts_buf, nw, sizeof(uint32_t));
+  uint64_t total = 0;
+  for (uint32_t s = 0; s < nw; s++) {
+    const struct isec *isec = w[s].isec;
+    uint32_t count = 0;
+    for (uint64_t off = 0, n = isec->size; off < n; off += piece_len(isec, off))
+      count++;
+    counts[s] = count;
+    total += count;
+  }
+  uint64_t *hashes = reuse_buf(&hashes_buf, total, sizeof(uint64_t));
+  uint32_t *lens = reuse_buf(&lens_buf, total, sizeof(uint32_t));
+  const uint8_t **src = reuse_buf(&src_buf, total, sizeof(uint8_t *));
+  struct frag ***dst = reuse_buf(&dst_buf, total, sizeof(struct frag **));
+  uint64_t *keys = reuse_buf(&keys_buf, total, sizeof(uint64_t));
+  uint32_t *by_shard = reuse_buf(&by_shard_buf, total, sizeof(uint32_t));
+  uint32_t start[NSHARDS + 1] = {0};
+  uint32_t p = 0;
+  for (uint32_t s = 0; s < nw; s++) {
+    struct isec *isec = w[s].isec;
+    uint32_t count = counts[s];
+    uint8_t shift;
+    uint32_t *offs =
+        xalloc((count + piece_index_size(isec->size, count, &shift)) * sizeof(uint32_t));
+    struct frag **frags = xalloc(count * sizeof(struct frag *));
+    for (uint32_t i = 0, off = 0; i < count; i++, p++) {
+      uint32_t len = (uint32_t)piece_len(isec, off);
+      offs[i] = off;
+      lens[p] = len;
+      src[p] = isec->data + off;
+      dst[p] = &frags[i];
+      keys[p] = w[s].ord << 32 | off;
+      hashes[p] = XXH3_64bits(src[p], len);
+      start[hashes[p] % NSHARDS + 1]++;
       off += len;
     }
-    goto done;
-  }
-  /* per-thread scratch: the pieces' hashes and lengths, grouped by shard */
-  static __thread struct reuse_buf hashes_buf, lens_buf, by_shard_buf;
-  uint64_t *hashes = reuse_buf(&hashes_buf, count, sizeof(uint64_t));
-  uint32_t *lens = reuse_buf(&lens_buf, count, sizeof(uint32_t));
-  uint32_t *by_shard = reuse_buf(&by_shard_buf, count, sizeof(uint32_t));
-  uint32_t start[NSHARDS + 1] = {0};
-  uint64_t off = 0;
-  for (uint64_t i = 0; i < count; i++) {
-    uint64_t len = piece_len(isec, off);
-    offs[i] = (uint32_t)off;
-    lens[i] = (uint32_t)len;
-    hashes[i] = XXH3_64bits(isec->data + off, len);
-    start[hashes[i] % NSHARDS + 1]++;
-    off += len;
+    struct pieces *pc = xalloc(sizeof(*pc));
+    *pc = (struct pieces){.offs = offs, .frags = frags, .merged = g->out, .n = count};
+    index_pieces(pc, isec->size);
+    isec->pieces = pc;
   }
   for (int s = 0; s < NSHARDS; s++)
     start[s + 1] += start[s];
   uint32_t fill[NSHARDS];
   memcpy(fill, start, sizeof(fill));
-  for (uint32_t i = 0; i < count; i++)
+  for (uint32_t i = 0; i < total; i++)
     by_shard[fill[hashes[i] % NSHARDS]++] = i;
 
   /* in shard order, one lock per shard touched. The slot and the fragment
@@ -236,8 +259,8 @@ static void split(struct mgroup *g, struct isec *isec, uint64_t ord) {
    * half as far ahead once that slot has arrived, if it is in the shard
    * held (another's table may be replaced under us) */
   struct fshard *sh = NULL;
-  for (uint32_t k = 0; k < count; k++) {
-    if (k + PREFETCH_AHEAD < count) {
+  for (uint32_t k = 0; k < total; k++) {
+    if (k + PREFETCH_AHEAD < total) {
       uint64_t h = hashes[by_shard[k + PREFETCH_AHEAD]];
       prefetch_slot(&g->shards[h % NSHARDS], h);
     }
@@ -249,32 +272,28 @@ static void split(struct mgroup *g, struct isec *isec, uint64_t ord) {
       sh = want;
       pthread_mutex_lock(&sh->mu);
     }
-    if (k + PREFETCH_AHEAD / 2 < count) {
+    if (k + PREFETCH_AHEAD / 2 < total) {
       uint64_t h = hashes[by_shard[k + PREFETCH_AHEAD / 2]];
       struct frag *f = &g->shards[h % NSHARDS] == sh ? first_slot(sh, h)->frag : NULL;
       if (f)
         __builtin_prefetch(f);
     }
-    frags[i] = intern_locked(g, sh, hashes[i], isec->data + offs[i], lens[i]);
-    own(frags[i], ord << 32 | offs[i]);
+    struct frag *f = intern_locked(g, sh, hashes[i], src[i], lens[i]);
+    own(f, keys[i]);
+    *dst[i] = f;
   }
-  pthread_mutex_unlock(&sh->mu);
-done:;
-  struct pieces *pc = xalloc(sizeof(*pc));
-  *pc = (struct pieces){.offs = offs, .frags = frags, .merged = g->out, .n = (uint32_t)count};
-  index_pieces(pc, n);
-  isec->pieces = pc;
+  if (sh)
+    pthread_mutex_unlock(&sh->mu);
 }
 
-struct work {
-  struct mgroup *g;
-  struct isec *isec;
-  uint64_t ord;
+struct split_job {
+  const struct work *ws;
+  const struct run *runs;
 };
 
-static void split_one(void *arg, int64_t i) {
-  struct work *w = &((struct work *)arg)[i];
-  split(w->g, w->isec, w->ord);
+static void split_run(void *arg, int64_t i) {
+  const struct split_job *j = arg;
+  split(j->ws + j->runs[i].first, j->runs[i].n);
 }
 
 /* ---- placing the fragments ----
@@ -464,17 +483,29 @@ void merge_sections(void) {
     return;
   }
   struct work *ws = xcalloc(nwork, sizeof(struct work));
-  uint64_t ord = 0;
+  /* sections are split in runs of one group up to RUN_BYTES (or one
+   * larger section) */
+  struct run *runs = xcalloc(nwork, sizeof(struct run));
+  size_t nruns = 0;
+  uint64_t ord = 0, run_bytes = 0;
   for (size_t i = 0; i < ctx.live.n; i++) {
     for (uint32_t k = 0; k < cands[i].n; k++) {
       struct mgroup *g = cands[i].groups[k];
+      uint64_t size = cands[i].sizes[k];
       if (!g->listed) {
         g->listed = true;
         vec_push(&groups, g);
       }
+      if (nruns && ws[runs[nruns - 1].first].g == g && run_bytes + size <= RUN_BYTES) {
+        runs[nruns - 1].n++;
+        run_bytes += size;
+      } else {
+        runs[nruns++] = (struct run){(uint32_t)ord, 1};
+        run_bytes = size;
+      }
       ws[ord] = (struct work){g, cands[i].isecs[k], ord};
       ord++;
-      g->total_in += cands[i].sizes[k];
+      g->total_in += size;
     }
     xfree(cands[i].isecs), xfree(cands[i].groups), xfree(cands[i].sizes);
   }
@@ -502,7 +533,8 @@ void merge_sections(void) {
     vec_push(&ctx.merged, out);
   }
 
-  parallel_for((int64_t)nwork, split_one, ws);
+  parallel_for((int64_t)nruns, split_run, &(struct split_job){ws, runs});
+  xfree(runs);
   place_fragments();
   parallel_for((int64_t)nwork, note_offsets, ws);
   if (ctx.opt.print_stats)

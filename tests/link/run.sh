@@ -218,6 +218,22 @@ else
   broken funcsections
 fi
 
+# --- string merging: one-string .rodata.*.str sections per function in two
+# objects (the linker splits runs of such sections together), and one
+# string longer than a run
+enter strmerge
+SM="-O1 -ffunction-sections -fdata-sections -I$SRC/strmerge"
+if compile a.o a.c $SM && compile b.o b.c $SM && compile main.o main.c $SM; then
+  [ "$(readelf -SW a.o | grep -c '\.rodata\..*\.str1\.')" -ge 60 ] ||
+    fail "strmerge: test setup: fewer than 60 string sections in a.o"
+  { link strmerge main.o a.o b.o && verify "string merging across one-string sections" strmerge; } ||
+    broken strmerge
+  { link strmerge_t1 -Wl,--threads=1 b.o main.o a.o && verify "string merging, --threads=1, objects reordered" strmerge_t1; } ||
+    broken "strmerge --threads=1"
+else
+  broken strmerge
+fi
+
 # --- jump tables, absolute and PC-relative
 enter switch
 if compile main.o main.c $OPT && compile pic.o switch.c $OPT -fPIC -DNAME=sw_pic &&

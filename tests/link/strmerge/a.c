@@ -1,0 +1,4 @@
+#include "strs.h"
+ALL(a_)
+const char *a_long(void) { return LONG; }
+const char *a_only(void) { return "only in a"; }

@@ -1,0 +1,43 @@
+/* String literals split into one-string sections per function in two
+ * objects (-fdata-sections): every equal string must end up as one copy
+ * (same address), every string intact, distinct strings apart. */
+#include <stdio.h>
+#include <string.h>
+#include "strs.h"
+
+#define D(p, n) const char *p##n(void);
+#define D10(p, t) D(p, t##0) D(p, t##1) D(p, t##2) D(p, t##3) D(p, t##4) \
+  D(p, t##5) D(p, t##6) D(p, t##7) D(p, t##8) D(p, t##9)
+#define DALL(p) D(p, 0) D(p, 1) D(p, 2) D(p, 3) D(p, 4) D(p, 5) D(p, 6) D(p, 7) D(p, 8) D(p, 9) \
+  D10(p, 1) D10(p, 2) D10(p, 3) D10(p, 4) D10(p, 5)
+DALL(a_)
+DALL(b_)
+#define T(p, n) p##n,
+#define T10(p, t) T(p, t##0) T(p, t##1) T(p, t##2) T(p, t##3) T(p, t##4) \
+  T(p, t##5) T(p, t##6) T(p, t##7) T(p, t##8) T(p, t##9)
+#define TALL(p) { T(p, 0) T(p, 1) T(p, 2) T(p, 3) T(p, 4) T(p, 5) T(p, 6) T(p, 7) T(p, 8) T(p, 9) \
+  T10(p, 1) T10(p, 2) T10(p, 3) T10(p, 4) T10(p, 5) }
+const char *a_long(void), *b_long(void), *a_only(void), *b_only(void);
+
+int main(void)
+{
+	const char *(*a[N])(void) = TALL(a_);
+	const char *(*b[N])(void) = TALL(b_);
+	int same = 0, intact = 0, apart = 0;
+	char want[32];
+	for (int i = 0; i < N; i++) {
+		snprintf(want, sizeof(want), "string number %d", i);
+		same += a[i]() == b[i]();
+		intact += !strcmp(a[i](), want) && !strcmp(b[i](), want);
+		for (int j = 0; j < i; j++)
+			apart += a[i]() != a[j]();
+	}
+	printf("%d strings: %d merged, %d intact, %d of %d pairs apart\n", N, same, intact, apart,
+	       N * (N - 1) / 2);
+	const char *l = a_long();
+	int ok = strlen(l) == 5000 && !strcmp(l, LONG);
+	printf("long: %d bytes, %s, %s\n", (int)strlen(l), ok ? "intact" : "CORRUPT",
+	       l == b_long() ? "merged" : "two copies");
+	printf("%s / %s\n", a_only(), b_only());
+	return 0;
+}

@@ -1,0 +1,14 @@
+/* Shared by a.c and b.c: N functions, each returning its own string literal,
+ * so that with -fdata-sections every literal is a one-string .rodata.*.str
+ * section of its own; a.c and b.c return the same strings. LONG is 5000
+ * bytes: a mergeable section larger than the linker's batches. */
+#define N 60
+#define S10 "0123456789"
+#define S100 S10 S10 S10 S10 S10 S10 S10 S10 S10 S10
+#define S1000 S100 S100 S100 S100 S100 S100 S100 S100 S100 S100
+#define LONG S1000 S1000 S1000 S1000 S1000
+#define R(p, n) const char *p##n(void) { return "string number " #n; }
+#define R10(p, t) R(p, t##0) R(p, t##1) R(p, t##2) R(p, t##3) R(p, t##4) \
+  R(p, t##5) R(p, t##6) R(p, t##7) R(p, t##8) R(p, t##9)
+#define ALL(p) R(p, 0) R(p, 1) R(p, 2) R(p, 3) R(p, 4) R(p, 5) R(p, 6) R(p, 7) R(p, 8) R(p, 9) \
+  R10(p, 1) R10(p, 2) R10(p, 3) R10(p, 4) R10(p, 5)
