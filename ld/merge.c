@@ -181,7 +181,7 @@ static void own(struct frag *f, uint64_t key) {
     atomic_store_explicit(&f->owner, key, memory_order_relaxed);
 }
 
-enum { PREFETCH_AHEAD = 16, RUN_BYTES = 4096 };
+enum { PREFETCH_AHEAD = 16, RUN_BYTES = 4096, BATCH = 4096 };
 
 struct work {
   struct mgroup *g;
@@ -196,94 +196,96 @@ struct run {
   uint32_t first, n;
 };
 
-/* Splits a run's sections into pieces and interns them, one lock per shard
- * touched rather than one per piece. */
-static void split(const struct work *w, uint32_t nw) {
-  struct mgroup *g = w[0].g;
-  /* per-thread scratch, one entry per piece: its hash, length, bytes,
-   * owner key and where its fragment goes; then the pieces by shard */
-  static __thread struct reuse_buf counts_buf, hashes_buf, lens_buf, src_buf, dst_buf, keys_buf,
-      by_shard_buf;
-  uint32_t *counts = reuse_buf(&counts_buf, nw, sizeof(uint32_t));
-  uint64_t total = 0;
-  for (uint32_t s = 0; s < nw; s++) {
-    const struct isec *isec = w[s].isec;
-    uint32_t count = 0;
-    for (uint64_t off = 0, n = isec->size; off < n; off += piece_len(isec, off))
-      count++;
-    counts[s] = count;
-    total += count;
-  }
-  uint64_t *hashes = reuse_buf(&hashes_buf, total, sizeof(uint64_t));
-  uint32_t *lens = reuse_buf(&lens_buf, total, sizeof(uint32_t));
-  const uint8_t **src = reuse_buf(&src_buf, total, sizeof(uint8_t *));
-  struct frag ***dst = reuse_buf(&dst_buf, total, sizeof(struct frag **));
-  uint64_t *keys = reuse_buf(&keys_buf, total, sizeof(uint64_t));
-  uint32_t *by_shard = reuse_buf(&by_shard_buf, total, sizeof(uint32_t));
-  uint32_t start[NSHARDS + 1] = {0};
-  uint32_t p = 0;
-  for (uint32_t s = 0; s < nw; s++) {
-    struct isec *isec = w[s].isec;
-    uint32_t count = counts[s];
-    uint8_t shift;
-    uint32_t *offs =
-        xalloc((count + piece_index_size(isec->size, count, &shift)) * sizeof(uint32_t));
-    struct frag **frags = xalloc(count * sizeof(struct frag *));
-    for (uint32_t i = 0, off = 0; i < count; i++, p++) {
-      uint32_t len = (uint32_t)piece_len(isec, off);
-      offs[i] = off;
-      lens[p] = len;
-      src[p] = isec->data + off;
-      dst[p] = &frags[i];
-      keys[p] = w[s].ord << 32 | off;
-      hashes[p] = XXH3_64bits(src[p], len);
-      start[hashes[p] % NSHARDS + 1]++;
-      off += len;
-    }
-    struct pieces *pc = xalloc(sizeof(*pc));
-    *pc = (struct pieces){.offs = offs, .frags = frags, .merged = g->out, .n = count};
-    index_pieces(pc, isec->size);
-    isec->pieces = pc;
-  }
+/* Up to BATCH pieces on their way to the table (per thread): each one's
+ * hash, length, bytes, owner key and where its fragment goes. */
+struct batch {
+  uint64_t hash[BATCH], key[BATCH];
+  const uint8_t *src[BATCH];
+  struct frag **dst[BATCH];
+  uint32_t len[BATCH], by_shard[BATCH];
+  uint32_t n;
+};
+
+/* Interns a batch in shard order, one lock per shard touched. The slot and
+ * the fragment are cache misses nearly every time (100k strings across the
+ * shards), and a section has only a dozen pieces per shard: the slot of the
+ * piece PREFETCH_AHEAD on is fetched whatever its shard, the fragment it
+ * holds half as far ahead once that slot has arrived, if it is in the shard
+ * held (another's table may be replaced under us). */
+static void intern_batch(struct mgroup *g, struct batch *b) {
+  uint32_t start[NSHARDS + 1] = {0}, n = b->n;
+  for (uint32_t i = 0; i < n; i++)
+    start[b->hash[i] % NSHARDS + 1]++;
   for (int s = 0; s < NSHARDS; s++)
     start[s + 1] += start[s];
-  uint32_t fill[NSHARDS];
-  memcpy(fill, start, sizeof(fill));
-  for (uint32_t i = 0; i < total; i++)
-    by_shard[fill[hashes[i] % NSHARDS]++] = i;
-
-  /* in shard order, one lock per shard touched. The slot and the fragment
-   * are cache misses nearly every time (100k strings across the shards),
-   * and a section has only a dozen pieces per shard: the slot of the piece
-   * PREFETCH_AHEAD on is fetched whatever its shard, the fragment it holds
-   * half as far ahead once that slot has arrived, if it is in the shard
-   * held (another's table may be replaced under us) */
+  for (uint32_t i = 0; i < n; i++)
+    b->by_shard[start[b->hash[i] % NSHARDS]++] = i;
   struct fshard *sh = NULL;
-  for (uint32_t k = 0; k < total; k++) {
-    if (k + PREFETCH_AHEAD < total) {
-      uint64_t h = hashes[by_shard[k + PREFETCH_AHEAD]];
+  for (uint32_t k = 0; k < n; k++) {
+    if (k + PREFETCH_AHEAD < n) {
+      uint64_t h = b->hash[b->by_shard[k + PREFETCH_AHEAD]];
       prefetch_slot(&g->shards[h % NSHARDS], h);
     }
-    uint32_t i = by_shard[k];
-    struct fshard *want = &g->shards[hashes[i] % NSHARDS];
+    uint32_t i = b->by_shard[k];
+    struct fshard *want = &g->shards[b->hash[i] % NSHARDS];
     if (want != sh) {
       if (sh)
         pthread_mutex_unlock(&sh->mu);
       sh = want;
       pthread_mutex_lock(&sh->mu);
     }
-    if (k + PREFETCH_AHEAD / 2 < total) {
-      uint64_t h = hashes[by_shard[k + PREFETCH_AHEAD / 2]];
+    if (k + PREFETCH_AHEAD / 2 < n) {
+      uint64_t h = b->hash[b->by_shard[k + PREFETCH_AHEAD / 2]];
       struct frag *f = &g->shards[h % NSHARDS] == sh ? first_slot(sh, h)->frag : NULL;
       if (f)
         __builtin_prefetch(f);
     }
-    struct frag *f = intern_locked(g, sh, hashes[i], src[i], lens[i]);
-    own(f, keys[i]);
-    *dst[i] = f;
+    struct frag *f = intern_locked(g, sh, b->hash[i], b->src[i], b->len[i]);
+    own(f, b->key[i]);
+    *b->dst[i] = f;
   }
   if (sh)
     pthread_mutex_unlock(&sh->mu);
+  b->n = 0;
+}
+
+/* Splits a run's sections into pieces and interns them, a batch at a time. */
+static void split(const struct work *w, uint32_t nw) {
+  struct mgroup *g = w[0].g;
+  static __thread struct batch *b;
+  if (!b)
+    b = xrealloc(NULL, sizeof(*b));
+  b->n = 0;
+  for (uint32_t s = 0; s < nw; s++) {
+    struct isec *isec = w[s].isec;
+    uint64_t size = isec->size;
+    uint32_t count = 0;
+    for (uint64_t off = 0; off < size; off += piece_len(isec, off))
+      count++;
+    uint8_t shift;
+    uint32_t *offs = xalloc((count + piece_index_size(size, count, &shift)) * sizeof(uint32_t));
+    struct frag **frags = xalloc(count * sizeof(struct frag *));
+    for (uint32_t i = 0, off = 0; i < count; i++) {
+      offs[i] = off;
+      off += (uint32_t)piece_len(isec, off);
+    }
+    for (uint32_t i = 0; i < count; i++) {
+      uint32_t off = offs[i], len = (i + 1 < count ? offs[i + 1] : (uint32_t)size) - off, k = b->n++;
+      b->src[k] = isec->data + off;
+      b->len[k] = len;
+      b->hash[k] = XXH3_64bits(b->src[k], len);
+      b->key[k] = w[s].ord << 32 | off;
+      b->dst[k] = &frags[i];
+      if (b->n == BATCH)
+        intern_batch(g, b);
+    }
+    struct pieces *pc = xalloc(sizeof(*pc));
+    *pc = (struct pieces){.offs = offs, .frags = frags, .merged = g->out, .n = count};
+    index_pieces(pc, size);
+    isec->pieces = pc;
+  }
+  if (b->n)
+    intern_batch(g, b);
 }
 
 struct split_job {

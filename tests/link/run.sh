@@ -219,8 +219,8 @@ else
 fi
 
 # --- string merging: one-string .rodata.*.str sections per function in two
-# objects (the linker splits runs of such sections together), and one
-# string longer than a run
+# objects (the linker splits runs of such sections together), one string
+# longer than a run and a section of 5000 strings (more than one batch)
 enter strmerge
 SM="-O1 -ffunction-sections -fdata-sections -I$SRC/strmerge"
 if compile a.o a.c $SM && compile b.o b.c $SM && compile main.o main.c $SM; then

@@ -18,6 +18,7 @@ DALL(b_)
 #define TALL(p) { T(p, 0) T(p, 1) T(p, 2) T(p, 3) T(p, 4) T(p, 5) T(p, 6) T(p, 7) T(p, 8) T(p, 9) \
   T10(p, 1) T10(p, 2) T10(p, 3) T10(p, 4) T10(p, 5) }
 const char *a_long(void), *b_long(void), *a_only(void), *b_only(void);
+const char *const *a_table(void), *const *b_table(void);
 
 int main(void)
 {
@@ -39,5 +40,15 @@ int main(void)
 	printf("long: %d bytes, %s, %s\n", (int)strlen(l), ok ? "intact" : "CORRUPT",
 	       l == b_long() ? "merged" : "two copies");
 	printf("%s / %s\n", a_only(), b_only());
+	const char *const *ta = a_table(), *const *tb = b_table();
+	same = intact = apart = 0;
+	for (int i = 0; i < NTABLE; i++) {
+		snprintf(want, sizeof(want), "t%d", 1000 + i);
+		same += ta[i] == tb[i];
+		intact += !strcmp(ta[i], want) && !strcmp(tb[i], want);
+		apart += i == 0 || ta[i] != ta[i - 1];
+	}
+	printf("table of %d: %d merged, %d intact, %d apart from the one before\n", NTABLE, same,
+	       intact, apart);
 	return 0;
 }

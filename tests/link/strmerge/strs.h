@@ -12,3 +12,13 @@
   R(p, t##5) R(p, t##6) R(p, t##7) R(p, t##8) R(p, t##9)
 #define ALL(p) R(p, 0) R(p, 1) R(p, 2) R(p, 3) R(p, 4) R(p, 5) R(p, 6) R(p, 7) R(p, 8) R(p, 9) \
   R10(p, 1) R10(p, 2) R10(p, 3) R10(p, 4) R10(p, 5)
+/* TABLE: 5000 distinct strings in one section, more than the linker
+ * interns in one batch */
+#define X(n) "t" #n,
+#define X10(p) X(p##0) X(p##1) X(p##2) X(p##3) X(p##4) X(p##5) X(p##6) X(p##7) X(p##8) X(p##9)
+#define X100(p) X10(p##0) X10(p##1) X10(p##2) X10(p##3) X10(p##4) \
+  X10(p##5) X10(p##6) X10(p##7) X10(p##8) X10(p##9)
+#define X1000(p) X100(p##0) X100(p##1) X100(p##2) X100(p##3) X100(p##4) \
+  X100(p##5) X100(p##6) X100(p##7) X100(p##8) X100(p##9)
+#define TABLE { X1000(1) X1000(2) X1000(3) X1000(4) X1000(5) }
+#define NTABLE 5000
