@@ -252,9 +252,8 @@ static void intern_batch(struct mgroup *g, struct batch *b) {
 /* Splits a run's sections into pieces and interns them, a batch at a time. */
 static void split(const struct work *w, uint32_t nw) {
   struct mgroup *g = w[0].g;
-  static __thread struct batch *b;
-  if (!b)
-    b = xrealloc(NULL, sizeof(*b));
+  static __thread struct reuse_buf batch_buf;
+  struct batch *b = reuse_buf(&batch_buf, 1, sizeof(struct batch));
   b->n = 0;
   for (uint32_t s = 0; s < nw; s++) {
     struct isec *isec = w[s].isec;

@@ -562,9 +562,9 @@ Test(pool, every_index_exactly_once) {
 Test(arena, heap_in_use_follows_large_blocks) {
   enum { SIZE = 3 << 20 };
   uint64_t before = heap_in_use();
-  uint8_t *p = xalloc(SIZE);
+  uint8_t *p = xcalloc(1, SIZE);
   cr_assert_geq(heap_in_use(), before + SIZE);
-  cr_assert_eq(p[SIZE - 1], 0, "xalloc returns zeroed memory");
+  cr_assert_eq(p[SIZE - 1], 0, "xcalloc returns zeroed memory");
   p = xrealloc(p, 2 * SIZE);
   cr_assert_geq(heap_in_use(), before + 2 * SIZE);
   xfree(p);
