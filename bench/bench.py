@@ -16,10 +16,10 @@ Per link configuration (workload x variant x thread setting):
      whether that is the only problem (the known lld 14 / mold 1.10 bug);
   2. N timed rounds; in each round every linker links once, in an order that
      rotates from round to round (alternating runs, so drift in machine
-     state hits every linker alike).  A run is timed with our own
-     posix_spawn + wait4: wall from just before the spawn to the reap, CPU
-     = user + system time of the child (threads included), peak RSS =
-     ru_maxrss.  The output is deleted after every run (not timed).
+     state hits every linker alike).  A run is timed by bench-timer
+     (bench/timer.c; --timer): posix_spawn + wait4 from a small process,
+     wall from just before the spawn to the reap, CPU = user + system time
+     of the child (threads included), peak RSS = ru_maxrss.  The output is deleted after every run (not timed).
 Reported: median wall (with min and max), median CPU, median peak RSS, and
 smelt's ratio to each peer.
 """
@@ -79,12 +79,26 @@ def translate(linker, extra):
 PEERS = ["mold", "lld", "gold", "bfd"]
 
 
+TIMER = None  # path of bench-timer (bench/timer.c), set by --timer
+
+
 def run_timed(argv, cwd, log):
-    """posix_spawn + wait4: (status, wall s, cpu s, maxrss KiB)."""
+    """(status, wall s, cpu s, maxrss KiB) of one run of argv in cwd.
+
+    Through bench-timer when given (see bench/timer.c: spawned from Python,
+    a child's ru_maxrss never drops below the interpreter's own RSS);
+    otherwise posix_spawn + wait4 from here."""
+    exe = shutil.which(argv[0]) or argv[0]
+    if TIMER:
+        r = subprocess.run([TIMER, os.path.abspath(log), exe] + argv[1:], cwd=cwd,
+                           stdout=subprocess.PIPE, text=True)
+        if r.returncode != 0:
+            raise RuntimeError("bench-timer failed on %s" % " ".join(argv))
+        st, wall, cpu, rss = r.stdout.split()
+        return int(st), float(wall), float(cpu), int(rss)
     fa = [(os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
           (os.POSIX_SPAWN_OPEN, 1, log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
           (os.POSIX_SPAWN_DUP2, 1, 2)]
-    exe = shutil.which(argv[0]) or argv[0]
     old = os.getcwd()
     os.chdir(cwd)
     try:
@@ -145,6 +159,7 @@ def drop_dynamic_linker(args):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--smelt", required=True)
+    ap.add_argument("--timer", default="", help="bench-timer binary (bench/timer.c) to time runs with")
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--threads1", default="", help="comma-separated workloads that also get --threads=1 rows")
     ap.add_argument("--stats", default="", help="workload whose smelt --stats output to keep")
@@ -156,6 +171,8 @@ def main():
     ap.add_argument("--note", default="")
     ap.add_argument("frozen", nargs="+")
     a = ap.parse_args()
+    global TIMER
+    TIMER = os.path.abspath(a.timer) if a.timer else None
     smelt = os.path.abspath(a.smelt)
     L = linkers(smelt)
     os.makedirs(a.out, exist_ok=True)

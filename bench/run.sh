@@ -3,7 +3,7 @@
 #              [--only "synth sqlite3 lua zstd cpython go"] [--files N]
 #
 # One command for the whole benchmark (see bench/README.md):
-#   1. builds smelt (release) in build-bench/,
+#   1. builds smelt (release) and bench-timer (timer.c) in build-bench/,
 #   2. builds the workloads once (cached under bench/work/): a synthetic
 #      program from bench/gen.py, and sqlite3, lua 5.4, zstd and CPython 3.11
 #      from Debian sources, all with musl-gcc -O2 -g,
@@ -88,6 +88,8 @@ fi
 log "building smelt in $BUILD"
 ninja -C "$BUILD" >"$WORK/ninja.log" 2>&1 || { tail -30 "$WORK/ninja.log" >&2; die "ninja failed"; }
 SMELT=$BUILD/smelt
+TIMER=$BUILD/bench-timer
+cc -O2 -Wall -o "$TIMER" "$HERE/timer.c" || die "cannot build $TIMER"
 
 # The freezing `ld`, and a musl-gcc wrapper for configure scripts that ask
 # for the multiarch tuple (musl-gcc answers x86_64-linux-gnu, which
@@ -326,7 +328,7 @@ done
 
 log "timing ${#frozen[@]} workloads, $RUNS runs each"
 RESULTS=${BENCH_RESULTS:-$HERE/results}
-python3 "$HERE/bench.py" --smelt "$SMELT" --runs "$RUNS" --out "$RESULTS" \
+python3 "$HERE/bench.py" --smelt "$SMELT" --timer "$TIMER" --runs "$RUNS" --out "$RESULTS" \
 	--threads1 "synth-$SIZE,cpython" --stats "synth-$SIZE" \
 	--note "Workload size: --size $SIZE${QUICK:+ (--quick)}." \
 	"${frozen[@]}"
