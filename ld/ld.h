@@ -5,6 +5,7 @@
 #define SMELT_LD_H
 
 #include "ld/elf.h"
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -54,6 +55,7 @@ void cleanup_on_exit(void (*fn)(void));
 void pool_init(int nthreads);
 int pool_size(void);
 void parallel_for(int64_t n, void (*fn)(void *arg, int64_t i), void *arg);
+void lock_short(pthread_mutex_t *mu); /* pthread_mutex_lock for a lock held briefly */
 
 /* ---- inputs ---- */
 struct objfile;

@@ -232,7 +232,7 @@ static void intern_batch(struct mgroup *g, struct batch *b) {
       if (sh)
         pthread_mutex_unlock(&sh->mu);
       sh = want;
-      pthread_mutex_lock(&sh->mu);
+      lock_short(&sh->mu);
     }
     if (k + PREFETCH_AHEAD / 2 < n) {
       uint64_t h = b->hash[b->by_shard[k + PREFETCH_AHEAD / 2]];

@@ -82,7 +82,7 @@ static void grow(struct shard *sh) {
 
 static struct symbol *intern_hashed(const char *name, size_t len, uint64_t hash) {
   struct shard *sh = &shards[hash % NSHARDS];
-  pthread_mutex_lock(&sh->mu);
+  lock_short(&sh->mu);
   struct slot *s = probe(sh, hash, name, len);
   if (!s->sym) {
     if ((sh->n + 1) * 4 > cap_of(sh) * 3) {
@@ -138,7 +138,7 @@ struct symbol *symmap_find(const char *name) {
   size_t len = strlen(name);
   uint64_t hash = XXH3_64bits(name, len);
   struct shard *sh = &shards[hash % NSHARDS];
-  pthread_mutex_lock(&sh->mu);
+  lock_short(&sh->mu);
   struct slot *s = probe(sh, hash, name, len);
   struct symbol *sym = s->sym;
   pthread_mutex_unlock(&sh->mu);

@@ -555,6 +555,52 @@ Test(pool, every_index_exactly_once) {
   }
 }
 
+/* lock_short: mutual exclusion like pthread_mutex_lock, whether the holder
+ * lets go within the spin or long after it (the waiter then blocks). */
+static pthread_mutex_t short_mu = PTHREAD_MUTEX_INITIALIZER;
+static long short_count;
+enum { SHORT_ROUNDS = 200000 };
+
+static void *bump_under_lock(void *unused) {
+  for (int i = 0; i < SHORT_ROUNDS; i++) {
+    lock_short(&short_mu);
+    long v = short_count; /* a lost update shows if two threads get in */
+    __asm__ volatile("" ::: "memory");
+    short_count = v + 1;
+    pthread_mutex_unlock(&short_mu);
+  }
+  return NULL;
+}
+
+Test(pool, lock_short_excludes) {
+  pthread_t t[4];
+  for (int i = 0; i < 4; i++)
+    pthread_create(&t[i], NULL, bump_under_lock, NULL);
+  for (int i = 0; i < 4; i++)
+    pthread_join(t[i], NULL);
+  cr_assert_eq(short_count, 4L * SHORT_ROUNDS);
+}
+
+static atomic_int waiter_in;
+
+static void *take_and_note(void *unused) {
+  lock_short(&short_mu);
+  atomic_store(&waiter_in, 1);
+  pthread_mutex_unlock(&short_mu);
+  return NULL;
+}
+
+Test(pool, lock_short_waits_for_a_long_holder) {
+  pthread_mutex_lock(&short_mu);
+  pthread_t t;
+  pthread_create(&t, NULL, take_and_note, NULL);
+  usleep(100 * 1000); /* far past the spin: the waiter is blocked by now */
+  cr_assert_eq(atomic_load(&waiter_in), 0, "got a lock that was held");
+  pthread_mutex_unlock(&short_mu);
+  pthread_join(t, NULL);
+  cr_assert_eq(atomic_load(&waiter_in), 1);
+}
+
 /* ---- heap accounting ---- */
 
 /* The heap figure --stats reports and --max-memory limits: a large block
