@@ -1,9 +1,10 @@
-/* A small fixed pool of worker threads and one primitive, parallel_for.
- * Work is handed out in chunks through an atomic counter, each chunk a
- * share of what is left (guided scheduling): large chunks first, single
- * items at the end, so no thread is left with a long tail while the others
- * wait. The caller's thread takes part. Determinism is the caller's job: loop bodies write only
- * to their own slot i, never in arrival order. */
+/* A small fixed pool of worker threads and one primitive, parallel_for
+ * (and lock_short, for the locks the loops share). Work is handed out in
+ * chunks through an atomic counter, each chunk a share of what is left
+ * (guided scheduling): large chunks first, single items at the end, so no
+ * thread is left with a long tail while the others wait. The caller's
+ * thread takes part. Determinism is the caller's job: loop bodies write
+ * only to their own slot i, never in arrival order. */
 #include "ld/ld.h"
 #include <pthread.h>
 #include <stdlib.h>
@@ -107,10 +108,10 @@ void parallel_for(int64_t n, void (*fn)(void *, int64_t), void *arg) {
  * time than it takes to put a thread to sleep and wake it again (a futex
  * wait and wake, and on a VM waking the halted CPU): a thread that finds
  * one taken tries again for a while before it blocks. It does block in the
- * end, so a holder that was preempted (more threads than cores) costs no
- * more than a mutex would. On a 2-core link with 2 threads, pthread_mutex_lock
- * slept ~450 times and woke ~1300 times per link (symbol and string
- * interning), 8 ms of the 2-thread wall. */
+ * end, so a holder that was preempted (more threads than cores) costs at
+ * most the spin more than a mutex would. On synth-medium with 2 threads,
+ * pthread_mutex_lock slept ~450 times and woke ~1300 times per link (symbol
+ * and string interning), ~10 ms of the 2-thread wall. */
 enum { SPIN_TRIES = 4096 }; /* ~100 us: merge holds a shard for a run of its pieces */
 
 void lock_short(pthread_mutex_t *mu) {
