@@ -19,7 +19,8 @@ Per link configuration (workload x variant x thread setting):
      state hits every linker alike).  A run is timed by bench-timer
      (bench/timer.c; --timer): posix_spawn + wait4 from a small process,
      wall from just before the spawn to the reap, CPU = user + system time
-     of the child (threads included), peak RSS = ru_maxrss.  The output is deleted after every run (not timed).
+     of the child (threads included), peak RSS = ru_maxrss.  The output is
+     deleted after every run (not timed).
 Reported: median wall (with min and max), median CPU, median peak RSS, and
 smelt's ratio to each peer.
 """

@@ -72,7 +72,7 @@ static uint8_t *huge_block(void) {
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (m == MAP_FAILED)
       return NULL;
-    uint8_t *a = (uint8_t *)ALIGN_UP((uintptr_t)m, HUGE);
+    uint8_t *a = (uint8_t *)(uintptr_t)ALIGN_UP((uintptr_t)m, HUGE);
     if (a > m)
       munmap(m, (size_t)(a - m));
     munmap(a + HUGE_REGION, (size_t)(m + HUGE_REGION + HUGE - (a + HUGE_REGION)));
@@ -84,6 +84,7 @@ static uint8_t *huge_block(void) {
   madvise(b, HUGE, MADV_POPULATE_WRITE);
   return b;
 }
+
 static atomic_uint_fast64_t heap_used;
 static uint64_t heap_limit;
 
