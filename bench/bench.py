@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Time frozen links with smelt and its peers; write results.md/.json/.svg.
 
-    python3 bench/bench.py --smelt PATH [--runs N] [--threads1 WL,...]
-                           [--out DIR] FROZEN-DIR...
+    python3 bench/bench.py --smelt PATH --timer BENCH-TIMER [--runs N]
+                           [--threads1 WL,...] [--out DIR] FROZEN-DIR...
 
 Each FROZEN-DIR holds what bench/freeze-ld.py recorded (inputs/, args.json)
 plus meta.json written by bench/run.sh ({"name", "check", "variants": [...]}).
@@ -84,33 +84,15 @@ TIMER = None  # path of bench-timer (bench/timer.c), set by --timer
 
 
 def run_timed(argv, cwd, log):
-    """(status, wall s, cpu s, maxrss KiB) of one run of argv in cwd.
-
-    Through bench-timer when given (see bench/timer.c: spawned from Python,
-    a child's ru_maxrss never drops below the interpreter's own RSS);
-    otherwise posix_spawn + wait4 from here."""
+    """(status, wall s, cpu s, maxrss KiB) of one run of argv in cwd, timed
+    by bench-timer (see bench/timer.c for why not from Python itself)."""
     exe = shutil.which(argv[0]) or argv[0]
-    if TIMER:
-        r = subprocess.run([TIMER, os.path.abspath(log), exe] + argv[1:], cwd=cwd,
-                           stdout=subprocess.PIPE, text=True)
-        if r.returncode != 0:
-            raise RuntimeError("bench-timer failed on %s" % " ".join(argv))
-        st, wall, cpu, rss = r.stdout.split()
-        return int(st), float(wall), float(cpu), int(rss)
-    fa = [(os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
-          (os.POSIX_SPAWN_OPEN, 1, log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
-          (os.POSIX_SPAWN_DUP2, 1, 2)]
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        t0 = time.perf_counter_ns()
-        pid = os.posix_spawn(exe, argv, os.environ, file_actions=fa)
-        _, status, ru = os.wait4(pid, 0)
-        t1 = time.perf_counter_ns()
-    finally:
-        os.chdir(old)
-    return (os.waitstatus_to_exitcode(status), (t1 - t0) / 1e9,
-            ru.ru_utime + ru.ru_stime, ru.ru_maxrss)
+    r = subprocess.run([TIMER, os.path.abspath(log), exe] + argv[1:], cwd=cwd,
+                       stdout=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        raise RuntimeError("bench-timer failed on %s" % " ".join(argv))
+    st, wall, cpu, rss = r.stdout.split()
+    return int(st), float(wall), float(cpu), int(rss)
 
 
 def file_digest(path):
@@ -160,7 +142,7 @@ def drop_dynamic_linker(args):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--smelt", required=True)
-    ap.add_argument("--timer", default="", help="bench-timer binary (bench/timer.c) to time runs with")
+    ap.add_argument("--timer", required=True, help="bench-timer binary (bench/timer.c) to time runs with")
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--threads1", default="", help="comma-separated workloads that also get --threads=1 rows")
     ap.add_argument("--stats", default="", help="workload whose smelt --stats output to keep")
@@ -173,7 +155,7 @@ def main():
     ap.add_argument("frozen", nargs="+")
     a = ap.parse_args()
     global TIMER
-    TIMER = os.path.abspath(a.timer) if a.timer else None
+    TIMER = os.path.abspath(a.timer)
     smelt = os.path.abspath(a.smelt)
     L = linkers(smelt)
     os.makedirs(a.out, exist_ok=True)

@@ -75,7 +75,7 @@ static uint8_t *huge_block(void) {
     uint8_t *a = (uint8_t *)(uintptr_t)ALIGN_UP((uintptr_t)m, HUGE);
     if (a > m)
       munmap(m, (size_t)(a - m));
-    munmap(a + HUGE_REGION, (size_t)(m + HUGE_REGION + HUGE - (a + HUGE_REGION)));
+    munmap(a + HUGE_REGION, (size_t)(m + HUGE - a)); /* the rest past the region */
     madvise(a, HUGE_REGION, MADV_HUGEPAGE);
     region = a, region_end = a + HUGE_REGION;
   }
