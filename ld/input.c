@@ -575,6 +575,137 @@ static void touch_member_headers(const uint8_t *p, uint64_t size) {
   }
 }
 
+/* Stretches of at least FENCE_MIN bytes are fenced off, and at most
+ * FENCE_MAX of them per link (each adds up to two mappings, against the
+ * kernel's default vm.max_map_count of 65530). */
+#define FENCE_MIN ((uint64_t)16 << 10)
+#define FENCE_MAX 8192
+static atomic_int fences_made;
+
+/* Marks the pages of the file bytes [lo, hi) in used[], which starts at
+ * page first. */
+static void mark_pages(uint8_t *used, uint64_t first, uint64_t page, uint64_t lo, uint64_t hi) {
+  memset(used + (lo / page - first), 1, (hi - 1) / page - lo / page + 1);
+}
+
+/* Under --strip-debug an object's debug sections are never read, yet they
+ * would be mapped all the same: a page fault maps every cached page of the
+ * 64 KiB around it (fault-around, which MADV_RANDOM does not stop), and gcc
+ * writes the debug sections between an object's code and its symbol table,
+ * and their relocations between the code's relocations and the section
+ * headers. So each stretch of whole pages of the ELF object at
+ * [off, off + size) that holds only non-allocated PROGBITS sections (the
+ * debug sections, .comment) and their relocations is made a mapping of its
+ * own, which faults do not cross: madvise(MADV_RANDOM) gives it other flags
+ * than its neighbours, so the kernel splits it off and keeps it apart. The
+ * headers are read with pread, so that finding the stretches maps nothing.
+ * Only a hint: a fenced page that is read is mapped as usual, and anything
+ * odd leaves the mapping whole, for the parser to check and report.
+ * Returns whether a stretch was fenced. */
+static bool fence_debug(int fd, const uint8_t *map, uint64_t off, uint64_t size) {
+  unsigned char eh[sizeof(Elf64_Ehdr)];
+  if (size <= FENCE_MIN || pread(fd, eh, sizeof(eh), (off_t)off) != (ssize_t)sizeof(eh) ||
+      memcmp(eh, ELFMAG, 4) || (eh[EI_CLASS] != ELFCLASS64 && eh[EI_CLASS] != ELFCLASS32))
+    return false;
+  bool w = eh[EI_CLASS] == ELFCLASS64;
+  uint64_t shoff, shnum, shsize = w ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
+  if (w) {
+    Elf64_Ehdr e;
+    memcpy(&e, eh, sizeof(e));
+    shoff = e.e_shoff, shnum = e.e_shnum;
+    if (e.e_shentsize != shsize)
+      return false;
+  } else {
+    Elf32_Ehdr e;
+    memcpy(&e, eh, sizeof(e));
+    shoff = e.e_shoff, shnum = e.e_shnum;
+    if (e.e_shentsize != shsize)
+      return false;
+  }
+  /* extended numbering (65280 sections or more) is rare: left whole */
+  if (shnum < 2 || shoff > size || shnum > (size - shoff) / shsize)
+    return false;
+
+  static __thread struct reuse_buf raw_buf, sh_buf, pages_buf;
+  uint8_t *hdrs = reuse_buf(&raw_buf, shnum, shsize);
+  struct eshdr *sh = reuse_buf(&sh_buf, shnum, sizeof(struct eshdr));
+  if (pread(fd, hdrs, shnum * shsize, (off_t)(off + shoff)) != (ssize_t)(shnum * shsize))
+    return false;
+  for (uint64_t i = 0; i < shnum; i++) {
+    const uint8_t *p = hdrs + i * shsize;
+    if (w) {
+      Elf64_Shdr s;
+      memcpy(&s, p, sizeof(s));
+      sh[i] = (struct eshdr){s.sh_name, s.sh_type, s.sh_link, s.sh_info, s.sh_flags,
+                             s.sh_offset, s.sh_size, s.sh_addralign, s.sh_entsize};
+    } else {
+      Elf32_Shdr s;
+      memcpy(&s, p, sizeof(s));
+      sh[i] = (struct eshdr){s.sh_name, s.sh_type, s.sh_link, s.sh_info, s.sh_flags,
+                             s.sh_offset, s.sh_size, s.sh_addralign, s.sh_entsize};
+    }
+    if (sh[i].type != SHT_NOBITS && (sh[i].offset > size || sh[i].size > size - sh[i].offset))
+      return false;
+  }
+
+  /* the pages that are read: the headers' and every section's but those
+   * above */
+  uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), first = off / page;
+  uint64_t npages = (off + size + page - 1) / page - first;
+  uint8_t *used = reuse_buf(&pages_buf, npages, 1);
+  memset(used, 0, npages);
+  mark_pages(used, first, page, off, off + (w ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr)));
+  mark_pages(used, first, page, off + shoff, off + shoff + shnum * shsize);
+  for (uint64_t i = 1; i < shnum; i++) {
+    const struct eshdr *s = &sh[i];
+    if (s->type == SHT_NOBITS || s->type == SHT_NULL || !s->size)
+      continue;
+    const struct eshdr *t =
+        (s->type == SHT_REL || s->type == SHT_RELA) && s->info < shnum ? &sh[s->info] : s;
+    if (t->type == SHT_PROGBITS && !(t->flags & SHF_ALLOC))
+      continue;
+    mark_pages(used, first, page, off + s->offset, off + s->offset + s->size);
+  }
+  /* a member's first and last pages may hold its neighbours' bytes */
+  used[0] = used[npages - 1] = 1;
+  bool fenced = false;
+  for (uint64_t i = 0; i < npages;) {
+    uint64_t j = i;
+    while (j < npages && !used[j])
+      j++;
+    if ((j - i) * page >= FENCE_MIN) {
+      if (atomic_fetch_add_explicit(&fences_made, 1, memory_order_relaxed) >= FENCE_MAX)
+        return false;
+      madvise((void *)(map + (first + i) * page), (j - i) * page, MADV_RANDOM);
+      fenced = true;
+    }
+    i = j + 1;
+  }
+  return fenced;
+}
+
+/* fence_debug() for the members of an archive: touch_member_headers()'s
+ * walk, with the headers read by pread rather than faulted in. It stops at
+ * the first member with nothing to fence, taking the archive for one
+ * without debug sections (libc.a's thousand members cost a pread each). */
+static void fence_members(int fd, const uint8_t *map, uint64_t size) {
+  if (size < 8 || memcmp(map, "!<arch>\n", 8))
+    return;
+  for (uint64_t off = 8; off < size && size - off >= 60;) {
+    char h[60];
+    if (pread(fd, h, sizeof(h), (off_t)off) != (ssize_t)sizeof(h))
+      return;
+    uint64_t n = 0;
+    for (int i = 48; i < 58 && h[i] >= '0' && h[i] <= '9'; i++)
+      n = n * 10 + (uint64_t)(h[i] - '0');
+    if (n > size - off - 60)
+      return;
+    if (h[0] != '/' && !fence_debug(fd, map, off + 60, n))
+      return;
+    off += 60 + n + ((60 + n) & 1);
+  }
+}
+
 static void try_map(struct mapping *m) {
   int fd = open(m->path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -598,6 +729,10 @@ static void try_map(struct mapping *m) {
     m->failed = "mmap", m->err = errno;
   else {
     m->data = p;
+    if (ctx.opt.strip_debug) {
+      fence_debug(fd, p, 0, m->size);
+      fence_members(fd, p, m->size);
+    }
     /* fault the first page in here, on the mapping threads, rather than
      * in the reading pass that looks at the magic number in order */
     (void)*(volatile const uint8_t *)p;

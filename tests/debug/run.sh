@@ -118,5 +118,49 @@ for obj in big unsorted; do
     fail "compressed $obj output differs between --threads=1 and 2"
 done
 
+# --strip-debug maps no debug bytes. Each object below holds 256 KiB of
+# debug bytes between its code and its symbol table, and a page fault maps
+# the cached pages of the 64 KiB around it: unless those stretches are
+# mappings of their own, parsing 64 such objects (32 of them archive
+# members) maps 4 MiB or more of them. The file-backed RSS after parsing is
+# compared with that of the same objects without the debug bytes.
+mkdir fence && (
+  cd fence
+  i=0
+  : > main.c
+  echo 'int printf(const char *, ...);' >> main.c
+  while [ $i -lt 64 ]; do
+    echo "int f$i(int x) { return x + $i; }" > f$i.c
+    musl-gcc -O1 -c f$i.c -o lean$i.o
+    printf '__asm__(".section .debug_fill,\\"\\",@progbits\\n.fill 262144,1,7\\n.text");\n' >> f$i.c
+    musl-gcc -O1 -c f$i.c -o fat$i.o
+    echo "int f$i(int);" >> main.c
+    i=$((i + 1))
+  done
+  echo 'int main(void) { int s = 0;' >> main.c
+  i=0
+  while [ $i -lt 64 ]; do echo "s = f$i(s);" >> main.c; i=$((i + 1)); done
+  printf 'printf("sum %%d\\n", s); return 0; }\n' >> main.c
+  musl-gcc -c main.c -o main.o
+  for kind in lean fat; do
+    i=0; objs=; members=
+    while [ $i -lt 64 ]; do
+      if [ $i -lt 32 ]; then objs="$objs $kind$i.o"; else members="$members $kind$i.o"; fi
+      i=$((i + 1))
+    done
+    ar rcs lib$kind.a $members
+    musl-gcc -static -B"$BUILD/" -Wl,--strip-debug -Wl,--stats main.o $objs lib$kind.a \
+      -o $kind 2> $kind.stats
+  done
+)
+lean=$(sed -n 's/.*open+parse .*rss *[0-9]*+ *\([0-9]*\) MiB.*/\1/p' fence/lean.stats)
+fat=$(sed -n 's/.*open+parse .*rss *[0-9]*+ *\([0-9]*\) MiB.*/\1/p' fence/fat.stats)
+if [ "$(./fence/fat)" = "sum 2016" ] && [ -n "$lean" ] && [ -n "$fat" ] &&
+   [ "$fat" -le $((lean + 1)) ]; then
+  pass "--strip-debug leaves debug bytes unmapped (file RSS ${fat} MiB, ${lean} MiB without them)"
+else
+  fail "--strip-debug mapped debug bytes: file RSS ${fat:-?} MiB, ${lean:-?} MiB without them"
+fi
+
 echo "$fails failure(s)"
 [ "$fails" = 0 ]
