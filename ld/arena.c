@@ -1,7 +1,6 @@
 /* Memory. Parsed inputs produce many small objects that live until exit:
  * they come from thread-local bump arenas carved out of large mimalloc
- * blocks (huge-page blocks once a thread's arena is large), so allocation
- * is a pointer increment and needs no lock.
+ * blocks, so allocation is a pointer increment and needs no lock.
  * Built with -Dmimalloc=false (SMELT_LIBC_MALLOC), every object is its own
  * calloc block instead, so that AddressSanitizer sees its bounds.
  *
@@ -11,7 +10,6 @@
  * an error instead of the OOM killer. */
 #include "ld/ld.h"
 #include <stdlib.h>
-#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #ifndef MADV_POPULATE_WRITE
@@ -33,58 +31,6 @@
 enum { CHUNK = 1 << 20, POPULATE_STEP = 128 << 10 };
 
 static __thread uint8_t *cur, *end, *populated;
-
-/* A thread whose arena has grown past SMALL_ARENA takes its blocks in huge
- * pages (transparent, 2 MiB): a large link puts 100+ MiB in the arenas, and
- * one fault and one page to free per 2 MiB instead of 512 of each is far
- * cheaper, in the passes and at exit (256 MiB took 28 ms instead of 140 to
- * fault in, 0.8 ms instead of 23 to free, on the 2-core VM of bench/).
- * Small links stay on 4 KiB pages, faulted in as they are used. The blocks
- * are carved from a per-thread reservation of HUGE_REGION, marked
- * MADV_HUGEPAGE once; each is faulted in whole when it is started (still
- * in one call if the kernel has no huge page to give). */
-enum { SMALL_ARENA = 4 << 20, HUGE = 2 << 20, HUGE_REGION = 32 << 20 };
-
-static __thread uint64_t arena_bytes;
-static __thread uint8_t *region, *region_end;
-
-static bool thp_available(void) {
-  static atomic_int avail = -1; /* threads may race to fill it in: same answer */
-  int a = atomic_load_explicit(&avail, memory_order_relaxed);
-  if (a < 0) {
-    char buf[128] = "";
-    FILE *fp = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
-    if (fp) {
-      if (!fgets(buf, sizeof(buf), fp))
-        buf[0] = 0;
-      fclose(fp);
-    }
-    a = strstr(buf, "[always]") || strstr(buf, "[madvise]");
-    atomic_store_explicit(&avail, a, memory_order_relaxed);
-  }
-  return a;
-}
-
-/* A new 2 MiB block, or NULL if none can be had (the caller falls back). */
-static uint8_t *huge_block(void) {
-  if (region == region_end) {
-    uint8_t *m = mmap(NULL, HUGE_REGION + HUGE, PROT_READ | PROT_WRITE,
-                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (m == MAP_FAILED)
-      return NULL;
-    uint8_t *a = (uint8_t *)(uintptr_t)ALIGN_UP((uintptr_t)m, HUGE);
-    if (a > m)
-      munmap(m, (size_t)(a - m));
-    munmap(a + HUGE_REGION, (size_t)(m + HUGE - a)); /* the rest past the region */
-    madvise(a, HUGE_REGION, MADV_HUGEPAGE);
-    region = a, region_end = a + HUGE_REGION;
-  }
-  uint8_t *b = region;
-  region += HUGE;
-  madvise(b, HUGE, MADV_POPULATE_WRITE);
-  return b;
-}
-
 static atomic_uint_fast64_t heap_used;
 static uint64_t heap_limit;
 
@@ -143,24 +89,13 @@ void *xalloc(size_t size) {
     return p;
   }
   if (!cur || (size_t)(end - cur) < size) {
-    uint8_t *b = NULL;
-    if (arena_bytes >= SMALL_ARENA && thp_available()) {
-      charge(HUGE);
-      if ((b = huge_block()))
-        cur = b, end = populated = b + HUGE;
-      else
-        uncharge(HUGE);
-    }
-    if (!b) {
-      /* not zeroed here: only what is handed out gets touched */
-      charge(CHUNK);
-      cur = mi_malloc_aligned(CHUNK, 4096);
-      if (!cur)
-        fatal("out of memory");
-      end = cur + CHUNK;
-      populated = cur;
-    }
-    arena_bytes += (uint64_t)(end - cur);
+    /* not zeroed here: only what is handed out gets touched */
+    charge(CHUNK);
+    cur = mi_malloc_aligned(CHUNK, 4096);
+    if (!cur)
+      fatal("out of memory");
+    end = cur + CHUNK;
+    populated = cur;
   }
   if (cur + size > populated) {
     /* fault pages in ahead of the bump pointer, a step at a time, with one
