@@ -222,6 +222,60 @@ LINK=$SMELT
 bad "relocation out of range" "out of range && use.o && .text && far" \
   "use.o:(.text+$(reloc_at use.o far))" -- $NS far.o use.o
 
+# An output left by an earlier link (an ELF file) is written over in place.
+# A link that fails before writing leaves it as it was; one that fails while
+# writing (a relocation out of range) removes it: no partial file, no
+# temporary left. Written over, every byte is what a new file gets.
+must "$SMELT" $NS -o elf.ref main.o
+must "$SMELT" $NS -o elf.new main.o far.o
+cmp -s elf.ref elf.new && { echo "FAIL: test setup: elf.ref and elf.new are the same"; exit 1; }
+old_elf() { rm -rf out && mkdir out && cp elf.ref out/prog; }
+old_elf
+"$SMELT" $NS -o out/prog main.o -L. -lnosuchlib >log 2>&1
+st=$?
+[ "$st" = 1 ] && cmp -s out/prog elf.ref && [ "$(ls -A out)" = prog ] &&
+  pass "failed link before writing leaves an old ELF output as it was" ||
+  fail "old ELF output after a link failing before writing: status $st, files: $(ls -A out)"
+old_elf
+"$SMELT" $NS -o out/prog far.o use.o >log 2>&1
+st=$?
+[ "$st" = 1 ] && grep -q 'out of range' log && [ -z "$(ls -A out)" ] &&
+  pass "failed link while writing removes the old ELF output it was writing over" ||
+  fail "old ELF output after a link failing while writing: status $st, files: $(ls -A out)"
+for garbage in bigger smaller; do
+  rm -rf out && mkdir out
+  n=$(stat -c %s elf.new)
+  [ $garbage = bigger ] && n=$((n * 3)) || n=$((n / 2))
+  { printf '\177ELF'; head -c $n /dev/urandom; } >out/prog
+  "$SMELT" $NS -o out/prog main.o far.o >log 2>&1
+  st=$?
+  [ "$st" = 0 ] && cmp -s out/prog elf.new && [ "$(ls -A out)" = prog ] &&
+    pass "output written over a $garbage ELF file of random bytes is the new file's bytes" ||
+    fail "output written over a $garbage ELF file of random bytes: status $st, $(cmp out/prog elf.new 2>&1)"
+done
+old_elf
+ln out/prog out/other
+"$SMELT" $NS -o out/prog main.o far.o >log 2>&1
+st=$?
+[ "$st" = 0 ] && cmp -s out/prog elf.new && cmp -s out/other elf.ref &&
+  pass "an old output with a second hard link is replaced, not written over" ||
+  fail "old output with a second hard link: status $st"
+# a running program cannot be opened for writing (ETXTBSY): replaced instead
+printf '#include <unistd.h>\nint main(void) { sleep(30); return 0; }\n' >sleeper.c
+must musl-gcc -c sleeper.c -o sleeper.o
+rm -rf out && mkdir out
+must musl-gcc -static -B"$BUILD/" sleeper.o -o out/prog
+out/prog &
+runner=$!
+sleep 0.2
+"$SMELT" $NS -o out/prog main.o far.o >log 2>&1
+st=$?
+kill $runner 2>/dev/null
+wait $runner 2>/dev/null
+[ "$st" = 0 ] && cmp -s out/prog elf.new && [ "$(ls -A out)" = prog ] &&
+  pass "an old output that is running is replaced" ||
+  { fail "old output that is running: status $st"; sed 's/^/    | /' log | head -5; }
+
 # aarch64: B/BL out of reach get range-extension thunks, but a conditional
 # branch (+-1 MiB), a test-and-branch (+-32 KiB) and a call to an absolute
 # address far from small text still overflow.
