@@ -19,8 +19,10 @@ Per link configuration (workload x variant x thread setting):
      state hits every linker alike).  A run is timed by bench-timer
      (bench/timer.c; --timer): posix_spawn + wait4 from a small process,
      wall from just before the spawn to the reap, CPU = user + system time
-     of the child (threads included), peak RSS = ru_maxrss.  The output is
-     deleted after every run (not timed).
+     of the child (threads included), peak RSS = ru_maxrss.  Each linker
+     writes over its own output of the previous run, as in an
+     edit-compile-link loop (the warm-up run leaves the first one); the
+     outputs are deleted once the configuration is done.
 Reported: median wall (with min and max), median CPU, median peak RSS, and
 smelt's ratio to each peer.
 """
@@ -253,7 +255,6 @@ def main():
                     except OSError:
                         pass
             print("  %-6s check: %s%s" % (n, r["check"], (" [without -dynamic-linker: %s]" % r["without_dynamic_linker"]) if "without_dynamic_linker" in r else ""), flush=True)
-            os.unlink(outp)
         # smelt --stats: a few extra runs, per-pass medians
         if cfg["workload"] == a.stats and cfg["variant"] == "" and "smelt" in argvs:
             outp = os.path.join(a.scratch, safe + ".stats")
@@ -264,7 +265,6 @@ def main():
                 with open(outp + ".txt") as fh:
                     text = fh.read()
                 runs.append((wall, parse_stats(text), text))
-                os.unlink(outp)
             passes = list(runs[0][1].keys())
             cfg["smelt_stats"] = {
                 "runs": len(runs),
@@ -300,10 +300,6 @@ def main():
                         samples[n]["wall"].append(wall)
                         samples[n]["cpu"].append(cpu)
                         samples[n]["rss"].append(rss)
-                    try:
-                        os.unlink(outp)
-                    except OSError:
-                        pass
                 os.sync()
             busy1, t1 = cpu_busy()
             ours = sum(sum(samples[n]["cpu"]) for n in live)
@@ -331,6 +327,11 @@ def main():
                 r["rss_med_mib"] = statistics.median(r["rss"]) / 1024
             print("  %-6s wall %.3fs  cpu %.3fs  rss %.0f MiB" % (n, r.get("wall_med", 0), r.get("cpu_med", 0), r.get("rss_med_mib", 0)), flush=True)
         cfg["linkers"] = per
+        for n in list(argvs) + ["stats"]:
+            try:
+                os.unlink(os.path.join(a.scratch, "%s.%s" % (safe, n)))
+            except OSError:
+                pass
 
         cfg["argv_example"] = {n: " ".join(v[:3]) for n, v in argvs.items()}
         del cfg["args"]
