@@ -706,6 +706,31 @@ static void fence_members(int fd, const uint8_t *map, uint64_t size) {
   }
 }
 
+/* Every input file mapped, by device and inode number. */
+struct file_id {
+  uint64_t dev, ino;
+};
+static struct file_id *input_ids;
+static size_t ninput_ids, input_ids_cap;
+static pthread_mutex_t input_ids_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void note_input(const struct stat *st) {
+  pthread_mutex_lock(&input_ids_mu);
+  if (ninput_ids == input_ids_cap) {
+    input_ids_cap = input_ids_cap ? 2 * input_ids_cap : 256;
+    input_ids = xrealloc(input_ids, input_ids_cap * sizeof(*input_ids));
+  }
+  input_ids[ninput_ids++] = (struct file_id){(uint64_t)st->st_dev, (uint64_t)st->st_ino};
+  pthread_mutex_unlock(&input_ids_mu);
+}
+
+bool is_input_file(uint64_t dev, uint64_t ino) {
+  for (size_t i = 0; i < ninput_ids; i++)
+    if (input_ids[i].dev == dev && input_ids[i].ino == ino)
+      return true;
+  return false;
+}
+
 static void try_map(struct mapping *m) {
   int fd = open(m->path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -719,6 +744,7 @@ static void try_map(struct mapping *m) {
     return;
   }
   m->size = (uint64_t)st.st_size;
+  note_input(&st);
   if (st.st_size == 0) {
     close(fd);
     m->data = (const uint8_t *)"";

@@ -506,6 +506,9 @@ int smelt_main(int argc, char **argv);
 
 /* ---- passes ---- */
 void read_inputs(void);                 /* ld/input.c */
+/* Whether the file with this device and inode number was mapped as an
+ * input (ld/input.c): an output that is one is never written over. */
+bool is_input_file(uint64_t dev, uint64_t ino);
 const char *find_library(const char *name);
 void parse_objfile(struct objfile *f);  /* ld/input.c */
 void parse_member(struct objfile *f);  /* reads a lazily parsed member whole */

@@ -31,8 +31,9 @@ static void remove_tmp(void) {
  * 15-40 ms more than rewriting cached pages) and dropping the old file's
  * pages on the final rename costs 7 ms more. It is renamed to the
  * temporary name first, so no one sees it half written, and back when the
- * link is done. Only a regular ELF file with one link, owned by this user
- * and writable, is reused; anything else stays untouched until the rename.
+ * link is done. Only a regular ELF file with one link, owned by this user,
+ * writable and not one of the inputs (their mappings would change under
+ * the link) is reused; anything else stays untouched until the rename.
  * A link that fails before the write pass leaves the old output as it was;
  * one that fails while writing (a relocation out of range) removes it,
  * as GNU ld, lld and mold do. Every byte is still written: zero_stale()
@@ -45,7 +46,8 @@ static int reuse_old_output(const char *out) {
   struct stat st;
   unsigned char magic[4];
   if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_nlink != 1 || st.st_uid != geteuid() ||
-      pread(fd, magic, 4, 0) != 4 || memcmp(magic, ELFMAG, 4) || rename(out, tmp_path)) {
+      is_input_file((uint64_t)st.st_dev, (uint64_t)st.st_ino) || pread(fd, magic, 4, 0) != 4 ||
+      memcmp(magic, ELFMAG, 4) || rename(out, tmp_path)) {
     close(fd);
     return -1;
   }

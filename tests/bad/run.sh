@@ -260,6 +260,15 @@ st=$?
 [ "$st" = 0 ] && cmp -s out/prog elf.new && cmp -s out/other elf.ref &&
   pass "an old output with a second hard link is replaced, not written over" ||
   fail "old output with a second hard link: status $st"
+# an output that is also an input is not written over: the link reads it
+rm -rf out && mkdir out
+cp main.o out/prog && cp main.o same.o
+must "$SMELT" $NS -o same.ref same.o
+"$SMELT" $NS -o out/prog out/prog >log 2>&1
+st=$?
+[ "$st" = 0 ] && cmp -s out/prog same.ref && [ "$(ls -A out)" = prog ] &&
+  pass "an output that is also an input is replaced, not written over" ||
+  fail "output that is also an input: status $st, $(cmp out/prog same.ref 2>&1)"
 # a running program cannot be opened for writing (ETXTBSY): replaced instead
 printf '#include <unistd.h>\nint main(void) { sleep(30); return 0; }\n' >sleeper.c
 must musl-gcc -c sleeper.c -o sleeper.o
