@@ -588,20 +588,73 @@ static void mark_pages(uint8_t *used, uint64_t first, uint64_t page, uint64_t lo
   memset(used + (lo / page - first), 1, (hi - 1) / page - lo / page + 1);
 }
 
+size_t plan_fences(const uint8_t *shdrs, bool is64, uint64_t shnum, uint64_t shoff, uint64_t off,
+                   uint64_t size, uint64_t page, uint64_t (*runs)[2], size_t max_runs) {
+  uint64_t shsize = is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
+  static __thread struct reuse_buf sh_buf, pages_buf;
+  struct eshdr *sh = reuse_buf(&sh_buf, shnum, sizeof(struct eshdr));
+  for (uint64_t i = 0; i < shnum; i++) {
+    const uint8_t *p = shdrs + i * shsize;
+    if (is64) {
+      Elf64_Shdr s;
+      memcpy(&s, p, sizeof(s));
+      sh[i] = (struct eshdr){s.sh_name, s.sh_type, s.sh_link, s.sh_info, s.sh_flags,
+                             s.sh_offset, s.sh_size, s.sh_addralign, s.sh_entsize};
+    } else {
+      Elf32_Shdr s;
+      memcpy(&s, p, sizeof(s));
+      sh[i] = (struct eshdr){s.sh_name, s.sh_type, s.sh_link, s.sh_info, s.sh_flags,
+                             s.sh_offset, s.sh_size, s.sh_addralign, s.sh_entsize};
+    }
+    if (sh[i].type != SHT_NOBITS && (sh[i].offset > size || sh[i].size > size - sh[i].offset))
+      return 0;
+  }
+
+  /* the pages that are read: the headers' and every section's but the
+   * non-allocated PROGBITS ones' and their relocations' */
+  uint64_t first = off / page;
+  uint64_t npages = (off + size + page - 1) / page - first;
+  uint8_t *used = reuse_buf(&pages_buf, npages, 1);
+  memset(used, 0, npages);
+  mark_pages(used, first, page, off, off + (is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr)));
+  mark_pages(used, first, page, off + shoff, off + shoff + shnum * shsize);
+  for (uint64_t i = 1; i < shnum; i++) {
+    const struct eshdr *s = &sh[i];
+    if (s->type == SHT_NOBITS || s->type == SHT_NULL || !s->size)
+      continue;
+    const struct eshdr *t =
+        (s->type == SHT_REL || s->type == SHT_RELA) && s->info < shnum ? &sh[s->info] : s;
+    if (t->type == SHT_PROGBITS && !(t->flags & SHF_ALLOC))
+      continue;
+    mark_pages(used, first, page, off + s->offset, off + s->offset + s->size);
+  }
+  /* a member's first and last pages may hold its neighbours' bytes */
+  used[0] = used[npages - 1] = 1;
+  size_t n = 0;
+  for (uint64_t i = 0; i < npages && n < max_runs;) {
+    uint64_t j = i;
+    while (j < npages && !used[j])
+      j++;
+    if ((j - i) * page >= FENCE_MIN)
+      runs[n][0] = (first + i) * page, runs[n][1] = (first + j) * page, n++;
+    i = j + 1;
+  }
+  return n;
+}
+
 /* Under --strip-debug an object's debug sections are never read, yet they
  * would be mapped all the same: a page fault maps every cached page of the
  * 64 KiB around it (fault-around, which MADV_RANDOM does not stop), and gcc
  * writes the debug sections between an object's code and its symbol table,
  * and their relocations between the code's relocations and the section
- * headers. So each stretch of whole pages of the ELF object at
- * [off, off + size) that holds only non-allocated PROGBITS sections (the
- * debug sections, .comment) and their relocations is made a mapping of its
- * own, which faults do not cross: madvise(MADV_RANDOM) gives it other flags
- * than its neighbours, so the kernel splits it off and keeps it apart. The
- * headers are read with pread, so that finding the stretches maps nothing.
- * Only a hint: a fenced page that is read is mapped as usual, and anything
- * odd leaves the mapping whole, for the parser to check and report.
- * Returns whether a stretch was fenced. */
+ * headers. So each stretch that plan_fences() finds in the ELF object at
+ * [off, off + size) is made a mapping of its own, which faults do not
+ * cross: madvise(MADV_RANDOM) gives it other flags than its neighbours, so
+ * the kernel splits it off and keeps it apart. The headers are read with
+ * pread, so that finding the stretches maps nothing. Only a hint: a fenced
+ * page that is read is mapped as usual, and anything odd leaves the
+ * mapping whole, for the parser to check and report. Returns whether a
+ * stretch was fenced. */
 static bool fence_debug(int fd, const uint8_t *map, uint64_t off, uint64_t size) {
   unsigned char eh[sizeof(Elf64_Ehdr)];
   if (size <= FENCE_MIN || pread(fd, eh, sizeof(eh), (off_t)off) != (ssize_t)sizeof(eh) ||
@@ -625,63 +678,19 @@ static bool fence_debug(int fd, const uint8_t *map, uint64_t off, uint64_t size)
   /* extended numbering (65280 sections or more) is rare: left whole */
   if (shnum < 2 || shoff > size || shnum > (size - shoff) / shsize)
     return false;
-
-  static __thread struct reuse_buf raw_buf, sh_buf, pages_buf;
+  static __thread struct reuse_buf raw_buf, runs_buf;
   uint8_t *hdrs = reuse_buf(&raw_buf, shnum, shsize);
-  struct eshdr *sh = reuse_buf(&sh_buf, shnum, sizeof(struct eshdr));
   if (pread(fd, hdrs, shnum * shsize, (off_t)(off + shoff)) != (ssize_t)(shnum * shsize))
     return false;
-  for (uint64_t i = 0; i < shnum; i++) {
-    const uint8_t *p = hdrs + i * shsize;
-    if (w) {
-      Elf64_Shdr s;
-      memcpy(&s, p, sizeof(s));
-      sh[i] = (struct eshdr){s.sh_name, s.sh_type, s.sh_link, s.sh_info, s.sh_flags,
-                             s.sh_offset, s.sh_size, s.sh_addralign, s.sh_entsize};
-    } else {
-      Elf32_Shdr s;
-      memcpy(&s, p, sizeof(s));
-      sh[i] = (struct eshdr){s.sh_name, s.sh_type, s.sh_link, s.sh_info, s.sh_flags,
-                             s.sh_offset, s.sh_size, s.sh_addralign, s.sh_entsize};
-    }
-    if (sh[i].type != SHT_NOBITS && (sh[i].offset > size || sh[i].size > size - sh[i].offset))
+  uint64_t(*runs)[2] = reuse_buf(&runs_buf, shnum + 3, sizeof(*runs));
+  size_t n = plan_fences(hdrs, w, shnum, shoff, off, size, (uint64_t)sysconf(_SC_PAGESIZE), runs,
+                         shnum + 3);
+  for (size_t i = 0; i < n; i++) {
+    if (atomic_fetch_add_explicit(&fences_made, 1, memory_order_relaxed) >= FENCE_MAX)
       return false;
+    madvise((void *)(map + runs[i][0]), runs[i][1] - runs[i][0], MADV_RANDOM);
   }
-
-  /* the pages that are read: the headers' and every section's but those
-   * above */
-  uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), first = off / page;
-  uint64_t npages = (off + size + page - 1) / page - first;
-  uint8_t *used = reuse_buf(&pages_buf, npages, 1);
-  memset(used, 0, npages);
-  mark_pages(used, first, page, off, off + (w ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr)));
-  mark_pages(used, first, page, off + shoff, off + shoff + shnum * shsize);
-  for (uint64_t i = 1; i < shnum; i++) {
-    const struct eshdr *s = &sh[i];
-    if (s->type == SHT_NOBITS || s->type == SHT_NULL || !s->size)
-      continue;
-    const struct eshdr *t =
-        (s->type == SHT_REL || s->type == SHT_RELA) && s->info < shnum ? &sh[s->info] : s;
-    if (t->type == SHT_PROGBITS && !(t->flags & SHF_ALLOC))
-      continue;
-    mark_pages(used, first, page, off + s->offset, off + s->offset + s->size);
-  }
-  /* a member's first and last pages may hold its neighbours' bytes */
-  used[0] = used[npages - 1] = 1;
-  bool fenced = false;
-  for (uint64_t i = 0; i < npages;) {
-    uint64_t j = i;
-    while (j < npages && !used[j])
-      j++;
-    if ((j - i) * page >= FENCE_MIN) {
-      if (atomic_fetch_add_explicit(&fences_made, 1, memory_order_relaxed) >= FENCE_MAX)
-        return false;
-      madvise((void *)(map + (first + i) * page), (j - i) * page, MADV_RANDOM);
-      fenced = true;
-    }
-    i = j + 1;
-  }
-  return fenced;
+  return n > 0;
 }
 
 /* fence_debug() for the members of an archive: touch_member_headers()'s

@@ -509,6 +509,14 @@ void read_inputs(void);                 /* ld/input.c */
 /* Whether the file with this device and inode number was mapped as an
  * input (ld/input.c): an output that is one is never written over. */
 bool is_input_file(uint64_t dev, uint64_t ino);
+/* The stretches [runs[i][0], runs[i][1]) of whole pages (file offsets) of
+ * the ELF object at [off, off + size) of its file that hold only
+ * non-allocated PROGBITS sections (debug info) and their relocations, each
+ * at least 16 KiB; shdrs is its section header table (shnum entries, at
+ * shoff within the object). Returns how many, at most max_runs; none if a
+ * header points outside the object (ld/input.c). */
+size_t plan_fences(const uint8_t *shdrs, bool is64, uint64_t shnum, uint64_t shoff, uint64_t off,
+                   uint64_t size, uint64_t page, uint64_t (*runs)[2], size_t max_runs);
 const char *find_library(const char *name);
 void parse_objfile(struct objfile *f);  /* ld/input.c */
 void parse_member(struct objfile *f);  /* reads a lazily parsed member whole */
@@ -545,6 +553,10 @@ uint64_t chunk_end(const struct chunk *c);
 bool build_chunk(const struct chunk *c, uint8_t *buf);
 uint8_t *scratch(uint64_t n); /* this thread's buffer of at least n bytes */
 void write_out(const uint8_t *p, uint64_t n, uint64_t off); /* pwrite to the output */
+/* The parts of [0, end) that no range [covered[i][0], covered[i][1])
+ * covers, ascending, into gaps (room for n + 1); sorts covered. Returns
+ * how many. */
+size_t uncovered(uint64_t (*covered)[2], size_t n, uint64_t end, uint64_t (*gaps)[2]);
 /* Where a part of a large allocated section may end, searching from
  * relocation r: returns the next part's first relocation, sets *cut. */
 uint32_t gap_after(const struct isec *isec, uint32_t nrels, uint32_t r, uint64_t *cut);

@@ -567,6 +567,22 @@ static int range_cmp(const void *a, const void *b) {
   return x[0] < y[0] ? -1 : x[0] > y[0];
 }
 
+size_t uncovered(uint64_t (*covered)[2], size_t n, uint64_t end, uint64_t (*gaps)[2]) {
+  qsort(covered, n, sizeof(*covered), range_cmp);
+  size_t ng = 0;
+  uint64_t at = 0;
+  for (size_t i = 0; i <= n && at < end; i++) {
+    uint64_t to = i < n && covered[i][0] < end ? covered[i][0] : end;
+    if (to > at)
+      gaps[ng][0] = at, gaps[ng][1] = to, ng++;
+    if (i < n && covered[i][1] > at)
+      at = covered[i][1];
+    if (to == end)
+      break;
+  }
+  return ng;
+}
+
 /* In a reused output, zeroes every old byte that the streamed chunks and
  * the compressed parts will not write whole: the padding between sections
  * and the bytes written through the mapping, which cover only what they
@@ -575,7 +591,8 @@ static void zero_stale(void) {
   uint64_t n = 0;
   for (size_t i = 0; i < ctx.osecs.n; i++)
     n += ((struct osec *)ctx.osecs.v[i])->nzparts;
-  uint64_t (*r)[2] = xcalloc(chunks.n + n + 1, sizeof(*r));
+  uint64_t(*r)[2] = xcalloc(chunks.n + n + 1, sizeof(*r));
+  uint64_t(*gaps)[2] = xcalloc(chunks.n + n + 1, sizeof(*gaps));
   n = 0;
   for (size_t i = 0; i < chunks.n; i++) {
     const struct chunk *c = chunks.v[i];
@@ -588,19 +605,15 @@ static void zero_stale(void) {
       r[n][1] = r[n][0] + os->zparts[k].n, n++;
     }
   }
-  qsort(r, n, sizeof(*r), range_cmp);
   static const uint8_t zeros[64 << 10];
-  uint64_t at = 0;
-  for (uint64_t i = 0; i <= n && at < stale; i++) {
-    uint64_t to = i < n && r[i][0] < stale ? r[i][0] : stale;
-    while (at < to) {
-      uint64_t len = to - at < sizeof(zeros) ? to - at : sizeof(zeros);
+  size_t ng = uncovered(r, n, stale, gaps);
+  for (size_t i = 0; i < ng; i++)
+    for (uint64_t at = gaps[i][0]; at < gaps[i][1];) {
+      uint64_t len = gaps[i][1] - at < sizeof(zeros) ? gaps[i][1] - at : sizeof(zeros);
       write_out(zeros, len, at);
       at += len;
     }
-    if (i < n && r[i][1] > at)
-      at = r[i][1];
-  }
+  xfree(gaps);
   xfree(r);
 }
 

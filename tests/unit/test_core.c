@@ -645,3 +645,79 @@ Test(arena, objects_stay_apart_across_blocks) {
       cr_assert_eq(objs[i][k], i & 0xff, "object %d overwritten", i);
   free(objs);
 }
+
+/* ---- output written over: what must be zeroed ---- */
+
+Test(write, uncovered_is_the_complement_of_the_ranges) {
+  uint64_t cov[][2] = {{300, 400}, {100, 200}, {150, 250}, {250, 260}, {900, 1200}};
+  uint64_t gaps[6][2];
+  size_t n = uncovered(cov, 5, 1000, gaps);
+  cr_assert_eq(n, 3);
+  uint64_t want[][2] = {{0, 100}, {260, 300}, {400, 900}};
+  for (size_t i = 0; i < n; i++)
+    cr_assert(gaps[i][0] == want[i][0] && gaps[i][1] == want[i][1],
+              "gap %zu is [%llu, %llu)", i, (unsigned long long)gaps[i][0],
+              (unsigned long long)gaps[i][1]);
+  /* nothing covered: all of it; all covered: nothing; end inside a range */
+  cr_assert_eq(uncovered(cov, 0, 50, gaps), 1);
+  cr_assert(gaps[0][0] == 0 && gaps[0][1] == 50);
+  uint64_t all[][2] = {{0, 70}};
+  cr_assert_eq(uncovered(all, 1, 50, gaps), 0);
+  uint64_t tail[][2] = {{10, 20}, {40, 90}};
+  cr_assert_eq(uncovered(tail, 2, 60, gaps), 2);
+  cr_assert(gaps[1][0] == 20 && gaps[1][1] == 40);
+}
+
+/* ---- --strip-debug: debug stretches fenced off ---- */
+
+/* A gcc-like object: header, code [64, 12 KiB), debug info [12, 76 KiB),
+ * symbol table [76, 80 KiB), code relocations [80, 82 KiB), debug
+ * relocations [82, 160 KiB), section headers at 160 KiB. */
+static size_t fences_of(uint64_t off, uint64_t (*runs)[2]) {
+  Elf64_Shdr sh[7] = {{0}};
+  sh[1] = (Elf64_Shdr){.sh_type = SHT_PROGBITS, .sh_flags = SHF_ALLOC | SHF_EXECINSTR,
+                       .sh_offset = 64, .sh_size = (12 << 10) - 64};
+  sh[2] = (Elf64_Shdr){.sh_type = SHT_PROGBITS, .sh_offset = 12 << 10, .sh_size = 64 << 10};
+  sh[3] = (Elf64_Shdr){.sh_type = SHT_SYMTAB, .sh_offset = 76 << 10, .sh_size = 4 << 10};
+  sh[4] = (Elf64_Shdr){.sh_type = SHT_RELA, .sh_info = 1, .sh_offset = 80 << 10,
+                       .sh_size = 2 << 10};
+  sh[5] = (Elf64_Shdr){.sh_type = SHT_RELA, .sh_info = 2, .sh_offset = 82 << 10,
+                       .sh_size = 78 << 10};
+  sh[6] = (Elf64_Shdr){.sh_type = SHT_NOBITS, .sh_flags = SHF_ALLOC, .sh_offset = 1 << 30,
+                       .sh_size = 1 << 30};
+  return plan_fences((const uint8_t *)sh, true, 7, 160 << 10, off, (160 << 10) + sizeof(sh),
+                     4096, runs, 8);
+}
+
+Test(fence, debug_stretches_of_an_object) {
+  uint64_t runs[8][2];
+  size_t n = fences_of(0, runs);
+  /* the debug info's whole pages, and the debug relocations' from the
+   * page after the code relocations end */
+  cr_assert_eq(n, 2);
+  cr_assert(runs[0][0] == 12 << 10 && runs[0][1] == 76 << 10, "[%#llx, %#llx)",
+            (unsigned long long)runs[0][0], (unsigned long long)runs[0][1]);
+  cr_assert(runs[1][0] == 84 << 10 && runs[1][1] == 160 << 10, "[%#llx, %#llx)",
+            (unsigned long long)runs[1][0], (unsigned long long)runs[1][1]);
+}
+
+Test(fence, member_at_an_odd_offset) {
+  uint64_t runs[8][2];
+  /* an archive member at an odd offset: its stretches move with it and
+   * stay within its own whole pages */
+  uint64_t off = (1 << 20) + 60 + 8;
+  size_t n = fences_of(off, runs);
+  cr_assert_eq(n, 2);
+  cr_assert_eq(runs[0][0], ALIGN_UP(off + (12 << 10), 4096));
+  cr_assert_eq(runs[0][1], (off + (76 << 10)) & ~4095ull);
+  cr_assert_gt(runs[0][0], off);
+  cr_assert_lt(runs[1][1], off + (160 << 10));
+}
+
+Test(fence, section_outside_the_object_fences_nothing) {
+  Elf64_Shdr sh[2] = {{0}};
+  sh[1] = (Elf64_Shdr){.sh_type = SHT_PROGBITS, .sh_offset = 4096, .sh_size = 1 << 20};
+  uint64_t runs[4][2];
+  cr_assert_eq(plan_fences((const uint8_t *)sh, true, 2, 64 << 10, 0, (64 << 10) + sizeof(sh),
+                           4096, runs, 4), 0);
+}
