@@ -39,9 +39,8 @@ const uint8_t *elf_shdr(const struct objfile *f, uint32_t i) {
   return f->shdrs + (size_t)i * (is64(f) ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr));
 }
 
-static void read_shdr(const struct objfile *f, uint32_t i, struct eshdr *out) {
-  const uint8_t *p = elf_shdr(f, i);
-  if (is64(f)) {
+static void decode_shdr(const uint8_t *p, bool w, struct eshdr *out) {
+  if (w) {
     Elf64_Shdr s;
     memcpy(&s, p, sizeof(s));
     *out = (struct eshdr){s.sh_name, s.sh_type, s.sh_link, s.sh_info, s.sh_flags,
@@ -51,6 +50,31 @@ static void read_shdr(const struct objfile *f, uint32_t i, struct eshdr *out) {
     memcpy(&s, p, sizeof(s));
     *out = (struct eshdr){s.sh_name, s.sh_type, s.sh_link, s.sh_info, s.sh_flags,
                           s.sh_offset, s.sh_size, s.sh_addralign, s.sh_entsize};
+  }
+}
+
+static void read_shdr(const struct objfile *f, uint32_t i, struct eshdr *out) {
+  decode_shdr(elf_shdr(f, i), is64(f), out);
+}
+
+/* The ELF header fields the readers use, of either class. */
+struct eehdr {
+  uint64_t shoff;
+  uint32_t shnum, shstrndx, shentsize;
+  uint16_t type, machine;
+};
+
+static void decode_ehdr(const uint8_t *p, bool w, struct eehdr *out) {
+  if (w) {
+    Elf64_Ehdr e;
+    memcpy(&e, p, sizeof(e));
+    *out = (struct eehdr){e.e_shoff, e.e_shnum, e.e_shstrndx, e.e_shentsize, e.e_type,
+                          e.e_machine};
+  } else {
+    Elf32_Ehdr e;
+    memcpy(&e, p, sizeof(e));
+    *out = (struct eehdr){e.e_shoff, e.e_shnum, e.e_shstrndx, e.e_shentsize, e.e_type,
+                          e.e_machine};
   }
 }
 
@@ -217,20 +241,11 @@ static void parse(struct objfile *f, bool lazy) {
   size_t ehsize = w ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
   if (f->size < ehsize)
     CORRUPT(f, "truncated ELF header (%llu bytes)", (unsigned long long)f->size);
-  uint64_t shoff;
-  uint32_t shnum, shstrndx, shentsize;
-  uint16_t type, machine;
-  if (w) {
-    Elf64_Ehdr e;
-    memcpy(&e, f->data, sizeof(e));
-    shoff = e.e_shoff, shnum = e.e_shnum, shstrndx = e.e_shstrndx, shentsize = e.e_shentsize;
-    type = e.e_type, machine = e.e_machine;
-  } else {
-    Elf32_Ehdr e;
-    memcpy(&e, f->data, sizeof(e));
-    shoff = e.e_shoff, shnum = e.e_shnum, shstrndx = e.e_shstrndx, shentsize = e.e_shentsize;
-    type = e.e_type, machine = e.e_machine;
-  }
+  struct eehdr eh;
+  decode_ehdr(f->data, w, &eh);
+  uint64_t shoff = eh.shoff;
+  uint32_t shnum = eh.shnum, shstrndx = eh.shstrndx, shentsize = eh.shentsize;
+  uint16_t type = eh.type, machine = eh.machine;
   if (f->data[EI_DATA] != ELFDATA2LSB)
     CORRUPT(f, "big-endian ELF is not supported");
   if (type != ET_REL)
@@ -557,6 +572,15 @@ struct mapping {
   int err;
 };
 
+/* The size field of an ar member header, as far as it is digits (the
+ * walks below only follow it; read_archive() checks it). */
+static uint64_t member_size_field(const char *h) {
+  uint64_t n = 0;
+  for (int i = 48; i < 58 && h[i] >= '0' && h[i] <= '9'; i++)
+    n = n * 10 + (uint64_t)(h[i] - '0');
+  return n;
+}
+
 /* An archive's member headers, one page fault each in the reading pass
  * (which runs in command-line order, on one thread) unless the mapping
  * threads fault them in first: this walk only follows the sizes and stops
@@ -565,10 +589,7 @@ static void touch_member_headers(const uint8_t *p, uint64_t size) {
   if (size < 8 || memcmp(p, "!<arch>\n", 8))
     return;
   for (uint64_t off = 8; off < size && size - off >= 60;) {
-    const char *h = (const char *)p + off;
-    uint64_t n = 0;
-    for (int i = 48; i < 58 && h[i] >= '0' && h[i] <= '9'; i++)
-      n = n * 10 + (uint64_t)(h[i] - '0');
+    uint64_t n = member_size_field((const char *)p + off);
     if (n > size - off - 60)
       return;
     off += 60 + n + ((60 + n) & 1);
@@ -594,18 +615,7 @@ size_t plan_fences(const uint8_t *shdrs, bool is64, uint64_t shnum, uint64_t sho
   static __thread struct reuse_buf sh_buf, pages_buf;
   struct eshdr *sh = reuse_buf(&sh_buf, shnum, sizeof(struct eshdr));
   for (uint64_t i = 0; i < shnum; i++) {
-    const uint8_t *p = shdrs + i * shsize;
-    if (is64) {
-      Elf64_Shdr s;
-      memcpy(&s, p, sizeof(s));
-      sh[i] = (struct eshdr){s.sh_name, s.sh_type, s.sh_link, s.sh_info, s.sh_flags,
-                             s.sh_offset, s.sh_size, s.sh_addralign, s.sh_entsize};
-    } else {
-      Elf32_Shdr s;
-      memcpy(&s, p, sizeof(s));
-      sh[i] = (struct eshdr){s.sh_name, s.sh_type, s.sh_link, s.sh_info, s.sh_flags,
-                             s.sh_offset, s.sh_size, s.sh_addralign, s.sh_entsize};
-    }
+    decode_shdr(shdrs + i * shsize, is64, &sh[i]);
     if (sh[i].type != SHT_NOBITS && (sh[i].offset > size || sh[i].size > size - sh[i].offset))
       return 0;
   }
@@ -661,22 +671,11 @@ static bool fence_debug(int fd, const uint8_t *map, uint64_t off, uint64_t size)
       memcmp(eh, ELFMAG, 4) || (eh[EI_CLASS] != ELFCLASS64 && eh[EI_CLASS] != ELFCLASS32))
     return false;
   bool w = eh[EI_CLASS] == ELFCLASS64;
-  uint64_t shoff, shnum, shsize = w ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
-  if (w) {
-    Elf64_Ehdr e;
-    memcpy(&e, eh, sizeof(e));
-    shoff = e.e_shoff, shnum = e.e_shnum;
-    if (e.e_shentsize != shsize)
-      return false;
-  } else {
-    Elf32_Ehdr e;
-    memcpy(&e, eh, sizeof(e));
-    shoff = e.e_shoff, shnum = e.e_shnum;
-    if (e.e_shentsize != shsize)
-      return false;
-  }
+  struct eehdr e;
+  decode_ehdr(eh, w, &e);
+  uint64_t shoff = e.shoff, shnum = e.shnum, shsize = w ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
   /* extended numbering (65280 sections or more) is rare: left whole */
-  if (shnum < 2 || shoff > size || shnum > (size - shoff) / shsize)
+  if (e.shentsize != shsize || shnum < 2 || shoff > size || shnum > (size - shoff) / shsize)
     return false;
   static __thread struct reuse_buf raw_buf, runs_buf;
   uint8_t *hdrs = reuse_buf(&raw_buf, shnum, shsize);
@@ -704,9 +703,7 @@ static void fence_members(int fd, const uint8_t *map, uint64_t size) {
     char h[60];
     if (pread(fd, h, sizeof(h), (off_t)off) != (ssize_t)sizeof(h))
       return;
-    uint64_t n = 0;
-    for (int i = 48; i < 58 && h[i] >= '0' && h[i] <= '9'; i++)
-      n = n * 10 + (uint64_t)(h[i] - '0');
+    uint64_t n = member_size_field(h);
     if (n > size - off - 60)
       return;
     if (h[0] != '/' && !fence_debug(fd, map, off + 60, n))
