@@ -15,9 +15,9 @@
 
 static char *tmp_path;
 static int tmp_fd = -1;
-/* the old output is being written over (see reuse_old_output): its first
- * `stale` bytes still hold what the earlier link wrote */
-static bool reused;
+/* nonzero when the old output is being written over (see
+ * reuse_old_output): its first `stale` bytes still hold what the earlier
+ * link wrote */
 static uint64_t stale;
 
 static void remove_tmp(void) {
@@ -70,7 +70,6 @@ static void open_output(void) {
   if (old >= 0) {
     close(tmp_fd); /* the empty file the rename replaced */
     tmp_fd = old;
-    reused = true;
     if (ftruncate(tmp_fd, (off_t)ctx.filesize))
       fatal("cannot write output file %s (%llu bytes): %s", out,
             (unsigned long long)ctx.filesize, strerror(errno));
@@ -577,8 +576,6 @@ size_t uncovered(uint64_t (*covered)[2], size_t n, uint64_t end, uint64_t (*gaps
       gaps[ng][0] = at, gaps[ng][1] = to, ng++;
     if (i < n && covered[i][1] > at)
       at = covered[i][1];
-    if (to == end)
-      break;
   }
   return ng;
 }
@@ -625,7 +622,7 @@ void write_output(void) {
   /* The linker's own sections, then every file's allocated sections, one
    * file per iteration, then the streamed non-allocated ones. */
   struct vec own = classify_members();
-  if (reused)
+  if (stale)
     zero_stale();
   struct copy_job job = {(struct isec **)own.v, own.n};
   parallel_for((int64_t)own.n, copy_one, &job);
