@@ -265,11 +265,8 @@ static void split(const struct work *w, uint32_t nw) {
     uint32_t *offs = xalloc((count + piece_index_size(size, count, &shift)) * sizeof(uint32_t));
     struct frag **frags = xalloc(count * sizeof(struct frag *));
     for (uint32_t i = 0, off = 0; i < count; i++) {
+      uint32_t len = (uint32_t)piece_len(isec, off), k = b->n++;
       offs[i] = off;
-      off += (uint32_t)piece_len(isec, off);
-    }
-    for (uint32_t i = 0; i < count; i++) {
-      uint32_t off = offs[i], len = (i + 1 < count ? offs[i + 1] : (uint32_t)size) - off, k = b->n++;
       b->src[k] = isec->data + off;
       b->len[k] = len;
       b->hash[k] = XXH3_64bits(b->src[k], len);
@@ -277,6 +274,7 @@ static void split(const struct work *w, uint32_t nw) {
       b->dst[k] = &frags[i];
       if (b->n == BATCH)
         intern_batch(g, b);
+      off += len;
     }
     struct pieces *pc = xalloc(sizeof(*pc));
     *pc = (struct pieces){.offs = offs, .frags = frags, .merged = g->out, .n = count};
