@@ -35,7 +35,6 @@ import shutil
 import statistics
 import struct
 import subprocess
-import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
