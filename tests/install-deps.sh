@@ -10,6 +10,9 @@ pkgs="meson ninja-build pkg-config cmake gcc libxxhash-dev libmimalloc-dev zlib1
 # conflicts); aarch64 programs run under qemu-user
 pkgs="$pkgs gcc-i686-linux-gnu musl-dev:i386 gcc-aarch64-linux-gnu musl-dev:arm64 qemu-user
   python3 tcl"
+# the cross compilers' glibc headers (only recommended by them): tests/go
+# compiles cgo for 386 and arm64 with these compilers
+pkgs="$pkgs libc6-dev-i386-cross libc6-dev-arm64-cross"
 
 # Go external linking through smelt-cc (tests/go): Go 1.19 and Debian's
 # go-sqlite3 for the seed scenario; g++ for smelt-cc's C++ exception test
