@@ -966,6 +966,7 @@ static void read_file(const struct mapping *m, bool whole) {
   const uint8_t *data = mapped(m, &size);
   if (!data)
     return;
+  ctx.input_bytes += size;
   vec_push(&ctx.paths, (void *)path);
   if (size >= 8 && (!memcmp(data, "!<arch>\n", 8) || !memcmp(data, "!<thin>\n", 8))) {
     read_archive(path, data, size, whole);

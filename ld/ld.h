@@ -53,8 +53,9 @@ void cleanup_on_exit(void (*fn)(void));
 
 /* ---- threads ---- */
 void pool_init(int nthreads);
-int pool_size(void);
+int pool_size(void); /* threads that parallel_for runs on now */
 void parallel_for(int64_t n, void (*fn)(void *arg, int64_t i), void *arg);
+void pool_serial(bool on); /* parallel_for runs its loop on the calling thread */
 void lock_short(pthread_mutex_t *mu); /* pthread_mutex_lock for a lock held briefly */
 
 /* ---- inputs ---- */
@@ -419,6 +420,7 @@ struct context {
 
   struct vec files;    /* every struct objfile parsed, in command-line order */
   uint64_t nglobals_hint; /* archive index entries + a guess per object: sizes the symbol map */
+  uint64_t input_bytes;   /* of the files named on the command line */
   struct vec paths;    /* every input path opened (files and archives), in order */
   struct vec live;     /* live objfiles in command-line order, after resolve */
   struct vec osecs;    /* struct osec *, in output order after layout */

@@ -19,6 +19,7 @@ struct job {
 };
 
 static int nthreads = 1;
+static bool serial; /* loops run on the caller's thread (pool_serial) */
 static pthread_t *workers;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t start_cv = PTHREAD_COND_INITIALIZER;
@@ -75,12 +76,14 @@ void pool_init(int n) {
       fatal("cannot create thread");
 }
 
-int pool_size(void) { return nthreads; }
+int pool_size(void) { return serial ? 1 : nthreads; }
+
+void pool_serial(bool on) { serial = on; }
 
 void parallel_for(int64_t n, void (*fn)(void *, int64_t), void *arg) {
   if (n <= 0)
     return;
-  if (nthreads == 1 || n == 1) {
+  if (nthreads == 1 || n == 1 || serial) {
     for (int64_t i = 0; i < n; i++)
       fn(arg, i);
     return;

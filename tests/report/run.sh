@@ -72,5 +72,27 @@ must $LINK main.o xstack.o -L. -lhelper -o prog-xs
 check "an input asking for an executable stack gets one" sh -c 'readelf -lW prog-xs | grep GNU_STACK | grep -q RWE'
 check "... and still no W+X load segment" sh -c '! readelf -lW prog-xs | grep LOAD | grep -q RWE'
 
+# ---- threads (--stats says how many the loops ran on): a link of less
+# than 32 MiB of inputs runs on one thread unless --threads or debug
+# compression asks for more; a larger one uses one thread per core
+threads_of() { sed -n 's/.* live, \([0-9]*\) threads\{0,1\},.*/\1/p' "$1"; }
+must $LINK main.o -L. -lhelper -o t-small -Wl,--stats 2>small.log
+check "--stats: a small link runs on one thread" test "$(threads_of small.log)" = 1
+must $LINK main.o -L. -lhelper -o t-two -Wl,--stats,--threads=2 2>two.log
+check "--stats: --threads=2 gives a small link two" test "$(threads_of two.log)" = 2
+check "... and the same bytes" cmp -s t-small t-two
+ncpu=$(nproc)
+if [ "$ncpu" -ge 2 ]; then
+  [ "$ncpu" -le 256 ] || ncpu=256
+  must musl-gcc -g -O1 -c main.c -o main-g.o
+  must $LINK main-g.o -L. -lhelper -o t-z -Wl,--stats,--compress-debug-sections=zlib 2>z.log
+  check "--stats: debug compression uses every core" test "$(threads_of z.log)" = "$ncpu"
+  echo 'char big[33 << 20] = {1};' >big.c
+  must musl-gcc -c big.c
+  must $LINK main.o big.o -L. -lhelper -o t-big -Wl,--stats 2>big.log
+  check "--stats: 33 MiB of inputs use every core" test "$(threads_of big.log)" = "$ncpu"
+  rm -f big.o t-big
+fi
+
 echo "$passes passed, $fails failed"
 [ "$fails" = 0 ]

@@ -555,6 +555,40 @@ Test(pool, every_index_exactly_once) {
   }
 }
 
+/* pool_serial (a small link): every loop runs on the caller's thread, in
+ * index order, until it is switched off again. */
+struct serial_log {
+  pthread_t caller;
+  int64_t next;
+  bool elsewhere, out_of_order;
+};
+
+static void log_visit(void *arg, int64_t i) {
+  struct serial_log *log = arg;
+  log->elsewhere |= !pthread_equal(pthread_self(), log->caller);
+  log->out_of_order |= i != log->next;
+  log->next = i + 1;
+}
+
+Test(pool, serial_runs_on_the_caller_in_order) {
+  pool_init(3);
+  cr_assert_eq(pool_size(), 3);
+  pool_serial(true);
+  cr_assert_eq(pool_size(), 1);
+  struct serial_log log = {.caller = pthread_self()};
+  parallel_for(5000, log_visit, &log);
+  cr_assert_eq(log.next, 5000);
+  cr_assert(!log.elsewhere, "an item ran on a worker");
+  cr_assert(!log.out_of_order, "items ran out of order");
+  pool_serial(false);
+  cr_assert_eq(pool_size(), 3);
+  atomic_int *seen = calloc(1000, sizeof(atomic_int));
+  parallel_for(1000, count_visit, seen);
+  for (int i = 0; i < 1000; i++)
+    cr_assert_eq(atomic_load(&seen[i]), 1);
+  free(seen);
+}
+
 /* lock_short: mutual exclusion like pthread_mutex_lock, whether the holder
  * lets go within the spin or long after it (the waiter then blocks). */
 static pthread_mutex_t short_mu = PTHREAD_MUTEX_INITIALIZER;
