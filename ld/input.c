@@ -777,6 +777,8 @@ static const uint8_t *mapped(const struct mapping *m, uint64_t *size) {
   if (!m->data)
     error("cannot %s %s: %s", m->failed, m->path,
           m->err == EISDIR ? "is a directory" : strerror(m->err));
+  else if (m->size)
+    note_span(m->data, m->size);
   *size = m->size;
   return m->data;
 }

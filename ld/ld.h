@@ -35,6 +35,20 @@ char *xsprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void set_memory_limit(uint64_t bytes);
 uint64_t heap_in_use(void); /* bytes counted against the limit */
 
+/* Memory kept until exit (input mappings, arena blocks): at exit the
+ * kernel frees its pages on one thread; drop_spans() frees them on every
+ * thread first. */
+struct span {
+  uintptr_t lo, hi; /* page-aligned */
+};
+void note_span(const void *p, uint64_t n); /* p page-aligned; n is rounded up */
+void drop_spans(void); /* last thing before _exit: nothing may read the spans after */
+/* sorts s and joins spans that touch or overlap; returns how many are left */
+size_t merge_spans(struct span *s, size_t n);
+/* Share [from, to) of the merged spans laid end to end, as pieces of them
+ * (written to out, at most n); returns the number of pieces. */
+size_t span_share(const struct span *s, size_t n, uint64_t from, uint64_t to, struct span *out);
+
 /* A growable array of pointers. */
 struct vec {
   void **v;

@@ -104,5 +104,6 @@ int smelt_main(int argc, char **argv) {
             ctx.live.n, pool_size(), pool_size() == 1 ? "" : "s", ru.ru_maxrss / 1024);
   }
   fflush(stdout);
+  drop_spans();
   _exit(0);
 }

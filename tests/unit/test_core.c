@@ -680,6 +680,61 @@ Test(arena, objects_stay_apart_across_blocks) {
   free(objs);
 }
 
+/* ---- what exit would free: the spans, joined and shared out ---- */
+
+Test(arena, merge_spans_joins_what_touches) {
+  struct span s[] = {{0x9000, 0xa000}, {0x1000, 0x3000}, {0x3000, 0x4000},
+                     {0x6000, 0x8000}, {0x7000, 0x7800}, {0x8000, 0x9000}};
+  size_t n = merge_spans(s, 6);
+  cr_assert_eq(n, 2);
+  cr_assert(s[0].lo == 0x1000 && s[0].hi == 0x4000);
+  cr_assert(s[1].lo == 0x6000 && s[1].hi == 0xa000, "[%lx, %lx)", (unsigned long)s[1].lo,
+            (unsigned long)s[1].hi);
+}
+
+/* Every byte of the spans falls in exactly one thread's share, whatever
+ * the spans and the number of shares. */
+Test(arena, span_shares_cover_each_byte_once) {
+  srand(7);
+  for (int round = 0; round < 200; round++) {
+    struct span s[12];
+    size_t n = (size_t)(rand() % 12) + 1;
+    uintptr_t at = 0x10000;
+    uint64_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+      at += (uintptr_t)(rand() % 3) * 0x1000; /* a gap, or none */
+      s[i].lo = at;
+      at += (uintptr_t)(rand() % 5 + 1) * 0x1000;
+      s[i].hi = at;
+    }
+    n = merge_spans(s, n);
+    for (size_t i = 0; i < n; i++)
+      total += s[i].hi - s[i].lo;
+    int nt = rand() % 5 + 1;
+    uint64_t share = ALIGN_UP(total / (uint64_t)nt + 1, 0x1000);
+    static uint8_t hits[0x100000];
+    memset(hits, 0, sizeof(hits));
+    uint64_t seen = 0;
+    for (int t = 0; t < nt; t++) {
+      struct span out[12];
+      size_t k = span_share(s, n, (uint64_t)t * share, (uint64_t)(t + 1) * share, out);
+      for (size_t i = 0; i < k; i++) {
+        cr_assert(out[i].lo < out[i].hi && out[i].lo % 0x1000 == 0 && out[i].hi % 0x1000 == 0);
+        for (uintptr_t p = out[i].lo; p < out[i].hi; p += 0x1000) {
+          hits[(p - 0x10000) / 0x1000]++;
+          seen += 0x1000;
+        }
+      }
+    }
+    cr_assert_eq(seen, total, "round %d: %llu of %llu bytes", round, (unsigned long long)seen,
+                 (unsigned long long)total);
+    for (size_t i = 0; i < n; i++)
+      for (uintptr_t p = s[i].lo; p < s[i].hi; p += 0x1000)
+        cr_assert_eq(hits[(p - 0x10000) / 0x1000], 1, "round %d: page %lx", round,
+                     (unsigned long)p);
+  }
+}
+
 /* ---- output written over: what must be zeroed ---- */
 
 Test(write, uncovered_is_the_complement_of_the_ranges) {
