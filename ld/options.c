@@ -28,7 +28,7 @@ static const char usage[] =
     "                              are searched until no more members are needed)\n"
     "  --whole-archive, --no-whole-archive\n"
     "  -static, -Bstatic           Static link (the only kind smelt makes)\n"
-    "  --threads=N                 Worker threads (default: one per core; one for a link\n"
+    "  --threads=N                 Worker threads (default: one per usable CPU; one for a link\n"
     "                              of less than 32 MiB of inputs, unless debug sections\n"
     "                              are compressed)\n"
     "  --max-memory=SIZE           Stop with an error rather than use more heap than\n"

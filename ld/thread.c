@@ -7,6 +7,7 @@
  * only to their own slot i, never in arrival order. */
 #include "ld/ld.h"
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -62,11 +63,19 @@ static void *worker(void *unused) {
   return NULL;
 }
 
+/* The CPUs this process may run on (taskset, a container's cpuset), as
+ * lld counts them; all online ones if that cannot be read. */
+static int usable_cpus(void) {
+  cpu_set_t set;
+  if (!sched_getaffinity(0, sizeof(set), &set) && CPU_COUNT(&set) > 0)
+    return CPU_COUNT(&set);
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  return cpus > 0 ? (int)cpus : 1;
+}
+
 void pool_init(int n) {
-  if (n <= 0) {
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    n = cpus > 0 ? (int)cpus : 1;
-  }
+  if (n <= 0)
+    n = usable_cpus();
   if (n > 256)
     n = 256;
   nthreads = n;

@@ -81,7 +81,7 @@ check "--stats: a small link runs on one thread" test "$(threads_of small.log)" 
 must $LINK main.o -L. -lhelper -o t-two -Wl,--stats,--threads=2 2>two.log
 check "--stats: --threads=2 gives a small link two" test "$(threads_of two.log)" = 2
 check "... and the same bytes" cmp -s t-small t-two
-ncpu=$(getconf _NPROCESSORS_ONLN)  # what smelt counts (not the affinity mask nproc reads)
+ncpu=$(nproc) # the CPUs this process may run on, which smelt counts too
 if [ "$ncpu" -ge 2 ]; then
   [ "$ncpu" -le 256 ] || ncpu=256
   must musl-gcc -g -O1 -c main.c -o main-g.o
@@ -91,7 +91,10 @@ if [ "$ncpu" -ge 2 ]; then
   must musl-gcc -c big.c
   must $LINK main.o big.o -L. -lhelper -o t-big -Wl,--stats 2>big.log
   check "--stats: 33 MiB of inputs use every core" test "$(threads_of big.log)" = "$ncpu"
-  rm -f big.o t-big
+  must taskset -c 0 $LINK main.o big.o -L. -lhelper -o t-big1 -Wl,--stats 2>big1.log
+  check "--stats: on one allowed CPU (taskset -c 0), one thread" test "$(threads_of big1.log)" = 1
+  check "... and the same bytes" cmp -s t-big t-big1
+  rm -f big.o t-big t-big1
 fi
 
 echo "$passes passed, $fails failed"
