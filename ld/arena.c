@@ -95,7 +95,7 @@ void *xalloc(size_t size) {
   if (!cur || (size_t)(end - cur) < size) {
     /* not zeroed here: only what is handed out gets touched */
     charge(CHUNK);
-    cur = mi_malloc_aligned(CHUNK, 4096);
+    cur = mi_malloc_aligned(CHUNK, (size_t)getpagesize()); /* whole pages, as note_span needs */
     if (!cur)
       fatal("out of memory");
     note_span(cur, CHUNK);
