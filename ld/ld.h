@@ -260,6 +260,7 @@ struct osec {
   struct vec members; /* struct isec * in output order */
   int rank;
   uint8_t kind;
+  bool listed; /* in ctx.osecs */
   uint32_t shndx; /* index in the output section header table; 0 = not emitted */
   uint32_t name_off;
   uint32_t link, info;
@@ -547,6 +548,10 @@ void gc_sections(void);                 /* ld/gc.c */
 void merge_sections(void);              /* ld/merge.c */
 void fold_identical_sections(void);     /* ld/icf.c */
 void create_output_sections(void);      /* ld/layout.c */
+/* Its first step: the live input sections (and commons) into output
+ * sections, with the live files cut into nranges ranges binned in
+ * parallel; the result does not depend on nranges. */
+void bin_input_sections(size_t nranges);
 const char *output_section_name(const struct isec *isec);
 void layout(void);
 void finalize_synthetic_symbols(void);

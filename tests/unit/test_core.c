@@ -534,6 +534,155 @@ Test(merge, radix_sort_matches_qsort) {
   }
 }
 
+/* ---- binning input sections ----
+ * However the live files are cut into ranges, the output sections come out
+ * in the same order with the same members as from one range: every live
+ * section once, in file order, in the section its name maps to, and each
+ * merged section once, where its first piece is. */
+enum { BIN_FILES = 60, BIN_SECS = 14 };
+
+static const struct {
+  const char *name;
+  uint32_t type;
+  uint64_t flags;
+} bin_kinds[] = {
+    {".text.a", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR},
+    {".text", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR},
+    {".rodata.k", SHT_PROGBITS, SHF_ALLOC},
+    {".data.v", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE},
+    {".bss.z", SHT_NOBITS, SHF_ALLOC | SHF_WRITE},
+    {".debug_info", SHT_PROGBITS, 0},
+    {".debug_line", SHT_PROGBITS, 0},
+    {"custom", SHT_PROGBITS, SHF_ALLOC},
+    {".init_array", SHT_INIT_ARRAY, SHF_ALLOC | SHF_WRITE},
+    {".eh_frame", SHT_X86_64_UNWIND, SHF_ALLOC},
+};
+
+struct bin_result {
+  size_t nosecs, nmembers[64];
+  const char *names[64];
+  void *members[64][BIN_FILES * BIN_SECS + 4];
+};
+
+static void bin_once(size_t nranges, struct isec *merged, size_t nmerged, struct objfile *files,
+                     struct bin_result *out) {
+  ctx.osecs = (struct vec){0};
+  ctx.ehframe = NULL;
+  for (size_t m = 0; m < nmerged; m++)
+    merged[m].osec = NULL;
+  for (size_t i = 0; i < BIN_FILES; i++)
+    for (uint32_t k = 1; k < files[i].nsecs; k++)
+      if (files[i].secs[k])
+        files[i].secs[k]->osec = NULL;
+  bin_input_sections(nranges);
+  cr_assert_leq(ctx.osecs.n, 64);
+  out->nosecs = ctx.osecs.n;
+  for (size_t o = 0; o < ctx.osecs.n; o++) {
+    struct osec *os = ctx.osecs.v[o];
+    out->names[o] = os->name;
+    out->nmembers[o] = os->members.n;
+    for (size_t k = 0; k < os->members.n; k++) {
+      out->members[o][k] = os->members.v[k];
+      cr_assert_eq(((struct isec *)os->members.v[k])->osec, os);
+    }
+  }
+}
+
+Test(layout, binning_does_not_depend_on_ranges) {
+  pool_init(3);
+  if (!ctx.internal)
+    ctx.internal = xalloc(sizeof(struct objfile));
+  static struct isec merged[3] = {
+      {.name = ".rodata", .type = SHT_PROGBITS, .flags = SHF_ALLOC | SHF_MERGE | SHF_STRINGS},
+      {.name = ".debug_str", .type = SHT_PROGBITS, .flags = SHF_MERGE | SHF_STRINGS},
+      {.name = ".rodata", .type = SHT_PROGBITS, .flags = SHF_ALLOC | SHF_MERGE}};
+  static struct pieces pieces[3];
+  static struct objfile files[BIN_FILES];
+  static struct isec secs[BIN_FILES][BIN_SECS];
+  static struct isec *ptrs[BIN_FILES][BIN_SECS + 1];
+  static void *live[BIN_FILES];
+  for (int m = 0; m < 3; m++)
+    merged[m].file = ctx.internal, merged[m].alive = true, pieces[m].merged = &merged[m];
+  srand(7);
+  size_t nlive = 0;
+  for (int i = 0; i < BIN_FILES; i++) {
+    /* some files of many sections, so that ranges differ in file count */
+    int n = i % 9 == 0 ? BIN_SECS : 1 + rand() % 5;
+    for (int k = 0; k < n; k++) {
+      int kind = rand() % (int)(sizeof(bin_kinds) / sizeof(bin_kinds[0]));
+      secs[i][k] = (struct isec){.file = &files[i], .name = bin_kinds[kind].name,
+                                 .type = bin_kinds[kind].type, .flags = bin_kinds[kind].flags,
+                                 .alive = rand() % 5 != 0, .size = 8};
+      /* the merged ones only from file 5 on: ranges before theirs lack them */
+      if (i >= 5 && rand() % 4 == 0)
+        secs[i][k].pieces = &pieces[rand() % 3];
+      ptrs[i][k + 1] = rand() % 7 ? &secs[i][k] : NULL;
+    }
+    files[i] = (struct objfile){.name = "t.o", .secs = ptrs[i], .nsecs = (uint32_t)n + 1};
+    live[nlive++] = &files[i];
+  }
+  ctx.live = (struct vec){live, nlive, nlive};
+  static struct bin_result one, many;
+  bin_once(1, merged, 3, files, &one);
+
+  /* one range: the order of first use, file by file */
+  size_t placed = 0, merged_seen[3] = {0};
+  for (size_t o = 0; o < one.nosecs; o++)
+    for (size_t k = 0; k < one.nmembers[o]; k++) {
+      struct isec *x = one.members[o][k];
+      placed++;
+      for (int m = 0; m < 3; m++)
+        merged_seen[m] += x == &merged[m];
+    }
+  size_t want = 0;
+  for (int i = 0; i < BIN_FILES; i++)
+    for (uint32_t k = 1; k < files[i].nsecs; k++) {
+      struct isec *x = files[i].secs[k];
+      want += x && x->alive && !x->pieces;
+      if (x && x->alive && x->pieces)
+        cr_assert_eq(x->osec, x->pieces->merged->osec);
+    }
+  for (int m = 0; m < 3; m++) {
+    cr_assert_eq(merged_seen[m], 1, "merged section %d placed %zu times", m, merged_seen[m]);
+    want++;
+  }
+  cr_assert_eq(placed, want);
+  /* output sections in the order of their first member (names are unique
+   * keys here) */
+  const char *order[64];
+  size_t norder = 0;
+  for (int i = 0; i < BIN_FILES; i++)
+    for (uint32_t k = 1; k < files[i].nsecs; k++) {
+      struct isec *x = files[i].secs[k];
+      if (!x || !x->alive)
+        continue;
+      const char *name = x->pieces ? x->pieces->merged->name : output_section_name(x);
+      size_t j = 0;
+      while (j < norder && strcmp(order[j], name))
+        j++;
+      if (j == norder)
+        order[norder++] = name;
+    }
+  cr_assert_eq(one.nosecs, norder);
+  for (size_t o = 0; o < norder; o++)
+    cr_assert_str_eq(one.names[o], order[o]);
+
+  static const size_t counts[] = {2, 3, 4, 7, 12, 59, 60, 61, 200};
+  for (size_t c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
+    bin_once(counts[c], merged, 3, files, &many);
+    cr_assert_eq(many.nosecs, one.nosecs, "%zu ranges", counts[c]);
+    for (size_t o = 0; o < one.nosecs; o++) {
+      cr_assert_str_eq(many.names[o], one.names[o], "%zu ranges: section %zu", counts[c], o);
+      cr_assert_eq(many.nmembers[o], one.nmembers[o], "%zu ranges: %s", counts[c], one.names[o]);
+      for (size_t k = 0; k < one.nmembers[o]; k++)
+        cr_assert_eq(many.members[o][k], one.members[o][k], "%zu ranges: %s member %zu",
+                     counts[c], one.names[o], k);
+    }
+  }
+  ctx.live = (struct vec){0};
+  ctx.osecs = (struct vec){0};
+}
+
 /* ---- thread pool ----
  * Guided scheduling hands out shrinking chunks: every index must still be
  * run exactly once, for any count, on any number of threads. */
