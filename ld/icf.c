@@ -217,12 +217,12 @@ void fold_identical_sections(void) {
   xfree(active);
 
   uint32_t folded = 0;
+  ctx.icf_leader = xcalloc(ncands, sizeof(struct isec *));
   for (uint32_t i = 0; i < ncands; i++) {
     struct cand *c = &cands[i];
     if (c->cls == i)
       continue;
-    struct isec *leader = cands[c->cls].isec;
-    c->isec->leader = leader;
+    ctx.icf_leader[i] = cands[c->cls].isec;
     c->isec->alive = false;
     folded++;
   }

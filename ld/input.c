@@ -170,6 +170,12 @@ static bool decompress_section(struct objfile *f, struct isec *isec) {
           (unsigned long long)type);
     return false;
   }
+  if (align & (align - 1) || align > MAX_ALIGN) {
+    error("%s: section %s: alignment 0x%llx in the compression header is %s", f->name,
+          isec->name, (unsigned long long)align,
+          align & (align - 1) ? "not a power of two" : "too large");
+    return false;
+  }
   if (size > ((uint64_t)1 << 32) || size > f->size * 1032 + 4096) {
     error("%s: section %s: implausible uncompressed size %llu", f->name, isec->name,
           (unsigned long long)size);
@@ -185,7 +191,7 @@ static bool decompress_section(struct objfile *f, struct isec *isec) {
   }
   isec->data = out;
   isec->size = size;
-  isec->addralign = align && !(align & (align - 1)) ? align : 1;
+  isec->addralign = align ? (uint32_t)align : 1;
   isec->flags &= ~(uint64_t)SHF_COMPRESSED;
   return true;
 truncated:
@@ -226,7 +232,7 @@ static bool check_shdr(struct objfile *f, uint32_t i, const struct eshdr *sh) {
           (unsigned long long)sh->addralign);
     return false;
   }
-  if (sh->addralign > (1u << 28) && sh->type != SHT_NULL) {
+  if (sh->addralign > MAX_ALIGN && sh->type != SHT_NULL) {
     error("%s: section %u: alignment 0x%llx is too large", f->name, i,
           (unsigned long long)sh->addralign);
     return false;
@@ -364,9 +370,11 @@ static void parse(struct objfile *f, bool lazy) {
     isec->name = name;
     isec->data = s->type == SHT_NOBITS ? NULL : f->data + s->offset;
     isec->size = s->size;
-    isec->addralign = s->addralign ? s->addralign : 1;
+    isec->addralign = s->addralign ? (uint32_t)s->addralign : 1; /* checked: at most MAX_ALIGN */
     isec->flags = s->flags;
-    isec->entsize = s->entsize;
+    /* one that does not fit makes the section unmergeable, as it is anyway
+     * (its size would be at least 4 GiB) */
+    isec->entsize = s->entsize <= UINT32_MAX ? (uint32_t)s->entsize : 0;
     isec->type = s->type;
     isec->shndx = i;
     isec->alive = true;

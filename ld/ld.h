@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
+#define MAX_ALIGN (1u << 28) /* of an input section or common symbol */
 
 /* ---- memory: thread-local bump arenas over mimalloc ---- */
 void *xalloc(size_t size);            /* zeroed, 16-aligned, never freed */
@@ -82,15 +83,14 @@ struct isec {
   const char *name;
   const uint8_t *data; /* NULL for SHT_NOBITS */
   uint64_t size;
-  uint64_t addralign;
   uint64_t flags;
-  uint64_t entsize;
   const uint8_t *rels; /* entries of the SHT_RELA/SHT_REL section */
   struct osec *osec;
   uint64_t out_off;    /* offset within osec */
   struct ehrec *eh;    /* .eh_frame records (ld/ehframe.c) */
   struct pieces *pieces; /* SHF_MERGE sections, once split (ld/merge.c) */
-  struct isec *leader; /* ICF: the identical section that replaces this one */
+  uint32_t addralign;  /* a power of two, at most MAX_ALIGN */
+  uint32_t entsize;    /* 0 if the header's does not fit */
   uint32_t type;
   uint32_t shndx;
   uint32_t relsec;     /* index of the relocation section, 0 if none */
@@ -445,6 +445,8 @@ struct context {
   uint32_t ngot;
   struct vec commons;  /* struct isec * of common symbols, allocated into .bss */
   struct vec merged;   /* struct isec * holding deduplicated SHF_MERGE fragments */
+  struct isec **icf_leader; /* per ICF candidate (icf_id - 1): the identical section
+                             * that replaces it, or NULL */
   struct vec synthetic; /* struct symbol * defined by the linker */
 
   uint64_t tls_begin, tls_end, tls_align, tp_addr;

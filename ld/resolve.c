@@ -234,7 +234,12 @@ static void allocate_commons(void) {
       isec->flags = SHF_ALLOC | SHF_WRITE;
       isec->size = sym->size;
       /* st_value of a common symbol is its alignment */
-      isec->addralign = sym->value && !(sym->value & (sym->value - 1)) ? sym->value : 1;
+      if (sym->value > MAX_ALIGN && !(sym->value & (sym->value - 1)))
+        error("%s: common symbol %s: alignment 0x%llx is too large", f->name, sym->name,
+              (unsigned long long)sym->value);
+      isec->addralign = sym->value && !(sym->value & (sym->value - 1)) && sym->value <= MAX_ALIGN
+                            ? (uint32_t)sym->value
+                            : 1;
       isec->alive = true;
       isec->init_prio = 65536;
       sym->kind = SYM_DEFINED;
@@ -243,6 +248,7 @@ static void allocate_commons(void) {
       vec_push(&ctx.commons, isec);
     }
   }
+  check_errors();
 }
 
 static void parse_live_member(void *arg, int64_t i) {

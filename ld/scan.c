@@ -135,7 +135,8 @@ uint64_t isec_out_offset(const struct isec *isec, uint64_t off, bool *dead);
 uint64_t isec_addr(const struct isec *isec) { return isec->osec->addr + isec->out_off; }
 
 const struct isec *live_isec(const struct isec *isec) {
-  return isec->leader ? isec->leader : isec;
+  const struct isec *leader = isec->icf_id ? ctx.icf_leader[isec->icf_id - 1] : NULL;
+  return leader ? leader : isec;
 }
 
 /* Where input offset off of a split section went: its offset in the

@@ -344,6 +344,10 @@ bad "mixed classes (x32 object first)" "x32.o && ELF32" -- $NS x32.o main.o
 printf '.text\n.globl main\nmain:\n\tmovl $cbig, %%eax\n\tret\n.comm cbig, 0x4000000000000000, 8\n' >common.s
 must as common.s -o common.o
 bad "huge common symbol" "does not fit in the address space" -- $NS common.o
+# a common symbol aligned past what a section may ask (1 << 28)
+printf '.text\n.globl main\nmain:\n\tmovl $cal, %%eax\n\tret\n.comm cal, 8, 0x40000000\n' >calign.s
+must as calign.s -o calign.o
+bad "common symbol aligned too far" "calign.o: common symbol cal: alignment 0x40000000 is too large" -- $NS calign.o
 
 # a compressed debug section whose zlib stream is corrupt, and one that
 # claims an implausible uncompressed size
@@ -356,6 +360,10 @@ cp gz.o badz.o && poke badz.o $((0x$2 + 24)) '\377\377\377\377\377\377\377\377'
 bad "corrupt zlib stream" "badz.o: section .debug_info: corrupt zlib data" -- $NS badz.o
 cp gz.o bigz.o && poke bigz.o $((0x$2 + 8)) '\000\000\000\000\000\001\000\000'
 bad "implausible uncompressed size" "bigz.o: section .debug_info: implausible uncompressed size" -- $NS bigz.o
+cp gz.o alignz.o && poke alignz.o $((0x$2 + 16)) '\000\000\000\000\000\001\000\000'
+bad "compression header aligned too far" "alignz.o: section .debug_info: alignment 0x10000000000 in the compression header is too large" -- $NS alignz.o
+cp gz.o oddz.o && poke oddz.o $((0x$2 + 16)) '\003\000\000\000\000\000\000\000'
+bad "compression header alignment not a power of two" "oddz.o: section .debug_info: alignment 0x3 in the compression header is not a power of two" -- $NS oddz.o
 
 # ---------------------------------------------------------------- archives
 # a symbol index claiming more entries than it holds
