@@ -60,8 +60,12 @@ static void open_inputs(void) {
    * of inputs) 6.6 vs 7.6 ms, zstd (16 MB) 9.6 vs 10.5, sqlite3 (17 MB)
    * 11.1 vs 11.7, Go with --strip-debug (29 MB) 8.6 vs 9.4; CPython
    * (47 MB) 41.7 vs 32.8 gains from the second thread. The output is the
-   * same either way. */
-  if (ctx.opt.threads == 0 && !ctx.opt.compress_debug && ctx.input_bytes < SMALL_LINK)
+   * same either way. A link that asks for debug compression but strips the
+   * debug sections (Go's external linking passes
+   * --compress-debug-sections=zlib, and -s to strip) compresses nothing:
+   * it is small too. */
+  bool compresses = ctx.opt.compress_debug && !ctx.opt.strip_debug; /* -s strips debug too */
+  if (ctx.opt.threads == 0 && !compresses && ctx.input_bytes < SMALL_LINK)
     pool_serial(true);
   write_reproduce();
   symmap_init(ctx.nglobals_hint);

@@ -74,7 +74,8 @@ check "... and still no W+X load segment" sh -c '! readelf -lW prog-xs | grep LO
 
 # ---- threads (--stats says how many the loops ran on): a link of less
 # than 32 MiB of inputs runs on one thread unless --threads or debug
-# compression asks for more; a larger one uses one thread per core
+# compression (of debug sections not stripped) asks for more; a larger one
+# uses one thread per core
 threads_of() { sed -n 's/.* live, \([0-9]*\) threads\{0,1\},.*/\1/p' "$1"; }
 must $LINK main.o -L. -lhelper -o t-small -Wl,--stats 2>small.log
 check "--stats: a small link runs on one thread" test "$(threads_of small.log)" = 1
@@ -87,6 +88,8 @@ if [ "$ncpu" -ge 2 ]; then
   must musl-gcc -g -O1 -c main.c -o main-g.o
   must $LINK main-g.o -L. -lhelper -o t-z -Wl,--stats,--compress-debug-sections=zlib 2>z.log
   check "--stats: debug compression uses every core" test "$(threads_of z.log)" = "$ncpu"
+  must $LINK main-g.o -L. -lhelper -o t-zs -Wl,--stats,--compress-debug-sections=zlib,-s 2>zs.log
+  check "--stats: ... but not when -s leaves nothing to compress" test "$(threads_of zs.log)" = 1
   echo 'char big[33 << 20] = {1};' >big.c
   must musl-gcc -c big.c
   must $LINK main.o big.o -L. -lhelper -o t-big -Wl,--stats 2>big.log
