@@ -233,13 +233,13 @@ static void allocate_commons(void) {
       isec->type = SHT_NOBITS;
       isec->flags = SHF_ALLOC | SHF_WRITE;
       isec->size = sym->size;
-      /* st_value of a common symbol is its alignment */
-      if (sym->value > MAX_ALIGN && !(sym->value & (sym->value - 1)))
+      /* st_value of a common symbol is its alignment (1 if it is not a
+       * power of two) */
+      uint64_t align = sym->value && !(sym->value & (sym->value - 1)) ? sym->value : 1;
+      if (align > MAX_ALIGN)
         error("%s: common symbol %s: alignment 0x%llx is too large", f->name, sym->name,
-              (unsigned long long)sym->value);
-      isec->addralign = sym->value && !(sym->value & (sym->value - 1)) && sym->value <= MAX_ALIGN
-                            ? (uint32_t)sym->value
-                            : 1;
+              (unsigned long long)align);
+      isec->addralign = align <= MAX_ALIGN ? (uint32_t)align : 1;
       isec->alive = true;
       isec->init_prio = 65536;
       sym->kind = SYM_DEFINED;
