@@ -176,7 +176,7 @@ static struct span *spans;
 static size_t nspans, spans_cap;
 
 void note_span(const void *p, uint64_t n) {
-  uintptr_t lo = (uintptr_t)p;
+  uint64_t lo = (uintptr_t)p;
   pthread_mutex_lock(&spans_mu);
   if (nspans == spans_cap) {
     spans_cap = spans_cap ? 2 * spans_cap : 256;
@@ -228,7 +228,7 @@ static void drop_share(void *arg, int64_t t) {
   struct span *pieces = xcalloc(j->n, sizeof(*pieces));
   size_t k = span_share(spans, j->n, (uint64_t)t * j->share, (uint64_t)(t + 1) * j->share, pieces);
   for (size_t i = 0; i < k; i++)
-    madvise((void *)pieces[i].lo, pieces[i].hi - pieces[i].lo, MADV_DONTNEED);
+    madvise((void *)(uintptr_t)pieces[i].lo, pieces[i].hi - pieces[i].lo, MADV_DONTNEED);
   xfree(pieces);
 }
 

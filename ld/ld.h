@@ -40,7 +40,7 @@ uint64_t heap_in_use(void); /* bytes counted against the limit */
  * kernel frees its pages on one thread; drop_spans() frees them on every
  * thread first. */
 struct span {
-  uintptr_t lo, hi; /* page-aligned */
+  uint64_t lo, hi; /* [lo, hi): addresses (page-aligned for note_span) or file offsets */
 };
 void note_span(const void *p, uint64_t n); /* p page-aligned; n is rounded up */
 void drop_spans(void); /* last thing before _exit: nothing may read the spans after */
@@ -576,10 +576,9 @@ uint64_t chunk_end(const struct chunk *c);
 bool build_chunk(const struct chunk *c, uint8_t *buf);
 uint8_t *scratch(uint64_t n); /* this thread's buffer of at least n bytes */
 void write_out(const uint8_t *p, uint64_t n, uint64_t off); /* pwrite to the output */
-/* The parts of [0, end) that no range [covered[i][0], covered[i][1])
- * covers, ascending, into gaps (room for n + 1); sorts covered. Returns
- * how many. */
-size_t uncovered(uint64_t (*covered)[2], size_t n, uint64_t end, uint64_t (*gaps)[2]);
+/* The parts of [0, end) that no span of covered covers, ascending, into
+ * gaps (room for n + 1); merges covered (merge_spans). Returns how many. */
+size_t uncovered(struct span *covered, size_t n, uint64_t end, struct span *gaps);
 /* Where a part of a large allocated section may end, searching from
  * relocation r: returns the next part's first relocation, sets *cut. */
 uint32_t gap_after(const struct isec *isec, uint32_t nrels, uint32_t r, uint64_t *cut);

@@ -561,21 +561,16 @@ static void resolve_entry(void) {
   ctx.entry = text;
 }
 
-static int range_cmp(const void *a, const void *b) {
-  const uint64_t *x = a, *y = b;
-  return x[0] < y[0] ? -1 : x[0] > y[0];
-}
-
-size_t uncovered(uint64_t (*covered)[2], size_t n, uint64_t end, uint64_t (*gaps)[2]) {
-  qsort(covered, n, sizeof(*covered), range_cmp);
+size_t uncovered(struct span *covered, size_t n, uint64_t end, struct span *gaps) {
+  n = merge_spans(covered, n); /* sorted and apart: the gaps lie between them */
   size_t ng = 0;
   uint64_t at = 0;
   for (size_t i = 0; i <= n && at < end; i++) {
-    uint64_t to = i < n && covered[i][0] < end ? covered[i][0] : end;
+    uint64_t to = i < n && covered[i].lo < end ? covered[i].lo : end;
     if (to > at)
-      gaps[ng][0] = at, gaps[ng][1] = to, ng++;
-    if (i < n && covered[i][1] > at)
-      at = covered[i][1];
+      gaps[ng++] = (struct span){at, to};
+    if (i < n)
+      at = covered[i].hi;
   }
   return ng;
 }
@@ -588,25 +583,25 @@ static void zero_stale(void) {
   uint64_t n = 0;
   for (size_t i = 0; i < ctx.osecs.n; i++)
     n += ((struct osec *)ctx.osecs.v[i])->nzparts;
-  uint64_t(*r)[2] = xcalloc(chunks.n + n + 1, sizeof(*r));
-  uint64_t(*gaps)[2] = xcalloc(chunks.n + n + 1, sizeof(*gaps));
+  struct span *r = xcalloc(chunks.n + n + 1, sizeof(*r));
+  struct span *gaps = xcalloc(chunks.n + n + 1, sizeof(*gaps));
   n = 0;
   for (size_t i = 0; i < chunks.n; i++) {
     const struct chunk *c = chunks.v[i];
-    r[n][0] = c->os->offset + chunk_start(c), r[n][1] = c->os->offset + chunk_end(c), n++;
+    r[n++] = (struct span){c->os->offset + chunk_start(c), c->os->offset + chunk_end(c)};
   }
   for (size_t i = 0; i < ctx.osecs.n; i++) {
     const struct osec *os = ctx.osecs.v[i];
     for (uint32_t k = 0; k < os->nzparts; k++) {
-      r[n][0] = os->offset + os->zparts[k].off;
-      r[n][1] = r[n][0] + os->zparts[k].n, n++;
+      uint64_t at = os->offset + os->zparts[k].off;
+      r[n++] = (struct span){at, at + os->zparts[k].n};
     }
   }
   static const uint8_t zeros[64 << 10];
   size_t ng = uncovered(r, n, stale, gaps);
   for (size_t i = 0; i < ng; i++)
-    for (uint64_t at = gaps[i][0]; at < gaps[i][1];) {
-      uint64_t len = gaps[i][1] - at < sizeof(zeros) ? gaps[i][1] - at : sizeof(zeros);
+    for (uint64_t at = gaps[i].lo; at < gaps[i].hi;) {
+      uint64_t len = gaps[i].hi - at < sizeof(zeros) ? gaps[i].hi - at : sizeof(zeros);
       write_out(zeros, len, at);
       at += len;
     }

@@ -887,23 +887,23 @@ Test(arena, span_shares_cover_each_byte_once) {
 /* ---- output written over: what must be zeroed ---- */
 
 Test(write, uncovered_is_the_complement_of_the_ranges) {
-  uint64_t cov[][2] = {{300, 400}, {100, 200}, {150, 250}, {250, 260}, {900, 1200}};
-  uint64_t gaps[6][2];
+  struct span cov[] = {{300, 400}, {100, 200}, {150, 250}, {250, 260}, {900, 1200}};
+  struct span gaps[6];
   size_t n = uncovered(cov, 5, 1000, gaps);
   cr_assert_eq(n, 3);
-  uint64_t want[][2] = {{0, 100}, {260, 300}, {400, 900}};
+  struct span want[] = {{0, 100}, {260, 300}, {400, 900}};
   for (size_t i = 0; i < n; i++)
-    cr_assert(gaps[i][0] == want[i][0] && gaps[i][1] == want[i][1],
-              "gap %zu is [%llu, %llu)", i, (unsigned long long)gaps[i][0],
-              (unsigned long long)gaps[i][1]);
+    cr_assert(gaps[i].lo == want[i].lo && gaps[i].hi == want[i].hi,
+              "gap %zu is [%llu, %llu)", i, (unsigned long long)gaps[i].lo,
+              (unsigned long long)gaps[i].hi);
   /* nothing covered: all of it; all covered: nothing; end inside a range */
   cr_assert_eq(uncovered(cov, 0, 50, gaps), 1);
-  cr_assert(gaps[0][0] == 0 && gaps[0][1] == 50);
-  uint64_t all[][2] = {{0, 70}};
+  cr_assert(gaps[0].lo == 0 && gaps[0].hi == 50);
+  struct span all[] = {{0, 70}};
   cr_assert_eq(uncovered(all, 1, 50, gaps), 0);
-  uint64_t tail[][2] = {{10, 20}, {40, 90}};
+  struct span tail[] = {{10, 20}, {40, 90}};
   cr_assert_eq(uncovered(tail, 2, 60, gaps), 2);
-  cr_assert(gaps[1][0] == 20 && gaps[1][1] == 40);
+  cr_assert(gaps[1].lo == 20 && gaps[1].hi == 40);
 }
 
 /* ---- --strip-debug: debug stretches fenced off ---- */
