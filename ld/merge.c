@@ -439,13 +439,29 @@ static void note_offsets(void *arg, int64_t i) {
 
 /* A file's mergeable sections, their groups and sizes, found in parallel
  * (a -fdata-sections link has hundreds of thousands of sections to look
- * at): the serial pass that numbers them then reads only these arrays. */
+ * at), and how many runs they make: the serial pass then only numbers the
+ * files and lists the groups, and the files fill their own stretches of
+ * the work and run arrays in parallel. */
 struct cands {
   struct isec **isecs;
   struct mgroup **groups;
   uint64_t *sizes;
-  uint32_t n;
+  uint32_t n, nruns;
+  uint64_t ord;  /* its first section's place in the work array */
+  uint64_t run;  /* its first run's place in the run array */
 };
+
+/* Whether a file's k-th section continues the run before it (one group,
+ * up to RUN_BYTES, or one larger section); *bytes is the run's size. Runs
+ * stop at the end of a file. */
+static bool continues_run(const struct cands *c, uint32_t k, uint64_t *bytes) {
+  if (k && c->groups[k - 1] == c->groups[k] && *bytes + c->sizes[k] <= RUN_BYTES) {
+    *bytes += c->sizes[k];
+    return true;
+  }
+  *bytes = c->sizes[k];
+  return false;
+}
 
 static void find_mergeable(void *arg, int64_t i) {
   struct objfile *f = ctx.live.v[i];
@@ -455,7 +471,7 @@ static void find_mergeable(void *arg, int64_t i) {
     struct isec *isec = f->merge_cands.v[k];
     if (!isec->alive || !mergeable(isec))
       continue;
-    if (!c->isecs) { /* on the heap: freed after numbering */
+    if (!c->isecs) { /* on the heap: freed once the work is filled in */
       size_t n = f->merge_cands.n;
       c->isecs = xrealloc(NULL, n * sizeof(*c->isecs));
       c->groups = xrealloc(NULL, n * sizeof(*c->groups));
@@ -469,56 +485,78 @@ static void find_mergeable(void *arg, int64_t i) {
     c->sizes[c->n++] = isec->size;
     last = g;
   }
+  uint64_t bytes = 0;
+  for (uint32_t k = 0; k < c->n; k++)
+    c->nruns += !continues_run(c, k, &bytes);
+}
+
+struct fill_job {
+  struct cands *cands;
+  struct work *ws;
+  struct run *runs;
+};
+
+static void fill_work(void *arg, int64_t i) {
+  const struct fill_job *j = arg;
+  struct cands *c = &j->cands[i];
+  struct run *run = j->runs + c->run - 1;
+  uint64_t bytes = 0;
+  for (uint32_t k = 0; k < c->n; k++) {
+    uint64_t ord = c->ord + k;
+    if (continues_run(c, k, &bytes))
+      run->n++;
+    else
+      *++run = (struct run){(uint32_t)ord, 1};
+    j->ws[ord] = (struct work){c->groups[k], c->isecs[k], ord};
+  }
+  xfree(c->isecs), xfree(c->groups), xfree(c->sizes);
+}
+
+/* Shard i % NSHARDS of group i / NSHARDS, sized for its share of the
+ * group's input (a table grows when needed). */
+static void init_fshard(void *unused, int64_t i) {
+  struct mgroup *g = groups.v[i / NSHARDS];
+  struct fshard *sh = &g->shards[i % NSHARDS];
+  size_t cap = 64;
+  while (cap < g->total_in / 64 / NSHARDS)
+    cap *= 2;
+  pthread_mutex_init(&sh->mu, NULL);
+  atomic_init(&sh->slots, xcalloc(cap, sizeof(struct fslot)));
+  atomic_init(&sh->cap, cap);
 }
 
 void merge_sections(void) {
   struct cands *cands = xcalloc(ctx.live.n ? ctx.live.n : 1, sizeof(*cands));
   parallel_for((int64_t)ctx.live.n, find_mergeable, cands);
-  size_t nwork = 0;
-  for (size_t i = 0; i < ctx.live.n; i++)
-    nwork += cands[i].n;
+  size_t nwork = 0, nruns = 0;
+  for (size_t i = 0; i < ctx.live.n; i++) {
+    struct cands *c = &cands[i];
+    c->ord = nwork, c->run = nruns;
+    nwork += c->n, nruns += c->nruns;
+    struct mgroup *last = NULL;
+    for (uint32_t k = 0; k < c->n; k++) {
+      struct mgroup *g = c->groups[k];
+      if (g != last && !g->listed) {
+        g->listed = true;
+        vec_push(&groups, g);
+      }
+      g->total_in += c->sizes[k];
+      last = g;
+    }
+  }
   if (!nwork) {
     xfree(cands);
     return;
   }
-  struct work *ws = xcalloc(nwork, sizeof(struct work));
   /* sections are split in runs of one group up to RUN_BYTES (or one
    * larger section) */
-  struct run *runs = xcalloc(nwork, sizeof(struct run));
-  size_t nruns = 0;
-  uint64_t ord = 0, run_bytes = 0;
-  for (size_t i = 0; i < ctx.live.n; i++) {
-    for (uint32_t k = 0; k < cands[i].n; k++) {
-      struct mgroup *g = cands[i].groups[k];
-      uint64_t size = cands[i].sizes[k];
-      if (!g->listed) {
-        g->listed = true;
-        vec_push(&groups, g);
-      }
-      if (nruns && ws[runs[nruns - 1].first].g == g && run_bytes + size <= RUN_BYTES) {
-        runs[nruns - 1].n++;
-        run_bytes += size;
-      } else {
-        runs[nruns++] = (struct run){(uint32_t)ord, 1};
-        run_bytes = size;
-      }
-      ws[ord] = (struct work){g, cands[i].isecs[k], ord};
-      ord++;
-      g->total_in += size;
-    }
-    xfree(cands[i].isecs), xfree(cands[i].groups), xfree(cands[i].sizes);
-  }
+  struct work *ws = xrealloc(NULL, nwork * sizeof(struct work));
+  struct run *runs = xrealloc(NULL, nruns * sizeof(struct run));
+  parallel_for((int64_t)ctx.live.n, fill_work, &(struct fill_job){cands, ws, runs});
   xfree(cands);
+  parallel_for((int64_t)(groups.n * NSHARDS), init_fshard, NULL);
   for (size_t i = 0; i < groups.n; i++) {
     struct mgroup *g = groups.v[i];
-    size_t cap = 64;
-    while (cap < g->total_in / 64 / NSHARDS) /* grows when needed */
-      cap *= 2;
-    for (int s = 0; s < NSHARDS; s++) {
-      pthread_mutex_init(&g->shards[s].mu, NULL);
-      atomic_init(&g->shards[s].slots, xcalloc(cap, sizeof(struct fslot)));
-      atomic_init(&g->shards[s].cap, cap);
-    }
     struct isec *out = xalloc(sizeof(*out));
     out->file = ctx.internal;
     out->name = g->name;
