@@ -599,6 +599,11 @@ struct fkey {
 /* Sorts a[0..n) by key, least significant digit first (stable); tmp is
  * scratch of n. Digits every key shares are skipped. */
 void radix_sort_fkeys(struct fkey *a, struct fkey *tmp, size_t n);
+/* Owners (section ordinal << 32 | offset) packed to ordinal << b | offset,
+ * b the bits of the largest offset: the same order in fewer radix passes
+ * (a -g link's .debug_str pieces lie below 2^14 or so, the ordinals take 17
+ * bits: three passes instead of five). */
+void pack_owners(struct fkey *a, size_t n);
 uint32_t piece_index_size(uint64_t size, uint32_t npieces, uint8_t *shift);
 void index_pieces(struct pieces *p, uint64_t size); /* fills the bucket index after offs */
 uint64_t got_slot_addr(const struct symbol *sym);

@@ -326,6 +326,15 @@ void radix_sort_fkeys(struct fkey *a, struct fkey *tmp, size_t n) {
     memcpy(a, src, n * sizeof(*a));
 }
 
+void pack_owners(struct fkey *a, size_t n) {
+  uint64_t offs = 0;
+  for (size_t k = 0; k < n; k++)
+    offs |= (uint32_t)a[k].key;
+  int b = offs ? 64 - __builtin_clzll(offs) : 0;
+  for (size_t k = 0; k < n && b < 32; k++)
+    a[k].key = (a[k].key >> 32) << b | (uint32_t)a[k].key;
+}
+
 struct placement {
   struct mgroup **gs;
   struct fkey **keys; /* per group */
@@ -356,6 +365,7 @@ static void sort_group(void *arg, int64_t i) {
   struct mgroup *g = p->gs[i];
   struct fkey *keys = p->keys[i];
   size_t n = p->nkeys[i];
+  pack_owners(keys, n);
   struct fkey *tmp = xrealloc(NULL, (n ? n : 1) * sizeof(*tmp));
   radix_sort_fkeys(keys, tmp, n);
   xfree(tmp);

@@ -534,6 +534,44 @@ Test(merge, radix_sort_matches_qsort) {
   }
 }
 
+/* equal keys in their original order (radix_sort_fkeys is stable) */
+static int cmp_fkey_stable(const void *a, const void *b) {
+  const struct fkey *x = a, *y = b;
+  if (x->key != y->key)
+    return x->key < y->key ? -1 : 1;
+  return (uintptr_t)x->f < (uintptr_t)y->f ? -1 : (uintptr_t)x->f > (uintptr_t)y->f;
+}
+
+/* Packed owners sort in the same order as the owners themselves, for
+ * offsets of any width up to 32 bits (then nothing is packed). */
+Test(merge, packed_owners_keep_their_order) {
+  enum { N = 3000 };
+  static const int widths[] = {0, 1, 5, 14, 20, 31, 32};
+  uint64_t seed = 777;
+  for (size_t w = 0; w < sizeof(widths) / sizeof(widths[0]); w++) {
+    struct fkey *a = calloc(N, sizeof(*a)), *b = calloc(N, sizeof(*b)),
+                *tmp = calloc(N, sizeof(*tmp));
+    for (size_t i = 0; i < N; i++) {
+      seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+      uint64_t ord = (seed >> 40) & 0x1ffff;
+      uint64_t off = widths[w] ? (seed >> 3) & ((1ull << widths[w]) - 1) : 0;
+      if (i == 7 && widths[w])
+        off = 1ull << (widths[w] - 1); /* the widest offset is there */
+      a[i] = (struct fkey){ord << 32 | off, (struct frag *)(uintptr_t)(i + 1)};
+    }
+    memcpy(b, a, N * sizeof(*a));
+    pack_owners(a, N);
+    if (widths[w] < 32)
+      for (size_t i = 0; i < N; i++)
+        cr_assert_lt(a[i].key, 1ull << (17 + widths[w]), "width %d: key %zu not packed", widths[w], i);
+    radix_sort_fkeys(a, tmp, N);
+    qsort(b, N, sizeof(*b), cmp_fkey_stable);
+    for (size_t i = 0; i < N; i++)
+      cr_assert_eq(a[i].f, b[i].f, "width %d: fragment %zu out of order", widths[w], i);
+    free(a), free(b), free(tmp);
+  }
+}
+
 /* ---- binning input sections ----
  * However the live files are cut into ranges, the output sections come out
  * in the same order with the same members as from one range: every live
