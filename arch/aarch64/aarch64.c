@@ -686,11 +686,8 @@ static bool apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr, uint64_
   for (uint32_t i = first; i < n; i++) {
     struct rel r;
     get_rel(isec, i, &r);
-    if (r.type >= NHOWTO || !howto[r.type].name || r.sym >= f->nsyms ||
-        r.offset > isec->size || isec->size - r.offset < howto[r.type].size)
-      continue; /* reported by scan */
-    const struct howto *h = &howto[r.type];
-    struct symbol *sym = f->syms[r.sym];
+    /* a record of .eh_frame moves when records before it are dropped, and
+     * isec->size is then the output's: bounds are checked where it went */
     uint64_t off = r.offset;
     if (isec->eh) {
       bool dead;
@@ -698,6 +695,11 @@ static bool apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr, uint64_
       if (dead)
         continue;
     }
+    if (r.type >= NHOWTO || !howto[r.type].name || r.sym >= f->nsyms ||
+        off > isec->size || isec->size - off < howto[r.type].size)
+      continue; /* reported by scan */
+    const struct howto *h = &howto[r.type];
+    struct symbol *sym = f->syms[r.sym];
     uint8_t *loc = buf + (off - lo);
     uint64_t P = addr + off;
     uint64_t SA = sym_va(sym, r.addend);

@@ -92,6 +92,23 @@ if $CC $T -O1 -g "$SRC/unwind.c" -o unwind 2>u.log; then
 else
   fail "link unwind.c"; show u.log
 fi
+# --- unwinding where --gc-sections dropped an FDE from an object in the
+# middle: the objects' .eh_frame sections must follow each other without a
+# gap (zeros read as the end of .eh_frame), and .eh_frame_hdr must list the
+# FDEs of the objects after it
+if $CC $T -O1 -ffunction-sections -Wl,--gc-sections "$SRC/unwind_gc_main.c" "$SRC/unwind_gc_dead.c" \
+  "$SRC/unwind_gc_walk.c" -o unwind_gc 2>ug.log; then
+  check "_Unwind_Backtrace after --gc-sections dropped an FDE" unwind_gc "$SRC/unwind_gc.expected"
+  nm unwind_gc | grep -q unused_twice && fail "unwind_gc: test setup: unused_twice was kept"
+  fdes=$(readelf --debug-dump=frames unwind_gc 2>/dev/null |
+    awk '/Contents of the .eh_frame section/ { on = 1 } /Contents of the .debug_frame/ { on = 0 }
+         on && / FDE / { n++ } END { print n + 0 }')
+  table=$(readelf -x .eh_frame_hdr unwind_gc | awk 'NR == 3 { print $4 }')
+  [ "$fdes" -gt 0 ] && [ "$(printf %d 0x$(echo "$table" | sed 's/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/'))" = "$fdes" ] ||
+    fail "unwind_gc: .eh_frame_hdr lists $table (LE hex) of $fdes FDEs"
+else
+  fail "link unwind_gc"; show ug.log
+fi
 if [ -f hello ] && nm hello | grep -q _dl_find_object; then
   fail "_dl_find_object linked into a program that does not unwind"
 fi
