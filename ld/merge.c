@@ -509,14 +509,13 @@ struct fill_job {
 static void fill_work(void *arg, int64_t i) {
   const struct fill_job *j = arg;
   struct cands *c = &j->cands[i];
-  struct run *run = j->runs + c->run - 1;
-  uint64_t bytes = 0;
+  uint64_t r = c->run, bytes = 0; /* the next run's place */
   for (uint32_t k = 0; k < c->n; k++) {
     uint64_t ord = c->ord + k;
-    if (continues_run(c, k, &bytes))
-      run->n++;
+    if (continues_run(c, k, &bytes)) /* never the file's first */
+      j->runs[r - 1].n++;
     else
-      *++run = (struct run){(uint32_t)ord, 1};
+      j->runs[r++] = (struct run){(uint32_t)ord, 1};
     j->ws[ord] = (struct work){c->groups[k], c->isecs[k], ord};
   }
   xfree(c->isecs), xfree(c->groups), xfree(c->sizes);
