@@ -170,6 +170,22 @@ uint64_t isec_out_offset(const struct isec *isec, uint64_t off, bool *dead) {
   return r->out_off + (off - r->in_off);
 }
 
+/* A record of .eh_frame moves when records before it are dropped, and
+ * isec->size is then the output's: the bounds are checked where it went. */
+bool reloc_place(const struct isec *isec, uint64_t in, uint32_t size, uint64_t *off) {
+  uint64_t o = in;
+  if (isec->eh) {
+    bool dead;
+    o = isec_out_offset(isec, in, &dead);
+    if (dead)
+      return false;
+  }
+  if (o > isec->size || isec->size - o < size)
+    return false;
+  *off = o;
+  return true;
+}
+
 /* Copies the live records of one input .eh_frame, fixing CIE pointers. */
 void write_eh_frame_isec(struct isec *isec, uint8_t *buf) {
   for (uint32_t k = 0; k < isec->neh; k++) {

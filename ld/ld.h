@@ -611,6 +611,10 @@ uint64_t gottp_slot_addr(const struct symbol *sym);
 uint64_t got_base(void);
 uint64_t isec_addr(const struct isec *isec);
 uint64_t isec_out_offset(const struct isec *isec, uint64_t off, bool *dead);
+/* Where a relocation at input offset `in` of isec writes its field of
+ * `size` bytes in the section's output bytes: false if its .eh_frame
+ * record was dropped or the field lies outside the section. */
+bool reloc_place(const struct isec *isec, uint64_t in, uint32_t size, uint64_t *off);
 bool sym_is_defined(const struct symbol *sym);
 void report_range(struct isec *isec, const struct rel *r, const struct symbol *sym,
                   int64_t val, int64_t lo, int64_t hi);

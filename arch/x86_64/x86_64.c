@@ -262,19 +262,10 @@ static bool apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr, uint64_
     struct rel r;
     prefetch_rel(isec, i, n);
     get_rel(isec, i, &r);
-    /* a record of .eh_frame moves when records before it are dropped, and
-     * isec->size is then the output's: bounds are checked where it went */
-    uint64_t off = r.offset;
-    if (isec->eh) {
-      bool dead;
-      off = isec_out_offset(isec, r.offset, &dead);
-      if (dead)
-        continue;
-    }
+    uint64_t off;
     if (r.type >= sizeof(howto) / sizeof(howto[0]) || !howto[r.type].name ||
-        r.sym >= f->nsyms || off > isec->size ||
-        isec->size - off < howto[r.type].size)
-      continue; /* reported by scan */
+        r.sym >= f->nsyms || !reloc_place(isec, r.offset, howto[r.type].size, &off))
+      continue; /* reported by scan, or in a dropped .eh_frame record */
     const struct howto *h = &howto[r.type];
     struct symbol *sym = f->syms[r.sym];
     uint8_t *loc = buf + (off - lo);
