@@ -102,7 +102,7 @@ static void write_map(struct why *why, size_t nwhy) {
       if (isec && !isec->alive)
         fprintf(fp, " %-14s 0x%016llx 0x%8llx %s%s\n", isec->name, 0ull,
                 (unsigned long long)isec->size, f->name,
-                isec->icf_id && ctx.icf_leader[isec->icf_id - 1] ? " (folded by --icf)" : "");
+                live_isec(isec) != isec ? " (folded by --icf)" : "");
     }
   }
 

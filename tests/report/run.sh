@@ -54,8 +54,10 @@ must $LINK main.o helper.o fold.o -o gc -Wl,--gc-sections,--print-gc-sections 2>
 check "--print-gc-sections names a dropped section" grep -q 'unused_helper' gc.log
 printf 'int fold_a(int), fold_b(int);\nint main(void) { return fold_a(1) - fold_b(1); }\n' >usefold.c
 must musl-gcc -O1 -c usefold.c
-must $LINK usefold.o fold.o -o icf -Wl,--icf=all,--print-icf-sections 2>icf.log
+must $LINK usefold.o fold.o -o icf -Wl,--icf=all,--print-icf-sections,-Map=icf.map 2>icf.log
 check "--print-icf-sections names the folded pair" sh -c 'grep -q fold_a icf.log && grep -q fold_b icf.log'
+check "-Map: the folded section discarded as folded by --icf" \
+  grep -Eq '^ \.text\.fold_b .*fold\.o \(folded by --icf\)$' icf.map
 
 # ---- segments
 # phdrs FILE: "TYPE FLAGS" per program header
