@@ -183,12 +183,17 @@ static struct osec **index_slot(struct osec_index *ix, const char *name, uint32_
   return osec_slot(ix, name, type, flags);
 }
 
-/* The output section for (name, type, flags), made if new: put in
- * ctx.osecs at once if `list`, else by the caller, in its own order. */
+/* An input section's type as its output section's: x86_64's .eh_frame
+ * (SHT_X86_64_UNWIND) goes out as SHT_PROGBITS, with the others'. */
+static uint32_t output_type(uint32_t type) {
+  return type == SHT_X86_64_UNWIND ? SHT_PROGBITS : type;
+}
+
+/* The output section for (name, type, flags), type an output_type(), made
+ * if new: put in ctx.osecs at once if `list`, else by the caller, in its
+ * own order. */
 static struct osec *find_osec(struct osec_index *ix, const char *name, uint32_t type,
                               uint64_t flags, bool list) {
-  if (type == SHT_X86_64_UNWIND)
-    type = SHT_PROGBITS;
   struct osec **slot = index_slot(ix, name, type, flags);
   if (*slot) {
     if (list && !(*slot)->listed)
@@ -252,12 +257,11 @@ struct orange {
 static pthread_mutex_t shared_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct osec_index shared;
 
-/* rg's list for (name, type, flags): found in its own index, or made, with
- * the output section found or made (unlisted) in the shared one. */
+/* rg's list for (name, type, flags), type an output_type(): found in its
+ * own index, or made, with the output section found or made (unlisted) in
+ * the shared one. */
 static struct olist *range_list(struct orange *rg, const char *name, uint32_t type,
                                 uint64_t flags) {
-  if (type == SHT_X86_64_UNWIND)
-    type = SHT_PROGBITS;
   struct osec **slot = index_slot(&rg->ix, name, type, flags);
   if (*slot)
     return (struct olist *)*slot;
@@ -300,7 +304,7 @@ static void bin_range(void *arg, int64_t r) {
         /* its pieces live in the merged section */
         struct isec *m = isec->pieces->merged;
         if (m != last_m) {
-          last_ml = range_list(rg, m->name, m->type, m->flags);
+          last_ml = range_list(rg, m->name, output_type(m->type), m->flags);
           note_merged(rg, m, last_ml);
           last_m = m;
         }
@@ -308,7 +312,7 @@ static void bin_range(void *arg, int64_t r) {
         continue;
       }
       const char *name = output_section_name(isec);
-      uint32_t type = isec->type == SHT_X86_64_UNWIND ? SHT_PROGBITS : isec->type;
+      uint32_t type = output_type(isec->type);
       /* name_map's names are constants: the same pointer */
       struct olist *l = last && last->key.name == name && last->key.type == type &&
                                 flag_class(last->key.flags) == flag_class(isec->flags)
