@@ -19,6 +19,15 @@ struct ehrec {
 
 #define DROPPED UINT32_MAX
 
+/* The FDEs of isec's records that go out (0 for a section the pass did
+ * not split, such as the linker's terminator). */
+static uint32_t kept_fdes(const struct isec *isec) {
+  uint32_t n = 0;
+  for (uint32_t k = 0; k < isec->neh; k++)
+    n += !isec->eh[k].is_cie && isec->eh[k].out_off != DROPPED;
+  return n;
+}
+
 static void parse_one(struct isec *isec) {
   const uint8_t *d = isec->data;
   uint64_t n = isec->size, off = 0;
@@ -103,13 +112,11 @@ static void parse_one(struct isec *isec) {
   }
 
   uint64_t out = 0;
-  uint32_t nfde = 0;
   for (uint32_t k = 0; k < nrec; k++) {
     if (recs[k].out_off == DROPPED)
       continue;
     recs[k].out_off = (uint32_t)out;
     out += recs[k].size;
-    nfde += !recs[k].is_cie;
   }
   isec->eh = recs;
   isec->neh = nrec;
@@ -119,7 +126,7 @@ static void parse_one(struct isec *isec) {
    * zero padding, which readers of .eh_frame take for its end */
   if (isec->addralign > 4)
     isec->addralign = 4;
-  atomic_fetch_add((atomic_uint *)&ctx.neh_fdes, nfde);
+  atomic_fetch_add((atomic_uint *)&ctx.neh_fdes, kept_fdes(isec));
 }
 
 static void parse_file(void *arg, int64_t i) {
@@ -341,9 +348,9 @@ static int cmp_entry(const void *a, const void *b) {
 }
 
 /* The table is built from the output, a member (an input .eh_frame, whole
- * records) at a time, in parallel: its FDE records are counted, then
- * decoded into its own stretch of the table, which is closed up where an
- * FDE could not be decoded. A -ffunction-sections link has an FDE per
+ * records) at a time, in parallel: its FDEs are decoded into its own
+ * stretch of the table, as long as the FDEs the pass kept in it, and the
+ * table is closed up where one could not be decoded. A -ffunction-sections link has an FDE per
  * function (130k on synth-medium). */
 struct hdr_part {
   uint32_t first, cap, n; /* ents[first, first + n) of the cap reserved */
@@ -357,35 +364,17 @@ struct hdr_job {
   uint32_t n; /* the table's length, once closed up */
 };
 
-/* Member i's bytes in the output: [*p, *end). */
-static void member_bytes(const struct hdr_job *j, int64_t i, const uint8_t **p,
-                         const uint8_t **end) {
-  const struct isec *m = j->eh->members.v[i];
-  *p = ctx.out + j->eh->offset + m->out_off;
-  *end = *p + m->size;
-}
-
 static void count_fdes(void *arg, int64_t i) {
   struct hdr_job *j = arg;
-  const uint8_t *p, *end;
-  member_bytes(j, i, &p, &end);
-  uint32_t n = 0;
-  for (; end - p >= 8;) {
-    uint32_t len = rd32(p);
-    if (len == 0 || (uint64_t)(end - p) - 4 < len)
-      break;
-    n += rd32(p + 4) != 0;
-    p += 4 + len;
-  }
-  j->parts[i].cap = n;
+  j->parts[i].cap = kept_fdes(j->eh->members.v[i]);
 }
 
 static void decode_fdes(void *arg, int64_t i) {
   struct hdr_job *j = arg;
   struct hdr_part *part = &j->parts[i];
   const uint8_t *base = ctx.out + j->eh->offset, *send = base + j->eh->size;
-  const uint8_t *p, *end;
-  member_bytes(j, i, &p, &end);
+  const struct isec *m = j->eh->members.v[i];
+  const uint8_t *p = base + m->out_off, *end = p + m->size;
   struct hdr_entry *ents = j->ents + part->first;
   const uint8_t *last_cie = NULL;
   uint8_t enc = 0;
@@ -434,14 +423,10 @@ void write_eh_frame_hdr(void) {
   size_t nm = eh->members.n;
   struct hdr_job j = {eh, hdr, NULL, xcalloc(nm ? nm : 1, sizeof(struct hdr_part)), 0};
   parallel_for((int64_t)nm, count_fdes, &j);
-  uint64_t cap = 0;
+  uint64_t cap = 0; /* ctx.neh_fdes, which sized the table, in the end */
   for (size_t i = 0; i < nm; i++) {
     j.parts[i].first = (uint32_t)cap;
     cap += j.parts[i].cap;
-    if (cap > ctx.neh_fdes) { /* the table has room for the FDEs the records kept */
-      j.parts[i].cap -= (uint32_t)(cap - ctx.neh_fdes);
-      cap = ctx.neh_fdes;
-    }
   }
   j.ents = xrealloc(NULL, (cap ? cap : 1) * sizeof(struct hdr_entry));
   parallel_for((int64_t)nm, decode_fdes, &j);
