@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/real/run.sh BUILD ARCH
+# tests/real/run.sh BUILD ARCH [gc]
 #
 # Links real programs built from Debian's sources (sqlite3 shell with FTS5,
 # the lua 5.4 interpreter, the zstd CLI) with the linker in BUILD and runs
@@ -11,6 +11,11 @@
 #          script against GNU ld).
 #   ARCH   x86_64 | i386 | aarch64.  Exits 77 (skip) if the toolchain for ARCH
 #          (or qemu for aarch64) is not installed.
+#   gc     the objects are compiled with -ffunction-sections -fdata-sections
+#          and linked with --gc-sections --icf=all, as size-minded static
+#          builds do; each link must have dropped sections of the program's
+#          own objects and folded some (--print-gc-sections,
+#          --print-icf-sections).
 #
 # Exit status: 0 all passed, 1 some program failed, 77 skipped, 99 setup error
 # (sources could not be fetched or compiled; nothing to do with the linker).
@@ -22,6 +27,7 @@
 #       src/<package>/          apt-get source trees (Debian patches applied)
 #       src/sqlite3-amalg/      generated sqlite3.c / shell.c
 #       <ARCH>/<package>/       objects and archives built with `$CC -O2 -g`
+#       <ARCH>-gc/<package>/    the same with -ffunction-sections -fdata-sections
 # Each step leaves a `.stamp` file; a step whose stamp matches is skipped, so a
 # warm run needs neither network nor compiler work: it only re-links with the
 # linker under test and runs the checks.  Changing compiler or flags changes
@@ -31,7 +37,7 @@
 # Fetching needs root the first time (apt-get update / install, and enabling
 # deb-src via /etc/apt/sources.list.d/smelt-src.sources if no deb-src exists).
 #
-# Linked programs and check outputs are left in BUILD/real-ARCH/ for
+# Linked programs and check outputs are left in BUILD/real-ARCH[-gc]/ for
 # inspection; they are replaced on every run.
 #
 # Environment: SMELT_CACHE (cache root), SMELT_JOBS (parallel compiles,
@@ -43,12 +49,13 @@ fi
 set -u
 set -o pipefail
 
-if [ $# -ne 2 ]; then
-	echo "usage: $0 BUILD ARCH" >&2
+if [ $# -lt 2 ] || [ $# -gt 3 ] || { [ $# -eq 3 ] && [ "$3" != gc ]; }; then
+	echo "usage: $0 BUILD ARCH [gc]" >&2
 	exit 2
 fi
 BUILD=$(cd "$1" 2>/dev/null && pwd) || { echo "real: no build dir '$1'" >&2; exit 99; }
 ARCH=$2
+FLAVOR=${3:+-$3}  # "" or "-gc": names the object cache and the work directory
 JOBS=${SMELT_JOBS:-$(nproc 2>/dev/null || echo 2)}
 PROGS=${SMELT_REAL_PROGS:-sqlite3 lua zstd}
 ROOT=${SMELT_CACHE:-/var/cache/smelt-tests}
@@ -85,12 +92,17 @@ LDPROG=$("${CC[@]}" -B"$BUILD/" -print-prog-name=ld 2>/dev/null)
 [ "$LDPROG" -ef "$BUILD/ld" ] || die "'${CC[*]} -B$BUILD/' would use '$LDPROG', not $BUILD/ld"
 
 CFLAGS=(-O2 -g)
+LDFLAGS=()
+if [ "$FLAVOR" = -gc ]; then
+	CFLAGS+=(-ffunction-sections -fdata-sections)
+	LDFLAGS=(-Wl,--gc-sections -Wl,--icf=all -Wl,--print-gc-sections -Wl,--print-icf-sections)
+fi
 CCKEY="${CC[*]} | $("${CC[0]}" -dumpfullversion -dumpversion 2>/dev/null | head -1) | ${CFLAGS[*]}"
 
 now() { date +%s%N; }
 elapsed() { local ms=$(( ($(now) - $1) / 1000000 )); printf '%d.%03ds' $((ms / 1000)) $((ms % 1000)); }
 
-mkdir -p "$ROOT/src" "$ROOT/$ARCH" || die "cannot create cache $ROOT"
+mkdir -p "$ROOT/src" "$ROOT/$ARCH$FLAVOR" || die "cannot create cache $ROOT"
 # One run at a time per cache: another ARCH may be filling the shared src/.
 # (A read-only open is enough for flock when a prepared cache is not ours.)
 { exec 9>>"$ROOT/.lock"; } 2>/dev/null || exec 9<"$ROOT/.lock" || die "cannot open $ROOT/.lock"
@@ -198,10 +210,10 @@ pcompile() {
 	' _
 }
 
-# build PROG: objects in $ROOT/$ARCH/PROG, skipped when .stamp matches
+# build PROG: objects in $ROOT/$ARCH$FLAVOR/PROG, skipped when .stamp matches
 build() {
 	local prog=$1 src=$ROOT/src/${SRCPKG[$1]}
-	local dst=$ROOT/$ARCH/$prog
+	local dst=$ROOT/$ARCH$FLAVOR/$prog
 	# The key covers compiler, flags, source version and the recipe itself,
 	# so editing build_<prog> below rebuilds on the next run.
 	local key recipe
@@ -287,7 +299,7 @@ build_zstd() {
 
 # --- phase 3: link with the linker under test and check ----------------------
 
-WORK=$BUILD/real-$ARCH
+WORK=$BUILD/real-$ARCH$FLAVOR
 rm -rf "$WORK"
 mkdir -p "$WORK" || die "cannot create $WORK"
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -303,9 +315,22 @@ fail() {  # fail PROG MESSAGE [FILE-TO-SHOW]
 link() {  # link PROG OUT ARGS... -> 0 if the link worked and the output is static
 	local prog=$1 out=$2; shift 2
 	local t0; t0=$(now)
-	if ! "${CC[@]}" -static -B"$BUILD/" "$@" -o "$out" >"$out.link.log" 2>&1; then
-		fail "$prog" "link failed: ${CC[*]} -static -B$BUILD/ $* -o $out" "$out.link.log"
+	if ! "${CC[@]}" -static -B"$BUILD/" "${LDFLAGS[@]}" "$@" -o "$out" >"$out.link.log" 2>&1; then
+		fail "$prog" "link failed: ${CC[*]} -static -B$BUILD/ ${LDFLAGS[*]} $* -o $out" "$out.link.log"
 		return 1
+	fi
+	if [ "$FLAVOR" = -gc ]; then
+		# the options must have taken effect: sections of the program's own
+		# objects dropped, and some folded (lua on aarch64 has no identical
+		# functions of its own, as lld agrees: libc's count there)
+		if ! grep -qF "removing unused section $ROOT/$ARCH$FLAVOR/$prog/" "$out.link.log"; then
+			fail "$prog" "--gc-sections dropped no section of the program's objects" "$out.link.log"
+			return 1
+		fi
+		if ! grep -qF "removing identical section " "$out.link.log"; then
+			fail "$prog" "--icf=all folded no section" "$out.link.log"
+			return 1
+		fi
 	fi
 	echo "real: linked $prog in $(elapsed "$t0")"
 	readelf -lW "$out" >"$out.phdrs" 2>&1 || { fail "$prog" "readelf -lW failed" "$out.phdrs"; return 1; }
@@ -337,7 +362,7 @@ expect() {
 }
 
 check_sqlite3() {
-	local d=$WORK/sqlite3 o=$ROOT/$ARCH/sqlite3 st
+	local d=$WORK/sqlite3 o=$ROOT/$ARCH$FLAVOR/sqlite3 st
 	mkdir -p "$d"
 	link sqlite3 "$d/sqlite3" "$o/shell.o" "$o/libsqlite3.a" -lm || return 1
 	rm -f "$d/test.db"
@@ -360,7 +385,7 @@ check_sqlite3() {
 }
 
 check_lua() {
-	local d=$WORK/lua o=$ROOT/$ARCH/lua st
+	local d=$WORK/lua o=$ROOT/$ARCH$FLAVOR/lua st
 	mkdir -p "$d"
 	link lua "$d/lua" "$o/lua.o" "$o/liblua.a" -lm || return 1
 	(cd "$d" && run ./lua "$HERE/lua-test.lua" a1 b2) >"$d/out" 2>&1
@@ -391,7 +416,7 @@ gen_data() {  # deterministic, a few MB, partly compressible, partly noisy
 }
 
 check_zstd() {
-	local d=$WORK/zstd o=$ROOT/$ARCH/zstd st
+	local d=$WORK/zstd o=$ROOT/$ARCH$FLAVOR/zstd st
 	mkdir -p "$d"
 	link zstd "$d/zstd" "$o"/*.o "$o/libzstd.a" -pthread || return 1
 	local z=$d/zstd
@@ -454,7 +479,7 @@ check_zstd() {
 
 # --- main ---------------------------------------------------------------------
 
-echo "real: ARCH=$ARCH CC='${CC[*]}' RUN='${RUN[*]}' linker=$(readlink -f "$BUILD/ld") cache=$ROOT"
+echo "real: ARCH=$ARCH${FLAVOR:+ ($3)} CC='${CC[*]}' RUN='${RUN[*]}' linker=$(readlink -f "$BUILD/ld") cache=$ROOT"
 
 t0=$(now)
 for p in $PROGS; do
