@@ -3,7 +3,8 @@
 #
 # Links real programs built from Debian's sources (sqlite3 shell with FTS5,
 # the lua 5.4 interpreter, the zstd CLI) with the linker in BUILD and runs
-# real workloads through them.
+# real workloads through them. smelt must also write the same bytes with
+# --threads=1 and --threads=2.
 #
 #   BUILD  build directory holding `smelt` and the `ld` -> smelt symlink;
 #          linking is `$CC -static -B"$BUILD/" ...`, so any directory with an
@@ -86,6 +87,10 @@ aarch64)
 esac
 
 [ -x "$BUILD/ld" ] || die "$BUILD/ld does not exist or is not executable"
+# smelt (not GNU ld, which the script can also be checked against) is also
+# asked for the same output with --threads=1 and --threads=2
+THREADS_CHECK=
+"$BUILD/ld" --version 2>/dev/null | grep -q '^smelt ' && THREADS_CHECK=1
 # gcc silently falls back to the system ld when -B finds nothing: make sure it
 # does find ours.
 LDPROG=$("${CC[@]}" -B"$BUILD/" -print-prog-name=ld 2>/dev/null)
@@ -333,6 +338,22 @@ link() {  # link PROG OUT ARGS... -> 0 if the link worked and the output is stat
 		fi
 	fi
 	echo "real: linked $prog in $(elapsed "$t0")"
+	if [ -n "$THREADS_CHECK" ]; then
+		# the same bytes whatever the thread count (a link this small runs
+		# its loops on one thread unless --threads says otherwise)
+		local th
+		for th in 1 2; do
+			if ! "${CC[@]}" -static -B"$BUILD/" "${LDFLAGS[@]}" -Wl,--threads=$th "$@" \
+				-o "$out.t$th" >"$out.t$th.log" 2>&1; then
+				fail "$prog" "link with --threads=$th failed" "$out.t$th.log"
+				return 1
+			fi
+			if ! cmp -s "$out" "$out.t$th"; then
+				fail "$prog" "output with --threads=$th differs from the default's"
+				return 1
+			fi
+		done
+	fi
 	readelf -lW "$out" >"$out.phdrs" 2>&1 || { fail "$prog" "readelf -lW failed" "$out.phdrs"; return 1; }
 	if grep -qE '^[[:space:]]*(INTERP|DYNAMIC)[[:space:]]' "$out.phdrs"; then
 		fail "$prog" "static output has INTERP or DYNAMIC program headers" "$out.phdrs"
