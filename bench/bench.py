@@ -14,9 +14,13 @@ Per link configuration (workload x variant x thread setting):
      bench/checks/<check>.sh; a failure is recorded, and for a static output
      with a PT_INTERP the link is repeated without `-dynamic-linker` to see
      whether that is the only problem (the known lld 14 / mold 1.10 bug);
-  2. N timed rounds; in each round every linker links once, in an order that
-     rotates from round to round (alternating runs, so drift in machine
-     state hits every linker alike).  A run is timed by bench-timer
+  2. N timed rounds; in each round every linker links once, the orders of
+     the rounds forming a Williams design (williams_orders): over the rounds
+     every linker directly follows every other one equally often, so what a
+     run leaves behind in the machine (dirty pages, freed memory, a second
+     CPU left idle by a single-threaded link) falls on every linker alike,
+     and drift hits them alike too. A plain rotation would have each linker
+     always follow the same one.  A run is timed by bench-timer
      (bench/timer.c; --timer): posix_spawn + wait4 from a small process,
      wall from just before the spawn to the reap, CPU = user + system time
      of the child (threads included), peak RSS = ru_maxrss.  Each linker
@@ -120,6 +124,23 @@ def has_interp(path):
         return False
 
 
+def williams_orders(n):
+    """Orders of range(n) in which each item directly follows every other
+    one equally often (a Williams design, balanced for first-order
+    carry-over): n orders for even n, 2n for odd n (the first n reversed)."""
+    first, lo, hi = [0], 1, n - 1
+    while len(first) < n:
+        first.append(lo)
+        lo += 1
+        if len(first) < n:
+            first.append(hi)
+            hi -= 1
+    rows = [[(x + i) % n for x in first] for i in range(n)]
+    if n % 2:
+        rows += [r[::-1] for r in rows]
+    return rows
+
+
 def check(kind, binary, frozen, log):
     r = subprocess.run(["bash", os.path.join(HERE, "checks", kind + ".sh"), binary, frozen],
                        stdout=open(log, "w"), stderr=subprocess.STDOUT, timeout=600)
@@ -192,7 +213,7 @@ def main():
         names = [n for n in ORDER if not (cfg["threads"] == "1" and n in ("gold", "bfd"))]
         if cfg["threads"] == "1":
             # smelt at its default thread count joins the --threads=1
-            # rotation: the speed-up from more threads is then measured on
+            # rounds: the speed-up from more threads is then measured on
             # runs taken under the same conditions, round by round
             names.insert(1, SMELT_NT)
         per = {}
@@ -286,9 +307,9 @@ def main():
         for attempt in range(3):
             samples = {n: {"wall": [], "cpu": [], "rss": [], "failures": 0} for n in live}
             busy0, t0 = cpu_busy()
+            orders = williams_orders(len(live)) if live else [[]]
             for rnd in range(a.runs):
-                k = rnd % len(live) if live else 0
-                order = live[k:] + live[:k]
+                order = [live[i] for i in orders[rnd % len(orders)]]
                 for n in order:
                     outp = os.path.join(a.scratch, "%s.%s" % (safe, n))
                     argv = [x if x != "@OUT@" else outp for x in argvs[n]]
@@ -625,7 +646,7 @@ def targets(res):
     v = r_(g(d, "smelt", "rss_med_mib"), g(d, "mold", "rss_med_mib"))
     if v:
         row("peak RSS, smelt ÷ mold", "%.2f×" % v, "≤ 0.80×", v <= 0.8)
-    # both arms from the same rotation (the --threads=1 rows); the ratio of
+    # both arms from the same rounds (the --threads=1 rows); the ratio of
     # the two tables' medians mixes runs taken among different neighbours
     # (the default-threads rows also alternate with gold and GNU ld)
     v = r_(g(t1, "smelt", "wall_med"), g(t1, SMELT_NT, "wall_med"))
