@@ -317,10 +317,15 @@ fail() {  # fail PROG MESSAGE [FILE-TO-SHOW]
 	failed+=("$1")
 }
 
+cc_link() {  # cc_link OUT ARGS...: the driver links ARGS into OUT, messages in OUT.link.log
+	local out=$1; shift
+	"${CC[@]}" -static -B"$BUILD/" "${LDFLAGS[@]}" "$@" -o "$out" >"$out.link.log" 2>&1
+}
+
 link() {  # link PROG OUT ARGS... -> 0 if the link worked and the output is static
 	local prog=$1 out=$2; shift 2
 	local t0; t0=$(now)
-	if ! "${CC[@]}" -static -B"$BUILD/" "${LDFLAGS[@]}" "$@" -o "$out" >"$out.link.log" 2>&1; then
+	if ! cc_link "$out" "$@"; then
 		fail "$prog" "link failed: ${CC[*]} -static -B$BUILD/ ${LDFLAGS[*]} $* -o $out" "$out.link.log"
 		return 1
 	fi
@@ -343,9 +348,8 @@ link() {  # link PROG OUT ARGS... -> 0 if the link worked and the output is stat
 		# its loops on one thread unless --threads says otherwise)
 		local th
 		for th in 1 2; do
-			if ! "${CC[@]}" -static -B"$BUILD/" "${LDFLAGS[@]}" -Wl,--threads=$th "$@" \
-				-o "$out.t$th" >"$out.t$th.log" 2>&1; then
-				fail "$prog" "link with --threads=$th failed" "$out.t$th.log"
+			if ! cc_link "$out.t$th" -Wl,--threads=$th "$@"; then
+				fail "$prog" "link with --threads=$th failed" "$out.t$th.link.log"
 				return 1
 			fi
 			if ! cmp -s "$out" "$out.t$th"; then
