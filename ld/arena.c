@@ -35,6 +35,11 @@
 enum { CHUNK = 4 << 20, LARGE = 256 << 10, POPULATE_STEP = 128 << 10 };
 
 static __thread uint8_t *cur, *end, *populated;
+
+/* Faults the pages of [p, p + size) in with one call rather than one trap
+ * per page (Linux 5.14+; a no-op error before, and the pages fault in when
+ * touched). */
+void fault_in(void *p, size_t size) { madvise(p, size, MADV_POPULATE_WRITE); }
 static atomic_uint_fast64_t heap_used;
 static uint64_t heap_limit;
 
@@ -103,15 +108,13 @@ void *xalloc(size_t size) {
     populated = cur;
   }
   if (cur + size > populated) {
-    /* fault pages in ahead of the bump pointer, a step at a time, with one
-     * call rather than one trap per page (Linux 5.14+; a no-op error
-     * before); not the whole block at once: a thread's last block is
-     * mostly unused on a small link, and each page costs a microsecond or
-     * more to fault in */
+    /* fault pages in ahead of the bump pointer, a step at a time; not the
+     * whole block at once: a thread's last block is mostly unused on a
+     * small link, and each page costs a microsecond or more to fault in */
     uint8_t *to = populated + ALIGN_UP((size_t)(cur + size - populated), POPULATE_STEP);
     if (to > end)
       to = end;
-    madvise(populated, (size_t)(to - populated), MADV_POPULATE_WRITE);
+    fault_in(populated, (size_t)(to - populated));
     populated = to;
   }
   void *p = cur;
@@ -138,6 +141,18 @@ void *xcalloc(size_t n, size_t size) {
   if (!p && n && size)
     fatal("out of memory allocating %zu x %zu bytes", n, size);
   settle(p, (uint64_t)n * size);
+  return p;
+}
+
+/* Zeroed pages straight from the kernel, not yet faulted in: a large
+ * table that its users fault in, in parallel, with fault_in(). Never freed;
+ * drop_spans() frees them at exit. */
+void *xalloc_pages(size_t size) {
+  charge(size);
+  void *p = mmap(NULL, size ? size : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED)
+    fatal("out of memory allocating %zu bytes", size);
+  note_span(p, size);
   return p;
 }
 

@@ -42,6 +42,8 @@ uint64_t heap_in_use(void); /* bytes counted against the limit */
 struct span {
   uint64_t lo, hi; /* [lo, hi): addresses (page-aligned for note_span) or file offsets */
 };
+void *xalloc_pages(size_t size); /* zeroed pages, never freed (dropped at exit) */
+void fault_in(void *p, size_t size); /* one madvise, not a trap per page */
 void note_span(const void *p, uint64_t n); /* p page-aligned; n is rounded up */
 void drop_spans(void); /* last thing before _exit: nothing may read the spans after */
 /* sorts s and joins spans that touch or overlap; returns how many are left */

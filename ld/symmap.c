@@ -4,6 +4,7 @@
  * symbol gets is decided later, by command-line order only (ld/resolve.c). */
 #include "ld/ld.h"
 #include <pthread.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 enum { NSHARDS = 64 };
@@ -26,20 +27,38 @@ struct shard {
 
 static struct shard shards[NSHARDS];
 
-static void init_shard(void *arg, int64_t i) {
-  size_t cap = *(size_t *)arg;
+static struct slot *first_tables; /* the shards' first tables, one block */
+static size_t first_cap;
+
+static void init_shard(void *unused, int64_t i) {
+  struct slot *slots = first_tables + (size_t)i * first_cap;
+  size_t bytes = first_cap * sizeof(struct slot);
+  if (bytes % (size_t)getpagesize() == 0)
+    fault_in(slots, bytes);
+  else if (i == 0) /* tables smaller than a page: the block at once */
+    fault_in(first_tables, NSHARDS * bytes);
   pthread_mutex_init(&shards[i].mu, NULL);
-  atomic_init(&shards[i].slots, xcalloc(cap, sizeof(struct slot)));
-  atomic_init(&shards[i].cap, cap);
+  atomic_init(&shards[i].slots, slots);
+  atomic_init(&shards[i].cap, first_cap);
   shards[i].n = 0;
 }
 
-/* The shards are cleared in parallel: tens of MiB on a large link. */
+/* The shards' first tables are one block of zeroed pages, faulted in by
+ * all threads, a shard's share per call (tens of MiB on a large link). On
+ * synth-medium at 2 threads, 64 zeroing callocs of 128 KiB took 3.1 ms on
+ * one thread or two alike; this takes half that (open+parse 42.1 -> 39.6
+ * ms, median of 15). A table that grows out of it stays in place. */
 void symmap_init(size_t expected) {
   size_t cap = 64;
   while (cap < expected / NSHARDS * 2)
     cap *= 2;
-  parallel_for(NSHARDS, init_shard, &cap);
+  first_cap = cap;
+  first_tables = xalloc_pages(NSHARDS * cap * sizeof(struct slot));
+  parallel_for(NSHARDS, init_shard, NULL);
+}
+
+static bool is_first_table(const struct slot *t) {
+  return t >= first_tables && t < first_tables + NSHARDS * first_cap;
 }
 
 static struct slot *slots_of(const struct shard *sh) {
@@ -77,7 +96,8 @@ static void grow(struct shard *sh) {
   }
   atomic_store_explicit(&sh->slots, slots, memory_order_relaxed);
   atomic_store_explicit(&sh->cap, cap, memory_order_relaxed);
-  xfree(old);
+  if (!is_first_table(old))
+    xfree(old);
 }
 
 static struct symbol *intern_hashed(const char *name, size_t len, uint64_t hash) {
