@@ -35,13 +35,13 @@
 enum { CHUNK = 4 << 20, LARGE = 256 << 10, POPULATE_STEP = 128 << 10 };
 
 static __thread uint8_t *cur, *end, *populated;
+static atomic_uint_fast64_t heap_used;
+static uint64_t heap_limit;
 
 /* Faults the pages of [p, p + size) in with one call rather than one trap
  * per page (Linux 5.14+; a no-op error before, and the pages fault in when
  * touched). */
 void fault_in(void *p, size_t size) { madvise(p, size, MADV_POPULATE_WRITE); }
-static atomic_uint_fast64_t heap_used;
-static uint64_t heap_limit;
 
 void set_memory_limit(uint64_t bytes) { heap_limit = bytes; }
 

@@ -350,8 +350,8 @@ static int cmp_entry(const void *a, const void *b) {
 /* The table is built from the output, a member (an input .eh_frame, whole
  * records) at a time, in parallel: its FDEs are decoded into its own
  * stretch of the table, as long as the FDEs the pass kept in it, and the
- * table is closed up where one could not be decoded. A -ffunction-sections link has an FDE per
- * function (130k on synth-medium). */
+ * table is closed up where one could not be decoded. A -ffunction-sections
+ * link has an FDE per function (130k on synth-medium). */
 struct hdr_part {
   uint32_t first, cap, n; /* ents[first, first + n) of the cap reserved */
   bool sorted;
