@@ -4,6 +4,7 @@
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -774,6 +775,36 @@ Test(pool, serial_runs_on_the_caller_in_order) {
   for (int i = 0; i < 1000; i++)
     cr_assert_eq(atomic_load(&seen[i]), 1);
   free(seen);
+}
+
+/* Workers start on a CPU other than the caller's (pool_init), then may run
+ * anywhere the process may: each one's mask ends up the process's. */
+struct mask_check {
+  cpu_set_t want;
+  pthread_t caller;
+  atomic_int on_workers, wrong;
+};
+
+static void check_mask(void *arg, int64_t i) {
+  struct mask_check *c = arg;
+  cpu_set_t mine;
+  usleep(20); /* long enough that every worker takes items */
+  if (pthread_equal(pthread_self(), c->caller))
+    return;
+  atomic_fetch_add(&c->on_workers, 1);
+  if (pthread_getaffinity_np(pthread_self(), sizeof(mine), &mine) || !CPU_EQUAL(&mine, &c->want))
+    atomic_fetch_add(&c->wrong, 1);
+}
+
+Test(pool, workers_may_run_on_every_allowed_cpu) {
+  static struct mask_check c;
+  cr_assert_eq(sched_getaffinity(0, sizeof(c.want), &c.want), 0);
+  pool_init(3);
+  c.caller = pthread_self();
+  parallel_for(2000, check_mask, &c);
+  cr_assert_gt(atomic_load(&c.on_workers), 0, "no item ran on a worker");
+  cr_assert_eq(atomic_load(&c.wrong), 0, "%d items ran on a worker with a narrower mask",
+               atomic_load(&c.wrong));
 }
 
 /* lock_short: mutual exclusion like pthread_mutex_lock, whether the holder
