@@ -525,9 +525,9 @@ static void fill_work(void *arg, int64_t i) {
  * group's input: a slot per 32 bytes in (a table grows when needed, under
  * its lock, into fresh memory, while the other threads wait for the shard).
  * On synth-medium a -g .debug_str holds a distinct string per ~50 bytes in,
- * and one slot per 64 bytes made 128 tables grow, 4-5 ms of one thread's
- * time; with 32, 64 grow, and merge at 2 threads takes 1.2-1.5 ms less
- * (medians of 11), for the same peak RSS. */
+ * and with a slot per 64 bytes the tables grew 128 times, 4-5 ms of one
+ * thread's time; with 32, 64 times, and merge at 2 threads takes 1.1-1.5 ms
+ * less (medians of 11), for the same peak RSS. */
 static void init_fshard(void *unused, int64_t i) {
   struct mgroup *g = groups.v[i / NSHARDS];
   struct fshard *sh = &g->shards[i % NSHARDS];
