@@ -19,15 +19,6 @@ struct ehrec {
 
 #define DROPPED UINT32_MAX
 
-/* The FDEs of isec's records that go out (0 for a section the pass did
- * not split, such as the linker's terminator). */
-static uint32_t kept_fdes(const struct isec *isec) {
-  uint32_t n = 0;
-  for (uint32_t k = 0; k < isec->neh; k++)
-    n += !isec->eh[k].is_cie && isec->eh[k].out_off != DROPPED;
-  return n;
-}
-
 static void parse_one(struct isec *isec) {
   const uint8_t *d = isec->data;
   uint64_t n = isec->size, off = 0;
@@ -112,11 +103,13 @@ static void parse_one(struct isec *isec) {
   }
 
   uint64_t out = 0;
+  uint32_t nfde = 0;
   for (uint32_t k = 0; k < nrec; k++) {
     if (recs[k].out_off == DROPPED)
       continue;
     recs[k].out_off = (uint32_t)out;
     out += recs[k].size;
+    nfde += !recs[k].is_cie;
   }
   isec->eh = recs;
   isec->neh = nrec;
@@ -126,7 +119,7 @@ static void parse_one(struct isec *isec) {
    * zero padding, which readers of .eh_frame take for its end */
   if (isec->addralign > 4)
     isec->addralign = 4;
-  atomic_fetch_add((atomic_uint *)&ctx.neh_fdes, kept_fdes(isec));
+  atomic_fetch_add((atomic_uint *)&ctx.neh_fdes, nfde);
 }
 
 static void parse_file(void *arg, int64_t i) {
@@ -349,8 +342,8 @@ static int cmp_entry(const void *a, const void *b) {
 
 /* The table is built from the output, a member (an input .eh_frame, whole
  * records) at a time, in parallel: its FDEs are decoded into its own
- * stretch of the table, as long as the FDEs the pass kept in it, and the
- * table is closed up where one could not be decoded. A -ffunction-sections
+ * stretch of the table, one entry per record it had in the input (no more
+ * FDEs can go out), and the table is closed up behind them. A -ffunction-sections
  * link has an FDE per function (130k on synth-medium). */
 struct hdr_part {
   uint32_t first, cap, n; /* ents[first, first + n) of the cap reserved */
@@ -363,11 +356,6 @@ struct hdr_job {
   struct hdr_part *parts;
   uint32_t n; /* the table's length, once closed up */
 };
-
-static void count_fdes(void *arg, int64_t i) {
-  struct hdr_job *j = arg;
-  j->parts[i].cap = kept_fdes(j->eh->members.v[i]);
-}
 
 static void decode_fdes(void *arg, int64_t i) {
   struct hdr_job *j = arg;
@@ -422,10 +410,10 @@ void write_eh_frame_hdr(void) {
     return;
   size_t nm = eh->members.n;
   struct hdr_job j = {eh, hdr, NULL, xcalloc(nm ? nm : 1, sizeof(struct hdr_part)), 0};
-  parallel_for((int64_t)nm, count_fdes, &j);
-  uint64_t cap = 0; /* ctx.neh_fdes, which sized the table, in the end */
+  uint64_t cap = 0; /* neh is 0 for a section the pass did not split (the terminator) */
   for (size_t i = 0; i < nm; i++) {
     j.parts[i].first = (uint32_t)cap;
+    j.parts[i].cap = ((const struct isec *)eh->members.v[i])->neh;
     cap += j.parts[i].cap;
   }
   j.ents = xrealloc(NULL, (cap ? cap : 1) * sizeof(struct hdr_entry));
