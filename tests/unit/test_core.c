@@ -503,8 +503,12 @@ Test(parts, cut_in_gap, .init = x86_64) {
  * must agree with a comparison sort, keep equal keys in order, and handle
  * keys that share digits (skipped passes) and all 64 bits. */
 static int cmp_fkey(const void *a, const void *b) {
-  uint64_t x = ((const struct fkey *)a)->key, y = ((const struct fkey *)b)->key;
-  return x < y ? -1 : x > y;
+  const struct fkey *x = a, *y = b;
+  if (x->key != y->key)
+    return x->key < y->key ? -1 : 1;
+  /* equal keys in their original order (the tests number f so), as the
+   * stable radix sort leaves them */
+  return (uintptr_t)x->f < (uintptr_t)y->f ? -1 : (uintptr_t)x->f > (uintptr_t)y->f;
 }
 
 Test(merge, radix_sort_matches_qsort) {
@@ -535,14 +539,6 @@ Test(merge, radix_sort_matches_qsort) {
   }
 }
 
-/* equal keys in their original order (radix_sort_fkeys is stable) */
-static int cmp_fkey_stable(const void *a, const void *b) {
-  const struct fkey *x = a, *y = b;
-  if (x->key != y->key)
-    return x->key < y->key ? -1 : 1;
-  return (uintptr_t)x->f < (uintptr_t)y->f ? -1 : (uintptr_t)x->f > (uintptr_t)y->f;
-}
-
 /* Packed owners sort in the same order as the owners themselves, for
  * offsets of any width up to 32 bits (then nothing is packed). */
 Test(merge, packed_owners_keep_their_order) {
@@ -566,7 +562,7 @@ Test(merge, packed_owners_keep_their_order) {
       for (size_t i = 0; i < N; i++)
         cr_assert_lt(a[i].key, 1ull << (17 + widths[w]), "width %d: key %zu not packed", widths[w], i);
     radix_sort_fkeys(a, tmp, N);
-    qsort(b, N, sizeof(*b), cmp_fkey_stable);
+    qsort(b, N, sizeof(*b), cmp_fkey);
     for (size_t i = 0; i < N; i++)
       cr_assert_eq(a[i].f, b[i].f, "width %d: fragment %zu out of order", widths[w], i);
     free(a), free(b), free(tmp);
