@@ -288,6 +288,28 @@ else
   broken bigtext
 fi
 
+# --- the symbol table: 120 objects whose symbols fill ~480 KiB of .symtab and
+# .strtab (the linker writes them in runs of files); the program prints the
+# name and address of every function, nm must read the same from the output
+enter symtab
+python3 "$SRC/symtab/gen.py" . 120
+ok=1
+for f in main f*.c; do $CC -O1 -c "${f%.c}.c" -o "${f%.c}.o" 2>>build.log || ok=0; done
+if [ $ok = 1 ] && link symtab main.o f*.o && link symtab1 -Wl,--threads=1 main.o f*.o; then
+  size=$(($(readelf -SW symtab | sed 's/^ *\[ *[0-9]*\]//' |
+    awk '$1 == ".symtab" || $1 == ".strtab" { printf "0x%s+", $5 }')0))
+  [ "$size" -gt 262144 ] || fail "symtab: test setup: .symtab and .strtab hold only $size bytes"
+  $RUN ./symtab | sort >printed
+  nm symtab | awk '$3 ~ /_with_a_name/ { sub(/^0+/, "", $1); print $3, $1 }' | sort >read
+  [ "$(wc -l <printed)" -eq 5760 ] && cmp -s printed read &&
+    pass "symbol table: 5760 functions named at their addresses" ||
+    fail "symbol table: nm differs from what the program prints ($(wc -l <printed) printed, $(wc -l <read) read; $(diff printed read | head -3 | tr '\n' ' '))"
+  cmp -s symtab symtab1 && pass "symbol table: identical output for --threads=1" ||
+    fail "symbol table: output differs across --threads"
+else
+  broken symtab
+fi
+
 # --- the same output for any number of threads
 C=libc; cd "$T/libc"
 if [ -f main.o ] && link t1 -Wl,--threads=1 main.o -lm && link t2 -Wl,--threads=2 main.o -lm &&
