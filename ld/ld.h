@@ -144,6 +144,11 @@ struct objfile {
   const char *name; /* "path" or "archive.a(member.o)" for diagnostics */
   const uint8_t *data;
   uint64_t size;
+  /* the input file it is in, kept open to read large sections with
+   * pread (read_isec), or -1; map: that file's mapping */
+  int fd;
+  const uint8_t *map;
+  uint64_t map_size;
   int64_t priority; /* command-line order; smaller wins */
   bool in_archive;
   bool lazy; /* only its global symbols are read so far (ld/input.c) */
@@ -526,6 +531,7 @@ struct symbol *objfile_group_sig(void *g);
 int smelt_main(int argc, char **argv);
 
 /* ---- passes ---- */
+void plan_open_files(void); /* before pool_init */
 void read_inputs(void);                 /* ld/input.c */
 /* Whether the file with this device and inode number was mapped as an
  * input (ld/input.c): an output that is one is never written over. */
@@ -566,6 +572,8 @@ void layout_nonalloc(void);
 void write_reports(void);               /* ld/report.c: -Map, --trace, --why-extract */
 void write_reproduce(void);             /* ld/reproduce.c */
 void write_output(void);                /* ld/write.c */
+enum { PREAD_MIN = 256 << 10 }; /* read_isec() reads this much or more with pread */
+void read_isec(const struct isec *isec, uint64_t off, uint64_t n, uint8_t *dst);
 void copy_isec(struct isec *isec, uint8_t *buf); /* buf: where its output bytes go */
 /* alive, not merged, not .eh_frame, not the linker's own, has bytes */
 bool plain_member(const struct isec *isec);

@@ -50,6 +50,7 @@ enum { SMALL_LINK = 32 << 20 }; /* bytes of input files */
 static void parse_one(void *arg, int64_t i) { parse_objfile(((struct objfile **)arg)[i]); }
 
 static void open_inputs(void) {
+  plan_open_files();
   pool_init(ctx.opt.threads);
   read_inputs();
   /* A small link without debug compression runs its loops on one thread

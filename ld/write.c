@@ -121,6 +121,33 @@ struct copy_job {
   size_t n;
 };
 
+/* Copies bytes [off, off + n) of isec's contents to dst. A stretch of
+ * PREAD_MIN or more of a file kept open is read with pread rather than
+ * copied from the mapping: the kernel then copies from the page cache
+ * without mapping the pages into this process first (and unmapping them at
+ * exit). That is about half the cost per byte for a large stretch nothing
+ * else has touched (the Go program's 3.3 MB .text and 8.5 MB of DWARF,
+ * 1 MiB parts: 11.9 -> 11.4 ms with --compress-debug-sections=none); for
+ * the sections of a few KiB of a C object, whose pages the parse pass has
+ * mostly mapped already, it cost more than it saved (synth-medium 198 ->
+ * 212 ms with 8 KiB). */
+void read_isec(const struct isec *isec, uint64_t off, uint64_t n, uint8_t *dst) {
+  const struct objfile *f = isec->file;
+  if (n < PREAD_MIN || f->fd < 0 || isec->data < f->map ||
+      (uint64_t)(isec->data - f->map) + isec->size > f->map_size) {
+    memcpy(dst, isec->data + off, n);
+    return;
+  }
+  uint64_t at = (uint64_t)(isec->data - f->map) + off;
+  while (n) {
+    ssize_t r = pread(f->fd, dst, n, (off_t)at);
+    if (r <= 0)
+      fatal("%s: cannot read section %s at offset 0x%llx: %s", f->name, isec->name,
+            (unsigned long long)at, r ? strerror(errno) : "the file is shorter than when it was mapped");
+    dst += r, at += (uint64_t)r, n -= (uint64_t)r;
+  }
+}
+
 /* Copies one input section to buf, where its output bytes go, and applies
  * its relocations there. */
 void copy_isec(struct isec *isec, uint8_t *buf) {
@@ -128,7 +155,7 @@ void copy_isec(struct isec *isec, uint8_t *buf) {
   if (isec->eh)
     write_eh_frame_isec(isec, buf);
   else if (isec->data)
-    memcpy(buf, isec->data, isec->size);
+    read_isec(isec, 0, isec->size, buf);
   if (isec->file == ctx.internal)
     return;
   if (isec->relsec) {
@@ -372,7 +399,7 @@ bool build_chunk(const struct chunk *c, uint8_t *buf) {
   struct isec **m = (struct isec **)c->os->members.v;
   if (c->part) {
     struct isec *isec = m[c->first];
-    memcpy(buf, isec->data + c->lo, c->hi - c->lo);
+    read_isec(isec, c->lo, c->hi - c->lo, buf);
     if (!isec->relsec)
       return true;
     if (!(isec->flags & SHF_ALLOC))

@@ -6,6 +6,8 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 static void x86_64(void) {
@@ -330,6 +332,64 @@ Test(options, pie_with_static_is_a_static_link, .init = x86_64) {
   const char *argv[] = {"ld", "-static", "-pie", "a.o"};
   struct options o = opts(4, argv);
   cr_assert(o.is_static);
+}
+
+/* ---- reading input sections ---- */
+
+/* A file of 3 * PREAD_MIN bytes (byte i is i % 251), mapped privately and
+ * writable, with the mapping's bytes then changed: what read_isec() copies
+ * tells whether it read the file (pread) or the mapping. */
+struct mapped_input {
+  char path[32];
+  struct objfile f;
+  struct isec isec;
+  uint8_t *map;
+};
+
+static void map_input(struct mapped_input *m) {
+  strcpy(m->path, "/tmp/smelt-isec-XXXXXX");
+  int fd = mkstemp(m->path);
+  cr_assert(fd >= 0);
+  uint64_t size = 3 * PREAD_MIN;
+  uint8_t *bytes = malloc(size);
+  for (uint64_t i = 0; i < size; i++)
+    bytes[i] = (uint8_t)(i % 251);
+  cr_assert_eq(write(fd, bytes, size), (ssize_t)size);
+  free(bytes);
+  m->map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+  cr_assert(m->map != MAP_FAILED);
+  memset(m->map, 0xee, size); /* the mapping no longer shows the file */
+  m->f = (struct objfile){.name = m->path, .fd = fd, .map = m->map, .map_size = size};
+  m->isec = (struct isec){.name = ".debug_info", .file = &m->f, .data = m->map + 4096,
+                          .size = 2 * PREAD_MIN};
+}
+
+Test(read_isec, large_stretches_come_from_the_file, .init = x86_64) {
+  struct mapped_input m;
+  map_input(&m);
+  uint8_t *buf = malloc(PREAD_MIN + 1);
+  read_isec(&m.isec, 1000, PREAD_MIN + 1, buf);
+  for (uint64_t i = 0; i < PREAD_MIN + 1; i++)
+    cr_assert_eq(buf[i], (uint8_t)((4096 + 1000 + i) % 251), "byte %llu", (unsigned long long)i);
+  /* a small stretch, or a file not kept open, is copied from the mapping */
+  read_isec(&m.isec, 1000, PREAD_MIN - 1, buf);
+  cr_assert_eq(buf[0], 0xee);
+  cr_assert_eq(buf[PREAD_MIN - 2], 0xee);
+  m.f.fd = -1;
+  read_isec(&m.isec, 0, PREAD_MIN + 1, buf);
+  cr_assert_eq(buf[PREAD_MIN], 0xee);
+  unlink(m.path);
+  free(buf);
+}
+
+Test(read_isec, a_file_shortened_after_mapping_is_an_error, .init = x86_64, .exit_code = 1) {
+  cr_redirect_stderr();
+  struct mapped_input m;
+  map_input(&m);
+  unlink(m.path);
+  cr_assert_eq(ftruncate(m.f.fd, PREAD_MIN), 0);
+  static uint8_t buf[2 * PREAD_MIN];
+  read_isec(&m.isec, 0, 2 * PREAD_MIN, buf);
 }
 
 /* ---- merged pieces ---- */
