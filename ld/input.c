@@ -759,7 +759,7 @@ static bool keep_open(uint64_t size) {
 
 /* Half of the descriptors the process may have, after raising its soft
  * limit to the hard one (as mold does; 1024 is a common soft limit), up to
- * 65536, or one per input if fewer. Called before the worker threads
+ * 65536, or one per input if fewer; none under a limit of 256. Called before the worker threads
  * start: the kernel's table of descriptors is grown here, to hold them
  * all, by a dup2() to the highest. Grown later, with threads sharing it,
  * it waits for an RCU grace period each time it doubles (on synth-medium
@@ -767,6 +767,7 @@ static bool keep_open(uint64_t size) {
 void plan_open_files(void) {
   struct rlimit rl;
   int budget = 0;
+  rlim_t cur = 0;
   if (!getrlimit(RLIMIT_NOFILE, &rl)) {
     rlim_t want = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
     if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
@@ -774,13 +775,13 @@ void plan_open_files(void) {
       if (setrlimit(RLIMIT_NOFILE, &rl))
         getrlimit(RLIMIT_NOFILE, &rl);
     }
-    rlim_t cur = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 65536 ? 65536 : rl.rlim_cur;
-    budget = (int)(cur / 2);
+    cur = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 65536 ? 65536 : rl.rlim_cur;
+    budget = cur >= 256 ? (int)(cur / 2) : 0; /* a tiny limit: none */
   }
   if ((size_t)budget > ctx.opt.ninputs)
     budget = (int)ctx.opt.ninputs;
   if (budget > 0) {
-    int top = dup2(STDERR_FILENO, budget + 64);
+    int top = dup2(STDERR_FILENO, budget + 64 < (int)cur ? budget + 64 : (int)cur - 1);
     if (top < 0)
       budget = 0;
     else

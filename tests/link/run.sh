@@ -284,6 +284,14 @@ if $CC -O1 -fPIC -DPAD=$PAD -c big.c -o big.o 2>build.log && $CC -O1 -fPIC -c ma
   done
   cmp -s bigtext1 bigtext2 && pass "3 MB .text: identical output for --threads=1 and 2" ||
     fail "3 MB .text: output differs across --threads"
+  # under a descriptor limit of 64 the linker keeps no input open and
+  # copies big.o's parts from its mapping instead of reading them with pread
+  if (ulimit -n 64 && link bigtext_nofd big.o main.o); then
+    cmp -s bigtext_nofd bigtext2 && pass "3 MB .text: identical output when inputs cannot stay open" ||
+      fail "3 MB .text: output differs under ulimit -n 64"
+  else
+    broken "bigtext under ulimit -n 64"
+  fi
 else
   broken bigtext
 fi
