@@ -759,11 +759,12 @@ static bool keep_open(uint64_t size) {
 
 /* Half of the descriptors the process may have, after raising its soft
  * limit to the hard one (as mold does; 1024 is a common soft limit), up to
- * 65536, or one per input if fewer; none under a limit of 256. Called before the worker threads
- * start: the kernel's table of descriptors is grown here, to hold them
- * all, by a dup2() to the highest. Grown later, with threads sharing it,
- * it waits for an RCU grace period each time it doubles (on synth-medium
- * at 2 threads that made opening the inputs 35 -> 74 ms). */
+ * 65536, or one per input if fewer; none under a limit of 256. Called
+ * before the worker threads start: the kernel's table of descriptors is
+ * grown here, to hold them all, by a dup2() to the highest. Grown later,
+ * with threads sharing it, it waits for an RCU grace period each time it
+ * doubles (on synth-medium at 2 threads that made opening the inputs
+ * 35 -> 74 ms). */
 void plan_open_files(void) {
   struct rlimit rl;
   int budget = 0;
@@ -1020,8 +1021,9 @@ static bool ends_with(const char *s, const char *suffix) {
   return n >= m && !strcmp(s + n - m, suffix);
 }
 
-/* The objects made from m since file first get its descriptor (a thin
- * archive's members are files of their own, mapped without one). */
+/* The objects made from m (ctx.files from index first on) get its
+ * descriptor; a thin archive's members are files of their own, mapped
+ * without one. */
 static void note_fd(const struct mapping *m, size_t first) {
   for (size_t i = first; m->fd >= 0 && i < ctx.files.n; i++) {
     struct objfile *f = ctx.files.v[i];

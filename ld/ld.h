@@ -531,7 +531,7 @@ struct symbol *objfile_group_sig(void *g);
 int smelt_main(int argc, char **argv);
 
 /* ---- passes ---- */
-void plan_open_files(void); /* before pool_init */
+void plan_open_files(void);             /* ld/input.c, before pool_init */
 void read_inputs(void);                 /* ld/input.c */
 /* Whether the file with this device and inode number was mapped as an
  * input (ld/input.c): an output that is one is never written over. */

@@ -85,6 +85,7 @@ int smelt_main(int argc, char **argv) {
   }
   ctx.internal = xalloc(sizeof(struct objfile));
   ctx.internal->name = "<internal>";
+  ctx.internal->fd = -1;
   ctx.internal->is_internal = true;
 
   pass("open+parse", open_inputs);

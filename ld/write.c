@@ -142,8 +142,9 @@ void read_isec(const struct isec *isec, uint64_t off, uint64_t n, uint8_t *dst) 
   while (n) {
     ssize_t r = pread(f->fd, dst, n, (off_t)at);
     if (r <= 0)
-      fatal("%s: cannot read section %s at offset 0x%llx: %s", f->name, isec->name,
-            (unsigned long long)at, r ? strerror(errno) : "the file is shorter than when it was mapped");
+      fatal("%s: cannot read section %s (file offset 0x%llx): %s", f->name, isec->name,
+            (unsigned long long)at,
+            r ? strerror(errno) : "the file is shorter than when it was mapped");
     dst += r, at += (uint64_t)r, n -= (uint64_t)r;
   }
 }
