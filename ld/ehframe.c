@@ -343,8 +343,8 @@ static int cmp_entry(const void *a, const void *b) {
 /* The table is built from the output, a member (an input .eh_frame, whole
  * records) at a time, in parallel: its FDEs are decoded into its own
  * stretch of the table, one entry per record it had in the input (no more
- * FDEs can go out), and the table is closed up behind them. A -ffunction-sections
- * link has an FDE per function (130k on synth-medium). */
+ * FDEs can go out), and the table is closed up behind them. A
+ * -ffunction-sections link has an FDE per function (130k on synth-medium). */
 struct hdr_part {
   uint32_t first, cap, n; /* ents[first, first + n) of the cap reserved */
   bool sorted;

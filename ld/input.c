@@ -1030,7 +1030,7 @@ static void note_fd(const struct mapping *m, size_t first) {
   for (size_t i = first; m->fd >= 0 && i < ctx.files.n; i++) {
     struct objfile *f = ctx.files.v[i];
     if (f->data >= m->data && f->data - m->data <= (ptrdiff_t)m->size)
-      f->fd = m->fd, f->map = m->data, f->map_size = m->size;
+      f->fd = m->fd, f->fd_off = (uint64_t)(f->data - m->data);
   }
 }
 

@@ -145,10 +145,9 @@ struct objfile {
   const uint8_t *data;
   uint64_t size;
   /* the input file it is in, kept open to read large sections with
-   * pread (read_isec), or -1; map: that file's mapping */
+   * pread (read_isec), or -1; fd_off: where data starts in that file */
   int fd;
-  const uint8_t *map;
-  uint64_t map_size;
+  uint64_t fd_off;
   int64_t priority; /* command-line order; smaller wins */
   bool in_archive;
   bool lazy; /* only its global symbols are read so far (ld/input.c) */

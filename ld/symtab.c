@@ -1,8 +1,8 @@
 /* .symtab, .strtab and .shstrtab. Sizes are computed per file in parallel,
  * turned into offsets by a prefix sum in command-line order, and written in
  * parallel: each run of files owns its slice, so the bytes do not depend on
- * thread timing. Locals of every file come first, then globals (each by the file
- * that defines it), then the linker's own symbols. */
+ * thread timing. Locals of every file come first, then globals (each by the
+ * file that defines it), then the linker's own symbols. */
 #include "ld/ld.h"
 
 static bool keep_local(const struct symbol *sym) {
@@ -44,6 +44,18 @@ static void count_file(void *arg, int64_t i) {
 
 static uint64_t nsynth_out, synth_str, synth_idx, synth_stroff;
 
+/* A run of files' locals, globals and names are built in a thread's buffer
+ * and written with three pwrites, like the streamed sections: the output
+ * pages of a large .symtab and .strtab are then never faulted in through
+ * the mapping. A run holds files until it has about RUN bytes, so a link of
+ * many small files does not make a few small pwrites per file (each one
+ * takes the inode's lock and costs about a microsecond): the Go program's
+ * 199 files made 474 of them, mostly of 24 to 200 bytes. The files of a run
+ * are consecutive, and so are their slices of the three. */
+enum { RUN = 128 << 10 };
+
+static struct vec runs; /* index in ctx.live of each run's first file */
+
 void prepare_symtab(void) {
   /* .shstrtab */
   struct osec **oss = (struct osec **)ctx.osecs.v;
@@ -70,18 +82,25 @@ void prepare_symtab(void) {
     idx += f->out_nlocal;
   }
   uint64_t first_global = idx;
+  size_t entsize = ctx.arch->is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym);
+  uint64_t run_bytes = RUN;
+  runs.n = 0;
   for (size_t i = 0; i < ctx.live.n; i++) {
     struct objfile *f = ctx.live.v[i];
     f->out_global_idx = idx;
     idx += f->out_nglobal;
     f->out_stroff = str;
     str += f->out_strsize;
+    if (run_bytes >= RUN) {
+      vec_push(&runs, (void *)(uintptr_t)i);
+      run_bytes = 0;
+    }
+    run_bytes += (f->out_nlocal + f->out_nglobal) * entsize + f->out_strsize;
   }
   synth_idx = idx;
   synth_stroff = str;
   idx += nsynth_out;
   str += synth_str;
-  size_t entsize = ctx.arch->is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym);
   ctx.symtab->size = idx * entsize;
   ctx.symtab->entsize = entsize;
   ctx.symtab->align = ctx.arch->is64 ? 8 : 4;
@@ -110,37 +129,12 @@ static void put_sym(uint8_t *dst, uint32_t name, const struct symbol *sym, uint8
   }
 }
 
-/* A run of files' locals, globals and names are built in a thread's buffer
- * and written with three pwrites, like the streamed sections: the output
- * pages of a large .symtab and .strtab are then never faulted in through
- * the mapping. A run holds files until it has about RUN bytes, so a link of
- * many small files does not make a few small pwrites per file (each one
- * takes the inode's lock and costs about a microsecond): the Go program's
- * 199 files made 474 of them, mostly of 24 to 200 bytes. The files of a run
- * are consecutive, and so are their slices of the three. */
-enum { RUN = 128 << 10 };
-
-static struct vec runs; /* index in ctx.live of each run's first file */
-
-static void plan_runs(void) {
-  runs.n = 0;
-  size_t entsize = ctx.arch->is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym);
-  uint64_t bytes = RUN;
-  for (size_t i = 0; i < ctx.live.n; i++) {
-    struct objfile *f = ctx.live.v[i];
-    if (bytes >= RUN) {
-      vec_push(&runs, (void *)(uintptr_t)i);
-      bytes = 0;
-    }
-    bytes += (f->out_nlocal + f->out_nglobal) * entsize + f->out_strsize;
-  }
-}
-
+/* Run r of the files (RUN, above), with three pwrites. */
 static void write_run(void *arg, int64_t r) {
   (void)arg;
   size_t b = (uintptr_t)runs.v[r], e = (size_t)r + 1 < runs.n ? (uintptr_t)runs.v[r + 1] : ctx.live.n;
   struct objfile **fs = (struct objfile **)ctx.live.v, *first = fs[b], *last = fs[e - 1];
-  size_t entsize = ctx.arch->is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym);
+  size_t entsize = ctx.symtab->entsize;
   uint64_t nl = (last->out_local_idx + last->out_nlocal - first->out_local_idx) * entsize;
   uint64_t ng = (last->out_global_idx + last->out_nglobal - first->out_global_idx) * entsize;
   uint64_t ns = last->out_stroff + last->out_strsize - first->out_stroff;
@@ -178,9 +172,8 @@ void write_symtab(void) {
     memcpy(shstr + oss[i]->name_off, oss[i]->name, strlen(oss[i]->name) + 1);
   if (!ctx.symtab)
     return;
-  plan_runs();
   parallel_for((int64_t)runs.n, write_run, NULL);
-  size_t entsize = ctx.arch->is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym);
+  size_t entsize = ctx.symtab->entsize;
   uint8_t *symtab = ctx.out + ctx.symtab->offset;
   char *strtab = (char *)ctx.out + ctx.strtab->offset;
   uint64_t idx = synth_idx, so = synth_stroff;

@@ -133,12 +133,12 @@ struct copy_job {
  * 212 ms with 8 KiB). */
 void read_isec(const struct isec *isec, uint64_t off, uint64_t n, uint8_t *dst) {
   const struct objfile *f = isec->file;
-  if (n < PREAD_MIN || f->fd < 0 || isec->data < f->map ||
-      (uint64_t)(isec->data - f->map) + isec->size > f->map_size) {
+  if (n < PREAD_MIN || f->fd < 0 || isec->data < f->data ||
+      (uint64_t)(isec->data - f->data) + isec->size > f->size) { /* not the file's bytes */
     memcpy(dst, isec->data + off, n);
     return;
   }
-  uint64_t at = (uint64_t)(isec->data - f->map) + off;
+  uint64_t at = f->fd_off + (uint64_t)(isec->data - f->data) + off;
   while (n) {
     ssize_t r = pread(f->fd, dst, n, (off_t)at);
     if (r <= 0)

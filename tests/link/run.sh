@@ -284,6 +284,16 @@ if $CC -O1 -fPIC -DPAD=$PAD -c big.c -o big.o 2>build.log && $CC -O1 -fPIC -c ma
   done
   cmp -s bigtext1 bigtext2 && pass "3 MB .text: identical output for --threads=1 and 2" ||
     fail "3 MB .text: output differs across --threads"
+  # from an archive: the member's parts are read with pread at its offset in
+  # the archive
+  rm -f libbig.a
+  if ar rcs libbig.a big.o && link bigtext_ar main.o libbig.a; then
+    $RUN ./bigtext_ar >out_ar 2>&1
+    cmp -s out_ar expected && pass "3 MB .text from an archive member" ||
+      fail "3 MB .text from an archive member: printed $(head -c 40 out_ar), expected $(cat expected)"
+  else
+    broken "bigtext from an archive"
+  fi
   # under a descriptor limit of 64 the linker keeps no input open and
   # copies big.o's parts from its mapping instead of reading them with pread
   if (ulimit -n 64 && link bigtext_nofd big.o main.o); then

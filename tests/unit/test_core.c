@@ -338,7 +338,8 @@ Test(options, pie_with_static_is_a_static_link, .init = x86_64) {
 
 /* A file of 3 * PREAD_MIN bytes (byte i is i % 251), mapped privately and
  * writable, with the mapping's bytes then changed: what read_isec() copies
- * tells whether it read the file (pread) or the mapping. */
+ * tells whether it read the file (pread) or the mapping. The object starts
+ * 4096 bytes in, as an archive member does, and its section 4096 more. */
 struct mapped_input {
   char path[32];
   struct objfile f;
@@ -359,8 +360,9 @@ static void map_input(struct mapped_input *m) {
   m->map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
   cr_assert(m->map != MAP_FAILED);
   memset(m->map, 0xee, size); /* the mapping no longer shows the file */
-  m->f = (struct objfile){.name = m->path, .fd = fd, .map = m->map, .map_size = size};
-  m->isec = (struct isec){.name = ".debug_info", .file = &m->f, .data = m->map + 4096,
+  m->f = (struct objfile){.name = m->path, .data = m->map + 4096, .size = size - 4096,
+                          .fd = fd, .fd_off = 4096};
+  m->isec = (struct isec){.name = ".debug_info", .file = &m->f, .data = m->map + 8192,
                           .size = 2 * PREAD_MIN};
 }
 
@@ -370,7 +372,7 @@ Test(read_isec, large_stretches_come_from_the_file, .init = x86_64) {
   uint8_t *buf = malloc(PREAD_MIN + 1);
   read_isec(&m.isec, 1000, PREAD_MIN + 1, buf);
   for (uint64_t i = 0; i < PREAD_MIN + 1; i++)
-    cr_assert_eq(buf[i], (uint8_t)((4096 + 1000 + i) % 251), "byte %llu", (unsigned long long)i);
+    cr_assert_eq(buf[i], (uint8_t)((8192 + 1000 + i) % 251), "byte %llu", (unsigned long long)i);
   /* a small stretch, or a file not kept open, is copied from the mapping */
   read_isec(&m.isec, 1000, PREAD_MIN - 1, buf);
   cr_assert_eq(buf[0], 0xee);
