@@ -27,6 +27,24 @@
 
 enum { CHUNK = 1 << 20, ZCHUNK = 1 << 18 };
 
+/* zlib level 1, as mold and lld compress. */
+size_t deflate_part(const uint8_t *in, size_t n, bool last, uint8_t **out) {
+  z_stream z = {0};
+  if (deflateInit2(&z, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    fatal("zlib: deflateInit2 failed");
+  size_t cap = deflateBound(&z, n) + 16;
+  *out = xrealloc(*out, cap);
+  z.next_in = (Bytef *)in;
+  z.avail_in = (uInt)n;
+  z.next_out = *out;
+  z.avail_out = (uInt)cap;
+  int rc = deflate(&z, last ? Z_FINISH : Z_FULL_FLUSH);
+  if ((last && rc != Z_STREAM_END) || (!last && rc != Z_OK) || z.avail_in)
+    fatal("zlib: deflate failed (%d)", rc);
+  deflateEnd(&z);
+  return cap - z.avail_out;
+}
+
 static bool is_debug_osec(const struct osec *os) {
   return !(os->flags & SHF_ALLOC) && os->type == SHT_PROGBITS && os->size > 0 &&
          !strncmp(os->name, ".debug", 6);
@@ -71,23 +89,10 @@ static void deflate_one(void *arg, int64_t i) {
     in = buf;
   }
   c->adler = adler32(adler32(0, NULL, 0), in, (uInt)inlen);
-  if (!inlen && !c->last)
-    return;
-  z_stream z = {0};
-  if (deflateInit2(&z, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-    fatal("zlib: deflateInit2 failed");
-  size_t cap = deflateBound(&z, inlen) + 16;
-  c->out = xrealloc(c->out, cap);
-  z.next_in = (Bytef *)in;
-  z.avail_in = (uInt)inlen;
-  z.next_out = c->out;
-  z.avail_out = (uInt)cap;
-  int rc = deflate(&z, c->last ? Z_FINISH : Z_FULL_FLUSH);
-  if ((c->last && rc != Z_STREAM_END) || (!c->last && rc != Z_OK) || z.avail_in)
-    fatal("zlib: deflate failed (%d)", rc);
-  c->outlen = cap - z.avail_out;
-  deflateEnd(&z);
+  if (inlen || c->last)
+    c->outlen = deflate_part(in, inlen, c->last, &c->out);
 }
+
 static struct zchunk *new_zchunk(struct vec *zs, struct osec *os, uint64_t lo, uint64_t hi) {
   struct zchunk *z = xcalloc(1, sizeof(*z));
   *z = (struct zchunk){.os = os, .lo = lo, .hi = hi, .last = hi == os->size};

@@ -584,6 +584,9 @@ uint64_t chunk_end(const struct chunk *c);
  * outside it (then only the whole member can be built). */
 bool build_chunk(const struct chunk *c, uint8_t *buf);
 uint8_t *scratch(uint64_t n); /* this thread's buffer of at least n bytes */
+/* in[0, n) as raw deflate into *out (grown to fit), ending in a full flush,
+ * or in the final block if last; returns its length */
+size_t deflate_part(const uint8_t *in, size_t n, bool last, uint8_t **out);
 void write_out(const uint8_t *p, uint64_t n, uint64_t off); /* pwrite to the output */
 /* The parts of [0, end) that no span of covered covers, ascending, into
  * gaps (room for n + 1); merges covered (merge_spans). Returns how many. */

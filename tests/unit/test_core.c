@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <zlib.h>
 
 static void x86_64(void) {
   ctx.arch = arch_by_machine(EM_X86_64, true);
@@ -1085,4 +1086,65 @@ Test(fence, section_outside_the_object_fences_nothing) {
   uint64_t runs[4][2];
   cr_assert_eq(plan_fences((const uint8_t *)sh, true, 2, 64 << 10, 0, (64 << 10) + sizeof(sh),
                            4096, runs, 4), 0);
+}
+
+/* ---- debug compression ---- */
+
+/* Parts deflated one by one, laid end to end, inflate as one raw deflate
+ * stream to the bytes they came from: the full flush ends each on a byte
+ * boundary with no history carried over, and only the last ends the
+ * stream. An empty last part closes it too. */
+static void inflates_to(const uint8_t *want, size_t n, const size_t *cuts, size_t ncuts) {
+  uint8_t *z = NULL, *part = NULL;
+  size_t zlen = 0;
+  for (size_t k = 0; k <= ncuts; k++) {
+    size_t lo = k ? cuts[k - 1] : 0, hi = k < ncuts ? cuts[k] : n;
+    size_t len = deflate_part(want + lo, hi - lo, k == ncuts, &part);
+    cr_assert_gt(len, 0);
+    z = realloc(z, zlen + len);
+    memcpy(z + zlen, part, len);
+    zlen += len;
+  }
+  uint8_t *got = malloc(n + 1);
+  z_stream s = {0};
+  cr_assert_eq(inflateInit2(&s, -15), Z_OK);
+  s.next_in = z, s.avail_in = (uInt)zlen;
+  s.next_out = got, s.avail_out = (uInt)n + 1;
+  cr_assert_eq(inflate(&s, Z_FINISH), Z_STREAM_END, "the parts do not end the stream");
+  cr_assert_eq(s.avail_in, 0, "bytes after the final block");
+  cr_assert_eq(s.total_out, n);
+  cr_assert_arr_eq(got, want, n);
+  inflateEnd(&s);
+  free(got), free(z), xfree(part);
+}
+
+Test(compress, parts_inflate_as_one_stream) {
+  enum { N = 3 << 20 };
+  uint8_t *buf = malloc(N);
+  uint32_t x = 12345;
+  for (size_t i = 0; i < N; i++) { /* DWARF-like: repeats with noise */
+    x = x * 1103515245 + 12345;
+    buf[i] = (i / 4096) % 3 == 0 ? (uint8_t)(x >> 24) : (uint8_t)"DW_TAG_subprogram\0"[i % 18];
+  }
+  size_t cuts[] = {1, 65536, 1 << 20, (1 << 20) + 7, 2 << 20};
+  inflates_to(buf, N, cuts, 5);
+  size_t whole[] = {N};
+  inflates_to(buf, N, whole, 1); /* and an empty last part */
+  inflates_to(buf, N, NULL, 0);
+  free(buf);
+}
+
+/* Random bytes do not compress: the parts come out a little larger than
+ * they went in (stored blocks). */
+Test(compress, incompressible_part) {
+  enum { N = 1 << 20 };
+  uint8_t *buf = malloc(N);
+  uint64_t x = 88172645463325252ull;
+  for (size_t i = 0; i < N; i++) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    buf[i] = (uint8_t)x;
+  }
+  size_t cuts[] = {N / 2};
+  inflates_to(buf, N, cuts, 1);
+  free(buf);
 }
