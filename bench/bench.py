@@ -57,6 +57,12 @@ def linkers(smelt):
 
 ORDER = ["smelt", "mold", "lld", "gold", "bfd"]
 SMELT_NT = "smelt-default-threads"  # an extra arm of the --threads=1 rows
+# another: as many `smelt --threads=1` links as there are cores, started
+# together, each timed on its own. Their threads share nothing, so how much
+# slower each is than one link alone is what running on every core costs on
+# this machine (shared caches, memory bandwidth, a VM's vCPUs sharing host
+# cores), and bounds what any thread count can gain here.
+SMELT_SIM = "smelt-simultaneous"
 
 # Variants every workload gets besides its own (meta.json): output size only
 # (one link per linker, checked but not timed), and on the synthetic link
@@ -98,6 +104,28 @@ def run_timed(argv, cwd, log):
         raise RuntimeError("bench-timer failed on %s" % " ".join(argv))
     st, wall, cpu, rss = r.stdout.split()
     return int(st), float(wall), float(cpu), int(rss)
+
+
+def run_simultaneous(argv, cwd, log, n):
+    """(status, mean wall s, mean cpu s, max maxrss KiB) of n copies of argv
+    started together, each timed by its own bench-timer and writing its own
+    output (@OUT@ in argv becomes log's stem + .1, .2, ...)."""
+    exe = shutil.which(argv[0]) or argv[0]
+    stem = os.path.abspath(log)[:-len(".log")] if log.endswith(".log") else os.path.abspath(log)
+    procs = []
+    for i in range(n):
+        a = [x if x != "@OUT@" else "%s.%d" % (stem, i + 1) for x in argv]
+        procs.append(subprocess.Popen([TIMER, "%s.%d.log" % (stem, i + 1), exe] + a[1:], cwd=cwd,
+                                      stdout=subprocess.PIPE, text=True))
+    rows = []
+    for pr in procs:
+        out, _ = pr.communicate()
+        if pr.returncode != 0:
+            raise RuntimeError("bench-timer failed on %s" % " ".join(argv))
+        rows.append(out.split())
+    st = max((int(r[0]) for r in rows), key=abs)
+    return (st, statistics.mean(float(r[1]) for r in rows), statistics.mean(float(r[2]) for r in rows),
+            max(int(r[3]) for r in rows))
 
 
 def file_digest(path):
@@ -216,12 +244,18 @@ def main():
             # rounds: the speed-up from more threads is then measured on
             # runs taken under the same conditions, round by round
             names.insert(1, SMELT_NT)
+            if (os.cpu_count() or 1) > 1:
+                names.insert(2, SMELT_SIM)
         per = {}
         argvs = {}
         for n in names:
             if n == SMELT_NT:
                 argvs[n] = L["smelt"]["argv"] + cfg["args"] + translate("smelt", cfg["extra"])
                 per[n] = {"wall": [], "cpu": [], "rss": []}
+                continue
+            if n == SMELT_SIM:
+                argvs[n] = L["smelt"]["argv"] + L["smelt"]["t1"] + cfg["args"] + translate("smelt", cfg["extra"])
+                per[n] = {"wall": [], "cpu": [], "rss": [], "copies": os.cpu_count()}
                 continue
             ln = L[n]
             if "--icf=all" in cfg["extra"] and not ln["icf"]:
@@ -312,8 +346,12 @@ def main():
                 order = [live[i] for i in orders[rnd % len(orders)]]
                 for n in order:
                     outp = os.path.join(a.scratch, "%s.%s" % (safe, n))
-                    argv = [x if x != "@OUT@" else outp for x in argvs[n]]
-                    st, wall, cpu, rss = run_timed(argv, cfg["dir"], outp + ".log")
+                    if n == SMELT_SIM:
+                        st, wall, cpu, rss = run_simultaneous(argvs[n], cfg["dir"], outp + ".log",
+                                                              per[n]["copies"])
+                    else:
+                        argv = [x if x != "@OUT@" else outp for x in argvs[n]]
+                        st, wall, cpu, rss = run_timed(argv, cfg["dir"], outp + ".log")
                     if st != 0:
                         samples[n]["failures"] += 1
                     else:
@@ -348,10 +386,12 @@ def main():
             print("  %-6s wall %.3fs  cpu %.3fs  rss %.0f MiB" % (n, r.get("wall_med", 0), r.get("cpu_med", 0), r.get("rss_med_mib", 0)), flush=True)
         cfg["linkers"] = per
         for n in list(argvs) + ["stats"]:
-            try:
-                os.unlink(os.path.join(a.scratch, "%s.%s" % (safe, n)))
-            except OSError:
-                pass
+            outs = [""] + [".%d" % (i + 1) for i in range(os.cpu_count() or 1)] if n == SMELT_SIM else [""]
+            for o in outs:
+                try:
+                    os.unlink(os.path.join(a.scratch, "%s.%s%s" % (safe, n, o)))
+                except OSError:
+                    pass
 
         cfg["argv_example"] = {n: " ".join(v[:3]) for n, v in argvs.items()}
         del cfg["args"]
@@ -547,13 +587,15 @@ def markdown(res):
         L.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
         p = c["linkers"]
         s = p.get("smelt", {})
-        for n in ORDER + [SMELT_NT]:
+        for n in ORDER + [SMELT_NT, SMELT_SIM]:
             if n not in p:
                 continue
             r = p[n]
             name = n if n != "bfd" else "GNU ld"
             if n == SMELT_NT:
                 name = "smelt, default threads (same rounds)"
+            elif n == SMELT_SIM:
+                name = "smelt --threads=1, %d links at once (each)" % r.get("copies", 0)
             elif c["threads"] == "1":
                 name += " --threads=1"
             if "wall_med" not in r:
@@ -562,9 +604,9 @@ def markdown(res):
             L.append("| %s | %s | %s–%s | %s | %.0f | %.1f | %s | %s | %s | %s |" % (
                 name, fmt_s(r["wall_med"]), fmt_s(r["wall_min"]), fmt_s(r["wall_max"]),
                 fmt_s(r["cpu_med"]), r["rss_med_mib"], r.get("output_bytes", 0) / 1e6,
-                "" if n in ("smelt", SMELT_NT) else ratio(s.get("wall_med"), r["wall_med"]),
-                "" if n in ("smelt", SMELT_NT) else ratio(s.get("cpu_med"), r["cpu_med"]),
-                "" if n in ("smelt", SMELT_NT) else ratio(s.get("rss_med_mib"), r["rss_med_mib"]),
+                "" if n in ("smelt", SMELT_NT, SMELT_SIM) else ratio(s.get("wall_med"), r["wall_med"]),
+                "" if n in ("smelt", SMELT_NT, SMELT_SIM) else ratio(s.get("cpu_med"), r["cpu_med"]),
+                "" if n in ("smelt", SMELT_NT, SMELT_SIM) else ratio(s.get("rss_med_mib"), r["rss_med_mib"]),
                 check_cell(r)))
         L.append("")
         if c.get("smelt_stats"):
@@ -663,6 +705,14 @@ def targets(res):
         out.append("The speed-up is timed within the `--threads=1` rows, where smelt at its default "
                    "thread count is one more arm of each round; across the two tables' medians "
                    "it is %.2f×.\n" % across)
+    sim, one = g(t1, SMELT_SIM, "wall_med"), g(t1, "smelt", "wall_med")
+    if sim and one:
+        k = g(t1, SMELT_SIM, "copies")
+        out.append("What this machine allows: in the same rounds, %d `--threads=1` links started together "
+                   "took %.3f s each against %.3f s for one alone (%+.1f %%). Their threads share nothing, "
+                   "so %d cores did %.2f× the work of one in the same time: the most any thread count "
+                   "could gain here, where the target asks for %.2f×.\n" % (
+                       k, sim, one, 100.0 * (sim - one) / one, k, k * one / sim, 1.8))
     if t1 and d.get("smelt_stats") and t1.get("smelt_stats"):
         a1 = {p_: (w, c) for p_, w, c in t1["smelt_stats"]["passes"]}
         out.append("### Where smelt's time goes on %s (`--stats`, medians of %d runs)\n" % (
