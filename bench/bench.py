@@ -106,12 +106,12 @@ def run_timed(argv, cwd, log):
     return int(st), float(wall), float(cpu), int(rss)
 
 
-def run_simultaneous(argv, cwd, log, n):
+def run_simultaneous(argv, cwd, stem, n):
     """(status, mean wall s, mean cpu s, max maxrss KiB) of n copies of argv
-    started together, each timed by its own bench-timer and writing its own
-    output (@OUT@ in argv becomes log's stem + .1, .2, ...)."""
+    started together, each timed by its own bench-timer: copy i writes its
+    output to stem.i (@OUT@ in argv) and its log to stem.i.log."""
     exe = shutil.which(argv[0]) or argv[0]
-    stem = os.path.abspath(log)[:-len(".log")] if log.endswith(".log") else os.path.abspath(log)
+    stem = os.path.abspath(stem)
     procs = []
     for i in range(n):
         a = [x if x != "@OUT@" else "%s.%d" % (stem, i + 1) for x in argv]
@@ -347,8 +347,7 @@ def main():
                 for n in order:
                     outp = os.path.join(a.scratch, "%s.%s" % (safe, n))
                     if n == SMELT_SIM:
-                        st, wall, cpu, rss = run_simultaneous(argvs[n], cfg["dir"], outp + ".log",
-                                                              per[n]["copies"])
+                        st, wall, cpu, rss = run_simultaneous(argvs[n], cfg["dir"], outp, per[n]["copies"])
                     else:
                         argv = [x if x != "@OUT@" else outp for x in argvs[n]]
                         st, wall, cpu, rss = run_timed(argv, cfg["dir"], outp + ".log")
@@ -386,8 +385,8 @@ def main():
             print("  %-6s wall %.3fs  cpu %.3fs  rss %.0f MiB" % (n, r.get("wall_med", 0), r.get("cpu_med", 0), r.get("rss_med_mib", 0)), flush=True)
         cfg["linkers"] = per
         for n in list(argvs) + ["stats"]:
-            outs = [""] + [".%d" % (i + 1) for i in range(os.cpu_count() or 1)] if n == SMELT_SIM else [""]
-            for o in outs:
+            copies = per.get(n, {}).get("copies", 0)
+            for o in [""] + [".%d" % (i + 1) for i in range(copies)]:
                 try:
                     os.unlink(os.path.join(a.scratch, "%s.%s%s" % (safe, n, o)))
                 except OSError:
@@ -601,12 +600,13 @@ def markdown(res):
             if "wall_med" not in r:
                 L.append("| %s | – | – | – | – | – | – | – | – | %s |" % (name, check_cell(r) if "skipped" in r else ("link failed: " + r.get("link_failed", "?"))))
                 continue
+            mine = n in ("smelt", SMELT_NT, SMELT_SIM)  # no ratio to itself
             L.append("| %s | %s | %s–%s | %s | %.0f | %.1f | %s | %s | %s | %s |" % (
                 name, fmt_s(r["wall_med"]), fmt_s(r["wall_min"]), fmt_s(r["wall_max"]),
                 fmt_s(r["cpu_med"]), r["rss_med_mib"], r.get("output_bytes", 0) / 1e6,
-                "" if n in ("smelt", SMELT_NT, SMELT_SIM) else ratio(s.get("wall_med"), r["wall_med"]),
-                "" if n in ("smelt", SMELT_NT, SMELT_SIM) else ratio(s.get("cpu_med"), r["cpu_med"]),
-                "" if n in ("smelt", SMELT_NT, SMELT_SIM) else ratio(s.get("rss_med_mib"), r["rss_med_mib"]),
+                "" if mine else ratio(s.get("wall_med"), r["wall_med"]),
+                "" if mine else ratio(s.get("cpu_med"), r["cpu_med"]),
+                "" if mine else ratio(s.get("rss_med_mib"), r["rss_med_mib"]),
                 check_cell(r)))
         L.append("")
         if c.get("smelt_stats"):
@@ -711,8 +711,7 @@ def targets(res):
         out.append("What this machine allows: in the same rounds, %d `--threads=1` links started together "
                    "took %.3f s each against %.3f s for one alone (%+.1f %%). Their threads share nothing, "
                    "so %d cores did %.2f× the work of one in the same time: the most any thread count "
-                   "could gain here, where the target asks for %.2f×.\n" % (
-                       k, sim, one, 100.0 * (sim - one) / one, k, k * one / sim, 1.8))
+                   "could gain here.\n" % (k, sim, one, 100.0 * (sim - one) / one, k, k * one / sim))
     if t1 and d.get("smelt_stats") and t1.get("smelt_stats"):
         a1 = {p_: (w, c) for p_, w, c in t1["smelt_stats"]["passes"]}
         out.append("### Where smelt's time goes on %s (`--stats`, medians of %d runs)\n" % (
