@@ -94,38 +94,43 @@ PEERS = ["mold", "lld", "gold", "bfd"]
 TIMER = None  # path of bench-timer (bench/timer.c), set by --timer
 
 
+def timer_cmd(argv, log):
+    """The bench-timer command line that runs argv with its output in log."""
+    return [TIMER, os.path.abspath(log), shutil.which(argv[0]) or argv[0]] + argv[1:]
+
+
+def timer_result(returncode, stdout, argv):
+    """(status, wall s, cpu s, maxrss KiB) from what bench-timer printed."""
+    if returncode != 0:
+        raise RuntimeError("bench-timer failed on %s" % " ".join(argv))
+    st, wall, cpu, rss = stdout.split()
+    return int(st), float(wall), float(cpu), int(rss)
+
+
 def run_timed(argv, cwd, log):
     """(status, wall s, cpu s, maxrss KiB) of one run of argv in cwd, timed
     by bench-timer (see bench/timer.c for why not from Python itself)."""
-    exe = shutil.which(argv[0]) or argv[0]
-    r = subprocess.run([TIMER, os.path.abspath(log), exe] + argv[1:], cwd=cwd,
-                       stdout=subprocess.PIPE, text=True)
-    if r.returncode != 0:
-        raise RuntimeError("bench-timer failed on %s" % " ".join(argv))
-    st, wall, cpu, rss = r.stdout.split()
-    return int(st), float(wall), float(cpu), int(rss)
+    r = subprocess.run(timer_cmd(argv, log), cwd=cwd, stdout=subprocess.PIPE, text=True)
+    return timer_result(r.returncode, r.stdout, argv)
 
 
 def run_simultaneous(argv, cwd, stem, n):
     """(status, mean wall s, mean cpu s, max maxrss KiB) of n copies of argv
     started together, each timed by its own bench-timer: copy i writes its
     output to stem.i (@OUT@ in argv) and its log to stem.i.log."""
-    exe = shutil.which(argv[0]) or argv[0]
     stem = os.path.abspath(stem)
     procs = []
     for i in range(n):
         a = [x if x != "@OUT@" else "%s.%d" % (stem, i + 1) for x in argv]
-        procs.append(subprocess.Popen([TIMER, "%s.%d.log" % (stem, i + 1), exe] + a[1:], cwd=cwd,
+        procs.append(subprocess.Popen(timer_cmd(a, "%s.%d.log" % (stem, i + 1)), cwd=cwd,
                                       stdout=subprocess.PIPE, text=True))
     rows = []
     for pr in procs:
         out, _ = pr.communicate()
-        if pr.returncode != 0:
-            raise RuntimeError("bench-timer failed on %s" % " ".join(argv))
-        rows.append(out.split())
-    st = max((int(r[0]) for r in rows), key=abs)
-    return (st, statistics.mean(float(r[1]) for r in rows), statistics.mean(float(r[2]) for r in rows),
-            max(int(r[3]) for r in rows))
+        rows.append(timer_result(pr.returncode, out, argv))
+    st = max((r[0] for r in rows), key=abs)
+    return (st, statistics.mean(r[1] for r in rows), statistics.mean(r[2] for r in rows),
+            max(r[3] for r in rows))
 
 
 def file_digest(path):
