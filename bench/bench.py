@@ -254,21 +254,18 @@ def main():
         per = {}
         argvs = {}
         for n in names:
-            if n == SMELT_NT:
-                argvs[n] = L["smelt"]["argv"] + cfg["args"] + translate("smelt", cfg["extra"])
-                per[n] = {"wall": [], "cpu": [], "rss": []}
-                continue
-            if n == SMELT_SIM:
-                argvs[n] = L["smelt"]["argv"] + L["smelt"]["t1"] + cfg["args"] + translate("smelt", cfg["extra"])
-                per[n] = {"wall": [], "cpu": [], "rss": [], "copies": os.cpu_count()}
-                continue
-            ln = L[n]
+            # smelt's extra arms are smelt at default threads and at one
+            linker = "smelt" if n in (SMELT_NT, SMELT_SIM) else n
+            ln = L[linker]
             if "--icf=all" in cfg["extra"] and not ln["icf"]:
                 per[n] = {"skipped": "does not support --icf"}
                 continue
-            argvs[n] = ln["argv"] + (ln["t1"] if cfg["threads"] == "1" else []) + cfg["args"] + \
-                translate(n, cfg["extra"])
+            t1 = n == SMELT_SIM or (n != SMELT_NT and cfg["threads"] == "1")
+            argvs[n] = ln["argv"] + (ln["t1"] if t1 else []) + cfg["args"] + \
+                translate(linker, cfg["extra"])
             per[n] = {"wall": [], "cpu": [], "rss": []}
+            if n == SMELT_SIM:
+                per[n]["copies"] = os.cpu_count()
         safe = label.replace(" ", "_").replace("/", "_").replace("=", "")
         # warm-up + check
         for n, argv in argvs.items():
