@@ -361,7 +361,8 @@ def main():
                         samples[n]["rss"].append(rss)
                 os.sync()
             busy1, t1 = cpu_busy()
-            ours = sum(sum(samples[n]["cpu"]) for n in live)
+            # an arm of n links at once records each link's mean: all n count
+            ours = sum(sum(samples[n]["cpu"]) * per[n].get("copies", 1) for n in live)
             # CPU time used by anything but the timed linkers (other
             # processes, this script, sync): how quiet the machine was
             other = max(0.0, (busy1 - busy0 - ours) / max(t1 - t0, 1e-9) * 100)
