@@ -94,6 +94,11 @@ PEERS = ["mold", "lld", "gold", "bfd"]
 TIMER = None  # path of bench-timer (bench/timer.c), set by --timer
 
 
+def with_output(argv, path):
+    """argv with its output placeholder @OUT@ replaced by path."""
+    return [x if x != "@OUT@" else path for x in argv]
+
+
 def timer_cmd(argv, log):
     """The bench-timer command line that runs argv with its output in log."""
     return [TIMER, os.path.abspath(log), shutil.which(argv[0]) or argv[0]] + argv[1:]
@@ -121,7 +126,7 @@ def run_simultaneous(argv, cwd, stem, n):
     stem = os.path.abspath(stem)
     procs = []
     for i in range(n):
-        a = [x if x != "@OUT@" else "%s.%d" % (stem, i + 1) for x in argv]
+        a = with_output(argv, "%s.%d" % (stem, i + 1))
         procs.append(subprocess.Popen(timer_cmd(a, "%s.%d.log" % (stem, i + 1)), cwd=cwd,
                                       stdout=subprocess.PIPE, text=True))
     rows = []
@@ -271,7 +276,7 @@ def main():
         for n, argv in argvs.items():
             outp = os.path.join(a.scratch, "%s.%s" % (safe, n))
             log = outp + ".log"
-            argv = [x if x != "@OUT@" else outp for x in argv]
+            argv = with_output(argv, outp)
             st, wall, cpu, rss = run_timed(argv, cfg["dir"], log)
             r = per[n]
             if st != 0:
@@ -302,7 +307,7 @@ def main():
                 r["check_log"] = tail(outp + ".check")
                 if interp:
                     r["check"] += ", has PT_INTERP"
-                    a2 = [x if x != "@OUT@" else outp + ".nointerp" for x in drop_dynamic_linker(argvs[n])]
+                    a2 = with_output(drop_dynamic_linker(argvs[n]), outp + ".nointerp")
                     st2 = run_timed(a2, cfg["dir"], log + ".nointerp")[0]
                     ok2 = st2 == 0 and check(cfg["check"], outp + ".nointerp", cfg["dir"], outp + ".nointerp.check") == 0
                     r["without_dynamic_linker"] = "runs" if ok2 else "still fails"
@@ -314,7 +319,7 @@ def main():
         # smelt --stats: a few extra runs, per-pass medians
         if cfg["workload"] == a.stats and cfg["variant"] == "" and "smelt" in argvs:
             outp = os.path.join(a.scratch, safe + ".stats")
-            argv = [x if x != "@OUT@" else outp for x in argvs["smelt"]] + ["--stats"]
+            argv = with_output(argvs["smelt"], outp) + ["--stats"]
             runs = []
             for _ in range(a.stats_runs):
                 st, wall, _, _ = run_timed(argv, cfg["dir"], outp + ".txt")
@@ -351,7 +356,7 @@ def main():
                     if n == SMELT_SIM:
                         st, wall, cpu, rss = run_simultaneous(argvs[n], cfg["dir"], outp, per[n]["copies"])
                     else:
-                        argv = [x if x != "@OUT@" else outp for x in argvs[n]]
+                        argv = with_output(argvs[n], outp)
                         st, wall, cpu, rss = run_timed(argv, cfg["dir"], outp + ".log")
                     if st != 0:
                         samples[n]["failures"] += 1
