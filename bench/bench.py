@@ -35,6 +35,7 @@ import datetime
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import struct
@@ -117,6 +118,37 @@ def run_timed(argv, cwd, log):
     by bench-timer (see bench/timer.c for why not from Python itself)."""
     r = subprocess.run(timer_cmd(argv, log), cwd=cwd, stdout=subprocess.PIPE, text=True)
     return timer_result(r.returncode, r.stdout, argv)
+
+
+# A cache line's round trip between the first two CPUs below this (ns):
+# they share a last-level cache. On the 2-core VMs of bench/ the host puts
+# the two vCPUs either way from one minute to the next: ~90 ns or ~350 ns.
+C2C_NEAR_NS = 200.0
+C2C_CPU = 0.0  # CPU seconds the measurements took (not other processes')
+
+
+def c2c_ns():
+    """The round trip of a cache line between the first two CPUs, in ns
+    (bench-timer --c2c), or None on one CPU. Taken just before each run of
+    smelt on more than one thread: what every line its threads both write
+    costs, which decides how far a second thread speeds a link up."""
+    global C2C_CPU
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    r = subprocess.run([TIMER, "--c2c"], stdout=subprocess.PIPE, text=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    C2C_CPU += (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    if r.returncode != 0:
+        raise RuntimeError("bench-timer --c2c failed")
+    v = float(r.stdout.split()[0])
+    return v or None
+
+
+def c2c_split(walls, c2cs):
+    """(near, far): the walls of the runs taken with the CPUs sharing a
+    last-level cache and of those taken without, by their c2c_ns()."""
+    near = [w for w, c in zip(walls, c2cs) if c is not None and c < C2C_NEAR_NS]
+    far = [w for w, c in zip(walls, c2cs) if c is not None and c >= C2C_NEAR_NS]
+    return near, far
 
 
 def run_simultaneous(argv, cwd, stem, n):
@@ -320,8 +352,10 @@ def main():
         if cfg["workload"] == a.stats and cfg["variant"] == "" and "smelt" in argvs:
             outp = os.path.join(a.scratch, safe + ".stats")
             argv = with_output(argvs["smelt"], outp) + ["--stats"]
-            runs = []
+            runs, c2cs = [], []
             for _ in range(a.stats_runs):
+                if cfg["threads"] != "1":
+                    c2cs.append(c2c_ns())
                 st, wall, _, _ = run_timed(argv, cfg["dir"], outp + ".txt")
                 with open(outp + ".txt") as fh:
                     text = fh.read()
@@ -337,6 +371,7 @@ def main():
                 "passes": [[p_, statistics.median(r[1].get(p_, (0, 0))[0] for r in runs),
                             statistics.median(r[1].get(p_, (0, 0))[1] for r in runs)] for p_ in passes],
                 "raw": sorted(runs, key=lambda r: r[0])[len(runs) // 2][2],
+                "c2c_ns": c2cs,
             }
         # timed rounds; measured again (at most twice more) when other
         # processes took more than --max-other % of a core meanwhile, keeping
@@ -346,13 +381,16 @@ def main():
             live = []
         best = None
         for attempt in range(3):
-            samples = {n: {"wall": [], "cpu": [], "rss": [], "failures": 0} for n in live}
+            samples = {n: {"wall": [], "cpu": [], "rss": [], "c2c": [], "failures": 0} for n in live}
             busy0, t0 = cpu_busy()
+            c2c_cpu0 = C2C_CPU
             orders = williams_orders(len(live)) if live else [[]]
             for rnd in range(a.runs):
                 order = [live[i] for i in orders[rnd % len(orders)]]
                 for n in order:
                     outp = os.path.join(a.scratch, "%s.%s" % (safe, n))
+                    threaded = n == SMELT_NT or (n == "smelt" and cfg["threads"] != "1")
+                    c2c = c2c_ns() if threaded else None
                     if n == SMELT_SIM:
                         st, wall, cpu, rss = run_simultaneous(argvs[n], cfg["dir"], outp, per[n]["copies"])
                     else:
@@ -364,10 +402,13 @@ def main():
                         samples[n]["wall"].append(wall)
                         samples[n]["cpu"].append(cpu)
                         samples[n]["rss"].append(rss)
+                        if threaded:
+                            samples[n]["c2c"].append(c2c)
                 os.sync()
             busy1, t1 = cpu_busy()
             # an arm of n links at once records each link's mean: all n count
             ours = sum(sum(samples[n]["cpu"]) * per[n].get("copies", 1) for n in live)
+            ours += C2C_CPU - c2c_cpu0
             # CPU time used by anything but the timed linkers (other
             # processes, this script, sync): how quiet the machine was
             other = max(0.0, (busy1 - busy0 - ours) / max(t1 - t0, 1e-9) * 100)
@@ -380,6 +421,8 @@ def main():
         cfg["attempts"] = attempt + 1
         for n in live:
             per[n]["wall"], per[n]["cpu"], per[n]["rss"] = samples[n]["wall"], samples[n]["cpu"], samples[n]["rss"]
+            if samples[n]["c2c"]:
+                per[n]["c2c_ns"] = samples[n]["c2c"]
             if samples[n]["failures"]:
                 per[n]["run_failures"] = samples[n]["failures"]
         for n in live:
@@ -720,10 +763,16 @@ def targets(res):
                    "took %.3f s each against %.3f s for one alone (%+.1f %%). Their threads share nothing, "
                    "so %d cores did %.2f× the work of one in the same time: the most any thread count "
                    "could gain here.\n" % (k, sim, one, 100.0 * (sim - one) / one, k, k * one / sim))
+    nt = g(t1, SMELT_NT, "c2c_ns")
+    if one and nt:
+        out.append(placement(one, g(t1, SMELT_NT, "wall"), nt))
     if t1 and d.get("smelt_stats") and t1.get("smelt_stats"):
         a1 = {p_: (w, c) for p_, w, c in t1["smelt_stats"]["passes"]}
-        out.append("### Where smelt's time goes on %s (`--stats`, medians of %d runs)\n" % (
-            big["workload"], d["smelt_stats"]["runs"]))
+        cc = [x for x in d["smelt_stats"].get("c2c_ns", []) if x]
+        out.append("### Where smelt's time goes on %s (`--stats`, medians of %d runs%s)\n" % (
+            big["workload"], d["smelt_stats"]["runs"],
+            "; CPU-to-CPU round trip before the %d-thread runs: %s ns" % (
+                res["machine"]["nproc"], ", ".join("%.0f" % x for x in cc)) if cc else ""))
         out.append("| pass | --threads=1 wall (ms) | %d threads wall (ms) | speed-up | %d-thread CPU (ms) |" % (
             res["machine"]["nproc"], res["machine"]["nproc"]))
         out.append("| --- | ---: | ---: | ---: | ---: |")
@@ -742,6 +791,22 @@ def targets(res):
             t1["smelt_stats"]["process_wall_ms"], d["smelt_stats"]["process_wall_ms"],
             t1["smelt_stats"]["process_wall_ms"] / d["smelt_stats"]["process_wall_ms"]))
     return out
+
+
+def placement(one, walls, c2cs):
+    """What the speed-up was with the CPUs near each other and far apart."""
+    near, far = c2c_split(walls, c2cs)
+    known = [c for c in c2cs if c is not None]
+    def part(ws):
+        if not ws:
+            return "no round"
+        m = statistics.median(ws)
+        return "%d round%s: %.3f s, %.2f×" % (len(ws), "" if len(ws) == 1 else "s", m, one / m)
+    return ("Where the host put the CPUs: before each default-thread run of smelt in those rounds, "
+            "a cache line's round trip between the first two took %.0f–%.0f ns (median %.0f). "
+            "Sharing a last-level cache (under %.0f ns), 1 → 2 threads: %s. Apart: %s. "
+            "Each line that smelt's threads both write costs that round trip.\n" % (
+                min(known), max(known), statistics.median(known), C2C_NEAR_NS, part(near), part(far)))
 
 
 COLORS = {"smelt": "#d9480f", "mold": "#1971c2", "lld": "#2f9e44", "gold": "#e0a800", "bfd": "#868e96"}

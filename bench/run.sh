@@ -89,7 +89,7 @@ log "building smelt in $BUILD"
 ninja -C "$BUILD" >"$WORK/ninja.log" 2>&1 || { tail -30 "$WORK/ninja.log" >&2; die "ninja failed"; }
 SMELT=$BUILD/smelt
 TIMER=$BUILD/bench-timer
-cc -O2 -Wall -o "$TIMER" "$HERE/timer.c" || die "cannot build $TIMER"
+cc -O2 -Wall -pthread -o "$TIMER" "$HERE/timer.c" || die "cannot build $TIMER"
 
 # The freezing `ld`, and a musl-gcc wrapper for configure scripts that ask
 # for the multiarch tuple (musl-gcc answers x86_64-linux-gnu, which
