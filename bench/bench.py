@@ -130,8 +130,8 @@ C2C_CPU = 0.0  # CPU seconds the measurements took (not other processes')
 def c2c_ns():
     """The round trip of a cache line between the first two CPUs, in ns
     (bench-timer --c2c), or None on one CPU. Taken just before each run of
-    smelt on more than one thread: what every line its threads both write
-    costs, which decides how far a second thread speeds a link up."""
+    smelt at its default thread count: what every line its threads both
+    write costs, which decides how far a second thread speeds a link up."""
     global C2C_CPU
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     r = subprocess.run([TIMER, "--c2c"], stdout=subprocess.PIPE, text=True)
@@ -764,8 +764,8 @@ def targets(res):
                    "so %d cores did %.2f× the work of one in the same time: the most any thread count "
                    "could gain here.\n" % (k, sim, one, 100.0 * (sim - one) / one, k, k * one / sim))
     nt = g(t1, SMELT_NT, "c2c_ns")
-    if one and nt:
-        out.append(placement(one, g(t1, SMELT_NT, "wall"), nt))
+    if one and nt and any(nt):
+        out.append(placement(one, g(t1, SMELT_NT, "wall"), nt, res["machine"]["nproc"]))
     if t1 and d.get("smelt_stats") and t1.get("smelt_stats"):
         a1 = {p_: (w, c) for p_, w, c in t1["smelt_stats"]["passes"]}
         cc = [x for x in d["smelt_stats"].get("c2c_ns", []) if x]
@@ -793,7 +793,7 @@ def targets(res):
     return out
 
 
-def placement(one, walls, c2cs):
+def placement(one, walls, c2cs, nproc):
     """What the speed-up was with the CPUs near each other and far apart."""
     near, far = c2c_split(walls, c2cs)
     known = [c for c in c2cs if c is not None]
@@ -804,9 +804,10 @@ def placement(one, walls, c2cs):
         return "%d round%s: %.3f s, %.2f×" % (len(ws), "" if len(ws) == 1 else "s", m, one / m)
     return ("Where the host put the CPUs: before each default-thread run of smelt in those rounds, "
             "a cache line's round trip between the first two took %.0f–%.0f ns (median %.0f). "
-            "Sharing a last-level cache (under %.0f ns), 1 → 2 threads: %s. Apart: %s. "
+            "Sharing a last-level cache (under %.0f ns), 1 → %d threads: %s. Apart: %s. "
             "Each line that smelt's threads both write costs that round trip.\n" % (
-                min(known), max(known), statistics.median(known), C2C_NEAR_NS, part(near), part(far)))
+                min(known), max(known), statistics.median(known), C2C_NEAR_NS, nproc, part(near),
+                part(far)))
 
 
 COLORS = {"smelt": "#d9480f", "mold": "#1971c2", "lld": "#2f9e44", "gold": "#e0a800", "bfd": "#868e96"}
