@@ -300,7 +300,8 @@ def main():
             t1 = n == SMELT_SIM or (n != SMELT_NT and cfg["threads"] == "1")
             argvs[n] = ln["argv"] + (ln["t1"] if t1 else []) + cfg["args"] + \
                 translate(linker, cfg["extra"])
-            per[n] = {"wall": [], "cpu": [], "rss": []}
+            # smelt on more than one thread: its runs record the round trip
+            per[n] = {"wall": [], "cpu": [], "rss": [], "threaded": linker == "smelt" and not t1}
             if n == SMELT_SIM:
                 per[n]["copies"] = os.cpu_count()
         safe = label.replace(" ", "_").replace("/", "_").replace("=", "")
@@ -354,7 +355,7 @@ def main():
             argv = with_output(argvs["smelt"], outp) + ["--stats"]
             runs, c2cs = [], []
             for _ in range(a.stats_runs):
-                if cfg["threads"] != "1":
+                if per["smelt"]["threaded"]:
                     c2cs.append(c2c_ns())
                 st, wall, _, _ = run_timed(argv, cfg["dir"], outp + ".txt")
                 with open(outp + ".txt") as fh:
@@ -389,7 +390,7 @@ def main():
                 order = [live[i] for i in orders[rnd % len(orders)]]
                 for n in order:
                     outp = os.path.join(a.scratch, "%s.%s" % (safe, n))
-                    threaded = n == SMELT_NT or (n == "smelt" and cfg["threads"] != "1")
+                    threaded = per[n]["threaded"]
                     c2c = c2c_ns() if threaded else None
                     if n == SMELT_SIM:
                         st, wall, cpu, rss = run_simultaneous(argvs[n], cfg["dir"], outp, per[n]["copies"])

@@ -45,12 +45,20 @@ static void pin(int cpu) {
   pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 }
 
+static void await_ball(int v) {
+  while (atomic_load_explicit(&ball, memory_order_acquire) != v)
+    ;
+}
+
+static double seconds(struct timespec from, struct timespec to) {
+  return (double)(to.tv_sec - from.tv_sec) + (double)(to.tv_nsec - from.tv_nsec) * 1e-9;
+}
+
 /* The other side: sends each odd value back as the next even one. */
 static void *returner(void *cpu) {
   pin((int)(intptr_t)cpu);
   for (int i = 0; i < TRIALS * TRIPS; i++) {
-    while (atomic_load_explicit(&ball, memory_order_acquire) != 2 * i + 1)
-      ;
+    await_ball(2 * i + 1);
     atomic_store_explicit(&ball, 2 * i + 2, memory_order_release);
   }
   return NULL;
@@ -83,11 +91,10 @@ static int c2c(void) {
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (int i = k * TRIPS; i < (k + 1) * TRIPS; i++) {
       atomic_store_explicit(&ball, 2 * i + 1, memory_order_release);
-      while (atomic_load_explicit(&ball, memory_order_acquire) != 2 * i + 2)
-        ;
+      await_ball(2 * i + 2);
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    ns[k] = ((double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec)) / TRIPS;
+    ns[k] = seconds(t0, t1) * 1e9 / TRIPS;
   }
   pthread_join(t, NULL);
   qsort(ns, TRIALS, sizeof(ns[0]), cmp_double);
@@ -125,7 +132,7 @@ int main(int argc, char **argv) {
   clock_gettime(CLOCK_MONOTONIC, &t1);
 
   int code = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? -WTERMSIG(status) : -1;
-  double wall = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
+  double wall = seconds(t0, t1);
   double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
                (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
   printf("%d %.9f %.6f %ld\n", code, wall, cpu, ru.ru_maxrss);
