@@ -377,7 +377,7 @@ void bin_input_sections(size_t nr) {
   xfree(rs);
   for (size_t i = 0; i < ctx.commons.n; i++) {
     struct isec *isec = ctx.commons.v[i];
-    struct osec *os = find_osec(&shared, ".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE, true);
+    struct osec *os = find_osec(&shared, isec->name, isec->type, isec->flags, true);
     isec->osec = os;
     vec_push(&os->members, isec);
   }

@@ -190,6 +190,8 @@ struct objfile {
   const char *archive; /* the archive's path, for members */
   bool why_done;       /* ld/report.c */
   struct vec dups;     /* scratch for resolve: duplicate definitions found */
+  struct vec tls_mismatch; /* and symbols this file sees as TLS and the winner not, or
+                            * the other way round */
 };
 
 /* A relocation reference to an undefined symbol, kept for the report. */

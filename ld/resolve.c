@@ -191,7 +191,10 @@ static void bind_winners(void *arg, int64_t i) {
 }
 
 /* Once every symbol is bound: two strong definitions of one name are an
- * error, and so is a live IFUNC (one pass, each symbol touched once). */
+ * error, and so is a live IFUNC, and so is a name that one object file
+ * uses as thread-local (STT_TLS) and the one defining it does not, or the
+ * other way round: its code would address the wrong block of memory (one
+ * pass, each symbol touched once). */
 static void check_definitions(void *arg, int64_t i) {
   struct objfile *f = ((struct objfile **)arg)[i];
   for (uint32_t k = 1; k < f->nsyms; k++) {
@@ -209,6 +212,12 @@ static void check_definitions(void *arg, int64_t i) {
     uint32_t shndx;
     uint64_t value, size;
     objfile_sym(f, k, &info, &other, &shndx, &value, &size);
+    bool seen = shndx == SHN_UNDEF || shndx == SHN_COMMON || defined_in_live_section(f, shndx);
+    if (seen && sym->file && sym->file != f && sym->file != ctx.internal &&
+        sym->kind != SYM_ABS && (ELF64_ST_TYPE(info) == STT_TLS) != (sym->type == STT_TLS)) {
+      vec_push(&f->tls_mismatch, sym);
+      continue;
+    }
     if (shndx == SHN_UNDEF || shndx == SHN_COMMON || ELF64_ST_BIND(info) != STB_GLOBAL ||
         !defined_in_live_section(f, shndx))
       continue;
@@ -217,10 +226,42 @@ static void check_definitions(void *arg, int64_t i) {
   }
 }
 
-/* Common symbols become zero-filled .bss sections owned by the linker. */
+/* st_value of a common symbol is its alignment (1 if it is not a power of
+ * two). */
+static uint64_t common_align(uint64_t value) {
+  return value && !(value & (value - 1)) ? value : 1;
+}
+
+/* Common symbols become zero-filled .bss sections owned by the linker
+ * (.tbss for a thread-local one, `__thread int i __attribute__((common))`).
+ * A name that several files leave common gets the largest size and the
+ * largest alignment among them, as GNU ld, lld and mold give it: `int
+ * buf[10];` in one file and `int buf[100];` in another are one array of
+ * 100. */
 static void allocate_commons(void) {
   if (!atomic_load(&any_common))
     return;
+  for (size_t i = 0; i < ctx.live.n; i++) {
+    struct objfile *f = ctx.live.v[i];
+    for (uint32_t k = f->first_global; k < f->nsyms; k++) {
+      struct symbol *sym = f->syms[k];
+      if (sym->kind != SYM_COMMON)
+        continue;
+      uint8_t info, other;
+      uint32_t shndx;
+      uint64_t value, size;
+      objfile_sym(f, k, &info, &other, &shndx, &value, &size);
+      if (shndx != SHN_COMMON)
+        continue;
+      uint64_t align = common_align(value);
+      if (align > MAX_ALIGN)
+        error("%s: common symbol %s: alignment 0x%llx is too large", f->name, sym->name,
+              (unsigned long long)align);
+      sym->size = size > sym->size ? size : sym->size;
+      sym->value = align > common_align(sym->value) ? align : common_align(sym->value);
+    }
+  }
+  check_errors();
   for (size_t i = 0; i < ctx.live.n; i++) {
     struct objfile *f = ctx.live.v[i];
     for (uint32_t k = f->first_global; k < f->nsyms; k++) {
@@ -229,17 +270,12 @@ static void allocate_commons(void) {
         continue;
       struct isec *isec = xalloc(sizeof(*isec));
       isec->file = ctx.internal;
-      isec->name = ".bss";
+      bool tls = sym->type == STT_TLS;
+      isec->name = tls ? ".tbss" : ".bss";
       isec->type = SHT_NOBITS;
-      isec->flags = SHF_ALLOC | SHF_WRITE;
+      isec->flags = SHF_ALLOC | SHF_WRITE | (tls ? SHF_TLS : 0);
       isec->size = sym->size;
-      /* st_value of a common symbol is its alignment (1 if it is not a
-       * power of two) */
-      uint64_t align = sym->value && !(sym->value & (sym->value - 1)) ? sym->value : 1;
-      if (align > MAX_ALIGN)
-        error("%s: common symbol %s: alignment 0x%llx is too large", f->name, sym->name,
-              (unsigned long long)align);
-      isec->addralign = align <= MAX_ALIGN ? (uint32_t)align : 1;
+      isec->addralign = (uint32_t)sym->value;
       isec->alive = true;
       isec->init_prio = 65536;
       sym->kind = SYM_DEFINED;
@@ -248,7 +284,6 @@ static void allocate_commons(void) {
       vec_push(&ctx.commons, isec);
     }
   }
-  check_errors();
 }
 
 static void parse_live_member(void *arg, int64_t i) {
@@ -282,6 +317,13 @@ void resolve_symbols(void) {
       struct symbol *sym = f->dups.v[j];
       error("duplicate symbol: %s\n>>> defined in %s\n>>> defined in %s", sym->name,
             sym->file->name, f->name);
+    }
+    for (size_t j = 0; j < f->tls_mismatch.n; j++) {
+      struct symbol *sym = f->tls_mismatch.v[j];
+      bool tls = sym->type == STT_TLS;
+      error("TLS attribute mismatch: %s\n>>> %sthread-local in %s%s%s%s\n>>> %sthread-local in %s",
+            sym->name, tls ? "" : "not ", sym->file->name, sym->isec ? " (" : "",
+            sym->isec ? sym->isec->name : "", sym->isec ? ")" : "", tls ? "not " : "", f->name);
     }
   }
   check_errors();

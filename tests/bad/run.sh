@@ -95,13 +95,22 @@ cat >d2.c <<'EOF'
 int dup_sym = 2;
 int dup_fn(void) { return 2; }
 EOF
+cat >tls1.c <<'EOF'
+__thread int tls_var = 1;
+int plain_var = 2;
+EOF
+cat >tls2.c <<'EOF'
+extern int tls_var;              /* thread-local in tls1.c */
+extern __thread int plain_var;   /* not thread-local in tls1.c */
+int main(void) { return tls_var + plain_var; }
+EOF
 cat >ifunc.c <<'EOF'
 static int impl(void) { return 42; }
 static int (*resolver(void))(void) { return impl; }
 int chosen(void) __attribute__((ifunc("resolver")));
 int main(void) { return chosen(); }
 EOF
-must musl-gcc -O0 -c main.c u.c d1.c d2.c ifunc.c
+must musl-gcc -O0 -c main.c u.c d1.c d2.c ifunc.c tls1.c tls2.c
 must musl-gcc -O0 -ffunction-sections -c u2.c
 must musl-gcc -O2 -flto -c main.c -o lto.o
 printf '.globl far\n.set far, 0x123456789\n' >far.s
@@ -157,6 +166,16 @@ if [ -z "$problems" ]; then
     pass "duplicate symbol: both definitions listed under it" ||
     { fail "duplicate symbol: definitions not listed under the symbol"; sed 's/^/    | /' log | head; }
 fi
+
+# ---------------------------------------------------------------- TLS attribute mismatch
+# the code of tls2.o would address the thread pointer's block for a plain
+# variable, and a plain address for a thread-local one
+bad "TLS attribute mismatch" \
+  "smelt: error: TLS attribute mismatch: tls_var" ">>> thread-local in && tls1.o (.tdata)" \
+  ">>> not thread-local in && tls2.o" \
+  "smelt: error: TLS attribute mismatch: plain_var" ">>> not thread-local in && tls1.o (.data)" \
+  ">>> thread-local in && tls2.o" \
+  -- $NS tls1.o tls2.o
 
 # ---------------------------------------------------------------- corrupt and foreign files
 size=$(stat -c %s main.o)
