@@ -126,7 +126,8 @@ static const char *lang_of(const char *path) {
 static const char *const cflag_with_arg[] = {
     "-D", "-U", "-I", "-include", "-imacros", "-isystem", "-iquote", "-idirafter", "-iprefix",
     "-iwithprefix", "-iwithprefixbefore", "-isysroot", "-imultilib", "-MF", "-MT", "-MQ",
-    "-Xassembler", "-Xpreprocessor", "--param", "-aux-info", "-B", "-specs", "--sysroot", NULL};
+    "-Xassembler", "-Xpreprocessor", "--param", "-aux-info", "-B", "-specs", "--sysroot",
+    "-dumpdir", "-dumpbase", "-dumpbase-ext", NULL};
 
 /* Compiler option families passed to the compiler as they are. */
 static bool is_cflag(const char *s) {
@@ -136,7 +137,9 @@ static bool is_cflag(const char *s) {
       "-save-temps", "-no-canonical-prefixes", "-pipe", "-Q", "-d", "-Xassembler",
       "-Xpreprocessor", "-aux-info", "--param", "-specs", "--sysroot", NULL};
   static const char *const exact[] = {"-w", "-p", "-pg", "-P", "-C", "-CC", "-H", "-undef",
-                                      "-trigraphs", "-traditional-cpp", "-nostdinc", NULL};
+                                      "-trigraphs", "-traditional-cpp", "-nostdinc",
+                                      "--coverage", "-coverage", "-dumpdir", "-dumpbase",
+                                      "-dumpbase-ext", NULL};
   for (const char *const *p = exact; *p; p++)
     if (!strcmp(s, *p))
       return true;
@@ -260,7 +263,8 @@ void cc_parse(int argc0, char **argv0, int host_arch, struct cc_args *a) {
                !strcmp(s, "-MM") || !strcmp(s, "-fsyntax-only")) {
       compile = true;
     } else if (!strcmp(s, "--version") || !strcmp(s, "-###") || !strcmp(s, "--help") ||
-               prefix(s, "-print-") || prefix(s, "--print-") || prefix(s, "-dump")) {
+               prefix(s, "-print-") || prefix(s, "--print-") ||
+               (prefix(s, "-dump") && strcmp(s, "-dumpdir") && !prefix(s, "-dumpbase"))) {
       query = true;
     } else if (!strcmp(s, "-o") || (prefix(s, "-o") && s[2])) {
       a->output = s[2] ? s + 2 : next;
@@ -347,6 +351,12 @@ void cc_parse(int argc0, char **argv0, int host_arch, struct cc_args *a) {
       else
         lang = strcmp(l, "none") ? l : NULL;
     } else if (is_cflag(s)) {
+      /* gcc's link spec: %{fprofile-arcs|fprofile-generate*|coverage:-lgcov} */
+      if (!strcmp(s, "--coverage") || !strcmp(s, "-coverage") || !strcmp(s, "-fprofile-arcs") ||
+          prefix(s, "-fprofile-generate"))
+        a->profile = true;
+      if (!strcmp(s, "-dumpdir") || prefix(s, "-dumpbase"))
+        a->dump_named = true;
       cc_push(&a->cflags, s);
       for (const char *const *p = cflag_with_arg; *p; p++)
         if (!strcmp(s, *p)) {
@@ -417,6 +427,8 @@ void cc_link_argv(const struct cc_args *a, const struct cc_runtime *rt, const ch
   size_t src = 0;
   for (size_t i = 0; i < a->nitems; i++)
     cc_push(out, a->items[i].source ? objs[src++] : a->items[i].arg);
+  if (a->profile)
+    cc_push(out, "-lgcov");
   if (!a->nodefaultlibs) {
     cc_push(out, "--start-group");
     if (rt->gcc_dir) {
@@ -857,6 +869,28 @@ static int pass_through(const struct cc_args *a, const struct compiler *c) {
   return run(&cmd, NULL);
 }
 
+/* The object of a source compiled on the way to a link lives in the
+ * temporary directory, but what gcc writes beside it (--coverage's .gcno
+ * and the .gcda path the program will write, -save-temps, -fdump-*) is
+ * named as gcc names it when it compiles and links in one command:
+ * `gcc --coverage a.c -o prog` gives prog-a.gcno. Not for clang, whose
+ * names do not follow -dumpdir. */
+static void cc_aux_names(const struct cc_args *a, const struct compiler *c, const char *src,
+                         struct cc_strs *flags) {
+  if (a->dump_named || c->clang || !strcmp(src, "-"))
+    return;
+  const char *b = strrchr(src, '/') ? strrchr(src, '/') + 1 : src;
+  const char *ext = strrchr(b, '.');
+  cc_push(flags, "-dumpdir");
+  cc_push(flags, fmt("%s-", a->output ? a->output : "a"));
+  cc_push(flags, "-dumpbase");
+  cc_push(flags, b);
+  if (ext && ext != b) {
+    cc_push(flags, "-dumpbase-ext");
+    cc_push(flags, ext);
+  }
+}
+
 static int link_image(const struct cc_args *a) {
   struct musl m = find_musl(a->arch);
   struct compiler c = find_compiler(a->arch, &m);
@@ -876,7 +910,12 @@ static int link_image(const struct cc_args *a) {
       continue;
     const char *b = strrchr(it->arg, '/') ? strrchr(it->arg, '/') + 1 : it->arg;
     objs[k] = fmt("%s/%zu-%.*s.o", tmpdir, k, (int)strcspn(b, "."), b);
-    compile(&c, &a->cflags, it->lang ? it->lang : "c", it->arg, objs[k]);
+    struct cc_strs flags = {0};
+    for (size_t j = 0; j < a->cflags.n; j++)
+      cc_push(&flags, a->cflags.v[j]);
+    cc_aux_names(a, &c, it->arg, &flags);
+    compile(&c, &flags, it->lang ? it->lang : "c", it->arg, objs[k]);
+    free(flags.v);
     k++;
   }
   if (!a->nodefaultlibs && rt.have_eh)

@@ -54,6 +54,8 @@ struct cc_args {
   struct cc_item *items;
   size_t nitems, nsources;
   bool verbose, nostartfiles, nodefaultlibs, nolibc, has_ldargs;
+  bool profile;          /* --coverage, -fprofile-arcs, -fprofile-generate*: link libgcov */
+  bool dump_named;       /* -dumpdir, -dumpbase or -dumpbase-ext given */
   char *error;           /* the message if the command line is refused */
 };
 

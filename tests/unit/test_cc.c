@@ -208,6 +208,43 @@ Test(cc_link, nostdlib_and_defaults) {
   cr_assert_str_eq(joined(&out), "smelt -static -m aarch64linux -o a.out -L/m -L/g start.o");
 }
 
+/* gcc's link spec adds -lgcov for --coverage, -fprofile-arcs and
+ * -fprofile-generate*, after the objects and even with -nodefaultlibs */
+Test(cc_link, coverage_links_libgcov) {
+  struct cc_runtime rt = {.crt_dir = "/m", .gcc_dir = "/g"};
+  const char *const flags[] = {"--coverage", "-coverage", "-fprofile-arcs", "-fprofile-generate",
+                               "-fprofile-generate=/tmp/p"};
+  for (size_t i = 0; i < sizeof flags / sizeof *flags; i++) {
+    struct cc_args a = parse(CC_X86_64, "smelt-cc", flags[i], "-nostartfiles", "a.o", NULL);
+    cr_assert_null(a.error, "%s", flags[i]);
+    cr_assert_eq(a.mode, CC_LINK);
+    struct cc_strs out = {0};
+    cc_link_argv(&a, &rt, NULL, &out);
+    cr_assert_str_eq(joined(&out),
+                     "smelt -static -m elf_x86_64 -o a.out -L/m -L/g a.o -lgcov --start-group "
+                     "/g/libgcc.a /m/libc.a --end-group",
+                     "%s", flags[i]);
+  }
+  struct cc_args a = parse(CC_X86_64, "smelt-cc", "--coverage", "-nostdlib", "a.o", NULL);
+  struct cc_strs out = {0};
+  cc_link_argv(&a, &rt, NULL, &out);
+  cr_assert_str_eq(joined(&out), "smelt -static -m elf_x86_64 -o a.out -L/m -L/g a.o -lgcov");
+  a = parse(CC_X86_64, "smelt-cc", "-fprofile-use", "a.o", NULL);
+  cr_assert(!a.profile);
+}
+
+/* -dumpdir and -dumpbase name auxiliary outputs; they are not queries as
+ * -dumpversion and -dumpmachine are */
+Test(cc_args, dump_names_are_compiler_flags) {
+  struct cc_args a = parse(CC_X86_64, "smelt-cc", "-dumpdir", "out/p-", "-dumpbase", "m.c",
+                           "-dumpbase-ext", ".c", "m.c", NULL);
+  cr_assert_eq(a.mode, CC_LINK);
+  cr_assert(a.dump_named);
+  cr_assert_str_eq(joined(&a.cflags), "-dumpdir out/p- -dumpbase m.c -dumpbase-ext .c");
+  cr_assert_eq(parse(CC_X86_64, "smelt-cc", "-dumpmachine", NULL).mode, CC_QUERY);
+  cr_assert_eq(parse(CC_X86_64, "smelt-cc", "-dumpfullversion", NULL).mode, CC_QUERY);
+}
+
 /* ---- response files ---- */
 
 Test(cc_args, response_file_syntax) {
