@@ -181,6 +181,11 @@ void gc_sections(void) {
   mark_symbol(ctx.opt.entry ? ctx.opt.entry : "_start", &frontier);
   for (size_t i = 0; i < ctx.opt.undefined.n; i++)
     mark_symbol(ctx.opt.undefined.v[i], &frontier);
+  for (size_t i = 0; i < ctx.opt.defsyms.n; i++) {
+    const struct defsym *d = ctx.opt.defsyms.v[i];
+    if (d->target)
+      mark_symbol(d->target, &frontier);
+  }
   do
     propagate(&frontier);
   while (mark_from_eh_frames(&frontier));

@@ -241,6 +241,21 @@ static bool check_shdr(struct objfile *f, uint32_t i, const struct eshdr *sh) {
   return true;
 }
 
+/* --wrap=SYM: an undefined reference to SYM binds to __wrap_SYM, and one
+ * to __real_SYM binds to SYM (definitions keep their names, as in GNU ld). */
+static const char *wrapped_name(const char *name) {
+  const char *const *w = (const char *const *)ctx.opt.wrap.v;
+  bool real = !strncmp(name, "__real_", 7);
+  for (size_t i = 0; i < ctx.opt.wrap.n; i += 2) {
+    if (!strcmp(name, w[i]))
+      return w[i + 1];
+    if (real && !strcmp(name + 7, w[i]))
+      return w[i];
+  }
+  return name;
+}
+
+
 static void parse(struct objfile *f, bool lazy) {
   bool globals_read = f->lazy; /* by the lazy pass: kept, not read again */
   f->lazy = lazy;
@@ -492,7 +507,8 @@ static void parse(struct objfile *f, bool lazy) {
     } else {
       if (ELF64_ST_BIND(es.info) == STB_LOCAL)
         CORRUPT(f, "symbol %u (%s): local symbol after the first global", i, name);
-      gnames[i - f->first_global] = name;
+      gnames[i - f->first_global] =
+          ctx.opt.wrap.n && shndx == SHN_UNDEF ? wrapped_name(name) : name;
     }
   }
   if (to > f->first_global)

@@ -497,6 +497,10 @@ static struct phdr *add_phdr(uint32_t type, uint32_t flags, uint64_t align) {
 /* Addresses and offsets of the allocated sections and the segments that
  * hold them; returns the PT_TLS header, if any. Run again when an arch adds
  * thunks, which only grows executable sections. */
+uint64_t image_base(void) {
+  return ctx.opt.image_base_set ? ctx.opt.image_base : ctx.arch->image_base;
+}
+
 static struct phdr *assign_addresses(struct osec **oss, size_t nos, uint32_t first_flags,
                                      bool has_relro, int nph, uint64_t *end_off) {
   const struct arch *a = ctx.arch;
@@ -504,11 +508,15 @@ static struct phdr *assign_addresses(struct osec **oss, size_t nos, uint32_t fir
   uint64_t phent = a->is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
   uint32_t cur;
   ctx.nphdrs = 0;
-  uint64_t addr = a->image_base + ctx.ehdr_size + phent * (uint64_t)nph;
-  uint64_t off = addr - a->image_base;
+  uint64_t base = image_base();
+  if (base % page)
+    fatal("--image-base 0x%llx is not a multiple of the page size (0x%llx)",
+          (unsigned long long)base, (unsigned long long)page);
+  uint64_t addr = base + ctx.ehdr_size + phent * (uint64_t)nph;
+  uint64_t off = addr - base;
   struct phdr *load = add_phdr(PT_LOAD, first_flags, page);
   load->offset = 0;
-  load->vaddr = a->image_base;
+  load->vaddr = base;
   load->filesz = load->memsz = off;
   cur = first_flags;
   uint64_t tls_first = 0;
@@ -775,7 +783,7 @@ void finalize_synthetic_symbols(void) {
   }
   if (!bss)
     bss = edata;
-  uint64_t base = ctx.arch->image_base;
+  uint64_t base = image_base();
   set_sym("__ehdr_start", base);
   set_sym("__executable_start", base);
   set_sym("_etext", etext);
@@ -802,4 +810,6 @@ void finalize_synthetic_symbols(void) {
     if (sym && sym->file == ctx.internal && sym->kind == SYM_OSEC)
       sym->value = oss[i]->size;
   }
+  define_defsyms(true); /* last: --defsym overrides the names above too */
+  check_errors();
 }

@@ -380,6 +380,18 @@ struct input_spec {
 
 enum build_id { BUILD_ID_NONE, BUILD_ID_FAST, BUILD_ID_MD5, BUILD_ID_SHA1, BUILD_ID_UUID, BUILD_ID_HEX };
 
+/* --defsym NAME=EXPR, EXPR one of NUMBER, SYMBOL, SYMBOL+NUMBER, SYMBOL-NUMBER */
+struct defsym {
+  const char *name;
+  const char *target; /* NULL: NAME is the absolute value */
+  uint64_t value;     /* the number, or the addend to target's address */
+  struct symbol *sym; /* once resolved */
+};
+/* Parses the NAME=EXPR of --defsym into *d; NULL, or what is wrong. */
+const char *parse_defsym(const char *arg, struct defsym *d);
+void define_defsyms(bool final); /* ld/resolve.c */
+uint64_t image_base(void);      /* ld/layout.c: --image-base, else the arch's */
+
 struct options {
   const char *output;
   const char *entry;
@@ -388,6 +400,10 @@ struct options {
   struct input_spec *inputs;
   size_t ninputs;
   struct vec undefined;   /* -u symbols */
+  struct vec wrap;        /* --wrap: SYM, __wrap_SYM, SYM, __wrap_SYM, ... */
+  struct vec defsyms;     /* struct defsym * */
+  uint64_t image_base;    /* --image-base, -Ttext-segment */
+  bool image_base_set;
   int threads;
   bool is_static;
   bool nostdlib;

@@ -23,6 +23,8 @@ static const char usage[] =
     "  -L DIR, --library-path=DIR  Add DIR to the library search path\n"
     "  -l NAME, --library=NAME     Link libNAME.a (or -l:FILE)\n"
     "  -u SYM, --undefined=SYM     Start with SYM undefined\n"
+    "  --wrap=SYM                  Undefined SYM means __wrap_SYM, __real_SYM means SYM\n"
+    "  --defsym=SYM=EXPR           Define SYM as EXPR: NUMBER, SYMBOL or SYMBOL+-NUMBER\n"
     "  -m EMULATION                elf_x86_64 (also elf_i386, aarch64linux)\n"
     "  --start-group, --end-group  Archives in a group (accepted; all archives\n"
     "                              are searched until no more members are needed)\n"
@@ -214,9 +216,82 @@ static const char *const ignored_flags[] = {
 static const char *const ignored_with_value[] = {
     "dynamic-linker", "hash-style", "plugin", "plugin-opt", "sysroot",
     "soname", "h", "rpath", "rpath-link", "version-script",
-    "exclude-libs", "color-diagnostics", "y", "wrap", "defsym", "R",
-    "image-base", "thread-count", "mllvm", "lto-O", "lto-partitions", "plugin-opt",
+    "exclude-libs", "color-diagnostics", "y", "R",
+    "thread-count", "mllvm", "lto-O", "lto-partitions", "plugin-opt",
     "dependency-file", "unresolved-symbols", "error-limit", NULL};
+
+static bool symbol_char(char c, bool first) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '.' || c == '$' ||
+         (!first && c >= '0' && c <= '9');
+}
+
+/* A number as GNU ld's expressions write one: 0x hex, 0 octal, decimal. */
+static bool parse_number(const char **p, uint64_t *out) {
+  const char *s = *p;
+  if (*s < '0' || *s > '9')
+    return false;
+  int base = 10;
+  if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+    base = 16, s += 2;
+  else if (s[0] == '0' && s[1])
+    base = 8;
+  uint64_t v = 0;
+  const char *start = s;
+  for (;; s++) {
+    int d = *s >= '0' && *s <= '9' ? *s - '0'
+            : base == 16 && ((*s | 32) >= 'a' && (*s | 32) <= 'f') ? (*s | 32) - 'a' + 10
+                                                                   : -1;
+    if (d < 0 || d >= base)
+      break;
+    if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
+      return false;
+    v = v * (uint64_t)base + (uint64_t)d;
+  }
+  if (s == start && base == 16)
+    return false;
+  *p = s, *out = v;
+  return true;
+}
+
+const char *parse_defsym(const char *arg, struct defsym *d) {
+  const char *eq = strchr(arg, '=');
+  if (!eq || eq == arg)
+    return "expected NAME=EXPRESSION";
+  size_t n = (size_t)(eq - arg);
+  while (n && (arg[n - 1] == ' ' || arg[n - 1] == '\t'))
+    n--;
+  for (size_t k = 0; k < n; k++)
+    if (!symbol_char(arg[k], k == 0))
+      return "expected NAME=EXPRESSION";
+  *d = (struct defsym){.name = xsprintf("%.*s", (int)n, arg)};
+  const char *p = eq + 1;
+  while (*p == ' ' || *p == '\t')
+    p++;
+  if (symbol_char(*p, true)) {
+    const char *t = p;
+    while (symbol_char(*p, false))
+      p++;
+    d->target = xsprintf("%.*s", (int)(p - t), t);
+    while (*p == ' ' || *p == '\t')
+      p++;
+    if (*p == '+' || *p == '-') {
+      char op = *p++;
+      while (*p == ' ' || *p == '\t')
+        p++;
+      if (!parse_number(&p, &d->value))
+        return "expected a number after the sign (smelt takes NUMBER, SYMBOL or SYMBOL+-NUMBER)";
+      if (op == '-')
+        d->value = (uint64_t)0 - d->value;
+    }
+  } else if (!parse_number(&p, &d->value)) {
+    return "unsupported expression (smelt takes NUMBER, SYMBOL or SYMBOL+-NUMBER)";
+  }
+  while (*p == ' ' || *p == '\t')
+    p++;
+  if (*p)
+    return "unsupported expression (smelt takes NUMBER, SYMBOL or SYMBOL+-NUMBER)";
+  return NULL;
+}
 
 static int hexval(char c) {
   if (c >= '0' && c <= '9')
@@ -326,6 +401,17 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
     } else if ((v = opt_value(argv, argc, &i, "undefined")) ||
                (v = short_value(argv, argc, &i, 'u'))) {
       vec_push(&opt->undefined, (void *)v);
+    } else if ((v = opt_value(argv, argc, &i, "wrap"))) {
+      if (!*v)
+        fatal("--wrap needs a symbol name");
+      vec_push(&opt->wrap, (void *)v);
+      vec_push(&opt->wrap, xsprintf("__wrap_%s", v));
+    } else if ((v = opt_value(argv, argc, &i, "defsym"))) {
+      struct defsym *d = xcalloc(1, sizeof(*d));
+      const char *why = parse_defsym(v, d);
+      if (why)
+        fatal("--defsym %s: %s", v, why);
+      vec_push(&opt->defsyms, d);
     } else if (opt_flag(arg, "start-group") || opt_flag(arg, "(")) {
       push_input(&inputs, IN_GROUP_START, NULL);
     } else if (opt_flag(arg, "end-group") || opt_flag(arg, ")")) {
@@ -426,6 +512,14 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
       opt->fatal_warnings = true;
     } else if (opt_flag(arg, "stats") || opt_flag(arg, "perf") || opt_flag(arg, "time-trace")) {
       opt->print_stats = true;
+    } else if ((v = opt_value(argv, argc, &i, "image-base")) ||
+               (v = opt_value(argv, argc, &i, "Ttext-segment"))) {
+      const char *p = v;
+      if (!parse_number(&p, &opt->image_base) || *p)
+        fatal("--image-base: expected an address, not '%s'", v);
+      opt->image_base_set = true;
+    } else if (opt_flag(arg, "r") || opt_flag(arg, "relocatable") || opt_flag(arg, "Ur")) {
+      fatal("%s: relocatable output is not supported (smelt makes static executables)", arg);
     } else if ((v = short_value(argv, argc, &i, 'T')) || (v = opt_value(argv, argc, &i, "script"))) {
       fatal("linker scripts are not supported (-T %s)", v);
     } else if ((v = short_value(argv, argc, &i, 'o'))) {

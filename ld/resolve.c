@@ -112,6 +112,12 @@ static void mark_live_files(void) {
     extract(root, symmap_intern(ctx.opt.undefined.v[i], strlen(ctx.opt.undefined.v[i])));
   const char *entry = ctx.opt.entry ? ctx.opt.entry : "_start";
   extract(root, symmap_intern(entry, strlen(entry)));
+  /* so do the symbols --defsym names in its expressions */
+  for (size_t i = 0; i < ctx.opt.defsyms.n; i++) {
+    const struct defsym *d = ctx.opt.defsyms.v[i];
+    if (d->target)
+      extract(root, symmap_intern(d->target, strlen(d->target)));
+  }
   for (size_t i = 0; i < root->scratch.n; i++)
     vec_push(&frontier, root->scratch.v[i]);
 
@@ -328,6 +334,54 @@ void resolve_symbols(void) {
   }
   check_errors();
   allocate_commons();
+  define_defsyms(false);
+}
+
+/* --defsym NAME=EXPR defines NAME whether or not an input file does (the
+ * definition there is overridden, as in GNU ld and lld). NAME=NUMBER is
+ * absolute; NAME=SYMBOL(+-NUMBER) is that symbol's address (plus the
+ * number), in its section, so relocations against NAME keep the section
+ * alive and follow it. Linker-defined symbols (_end, __start_SEC) have
+ * addresses only after layout: until then such a NAME is absolute 0, and
+ * finalize_synthetic_symbols() calls this again with final set. */
+void define_defsyms(bool final) {
+  for (size_t i = 0; i < ctx.opt.defsyms.n; i++) {
+    struct defsym *d = ctx.opt.defsyms.v[i];
+    struct symbol *sym = d->sym;
+    if (!sym) {
+      sym = d->sym = symmap_intern(d->name, strlen(d->name));
+      sym->file = ctx.internal;
+      sym->bind = STB_GLOBAL;
+      sym->visibility = STV_DEFAULT;
+      sym->size = 0;
+      sym->esym = 0;
+      bool listed = false; /* an earlier --defsym of the same name */
+      for (size_t j = 0; j < i && !listed; j++)
+        listed = ((struct defsym *)ctx.opt.defsyms.v[j])->sym == sym;
+      if (!listed)
+        vec_push(&ctx.synthetic, sym);
+    }
+    sym->kind = SYM_ABS;
+    sym->type = STT_NOTYPE;
+    sym->isec = NULL;
+    sym->value = d->value;
+    if (!d->target)
+      continue;
+    const struct symbol *t = symmap_find(d->target);
+    bool later = t && t->file == ctx.internal && t->kind != SYM_UNDEF && !final;
+    if (!t || !t->file || t->kind == SYM_UNDEF || t->kind == SYM_COMMON) {
+      if (final || !t || t->file)
+        error("undefined symbol: %s\n>>> referenced by --defsym %s", d->target, d->name);
+      continue;
+    }
+    if (later || (t == sym))
+      continue;
+    sym->kind = t->kind;
+    sym->type = t->type;
+    sym->isec = t->isec;
+    sym->osec = t->osec;
+    sym->value = t->value + d->value;
+  }
 }
 
 /* ---- linker-defined symbols ---- */

@@ -177,6 +177,22 @@ bad "TLS attribute mismatch" \
   ">>> thread-local in && tls2.o" \
   -- $NS tls1.o tls2.o
 
+# ---------------------------------------------------------------- --defsym
+bad "--defsym with an expression smelt does not take" \
+  "smelt: error: --defsym a=b*2: unsupported expression" -- $NS --defsym a=b*2 main.o
+bad "--defsym without =" "smelt: error: --defsym a: expected NAME=EXPRESSION" -- $NS --defsym a main.o
+bad "--defsym naming an undefined symbol" \
+  "smelt: error: undefined symbol: nosuch" ">>> referenced by --defsym alias" \
+  -- $NS --defsym=alias=nosuch+4 main.o
+
+# ---------------------------------------------------------------- image base, -r
+bad "--image-base off a page boundary" \
+  "smelt: error: --image-base 0x10000800 is not a multiple of the page size" \
+  -- $NS --image-base=0x10000800 main.o
+bad "--image-base that is not a number" "smelt: error: --image-base: expected an address" \
+  -- $NS --image-base=base main.o
+bad "-r (relocatable output)" "smelt: error: -r: relocatable output is not supported" -- -r main.o
+
 # ---------------------------------------------------------------- corrupt and foreign files
 size=$(stat -c %s main.o)
 head -c 40 main.o >trunc-header.o

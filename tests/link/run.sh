@@ -94,6 +94,15 @@ OPT="-O2"
 # --- hello
 enter hello
 { compile main.o main.c $OPT && link hello main.o && verify hello hello; } || broken hello
+# the same program placed at another base address
+if [ -f main.o ] && link hello_base -Wl,--image-base=0x10000000 main.o &&
+   verify "hello at --image-base=0x10000000" hello_base; then
+  readelf -lW hello_base | awk '$1 == "LOAD" { print $3; exit }' | grep -q '^0x0*10000000$' &&
+    pass "--image-base: the first PT_LOAD is at 0x10000000" ||
+    fail "--image-base: first PT_LOAD at $(readelf -lW hello_base | awk '$1 == "LOAD" { print $3; exit }')"
+else
+  broken "--image-base"
+fi
 
 # --- globals: -fcommon tentative definitions, data relocations, big .bss
 enter globals
@@ -262,6 +271,17 @@ if compile main.o main.c $OPT && compile other.o other.c $OPT; then
       verify "__start_mysec/__stop_mysec keep mysec under --gc-sections" mysec_gc; } || broken "mysec gc"
 else
   broken mysec
+fi
+
+# --- --wrap and --defsym
+enter wrap
+if compile main.o main.c $OPT && compile other.o other.c $OPT -fno-inline -fno-ipa-icf; then
+  { link wrap -Wl,--wrap=malloc,--wrap=helper -Wl,--defsym=base_addr=0x12340 \
+      -Wl,--defsym=twice_alias=twice,--defsym=table_third=table+8 \
+      -Wl,--defsym=end_minus=_end-16,--defsym=overridden=0x77 main.o other.o &&
+      verify "--wrap and --defsym" wrap; } || broken wrap
+else
+  broken wrap
 fi
 
 # --- one .text section of nearly 3 MB (PLT, GOT and TLS sequences in every

@@ -267,6 +267,46 @@ static struct options opts(int argc, const char **argv) {
   return o;
 }
 
+Test(options, defsym_expressions, .init = x86_64) {
+  struct defsym d;
+  cr_assert_null(parse_defsym("base=0x12340", &d));
+  cr_assert_str_eq(d.name, "base");
+  cr_assert_null(d.target);
+  cr_assert_eq(d.value, 0x12340);
+  cr_assert_null(parse_defsym("o=0755", &d));
+  cr_assert_eq(d.value, 0755);
+  cr_assert_null(parse_defsym("z=0", &d));
+  cr_assert_eq(d.value, 0);
+  cr_assert_null(parse_defsym("alias=_real.fn$1", &d));
+  cr_assert_str_eq(d.target, "_real.fn$1");
+  cr_assert_eq(d.value, 0);
+  cr_assert_null(parse_defsym("third = table + 8", &d));
+  cr_assert_str_eq(d.name, "third");
+  cr_assert_str_eq(d.target, "table");
+  cr_assert_eq(d.value, 8);
+  cr_assert_null(parse_defsym("e=_end-0x10", &d));
+  cr_assert_eq(d.value, (uint64_t)-16);
+  cr_assert_null(parse_defsym("max=0xffffffffffffffff", &d));
+  cr_assert_eq(d.value, UINT64_MAX);
+  const char *bad[] = {"x", "=3", "1a=3", "a b=3", "a=", "a=b*2", "a=b+", "a=0x", "a=12z",
+                       "a=3+b", "a=0x1ffffffffffffffff", "a=b+c", "a=08"};
+  for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+    cr_assert_not_null(parse_defsym(bad[i], &d), "%s accepted", bad[i]);
+}
+
+Test(options, wrap_and_defsym, .init = x86_64) {
+  const char *argv[] = {"ld", "--wrap=malloc", "--wrap", "free", "--defsym", "a=1",
+                        "-defsym=b=c+2", "x.o"};
+  struct options o = opts(sizeof(argv) / sizeof(argv[0]), argv);
+  cr_assert_eq(o.wrap.n, 4);
+  cr_assert_str_eq(o.wrap.v[0], "malloc");
+  cr_assert_str_eq(o.wrap.v[1], "__wrap_malloc");
+  cr_assert_str_eq(o.wrap.v[3], "__wrap_free");
+  cr_assert_eq(o.defsyms.n, 2);
+  cr_assert_str_eq(((struct defsym *)o.defsyms.v[1])->target, "c");
+  cr_assert_eq(o.ninputs, 1);
+}
+
 Test(options, common_gcc_link_line, .init = x86_64) {
   const char *argv[] = {"ld", "-plugin", "/x/liblto_plugin.so", "-plugin-opt=-fresolution=a",
                         "-dynamic-linker", "/lib/ld-musl-x86_64.so.1", "-nostdlib", "-static",
