@@ -715,7 +715,8 @@ void layout(void) {
   bool exec_stack = ctx.opt.exec_stack;
   for (size_t i = 0; i < ctx.live.n; i++)
     exec_stack |= ((struct objfile *)ctx.live.v[i])->exec_stack;
-  add_phdr(PT_GNU_STACK, PF_R | PF_W | (exec_stack ? PF_X : 0), 16);
+  /* musl sizes new threads' stacks by p_memsz, when larger than its default */
+  add_phdr(PT_GNU_STACK, PF_R | PF_W | (exec_stack ? PF_X : 0), 16)->memsz = ctx.opt.stack_size;
   if (ctx.nphdrs != nph)
     fatal("internal error: program header count %d != %d", ctx.nphdrs, nph);
 }

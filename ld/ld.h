@@ -403,6 +403,7 @@ struct options {
   struct vec wrap;        /* --wrap: SYM, __wrap_SYM, SYM, __wrap_SYM, ... */
   struct vec defsyms;     /* struct defsym * */
   uint64_t image_base;    /* --image-base, -Ttext-segment */
+  uint64_t stack_size;    /* -z stack-size: PT_GNU_STACK's p_memsz (musl's thread stacks) */
   bool image_base_set;
   int threads;
   bool is_static;

@@ -177,8 +177,45 @@ static void push_input(struct vec *inputs, int kind, const char *path) {
   vec_push(inputs, s);
 }
 
+static bool symbol_char(char c, bool first) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '.' || c == '$' ||
+         (!first && c >= '0' && c <= '9');
+}
+
+/* A number as GNU ld's expressions write one: 0x hex, 0 octal, decimal. */
+static bool parse_number(const char **p, uint64_t *out) {
+  const char *s = *p;
+  if (*s < '0' || *s > '9')
+    return false;
+  int base = 10;
+  if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+    base = 16, s += 2;
+  else if (s[0] == '0' && s[1])
+    base = 8;
+  uint64_t v = 0;
+  const char *start = s;
+  for (;; s++) {
+    int d = *s >= '0' && *s <= '9' ? *s - '0'
+            : base == 16 && ((*s | 32) >= 'a' && (*s | 32) <= 'f') ? (*s | 32) - 'a' + 10
+                                                                   : -1;
+    if (d < 0 || d >= base)
+      break;
+    if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
+      return false;
+    v = v * (uint64_t)base + (uint64_t)d;
+  }
+  if (s == start && base == 16)
+    return false;
+  *p = s, *out = v;
+  return true;
+}
+
 static void handle_z(struct options *opt, const char *z) {
-  if (!strcmp(z, "noexecstack"))
+  if (!strncmp(z, "stack-size=", 11)) {
+    const char *p = z + 11;
+    if (!parse_number(&p, &opt->stack_size) || *p)
+      fatal("-z stack-size: expected a size in bytes, not '%s'", z + 11);
+  } else if (!strcmp(z, "noexecstack"))
     opt->exec_stack = false;
   else if (!strcmp(z, "execstack"))
     opt->exec_stack = true;
@@ -219,39 +256,6 @@ static const char *const ignored_with_value[] = {
     "exclude-libs", "color-diagnostics", "y", "R",
     "thread-count", "mllvm", "lto-O", "lto-partitions", "plugin-opt",
     "dependency-file", "unresolved-symbols", "error-limit", NULL};
-
-static bool symbol_char(char c, bool first) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '.' || c == '$' ||
-         (!first && c >= '0' && c <= '9');
-}
-
-/* A number as GNU ld's expressions write one: 0x hex, 0 octal, decimal. */
-static bool parse_number(const char **p, uint64_t *out) {
-  const char *s = *p;
-  if (*s < '0' || *s > '9')
-    return false;
-  int base = 10;
-  if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-    base = 16, s += 2;
-  else if (s[0] == '0' && s[1])
-    base = 8;
-  uint64_t v = 0;
-  const char *start = s;
-  for (;; s++) {
-    int d = *s >= '0' && *s <= '9' ? *s - '0'
-            : base == 16 && ((*s | 32) >= 'a' && (*s | 32) <= 'f') ? (*s | 32) - 'a' + 10
-                                                                   : -1;
-    if (d < 0 || d >= base)
-      break;
-    if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
-      return false;
-    v = v * (uint64_t)base + (uint64_t)d;
-  }
-  if (s == start && base == 16)
-    return false;
-  *p = s, *out = v;
-  return true;
-}
 
 const char *parse_defsym(const char *arg, struct defsym *d) {
   const char *eq = strchr(arg, '=');

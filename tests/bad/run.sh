@@ -191,6 +191,8 @@ bad "--image-base off a page boundary" \
   -- $NS --image-base=0x10000800 main.o
 bad "--image-base that is not a number" "smelt: error: --image-base: expected an address" \
   -- $NS --image-base=base main.o
+bad "-z stack-size that is not a number" "smelt: error: -z stack-size: expected a size in bytes" \
+  -- $NS -z stack-size=big main.o
 bad "-r (relocatable output)" "smelt: error: -r: relocatable output is not supported" -- -r main.o
 
 # ---------------------------------------------------------------- corrupt and foreign files

@@ -273,6 +273,16 @@ else
   broken mysec
 fi
 
+# --- -z stack-size: PT_GNU_STACK's p_memsz sizes musl's thread stacks
+enter stacksize
+if compile main.o main.c $OPT -pthread && link stacksize -pthread -Wl,-z,stack-size=4194304 main.o; then
+  verify "-z stack-size: a thread with 1 MiB on its stack" stacksize
+  readelf -lW stacksize | awk '$1 == "GNU_STACK" { print $6 }' | grep -q '^0x0*400000$' ||
+    fail "-z stack-size: PT_GNU_STACK p_memsz is not 0x400000"
+else
+  broken stacksize
+fi
+
 # --- --wrap and --defsym
 enter wrap
 if compile main.o main.c $OPT && compile other.o other.c $OPT -fno-inline -fno-ipa-icf; then
