@@ -430,6 +430,7 @@ struct options {
   bool cref;
   bool trace;
   const char *why_extract;
+  const char *dependency_file;
   const char *reproduce;
   char **argv; /* as given */
   int argc;

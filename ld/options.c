@@ -23,6 +23,7 @@ static const char usage[] =
     "  -L DIR, --library-path=DIR  Add DIR to the library search path\n"
     "  -l NAME, --library=NAME     Link libNAME.a (or -l:FILE)\n"
     "  -u SYM, --undefined=SYM     Start with SYM undefined\n"
+    "  --dependency-file=FILE      Write a make rule: the output depends on every input\n"
     "  --wrap=SYM                  Undefined SYM means __wrap_SYM, __real_SYM means SYM\n"
     "  --defsym=SYM=EXPR           Define SYM as EXPR: NUMBER, SYMBOL or SYMBOL+-NUMBER\n"
     "  -m EMULATION                elf_x86_64 (also elf_i386, aarch64linux)\n"
@@ -255,7 +256,7 @@ static const char *const ignored_with_value[] = {
     "soname", "h", "rpath", "rpath-link", "version-script",
     "exclude-libs", "color-diagnostics", "y", "R",
     "thread-count", "mllvm", "lto-O", "lto-partitions", "plugin-opt",
-    "dependency-file", "unresolved-symbols", "error-limit", NULL};
+    "unresolved-symbols", "error-limit", NULL};
 
 const char *parse_defsym(const char *arg, struct defsym *d) {
   const char *eq = strchr(arg, '=');
@@ -405,6 +406,8 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
     } else if ((v = opt_value(argv, argc, &i, "undefined")) ||
                (v = short_value(argv, argc, &i, 'u'))) {
       vec_push(&opt->undefined, (void *)v);
+    } else if ((v = opt_value(argv, argc, &i, "dependency-file"))) {
+      opt->dependency_file = v;
     } else if ((v = opt_value(argv, argc, &i, "wrap"))) {
       if (!*v)
         fatal("--wrap needs a symbol name");

@@ -171,7 +171,55 @@ static void write_map(struct why *why, size_t nwhy) {
   close_report(fp, ctx.opt.map_file);
 }
 
+/* A path as make reads it in a rule: '$' doubled, '#' and ' ' escaped
+ * (with the backslashes before a space doubled), as lld and mold write. */
+static void put_make_path(FILE *fp, const char *path) {
+  for (const char *c = path; *c; c++) {
+    if (*c == '$')
+      fputc('$', fp);
+    else if (*c == '#')
+      fputc('\\', fp);
+    else if (*c == ' ')
+      for (const char *b = c; ; ) {
+        fputc('\\', fp);
+        if (b == path || *--b != '\\')
+          break;
+      }
+    fputc(*c, fp);
+  }
+}
+
+/* --dependency-file: `OUTPUT: INPUT...` and an empty rule for each input,
+ * so that make neither misses a changed input nor stops at a removed one. */
+static void write_dependency_file(void) {
+  FILE *fp = open_report(ctx.opt.dependency_file);
+  put_make_path(fp, ctx.opt.output);
+  fputc(':', fp);
+  size_t n = 0;
+  const char **uniq = xalloc(sizeof(char *) * (ctx.paths.n + 1));
+  for (size_t i = 0; i < ctx.paths.n; i++) {
+    bool seen = false;
+    for (size_t k = 0; k < n && !seen; k++)
+      seen = !strcmp(uniq[k], ctx.paths.v[i]);
+    if (!seen)
+      uniq[n++] = ctx.paths.v[i];
+  }
+  for (size_t i = 0; i < n; i++) {
+    fputs(" \\\n  ", fp);
+    put_make_path(fp, uniq[i]);
+  }
+  fputc('\n', fp);
+  for (size_t i = 0; i < n; i++) {
+    fputc('\n', fp);
+    put_make_path(fp, uniq[i]);
+    fputs(":\n", fp);
+  }
+  close_report(fp, ctx.opt.dependency_file);
+}
+
 void write_reports(void) {
+  if (ctx.opt.dependency_file)
+    write_dependency_file();
   if (ctx.opt.trace)
     for (size_t i = 0; i < ctx.live.n; i++)
       note("%s", ((struct objfile *)ctx.live.v[i])->name);

@@ -94,6 +94,17 @@ OPT="-O2"
 # --- hello
 enter hello
 { compile main.o main.c $OPT && link hello main.o && verify hello hello; } || broken hello
+# a make rule naming every input
+if [ -f main.o ] && link hello_dep -Wl,--dependency-file=hello.d main.o; then
+  if head -1 hello.d | grep -qx 'hello_dep: \\' && grep -qx '  main.o \\' hello.d &&
+     grep -q '/libc\.a' hello.d && grep -qx 'main.o:' hello.d && ! grep -q ': .*[^\\]$' hello.d; then
+    pass "--dependency-file: the output depends on main.o and libc.a"
+  else
+    fail "--dependency-file: unexpected rule"; sed 's/^/    | /' hello.d | head -8
+  fi
+else
+  broken "--dependency-file"
+fi
 # the same program placed at another base address
 if [ -f main.o ] && link hello_base -Wl,--image-base=0x10000000 main.o &&
    verify "hello at --image-base=0x10000000" hello_base; then
