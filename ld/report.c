@@ -123,7 +123,8 @@ static void write_map(struct why *why, size_t nwhy) {
       syms[nsyms++] = (struct msym){sym_addr(sym), isec, sym->name};
     }
   }
-  qsort(syms, nsyms, sizeof(*syms), cmp_msym);
+  if (nsyms) /* qsort must not be given NULL, even for no elements */
+    qsort(syms, nsyms, sizeof(*syms), cmp_msym);
 
   fprintf(fp, "\nMemory map\n\n");
   size_t si = 0;
