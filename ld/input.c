@@ -255,7 +255,6 @@ static const char *wrapped_name(const char *name) {
   return name;
 }
 
-
 static void parse(struct objfile *f, bool lazy) {
   bool globals_read = f->lazy; /* by the lazy pass: kept, not read again */
   f->lazy = lazy;

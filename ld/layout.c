@@ -494,13 +494,13 @@ static struct phdr *add_phdr(uint32_t type, uint32_t flags, uint64_t align) {
   return p;
 }
 
-/* Addresses and offsets of the allocated sections and the segments that
- * hold them; returns the PT_TLS header, if any. Run again when an arch adds
- * thunks, which only grows executable sections. */
 uint64_t image_base(void) {
   return ctx.opt.image_base_set ? ctx.opt.image_base : ctx.arch->image_base;
 }
 
+/* Addresses and offsets of the allocated sections and the segments that
+ * hold them; returns the PT_TLS header, if any. Run again when an arch adds
+ * thunks, which only grows executable sections. */
 static struct phdr *assign_addresses(struct osec **oss, size_t nos, uint32_t first_flags,
                                      bool has_relro, int nph, uint64_t *end_off) {
   const struct arch *a = ctx.arch;

@@ -258,6 +258,8 @@ static const char *const ignored_with_value[] = {
     "thread-count", "mllvm", "lto-O", "lto-partitions", "plugin-opt",
     "unresolved-symbols", "error-limit", NULL};
 
+#define DEFSYM_FORMS "(smelt takes NUMBER, SYMBOL or SYMBOL+-NUMBER)"
+
 const char *parse_defsym(const char *arg, struct defsym *d) {
   const char *eq = strchr(arg, '=');
   if (!eq || eq == arg)
@@ -284,17 +286,17 @@ const char *parse_defsym(const char *arg, struct defsym *d) {
       while (*p == ' ' || *p == '\t')
         p++;
       if (!parse_number(&p, &d->value))
-        return "expected a number after the sign (smelt takes NUMBER, SYMBOL or SYMBOL+-NUMBER)";
+        return "expected a number after the sign " DEFSYM_FORMS;
       if (op == '-')
         d->value = (uint64_t)0 - d->value;
     }
   } else if (!parse_number(&p, &d->value)) {
-    return "unsupported expression (smelt takes NUMBER, SYMBOL or SYMBOL+-NUMBER)";
+    return "unsupported expression " DEFSYM_FORMS;
   }
   while (*p == ' ' || *p == '\t')
     p++;
   if (*p)
-    return "unsupported expression (smelt takes NUMBER, SYMBOL or SYMBOL+-NUMBER)";
+    return "unsupported expression " DEFSYM_FORMS;
   return NULL;
 }
 
