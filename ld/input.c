@@ -324,10 +324,13 @@ static void parse(struct objfile *f, bool lazy) {
       if (!check_shdr(f, i, &sh[i]))
         return;
     }
+    /* the offset is checked against the file only for a section with
+     * contents: the type first */
+    if (sh[shstrndx].type != SHT_STRTAB || !sh[shstrndx].size)
+      CORRUPT(f, "corrupt section name table");
     f->shstrtab = (const char *)f->data + sh[shstrndx].offset;
     f->shstrtab_size = sh[shstrndx].size;
-    if (sh[shstrndx].type != SHT_STRTAB || !f->shstrtab_size ||
-        f->shstrtab[f->shstrtab_size - 1] != 0)
+    if (f->shstrtab[f->shstrtab_size - 1] != 0)
       CORRUPT(f, "corrupt section name table");
   }
 
