@@ -129,6 +129,12 @@ static const char *const cflag_with_arg[] = {
     "-Xassembler", "-Xpreprocessor", "--param", "-aux-info", "-B", "-specs", "--sysroot",
     "-dumpdir", "-dumpbase", "-dumpbase-ext", NULL};
 
+/* -dumpdir, -dumpbase, -dumpbase-ext: where gcc's auxiliary outputs go
+ * (unlike -dumpversion and -dumpmachine, not questions) */
+static bool names_aux_outputs(const char *s) {
+  return !strcmp(s, "-dumpdir") || prefix(s, "-dumpbase");
+}
+
 /* Compiler option families passed to the compiler as they are. */
 static bool is_cflag(const char *s) {
   static const char *const prefixes[] = {
@@ -138,8 +144,7 @@ static bool is_cflag(const char *s) {
       "-Xpreprocessor", "-aux-info", "--param", "-specs", "--sysroot", NULL};
   static const char *const exact[] = {"-w", "-p", "-pg", "-P", "-C", "-CC", "-H", "-undef",
                                       "-trigraphs", "-traditional-cpp", "-nostdinc",
-                                      "--coverage", "-coverage", "-dumpdir", "-dumpbase",
-                                      "-dumpbase-ext", NULL};
+                                      "--coverage", "-coverage", NULL};
   for (const char *const *p = exact; *p; p++)
     if (!strcmp(s, *p))
       return true;
@@ -264,7 +269,7 @@ void cc_parse(int argc0, char **argv0, int host_arch, struct cc_args *a) {
       compile = true;
     } else if (!strcmp(s, "--version") || !strcmp(s, "-###") || !strcmp(s, "--help") ||
                prefix(s, "-print-") || prefix(s, "--print-") ||
-               (prefix(s, "-dump") && strcmp(s, "-dumpdir") && !prefix(s, "-dumpbase"))) {
+               (prefix(s, "-dump") && !names_aux_outputs(s))) {
       query = true;
     } else if (!strcmp(s, "-o") || (prefix(s, "-o") && s[2])) {
       a->output = s[2] ? s + 2 : next;
@@ -355,7 +360,7 @@ void cc_parse(int argc0, char **argv0, int host_arch, struct cc_args *a) {
       if (!strcmp(s, "--coverage") || !strcmp(s, "-coverage") || !strcmp(s, "-fprofile-arcs") ||
           prefix(s, "-fprofile-generate"))
         a->profile = true;
-      if (!strcmp(s, "-dumpdir") || prefix(s, "-dumpbase"))
+      if (names_aux_outputs(s))
         a->dump_named = true;
       cc_push(&a->cflags, s);
       for (const char *const *p = cflag_with_arg; *p; p++)
@@ -875,11 +880,10 @@ static int pass_through(const struct cc_args *a, const struct compiler *c) {
  * named as gcc names it when it compiles and links in one command:
  * `gcc --coverage a.c -o prog` gives prog-a.gcno. Not for clang, whose
  * names do not follow -dumpdir. */
-static void cc_aux_names(const struct cc_args *a, const struct compiler *c, const char *src,
+static void cc_aux_names(const struct cc_args *a, const struct compiler *c, const char *b,
                          struct cc_strs *flags) {
-  if (a->dump_named || c->clang || !strcmp(src, "-"))
+  if (a->dump_named || c->clang || !strcmp(b, "-"))
     return;
-  const char *b = strrchr(src, '/') ? strrchr(src, '/') + 1 : src;
   const char *ext = strrchr(b, '.');
   cc_push(flags, "-dumpdir");
   cc_push(flags, fmt("%s-", a->output ? a->output : "a"));
@@ -913,7 +917,7 @@ static int link_image(const struct cc_args *a) {
     struct cc_strs flags = {0};
     for (size_t j = 0; j < a->cflags.n; j++)
       cc_push(&flags, a->cflags.v[j]);
-    cc_aux_names(a, &c, it->arg, &flags);
+    cc_aux_names(a, &c, b, &flags);
     compile(&c, &flags, it->lang ? it->lang : "c", it->arg, objs[k]);
     free(flags.v);
     k++;

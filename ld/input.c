@@ -241,6 +241,19 @@ static bool check_shdr(struct objfile *f, uint32_t i, const struct eshdr *sh) {
   return true;
 }
 
+const char **unique_input_paths(size_t *n) {
+  const char **out = xalloc(sizeof(char *) * (ctx.paths.n + 1));
+  *n = 0;
+  for (size_t i = 0; i < ctx.paths.n; i++) {
+    bool seen = false;
+    for (size_t k = 0; k < *n && !seen; k++)
+      seen = !strcmp(out[k], ctx.paths.v[i]);
+    if (!seen)
+      out[(*n)++] = ctx.paths.v[i];
+  }
+  return out;
+}
+
 /* --wrap=SYM: an undefined reference to SYM binds to __wrap_SYM, and one
  * to __real_SYM binds to SYM (definitions keep their names, as in GNU ld). */
 static const char *wrapped_name(const char *name) {

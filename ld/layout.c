@@ -509,9 +509,6 @@ static struct phdr *assign_addresses(struct osec **oss, size_t nos, uint32_t fir
   uint32_t cur;
   ctx.nphdrs = 0;
   uint64_t base = image_base();
-  if (base % page)
-    fatal("--image-base 0x%llx is not a multiple of the page size (0x%llx)",
-          (unsigned long long)base, (unsigned long long)page);
   uint64_t addr = base + ctx.ehdr_size + phent * (uint64_t)nph;
   uint64_t off = addr - base;
   struct phdr *load = add_phdr(PT_LOAD, first_flags, page);
@@ -598,6 +595,9 @@ static struct phdr *assign_addresses(struct osec **oss, size_t nos, uint32_t fir
 
 void layout(void) {
   const struct arch *a = ctx.arch;
+  if (image_base() % a->page_size)
+    fatal("--image-base 0x%llx is not a multiple of the page size (0x%llx)",
+          (unsigned long long)image_base(), (unsigned long long)a->page_size);
 
   for (size_t i = 0; i < ctx.osecs.n; i++)
     ((struct osec *)ctx.osecs.v[i])->shndx = (uint32_t)i; /* creation order for the sort */

@@ -391,6 +391,8 @@ struct defsym {
 const char *parse_defsym(const char *arg, struct defsym *d);
 void define_defsyms(bool final); /* ld/resolve.c */
 uint64_t image_base(void);      /* ld/layout.c: --image-base, else the arch's */
+/* ld/input.c: ctx.paths with each path once, in the order first opened */
+const char **unique_input_paths(size_t *n);
 
 struct options {
   const char *output;

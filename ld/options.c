@@ -183,38 +183,35 @@ static bool symbol_char(char c, bool first) {
          (!first && c >= '0' && c <= '9');
 }
 
-/* A number as GNU ld's expressions write one: 0x hex, 0 octal, decimal. */
+static const char *skip_blanks(const char *p) {
+  while (*p == ' ' || *p == '\t')
+    p++;
+  return p;
+}
+
+/* A number as GNU ld's expressions write one (0x hex, 0 octal, decimal,
+ * as strtoull reads them with base 0), without sign or leading blanks;
+ * *p moves past it. */
 static bool parse_number(const char **p, uint64_t *out) {
-  const char *s = *p;
-  if (*s < '0' || *s > '9')
+  if (**p < '0' || **p > '9')
     return false;
-  int base = 10;
-  if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-    base = 16, s += 2;
-  else if (s[0] == '0' && s[1])
-    base = 8;
-  uint64_t v = 0;
-  const char *start = s;
-  for (;; s++) {
-    int d = *s >= '0' && *s <= '9' ? *s - '0'
-            : base == 16 && ((*s | 32) >= 'a' && (*s | 32) <= 'f') ? (*s | 32) - 'a' + 10
-                                                                   : -1;
-    if (d < 0 || d >= base)
-      break;
-    if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
-      return false;
-    v = v * (uint64_t)base + (uint64_t)d;
-  }
-  if (s == start && base == 16)
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(*p, &end, 0);
+  if (errno == ERANGE || (end == *p + 1 && (*end | 32) == 'x')) /* overflow; "0x" alone */
     return false;
-  *p = s, *out = v;
+  *p = end, *out = v;
   return true;
+}
+
+/* All of s is one number. */
+static bool parse_whole_number(const char *s, uint64_t *out) {
+  return parse_number(&s, out) && !*s;
 }
 
 static void handle_z(struct options *opt, const char *z) {
   if (!strncmp(z, "stack-size=", 11)) {
-    const char *p = z + 11;
-    if (!parse_number(&p, &opt->stack_size) || *p)
+    if (!parse_whole_number(z + 11, &opt->stack_size))
       fatal("-z stack-size: expected a size in bytes, not '%s'", z + 11);
   } else if (!strcmp(z, "noexecstack"))
     opt->exec_stack = false;
@@ -265,26 +262,22 @@ const char *parse_defsym(const char *arg, struct defsym *d) {
   if (!eq || eq == arg)
     return "expected NAME=EXPRESSION";
   size_t n = (size_t)(eq - arg);
-  while (n && (arg[n - 1] == ' ' || arg[n - 1] == '\t'))
+  while (n && (arg[n - 1] == ' ' || arg[n - 1] == '\t')) /* blanks before '=' */
     n--;
   for (size_t k = 0; k < n; k++)
     if (!symbol_char(arg[k], k == 0))
       return "expected NAME=EXPRESSION";
   *d = (struct defsym){.name = xsprintf("%.*s", (int)n, arg)};
-  const char *p = eq + 1;
-  while (*p == ' ' || *p == '\t')
-    p++;
+  const char *p = skip_blanks(eq + 1);
   if (symbol_char(*p, true)) {
     const char *t = p;
     while (symbol_char(*p, false))
       p++;
     d->target = xsprintf("%.*s", (int)(p - t), t);
-    while (*p == ' ' || *p == '\t')
-      p++;
+    p = skip_blanks(p);
     if (*p == '+' || *p == '-') {
-      char op = *p++;
-      while (*p == ' ' || *p == '\t')
-        p++;
+      char op = *p;
+      p = skip_blanks(p + 1);
       if (!parse_number(&p, &d->value))
         return "expected a number after the sign " DEFSYM_FORMS;
       if (op == '-')
@@ -293,9 +286,7 @@ const char *parse_defsym(const char *arg, struct defsym *d) {
   } else if (!parse_number(&p, &d->value)) {
     return "unsupported expression " DEFSYM_FORMS;
   }
-  while (*p == ' ' || *p == '\t')
-    p++;
-  if (*p)
+  if (*skip_blanks(p))
     return "unsupported expression " DEFSYM_FORMS;
   return NULL;
 }
@@ -523,8 +514,7 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
       opt->print_stats = true;
     } else if ((v = opt_value(argv, argc, &i, "image-base")) ||
                (v = opt_value(argv, argc, &i, "Ttext-segment"))) {
-      const char *p = v;
-      if (!parse_number(&p, &opt->image_base) || *p)
+      if (!parse_whole_number(v, &opt->image_base))
         fatal("--image-base: expected an address, not '%s'", v);
       opt->image_base_set = true;
     } else if (opt_flag(arg, "r") || opt_flag(arg, "relocatable") || opt_flag(arg, "Ur")) {

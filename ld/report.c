@@ -180,12 +180,11 @@ static void put_make_path(FILE *fp, const char *path) {
       fputc('$', fp);
     else if (*c == '#')
       fputc('\\', fp);
-    else if (*c == ' ')
-      for (const char *b = c; ; ) {
+    else if (*c == ' ') {
+      for (const char *b = c; b > path && b[-1] == '\\'; b--)
         fputc('\\', fp);
-        if (b == path || *--b != '\\')
-          break;
-      }
+      fputc('\\', fp);
+    }
     fputc(*c, fp);
   }
 }
@@ -196,15 +195,8 @@ static void write_dependency_file(void) {
   FILE *fp = open_report(ctx.opt.dependency_file);
   put_make_path(fp, ctx.opt.output);
   fputc(':', fp);
-  size_t n = 0;
-  const char **uniq = xalloc(sizeof(char *) * (ctx.paths.n + 1));
-  for (size_t i = 0; i < ctx.paths.n; i++) {
-    bool seen = false;
-    for (size_t k = 0; k < n && !seen; k++)
-      seen = !strcmp(uniq[k], ctx.paths.v[i]);
-    if (!seen)
-      uniq[n++] = ctx.paths.v[i];
-  }
+  size_t n;
+  const char **uniq = unique_input_paths(&n);
   for (size_t i = 0; i < n; i++) {
     fputs(" \\\n  ", fp);
     put_make_path(fp, uniq[i]);

@@ -164,13 +164,10 @@ void write_reproduce(void) {
   add_member(&t, xsprintf("%s/response.txt", base), rsp, len);
   add_member(&t, xsprintf("%s/version.txt", base), "smelt " SMELT_VERSION "\n",
              strlen("smelt " SMELT_VERSION "\n"));
-  for (size_t i = 0; i < ctx.paths.n; i++) {
-    bool seen = false;
-    for (size_t k = 0; k < i && !seen; k++)
-      seen = !strcmp(ctx.paths.v[k], ctx.paths.v[i]);
-    if (!seen)
-      add_file(&t, base, ctx.paths.v[i]);
-  }
+  size_t npaths;
+  const char **paths = unique_input_paths(&npaths);
+  for (size_t i = 0; i < npaths; i++)
+    add_file(&t, base, paths[i]);
   static const uint8_t end[1024];
   put(&t, end, sizeof(end));
   if (fclose(t.fp))

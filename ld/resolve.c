@@ -218,14 +218,13 @@ static void check_definitions(void *arg, int64_t i) {
     uint32_t shndx;
     uint64_t value, size;
     objfile_sym(f, k, &info, &other, &shndx, &value, &size);
-    bool seen = shndx == SHN_UNDEF || shndx == SHN_COMMON || defined_in_live_section(f, shndx);
-    if (seen && sym->file && sym->file != f && sym->file != ctx.internal &&
+    bool live = shndx == SHN_UNDEF || defined_in_live_section(f, shndx);
+    if (live && sym->file && sym->file != f && sym->file != ctx.internal &&
         sym->kind != SYM_ABS && (ELF64_ST_TYPE(info) == STT_TLS) != (sym->type == STT_TLS)) {
       vec_push(&f->tls_mismatch, sym);
       continue;
     }
-    if (shndx == SHN_UNDEF || shndx == SHN_COMMON || ELF64_ST_BIND(info) != STB_GLOBAL ||
-        !defined_in_live_section(f, shndx))
+    if (shndx == SHN_UNDEF || shndx == SHN_COMMON || ELF64_ST_BIND(info) != STB_GLOBAL || !live)
       continue;
     if (sym->file && sym->file != f && sym->bind == STB_GLOBAL && sym->kind != SYM_COMMON)
       vec_push(&f->dups, sym);
@@ -350,16 +349,15 @@ void define_defsyms(bool final) {
     struct symbol *sym = d->sym;
     if (!sym) {
       sym = d->sym = symmap_intern(d->name, strlen(d->name));
+      /* the linker's own definitions come after layout: until then only
+       * an earlier --defsym of the same name has made this one */
+      if (sym->file != ctx.internal)
+        vec_push(&ctx.synthetic, sym);
       sym->file = ctx.internal;
       sym->bind = STB_GLOBAL;
       sym->visibility = STV_DEFAULT;
       sym->size = 0;
       sym->esym = 0;
-      bool listed = false; /* an earlier --defsym of the same name */
-      for (size_t j = 0; j < i && !listed; j++)
-        listed = ((struct defsym *)ctx.opt.defsyms.v[j])->sym == sym;
-      if (!listed)
-        vec_push(&ctx.synthetic, sym);
     }
     sym->kind = SYM_ABS;
     sym->type = STT_NOTYPE;
@@ -367,14 +365,15 @@ void define_defsyms(bool final) {
     sym->value = d->value;
     if (!d->target)
       continue;
+    /* interned when resolve began, so found; commons are allocated by now */
     const struct symbol *t = symmap_find(d->target);
-    bool later = t && t->file == ctx.internal && t->kind != SYM_UNDEF && !final;
-    if (!t || !t->file || t->kind == SYM_UNDEF || t->kind == SYM_COMMON) {
-      if (final || !t || t->file)
+    if (!t->file) { /* perhaps a name the linker defines after layout */
+      if (final)
         error("undefined symbol: %s\n>>> referenced by --defsym %s", d->target, d->name);
       continue;
     }
-    if (later || (t == sym))
+    /* the linker's names, and other --defsym names, have values only now */
+    if (t == sym || (t->file == ctx.internal && !final))
       continue;
     sym->kind = t->kind;
     sym->type = t->type;
