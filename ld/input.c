@@ -1065,7 +1065,9 @@ static void note_fd(const struct mapping *m, size_t first) {
   }
 }
 
-static void read_mapped(const struct mapping *m, bool whole) {
+/* whole: under --whole-archive; lazy: between --start-lib and --end-lib,
+ * where an object is read as an archive member is. */
+static void read_mapped(const struct mapping *m, bool whole, bool lazy) {
   const char *path = m->path;
   uint64_t size;
   const uint8_t *data = mapped(m, &size);
@@ -1084,7 +1086,7 @@ static void read_mapped(const struct mapping *m, bool whole) {
       return;
     }
     infer_arch(path, data, size);
-    new_objfile(path, data, size, false);
+    new_objfile(path, data, size, lazy);
     ctx.nglobals_hint += 64; /* a guess: an object's symbol table is not read yet */
     return;
   }
@@ -1103,9 +1105,9 @@ static void read_mapped(const struct mapping *m, bool whole) {
     error("%s: unknown file type: not an ELF relocatable or an archive", path);
 }
 
-static void read_file(const struct mapping *m, bool whole) {
+static void read_file(const struct mapping *m, bool whole, bool lazy) {
   size_t first = ctx.files.n;
-  read_mapped(m, whole);
+  read_mapped(m, whole, lazy);
   note_fd(m, first);
 }
 
@@ -1147,7 +1149,7 @@ static void map_one(void *arg, int64_t i) {
  * by all threads first (a link of a thousand objects spends more time in
  * open and mmap than in reading their headers), then read in order. */
 void read_inputs(void) {
-  bool whole = false;
+  bool whole = false, lazy = false;
   int group_depth = 0;
   if (ctx.opt.emulation) {
     ctx.arch = arch_by_emulation(ctx.opt.emulation);
@@ -1170,13 +1172,23 @@ void read_inputs(void) {
     case IN_FILE:
     case IN_LIB:
       if (maps[i].path)
-        read_file(&maps[i], whole);
+        read_file(&maps[i], whole, lazy);
       break;
     case IN_WHOLE_ON:
       whole = true;
       break;
     case IN_WHOLE_OFF:
       whole = false;
+      break;
+    case IN_LAZY_ON:
+      if (lazy)
+        error("nested --start-lib");
+      lazy = true;
+      break;
+    case IN_LAZY_OFF:
+      if (!lazy)
+        error("--end-lib without --start-lib");
+      lazy = false;
       break;
     case IN_GROUP_START:
       if (group_depth++)
@@ -1191,6 +1203,8 @@ void read_inputs(void) {
   xfree(maps);
   if (group_depth > 0)
     warn("--start-group without --end-group");
+  if (lazy)
+    warn("--start-lib without --end-lib");
   check_errors();
   if (!ctx.arch)
     fatal(ctx.opt.ninputs ? "no ELF input files; cannot infer the target (use -m)"

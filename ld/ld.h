@@ -371,7 +371,10 @@ const struct arch *arch_by_emulation(const char *m);
 const char *reloc_name(uint32_t type);
 
 /* ---- options ---- */
-enum input_kind { IN_FILE, IN_LIB, IN_GROUP_START, IN_GROUP_END, IN_WHOLE_ON, IN_WHOLE_OFF };
+enum input_kind {
+  IN_FILE, IN_LIB, IN_GROUP_START, IN_GROUP_END, IN_WHOLE_ON, IN_WHOLE_OFF,
+  IN_LAZY_ON, IN_LAZY_OFF, /* --start-lib, --end-lib */
+};
 
 struct input_spec {
   int kind;

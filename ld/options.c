@@ -30,6 +30,8 @@ static const char usage[] =
     "  --start-group, --end-group  Archives in a group (accepted; all archives\n"
     "                              are searched until no more members are needed)\n"
     "  --whole-archive, --no-whole-archive\n"
+    "  --start-lib, --end-lib      The objects between are linked as if archive members:\n"
+    "                              only if they define a symbol the link needs\n"
     "  -static, -Bstatic           Static link (the only kind smelt makes)\n"
     "  --threads=N                 Worker threads (default: one per usable CPU; one for a link\n"
     "                              of less than 32 MiB of inputs, unless debug sections\n"
@@ -244,7 +246,7 @@ static const char *const ignored_flags[] = {
     "enable-new-dtags", "disable-new-dtags", "nostdlib", "no-demangle", "demangle",
     "discard-locals", "X", "discard-all", "x", "Qy", "relax", "no-relax", "warn-once",
     "no-warn-rwx-segments", "warn-rwx-segments", "no-warn-execstack", "color-diagnostics",
-    "start-lib", "end-lib", "no-rosegment-placeholder", "nopie", "no-pie",
+    "no-rosegment-placeholder", "nopie", "no-pie",
     "dynamic-list-data", "Bsymbolic", "Bsymbolic-functions", "rosegment", "pic-executable",
     "no-pic-executable", "no-fatal-warnings", "disable-verify", NULL};
 
@@ -416,6 +418,10 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
       push_input(&inputs, IN_GROUP_START, NULL);
     } else if (opt_flag(arg, "end-group") || opt_flag(arg, ")")) {
       push_input(&inputs, IN_GROUP_END, NULL);
+    } else if (opt_flag(arg, "start-lib")) {
+      push_input(&inputs, IN_LAZY_ON, NULL);
+    } else if (opt_flag(arg, "end-lib")) {
+      push_input(&inputs, IN_LAZY_OFF, NULL);
     } else if (opt_flag(arg, "whole-archive")) {
       push_input(&inputs, IN_WHOLE_ON, NULL);
     } else if (opt_flag(arg, "no-whole-archive")) {

@@ -444,6 +444,8 @@ fi
 must ar rcs libu2.a u2.o
 bad "nested --start-group" "nested --start-group" -- $NS main.o --start-group --start-group libu2.a --end-group --end-group
 bad "--end-group without --start-group" "--end-group without --start-group" -- $NS main.o --end-group
+bad "nested --start-lib" "nested --start-lib" -- $NS --start-lib main.o --start-lib libu2.a --end-lib --end-lib
+bad "--end-lib without --start-lib" "--end-lib without --start-lib" -- $NS main.o --end-lib
 printf '@self.rsp\n' >self.rsp
 bad "response file that includes itself" "self.rsp" -- $NS main.o @self.rsp
 # archives that need each other, in a group: resolved, no loop

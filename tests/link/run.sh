@@ -158,6 +158,11 @@ if [ $ok = 1 ]; then
       verify "archives: chains, unneeded members, group" archive; } || broken archive
   { link archive2 main.o -Wl,--start-group -L. -lx -ly -Wl,--end-group liba.a libc2.a &&
       verify "archives: -l in a group first" archive2; } || broken archive2
+  # the same members as objects between --start-lib and --end-lib: each is
+  # linked only if it defines a symbol the link needs, as if in an archive
+  { link archive3 main.o -Wl,--start-lib b.o unused.o weakmember.o a.o c.o c_dup.o \
+      x1.o x2.o y1.o -Wl,--end-lib &&
+      verify "--start-lib objects: linked only when needed" archive3; } || broken archive3
 else
   broken archive
 fi
