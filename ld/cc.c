@@ -751,8 +751,9 @@ static void compile(const struct compiler *c, const struct cc_strs *cflags, cons
 }
 
 /* An ar archive holding obj as its one member, with the GNU symbol index
- * naming sym, so the member is linked only when sym is referenced. */
-static void write_archive(const char *path, const char *obj, const char *member, const char *sym) {
+ * naming syms, so the member is linked only when one of them is referenced. */
+static void write_archive(const char *path, const char *obj, const char *member,
+                          const char *const *syms, size_t nsyms) {
   FILE *f = fopen(obj, "rb");
   if (!f)
     die("cannot read %s: %s", obj, strerror(errno));
@@ -764,8 +765,10 @@ static void write_archive(const char *path, const char *obj, const char *member,
     die("cannot read %s", obj);
   fclose(f);
 
-  size_t symlen = strlen(sym) + 1;
-  size_t index_size = 8 + symlen;
+  size_t names = 0;
+  for (size_t i = 0; i < nsyms; i++)
+    names += strlen(syms[i]) + 1;
+  size_t index_size = 4 + 4 * nsyms + names;
   index_size += index_size & 1;
   uint32_t member_off = (uint32_t)(8 + 60 + index_size);
   size_t total = member_off + 60 + (size_t)size + (size & 1);
@@ -773,10 +776,15 @@ static void write_archive(const char *path, const char *obj, const char *member,
   char *p = ar;
   memcpy(p, "!<arch>\n", 8), p += 8;
   p += sprintf(p, "%-16s%-12s%-6s%-6s%-8s%-10zu`\n", "/", "0", "0", "0", "0", index_size);
-  uint8_t be[8] = {0, 0, 0, 1, member_off >> 24, member_off >> 16, member_off >> 8, member_off};
-  memcpy(p, be, 8), p += 8;
-  memcpy(p, sym, symlen), p += symlen;
-  if ((8 + symlen) & 1)
+  uint8_t be[4] = {0, 0, 0, (uint8_t)nsyms};
+  memcpy(p, be, 4), p += 4;
+  for (size_t i = 0; i < nsyms; i++) {
+    uint8_t off[4] = {member_off >> 24, member_off >> 16, member_off >> 8, member_off};
+    memcpy(p, off, 4), p += 4;
+  }
+  for (size_t i = 0; i < nsyms; i++)
+    p = stpcpy(p, syms[i]) + 1;
+  if ((4 + 4 * nsyms + names) & 1)
     *p++ = 0;
   char name[17];
   snprintf(name, sizeof(name), "%.15s/", member);
@@ -820,7 +828,7 @@ static struct cc_runtime find_runtime(int arch, const struct compiler *c, const 
 /* The _dl_find_object archive for the target, compiled for this link in
  * the temporary directory under a fixed name, so the STT_FILE symbol it
  * brings is the same in every link. */
-static const char *build_dlfo(const struct compiler *c) {
+static const char *build_dlfo(const struct compiler *c, int arch) {
   char *src = fmt("%s/dl_find_object.c", tmpdir);
   char *obj = fmt("%s/dl_find_object.o", tmpdir);
   char *lib = fmt("%s/libsmelt_dlfo.a", tmpdir);
@@ -832,7 +840,8 @@ static const char *build_dlfo(const struct compiler *c) {
   compile(c, &flags, "c", "dl_find_object.c", "dl_find_object.o");
   run_dir = NULL;
   free(flags.v);
-  write_archive(lib, obj, "dlfo.o", "_dl_find_object");
+  static const char *const syms[] = {"_dl_find_object", "fcntl64"};
+  write_archive(lib, obj, "dlfo.o", syms, arch == CC_I386 ? 2 : 1);
   return lib;
 }
 
@@ -923,7 +932,7 @@ static int link_image(const struct cc_args *a) {
     k++;
   }
   if (!a->nodefaultlibs && rt.have_eh)
-    rt.dlfo_archive = build_dlfo(&c);
+    rt.dlfo_archive = build_dlfo(&c, a->arch);
 
   struct cc_strs ld = {0};
   cc_link_argv(a, &rt, objs, &ld);

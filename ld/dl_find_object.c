@@ -20,9 +20,15 @@
  * The struct is glibc's ABI (dlfcn.h and bits/dl_find_object.h): the
  * dlfo_eh_dbase member exists on i386 only. The function is
  * async-signal-safe and lock-free, like glibc's: musl's static
- * dl_iterate_phdr() only reads the auxiliary vector. */
+ * dl_iterate_phdr() only reads the auxiliary vector.
+ *
+ * On i386 the file also gives fcntl64(), which Debian's i686 libgcov.a
+ * (--coverage) calls: glibc's large-file fcntl, which musl's fcntl always
+ * is. Weak, so a program's own definition wins. */
 #include <elf.h>
+#include <fcntl.h>
 #include <link.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -98,3 +104,13 @@ int _dl_find_object(void *pc, struct dl_find_object *result) {
   struct query q = {(uintptr_t)pc, result};
   return dl_iterate_phdr(visit, &q) ? 0 : -1;
 }
+
+#if defined(__i386__)
+__attribute__((weak)) int fcntl64(int fd, int cmd, ...) {
+  va_list ap;
+  va_start(ap, cmd);
+  unsigned long arg = va_arg(ap, unsigned long);
+  va_end(ap);
+  return fcntl(fd, cmd, arg);
+}
+#endif
