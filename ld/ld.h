@@ -405,6 +405,7 @@ struct options {
   struct input_spec *inputs;
   size_t ninputs;
   struct vec undefined;   /* -u symbols */
+  struct vec trace_syms;  /* -y, --trace-symbol */
   struct vec wrap;        /* --wrap: SYM, __wrap_SYM, SYM, __wrap_SYM, ... */
   struct vec defsyms;     /* struct defsym * */
   uint64_t image_base;    /* --image-base, -Ttext-segment */
@@ -442,6 +443,7 @@ struct options {
   char **args; /* after @file expansion */
   size_t nargs;
   bool fatal_warnings;
+  bool allow_muldefs;     /* --allow-multiple-definition, -z muldefs: the first one wins */
   bool verbose;
   bool max_memory_set;
 };
@@ -594,6 +596,7 @@ void prepare_symtab(void);              /* ld/symtab.c */
 void write_symtab(void);
 void layout_nonalloc(void);
 void write_reports(void);               /* ld/report.c: -Map, --trace, --why-extract */
+void trace_symbols(void);               /* ld/report.c: -y, once symbols are resolved */
 void write_reproduce(void);             /* ld/reproduce.c */
 void write_output(void);                /* ld/write.c */
 enum { PREAD_MIN = 256 << 10 }; /* read_isec() reads this much or more with pread */

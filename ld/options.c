@@ -25,6 +25,10 @@ static const char usage[] =
     "  -u SYM, --undefined=SYM     Start with SYM undefined\n"
     "  --dependency-file=FILE      Write a make rule: the output depends on every input\n"
     "  --wrap=SYM                  Undefined SYM means __wrap_SYM, __real_SYM means SYM\n"
+    "  -y SYM, --trace-symbol=SYM  Print each linked file that defines or references SYM\n"
+    "  --allow-multiple-definition, -z muldefs\n"
+    "                              A symbol defined twice takes the first definition\n"
+    "  --push-state, --pop-state   Save and restore --whole-archive\n"
     "  --defsym=SYM=EXPR           Define SYM as EXPR: NUMBER, SYMBOL or SYMBOL+-NUMBER\n"
     "  -m EMULATION                elf_x86_64 (also elf_i386, aarch64linux)\n"
     "  --start-group, --end-group  Archives in a group (accepted; all archives\n"
@@ -223,6 +227,8 @@ static void handle_z(struct options *opt, const char *z) {
     opt->separate_code = true, opt->separate_code_set = true;
   else if (!strcmp(z, "noseparate-code"))
     opt->separate_code = false, opt->separate_code_set = true;
+  else if (!strcmp(z, "muldefs"))
+    opt->allow_muldefs = true;
   else if (!strcmp(z, "relro"))
     opt->relro = true;
   else if (!strcmp(z, "norelro"))
@@ -253,7 +259,7 @@ static const char *const ignored_flags[] = {
 static const char *const ignored_with_value[] = {
     "dynamic-linker", "hash-style", "plugin", "plugin-opt", "sysroot",
     "soname", "h", "rpath", "rpath-link", "version-script",
-    "exclude-libs", "color-diagnostics", "y", "R",
+    "exclude-libs", "color-diagnostics", "R",
     "thread-count", "mllvm", "lto-O", "lto-partitions", "plugin-opt",
     "unresolved-symbols", "error-limit", NULL};
 
@@ -361,6 +367,8 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
   opt->nargs = argc;
 
   struct vec inputs = {0};
+  bool whole = false;   /* --whole-archive in effect */
+  struct vec saved = {0}; /* --push-state: whole, as (void *)1 or NULL */
   opt->argc = argc0;
   opt->argv = argv0;
   opt->output = "a.out";
@@ -424,8 +432,24 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
       push_input(&inputs, IN_LAZY_OFF, NULL);
     } else if (opt_flag(arg, "whole-archive")) {
       push_input(&inputs, IN_WHOLE_ON, NULL);
+      whole = true;
     } else if (opt_flag(arg, "no-whole-archive")) {
       push_input(&inputs, IN_WHOLE_OFF, NULL);
+      whole = false;
+    } else if (opt_flag(arg, "push-state")) {
+      vec_push(&saved, whole ? (void *)1 : NULL);
+    } else if (opt_flag(arg, "pop-state")) {
+      if (!saved.n)
+        fatal("--pop-state without --push-state");
+      bool w = saved.v[--saved.n] != NULL;
+      if (w != whole)
+        push_input(&inputs, w ? IN_WHOLE_ON : IN_WHOLE_OFF, NULL);
+      whole = w;
+    } else if ((v = opt_value(argv, argc, &i, "trace-symbol")) ||
+               (v = short_value(argv, argc, &i, 'y'))) {
+      vec_push(&opt->trace_syms, (void *)v);
+    } else if (opt_flag(arg, "allow-multiple-definition")) {
+      opt->allow_muldefs = true;
     } else if (opt_flag(arg, "static") || opt_flag(arg, "Bstatic") ||
                opt_flag(arg, "dn") || opt_flag(arg, "non_shared")) {
       opt->is_static = true;
@@ -525,6 +549,10 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
       opt->image_base_set = true;
     } else if (opt_flag(arg, "r") || opt_flag(arg, "relocatable") || opt_flag(arg, "Ur")) {
       fatal("%s: relocatable output is not supported (smelt makes static executables)", arg);
+    } else if (!strncmp(arg, "-Ttext", 6) || !strncmp(arg, "-Tdata", 6) ||
+               !strncmp(arg, "-Tbss", 5) || opt_value(argv, argc, &i, "section-start")) {
+      fatal("%s: a section at a fixed address is not supported (smelt places sections "
+            "itself; --image-base moves the whole image)", arg);
     } else if ((v = short_value(argv, argc, &i, 'T')) || (v = opt_value(argv, argc, &i, "script"))) {
       fatal("linker scripts are not supported (-T %s)", v);
     } else if ((v = short_value(argv, argc, &i, 'o'))) {

@@ -1,9 +1,11 @@
 /* Reports about a link, for people: --trace (each input file linked),
- * --why-extract (which reference pulled each archive member) and -Map (a
- * GNU ld style map: extracted members, discarded sections, then every
- * output section with its input sections and their symbols; --cref adds a
- * cross reference table). Everything is derived after layout, in
- * command-line order, so reports are as deterministic as the output. */
+ * --why-extract (which reference pulled each archive member), -Map (a GNU
+ * ld style map: extracted members, discarded sections, then every output
+ * section with its input sections and their symbols; --cref adds a cross
+ * reference table) and -y (the files that define or reference a symbol).
+ * All in command-line order, so reports are as deterministic as the
+ * output; -y once symbols are resolved (before an undefined symbol stops
+ * the link), the rest after layout. */
 #include "ld/ld.h"
 #include <errno.h>
 #include <stdlib.h>
@@ -208,6 +210,35 @@ static void write_dependency_file(void) {
     fputs(":\n", fp);
   }
   close_report(fp, ctx.opt.dependency_file);
+}
+
+/* -y SYM: each linked file that defines or references SYM, in
+ * command-line order, as GNU ld and lld say it. */
+void trace_symbols(void) {
+  size_t n = ctx.opt.trace_syms.n;
+  if (!n)
+    return;
+  struct symbol **want = xcalloc(n, sizeof(*want));
+  for (size_t j = 0; j < n; j++)
+    want[j] = symmap_find(ctx.opt.trace_syms.v[j]);
+  for (size_t i = 0; i < ctx.live.n; i++) {
+    struct objfile *f = ctx.live.v[i];
+    for (uint32_t k = f->first_global; k < f->nsyms; k++)
+      for (size_t j = 0; j < n; j++) {
+        if (!want[j] || f->syms[k] != want[j])
+          continue;
+        uint8_t info, other;
+        uint32_t shndx;
+        uint64_t value, size;
+        objfile_sym(f, k, &info, &other, &shndx, &value, &size);
+        note("%s: %s %s", f->name,
+             shndx == SHN_UNDEF    ? "reference to"
+             : shndx == SHN_COMMON ? "common definition of"
+                                   : "definition of",
+             want[j]->name);
+      }
+  }
+  xfree(want);
 }
 
 void write_reports(void) {

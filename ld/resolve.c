@@ -226,7 +226,8 @@ static void check_definitions(void *arg, int64_t i) {
     }
     if (shndx == SHN_UNDEF || shndx == SHN_COMMON || ELF64_ST_BIND(info) != STB_GLOBAL || !live)
       continue;
-    if (sym->file && sym->file != f && sym->bind == STB_GLOBAL && sym->kind != SYM_COMMON)
+    if (sym->file && sym->file != f && sym->bind == STB_GLOBAL && sym->kind != SYM_COMMON &&
+        !ctx.opt.allow_muldefs)
       vec_push(&f->dups, sym);
   }
 }
@@ -315,6 +316,7 @@ void resolve_symbols(void) {
   parallel_for(n, install_defs, live);
   parallel_for(n, bind_winners, live);
   parallel_for(n, check_definitions, live);
+  trace_symbols();
 
   for (int64_t i = 0; i < n; i++) {
     struct objfile *f = live[i];

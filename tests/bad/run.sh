@@ -444,6 +444,10 @@ fi
 must ar rcs libu2.a u2.o
 bad "nested --start-group" "nested --start-group" -- $NS main.o --start-group --start-group libu2.a --end-group --end-group
 bad "--end-group without --start-group" "--end-group without --start-group" -- $NS main.o --end-group
+bad "--pop-state without --push-state" "--pop-state without --push-state" -- $NS main.o --pop-state
+bad "-Ttext" "-Ttext=0x500000: a section at a fixed address is not supported" -- $NS main.o -Ttext=0x500000
+bad "-Tbss" "-Tbss: a section at a fixed address is not supported" -- $NS main.o -Tbss 0x500000
+bad "--section-start" "--section-start=.data=0x800000: a section at a fixed address" -- $NS main.o --section-start=.data=0x800000
 bad "nested --start-lib" "nested --start-lib" -- $NS --start-lib main.o --start-lib libu2.a --end-lib --end-lib
 bad "--end-lib without --start-lib" "--end-lib without --start-lib" -- $NS main.o --end-lib
 printf '@self.rsp\n' >self.rsp

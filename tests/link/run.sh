@@ -310,6 +310,24 @@ else
   broken wrap
 fi
 
+# --- --allow-multiple-definition (-z muldefs): the first definition wins;
+# --push-state/--pop-state undo a --whole-archive
+enter muldefs
+if compile main.o main.c $OPT && compile first.o first.c $OPT -fno-inline &&
+  compile second.o second.c $OPT -fno-inline -fno-section-anchors &&
+  compile extra.o extra.c $OPT; then
+  rm -f libextra.a
+  ar rcs libextra.a extra.o
+  { link muldefs main.o first.o second.o -Wl,--allow-multiple-definition \
+      -Wl,--push-state,--whole-archive,--pop-state libextra.a &&
+      verify "--allow-multiple-definition, --push-state/--pop-state" muldefs; } || broken muldefs
+  { link muldefs2 main.o first.o second.o -Wl,-z,muldefs -Wl,--whole-archive,--push-state \
+      -Wl,--no-whole-archive libextra.a -Wl,--pop-state,--no-whole-archive &&
+      verify "-z muldefs, --pop-state restoring --whole-archive" muldefs2; } || broken muldefs2
+else
+  broken muldefs
+fi
+
 # --- one .text section of nearly 3 MB (PLT, GOT and TLS sequences in every
 # function): the linker relocates it in parts on all threads, cut in gaps
 # between relocations; the program's checksum is predicted by the generator

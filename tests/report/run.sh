@@ -40,6 +40,20 @@ check "--trace: each input named" sh -c 'grep -q "^smelt: main.o$" trace.txt && 
 check "--why-extract: member, referrer and symbol" \
   sh -c 'grep -Eq "^main.o	(\./)?libhelper.a\(helper.o\)	helper$" why.txt'
 
+# ---- -y: each linked file that defines or references the symbol, also when
+# an undefined symbol then stops the link
+must $LINK main.o -L. -lhelper -o prog -Wl,-y,helper,--trace-symbol=table >y.txt 2>&1
+check "-y: reference and definition, in command-line order" sh -c \
+  'grep -n . y.txt | grep -q "^1:smelt: main.o: reference to helper" &&
+   grep -q "^smelt: main.o: definition of table$" y.txt &&
+   grep -Eq "^smelt: (\./)?libhelper.a\(helper.o\): definition of helper$" y.txt &&
+   [ "$(wc -l <y.txt)" = 3 ]'
+printf 'int missing(void);\nint main(void) { return missing(); }\n' >undef.c
+must musl-gcc -c undef.c
+$LINK undef.o -o undef -Wl,-y,missing >yu.txt 2>&1
+check "-y: printed before an undefined symbol stops the link" sh -c \
+  'grep -q "^smelt: undef.o: reference to missing$" yu.txt && grep -q "undefined symbol: missing" yu.txt'
+
 # ---- --reproduce: the tarball holds inputs and a response file; replayed, same bytes
 must $LINK main.o -L. -lhelper -o prog2 -Wl,--reproduce=repro.tar -Wl,--build-id=sha1
 check "--reproduce: response file and inputs" \

@@ -307,6 +307,40 @@ Test(options, wrap_and_defsym, .init = x86_64) {
   cr_assert_eq(o.ninputs, 1);
 }
 
+Test(options, state_stack_and_lazy_objects, .init = x86_64) {
+  const char *argv[] = {"ld", "--whole-archive", "--push-state", "--no-whole-archive", "a.a",
+                        "--push-state", "--pop-state", "--pop-state", "b.a", "--push-state",
+                        "--whole-archive", "--pop-state", "--start-lib", "c.o", "--end-lib"};
+  struct options o = opts(sizeof(argv) / sizeof(argv[0]), argv);
+  int want[] = {IN_WHOLE_ON, IN_WHOLE_OFF, IN_FILE, IN_WHOLE_ON, IN_FILE,
+                IN_WHOLE_ON, IN_LAZY_ON, IN_FILE, IN_LAZY_OFF};
+  /* the second --pop-state restores --whole-archive; --pop-state to the
+   * state in effect adds nothing; the last --whole-archive is undone by a
+   * --whole-archive already on: nothing to push */
+  cr_assert_eq(o.ninputs, sizeof(want) / sizeof(want[0]));
+  for (size_t i = 0; i < o.ninputs; i++)
+    cr_assert_eq(o.inputs[i].kind, want[i], "input %zu", i);
+}
+
+Test(options, pop_state_without_push, .init = x86_64, .exit_code = 1) {
+  const char *argv[] = {"ld", "--pop-state", "a.o"};
+  opts(sizeof(argv) / sizeof(argv[0]), argv);
+}
+
+Test(options, trace_symbol_and_muldefs, .init = x86_64) {
+  const char *argv[] = {"ld", "-y", "foo", "-ybar", "--trace-symbol=baz", "-z", "muldefs", "a.o"};
+  struct options o = opts(sizeof(argv) / sizeof(argv[0]), argv);
+  cr_assert_eq(o.trace_syms.n, 3);
+  cr_assert_str_eq(o.trace_syms.v[0], "foo");
+  cr_assert_str_eq(o.trace_syms.v[1], "bar");
+  cr_assert_str_eq(o.trace_syms.v[2], "baz");
+  cr_assert(o.allow_muldefs);
+  const char *argv2[] = {"ld", "--allow-multiple-definition", "a.o"};
+  cr_assert(opts(3, argv2).allow_muldefs);
+  const char *argv3[] = {"ld", "a.o"};
+  cr_assert_not(opts(2, argv3).allow_muldefs);
+}
+
 Test(options, common_gcc_link_line, .init = x86_64) {
   const char *argv[] = {"ld", "-plugin", "/x/liblto_plugin.so", "-plugin-opt=-fresolution=a",
                         "-dynamic-linker", "/lib/ld-musl-x86_64.so.1", "-nostdlib", "-static",

@@ -1,0 +1,3 @@
+#include <stdio.h>
+int value = 3;
+__attribute__((constructor)) static void pulled(void) { puts("EXTRA MEMBER PULLED"); }

@@ -1,0 +1,2 @@
+int value = 1;
+int pick(void) { return 10; }
