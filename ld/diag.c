@@ -30,10 +30,11 @@ void error(const char *fmt, ...) {
   atomic_fetch_add(&nerrors, 1);
 }
 
+/* Under --fatal-warnings a warning is an error, and says so (as in lld). */
 void warn(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  emit("warning: ", fmt, ap);
+  emit(ctx.opt.fatal_warnings ? "error: " : "warning: ", fmt, ap);
   va_end(ap);
   if (ctx.opt.fatal_warnings)
     atomic_fetch_add(&nerrors, 1);

@@ -381,6 +381,10 @@ struct input_spec {
   const char *path;
 };
 
+/* --unresolved-symbols, --warn-unresolved-symbols: an undefined symbol
+ * (then 0, as a weak one) is an error, a warning or nothing */
+enum { UNRESOLVED_ERROR, UNRESOLVED_WARN, UNRESOLVED_IGNORE };
+
 enum build_id { BUILD_ID_NONE, BUILD_ID_FAST, BUILD_ID_MD5, BUILD_ID_SHA1, BUILD_ID_UUID, BUILD_ID_HEX };
 
 /* --defsym NAME=EXPR, EXPR one of NUMBER, SYMBOL, SYMBOL+NUMBER, SYMBOL-NUMBER */
@@ -444,6 +448,7 @@ struct options {
   size_t nargs;
   bool fatal_warnings;
   bool allow_muldefs;     /* --allow-multiple-definition, -z muldefs: the first one wins */
+  int unresolved;         /* UNRESOLVED_*: what an undefined symbol is */
   bool verbose;
   bool max_memory_set;
 };

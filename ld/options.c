@@ -26,6 +26,9 @@ static const char usage[] =
     "  --dependency-file=FILE      Write a make rule: the output depends on every input\n"
     "  --wrap=SYM                  Undefined SYM means __wrap_SYM, __real_SYM means SYM\n"
     "  -y SYM, --trace-symbol=SYM  Print each linked file that defines or references SYM\n"
+    "  --unresolved-symbols=ignore-all|report-all|ignore-in-object-files|ignore-in-shared-libs\n"
+    "  --warn-unresolved-symbols   An undefined symbol (then 0) is a warning, not an error\n"
+    "  --error-unresolved-symbols  ... an error again\n"
     "  --allow-multiple-definition, -z muldefs\n"
     "                              A symbol defined twice takes the first definition\n"
     "  --push-state, --pop-state   Save and restore --whole-archive\n"
@@ -261,7 +264,7 @@ static const char *const ignored_with_value[] = {
     "soname", "h", "rpath", "rpath-link", "version-script",
     "exclude-libs", "color-diagnostics", "R",
     "thread-count", "mllvm", "lto-O", "lto-partitions", "plugin-opt",
-    "unresolved-symbols", "error-limit", NULL};
+    "error-limit", NULL};
 
 #define DEFSYM_FORMS "(smelt takes NUMBER, SYMBOL or SYMBOL+-NUMBER)"
 
@@ -368,6 +371,7 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
 
   struct vec inputs = {0};
   bool whole = false;   /* --whole-archive in effect */
+  bool warn_unresolved = false;
   struct vec saved = {0}; /* --push-state: whole, as (void *)1 or NULL */
   opt->argc = argc0;
   opt->argv = argv0;
@@ -448,6 +452,24 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
     } else if ((v = opt_value(argv, argc, &i, "trace-symbol")) ||
                (v = short_value(argv, argc, &i, 'y'))) {
       vec_push(&opt->trace_syms, (void *)v);
+    } else if ((v = opt_value(argv, argc, &i, "unresolved-symbols"))) {
+      /* a static link has only object files: ignore-in-shared-libs
+       * changes nothing */
+      if (!strcmp(v, "ignore-all") || !strcmp(v, "ignore-in-object-files"))
+        opt->unresolved = UNRESOLVED_IGNORE;
+      else if (!strcmp(v, "report-all") || !strcmp(v, "ignore-in-shared-libs"))
+        opt->unresolved = warn_unresolved ? UNRESOLVED_WARN : UNRESOLVED_ERROR;
+      else
+        fatal("--unresolved-symbols: expected ignore-all, report-all, ignore-in-object-files "
+              "or ignore-in-shared-libs, got '%s'", v);
+    } else if (opt_flag(arg, "warn-unresolved-symbols")) {
+      warn_unresolved = true;
+      if (opt->unresolved == UNRESOLVED_ERROR)
+        opt->unresolved = UNRESOLVED_WARN;
+    } else if (opt_flag(arg, "error-unresolved-symbols")) {
+      warn_unresolved = false;
+      if (opt->unresolved == UNRESOLVED_WARN)
+        opt->unresolved = UNRESOLVED_ERROR;
     } else if (opt_flag(arg, "allow-multiple-definition")) {
       opt->allow_muldefs = true;
     } else if (opt_flag(arg, "static") || opt_flag(arg, "Bstatic") ||

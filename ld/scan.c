@@ -38,7 +38,12 @@ static void scan_file(void *arg, int64_t i) {
   }
 }
 
+/* Undefined symbols, all with their first references; under
+ * --warn-unresolved-symbols as warnings, under --unresolved-symbols=ignore-all
+ * not at all (they are 0 then, as a weak undefined symbol is). */
 static void report_undefined(void) {
+  if (ctx.opt.unresolved == UNRESOLVED_IGNORE)
+    return;
   /* Group references by symbol, in order of first reference. */
   struct vec order = {0};
   for (size_t i = 0; i < ctx.live.n; i++) {
@@ -68,7 +73,10 @@ static void report_undefined(void) {
     }
     if (count > 3)
       msg = xsprintf("%s\n>>> referenced %zu more times", msg, count - 3);
-    error("%s", msg);
+    if (ctx.opt.unresolved == UNRESOLVED_WARN)
+      warn("%s", msg);
+    else
+      error("%s", msg);
   }
   xfree(order.v);
 }

@@ -444,6 +444,9 @@ fi
 must ar rcs libu2.a u2.o
 bad "nested --start-group" "nested --start-group" -- $NS main.o --start-group --start-group libu2.a --end-group --end-group
 bad "--end-group without --start-group" "--end-group without --start-group" -- $NS main.o --end-group
+bad "--unresolved-symbols=bogus" "--unresolved-symbols: expected ignore-all" -- $NS main.o --unresolved-symbols=bogus
+bad "--warn-unresolved-symbols with --fatal-warnings" "undefined symbol: missing_one" -- $NS u.o --warn-unresolved-symbols --fatal-warnings
+bad "--error-unresolved-symbols after --warn-unresolved-symbols" "smelt: error: undefined symbol: missing_one" -- $NS u.o --warn-unresolved-symbols --error-unresolved-symbols
 bad "--pop-state without --push-state" "--pop-state without --push-state" -- $NS main.o --pop-state
 bad "-Ttext" "-Ttext=0x500000: a section at a fixed address is not supported" -- $NS main.o -Ttext=0x500000
 bad "-Tbss" "-Tbss: a section at a fixed address is not supported" -- $NS main.o -Tbss 0x500000

@@ -328,6 +328,24 @@ else
   broken muldefs
 fi
 
+# --- undefined symbols allowed: --unresolved-symbols=ignore-all (silent) and
+# --warn-unresolved-symbols (a warning naming each); they are 0
+enter unresolved
+if compile main.o main.c $OPT; then
+  { link unresolved main.o -Wl,--unresolved-symbols=ignore-all &&
+      verify "--unresolved-symbols=ignore-all: undefined symbols are 0" unresolved; } ||
+    broken unresolved
+  if $CC -static -B"$BUILD/" main.o -Wl,--warn-unresolved-symbols -o unresolved2 >warn.log 2>&1 &&
+    grep -q "warning: undefined symbol: missing_fn" warn.log &&
+    grep -q "warning: undefined symbol: missing_data" warn.log; then
+    verify "--warn-unresolved-symbols: warnings, undefined symbols are 0" unresolved2
+  else
+    fail "--warn-unresolved-symbols: link failed or did not warn"; sed 's/^/    /' warn.log | head
+  fi
+else
+  broken unresolved
+fi
+
 # --- one .text section of nearly 3 MB (PLT, GOT and TLS sequences in every
 # function): the linker relocates it in parts on all threads, cut in gaps
 # between relocations; the program's checksum is predicted by the generator

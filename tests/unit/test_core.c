@@ -341,6 +341,26 @@ Test(options, trace_symbol_and_muldefs, .init = x86_64) {
   cr_assert_not(opts(2, argv3).allow_muldefs);
 }
 
+Test(options, unresolved_symbols, .init = x86_64) {
+  struct { const char *args[3]; int want; } cases[] = {
+      {{"a.o"}, UNRESOLVED_ERROR},
+      {{"--unresolved-symbols=ignore-all"}, UNRESOLVED_IGNORE},
+      {{"--unresolved-symbols=ignore-in-object-files"}, UNRESOLVED_IGNORE},
+      {{"--unresolved-symbols=ignore-in-shared-libs"}, UNRESOLVED_ERROR},
+      {{"--warn-unresolved-symbols"}, UNRESOLVED_WARN},
+      {{"--unresolved-symbols=ignore-all", "--warn-unresolved-symbols"}, UNRESOLVED_IGNORE},
+      {{"--warn-unresolved-symbols", "--unresolved-symbols=report-all"}, UNRESOLVED_WARN},
+      {{"--warn-unresolved-symbols", "--error-unresolved-symbols"}, UNRESOLVED_ERROR},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    const char *argv[4] = {"ld"};
+    int argc = 1;
+    for (int k = 0; k < 3 && cases[i].args[k]; k++)
+      argv[argc++] = cases[i].args[k];
+    cr_assert_eq(opts(argc, argv).unresolved, cases[i].want, "case %zu", i);
+  }
+}
+
 Test(options, common_gcc_link_line, .init = x86_64) {
   const char *argv[] = {"ld", "-plugin", "/x/liblto_plugin.so", "-plugin-opt=-fresolution=a",
                         "-dynamic-linker", "/lib/ld-musl-x86_64.so.1", "-nostdlib", "-static",
