@@ -241,16 +241,30 @@ static bool check_shdr(struct objfile *f, uint32_t i, const struct eshdr *sh) {
   return true;
 }
 
+/* Positions in ctx.paths, by path, then by position. */
+static int by_path_then_position(const void *a, const void *b) {
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  int c = strcmp(ctx.paths.v[x], ctx.paths.v[y]);
+  return c ? c : (x > y) - (x < y);
+}
+
 const char **unique_input_paths(size_t *n) {
-  const char **out = xalloc(sizeof(char *) * (ctx.paths.n + 1));
+  size_t np = ctx.paths.n;
+  size_t *order = xcalloc(np + 1, sizeof(size_t));
+  bool *first = xcalloc(np + 1, 1);
+  for (size_t i = 0; i < np; i++)
+    order[i] = i;
+  if (np)
+    qsort(order, np, sizeof(*order), by_path_then_position);
+  for (size_t i = 0; i < np; i++)
+    first[order[i]] = !i || strcmp(ctx.paths.v[order[i - 1]], ctx.paths.v[order[i]]);
+  const char **out = xalloc(sizeof(char *) * (np + 1));
   *n = 0;
-  for (size_t i = 0; i < ctx.paths.n; i++) {
-    bool seen = false;
-    for (size_t k = 0; k < *n && !seen; k++)
-      seen = !strcmp(out[k], ctx.paths.v[i]);
-    if (!seen)
+  for (size_t i = 0; i < np; i++)
+    if (first[i])
       out[(*n)++] = ctx.paths.v[i];
-  }
+  xfree(order);
+  xfree(first);
   return out;
 }
 

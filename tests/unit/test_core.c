@@ -259,6 +259,20 @@ Test(parse, huge_alignment, .init = x86_64) {
   expect_error(t, sizeof(*t), "too large");
 }
 
+/* ---- input paths (--reproduce, --dependency-file) ---- */
+
+Test(paths, each_once_in_first_order, .init = x86_64) {
+  const char *in[] = {"b.o", "libc.a", "a.o", "b.o", "./a.o", "libc.a", "a.o", "z.o"};
+  const char *want[] = {"b.o", "libc.a", "a.o", "./a.o", "z.o"};
+  for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++)
+    vec_push(&ctx.paths, (void *)in[i]);
+  size_t n;
+  const char **got = unique_input_paths(&n);
+  cr_assert_eq(n, sizeof(want) / sizeof(want[0]));
+  for (size_t i = 0; i < n; i++)
+    cr_assert_str_eq(got[i], want[i]);
+}
+
 /* ---- options ---- */
 
 static struct options opts(int argc, const char **argv) {
