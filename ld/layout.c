@@ -494,8 +494,16 @@ static struct phdr *add_phdr(uint32_t type, uint32_t flags, uint64_t align) {
   return p;
 }
 
+/* Segments start on pages of this size: -z max-page-size, else the
+ * largest page the arch's kernels use (64 KiB on aarch64). */
+static uint64_t page_size(void) {
+  return ctx.opt.max_page_size ? ctx.opt.max_page_size : ctx.arch->page_size;
+}
+
+/* --image-base, else the arch's, rounded down to a page as GNU ld does
+ * (i386's 0x08048000 is 0x08040000 under -z max-page-size=0x10000). */
 uint64_t image_base(void) {
-  return ctx.opt.image_base_set ? ctx.opt.image_base : ctx.arch->image_base;
+  return ctx.opt.image_base_set ? ctx.opt.image_base : ctx.arch->image_base & ~(page_size() - 1);
 }
 
 /* Addresses and offsets of the allocated sections and the segments that
@@ -504,7 +512,7 @@ uint64_t image_base(void) {
 static struct phdr *assign_addresses(struct osec **oss, size_t nos, uint32_t first_flags,
                                      bool has_relro, int nph, uint64_t *end_off) {
   const struct arch *a = ctx.arch;
-  uint64_t page = a->page_size;
+  uint64_t page = page_size();
   uint64_t phent = a->is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
   uint32_t cur;
   ctx.nphdrs = 0;
@@ -595,9 +603,9 @@ static struct phdr *assign_addresses(struct osec **oss, size_t nos, uint32_t fir
 
 void layout(void) {
   const struct arch *a = ctx.arch;
-  if (image_base() % a->page_size)
+  if (image_base() % page_size())
     fatal("--image-base 0x%llx is not a multiple of the page size (0x%llx)",
-          (unsigned long long)image_base(), (unsigned long long)a->page_size);
+          (unsigned long long)image_base(), (unsigned long long)page_size());
 
   for (size_t i = 0; i < ctx.osecs.n; i++)
     ((struct osec *)ctx.osecs.v[i])->shndx = (uint32_t)i; /* creation order for the sort */

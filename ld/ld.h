@@ -414,6 +414,7 @@ struct options {
   struct vec defsyms;     /* struct defsym * */
   uint64_t image_base;    /* --image-base, -Ttext-segment */
   uint64_t stack_size;    /* -z stack-size: PT_GNU_STACK's p_memsz (musl's thread stacks) */
+  uint64_t max_page_size; /* -z max-page-size: segment alignment, 0: the arch's */
   bool image_base_set;
   int threads;
   bool is_static;

@@ -222,6 +222,11 @@ static void handle_z(struct options *opt, const char *z) {
   if (!strncmp(z, "stack-size=", 11)) {
     if (!parse_whole_number(z + 11, &opt->stack_size))
       fatal("-z stack-size: expected a size in bytes, not '%s'", z + 11);
+  } else if (!strncmp(z, "max-page-size=", 14)) {
+    uint64_t n;
+    if (!parse_whole_number(z + 14, &n) || n < 4096 || n > (1u << 28) || (n & (n - 1)))
+      fatal("-z max-page-size: expected a power of two from 4096 to 256 MiB, not '%s'", z + 14);
+    opt->max_page_size = n;
   } else if (!strcmp(z, "noexecstack"))
     opt->exec_stack = false;
   else if (!strcmp(z, "execstack"))
@@ -240,7 +245,7 @@ static void handle_z(struct options *opt, const char *z) {
            !strcmp(z, "lazy") || !strcmp(z, "defs") || !strcmp(z, "nodefs") ||
            !strcmp(z, "text") || !strcmp(z, "notext") || !strcmp(z, "origin") ||
            !strcmp(z, "nodelete") || !strcmp(z, "nodlopen") || !strcmp(z, "noexecheap") ||
-           !strncmp(z, "max-page-size=", 14) || !strncmp(z, "common-page-size=", 17) ||
+           !strncmp(z, "common-page-size=", 17) ||
            !strcmp(z, "ibt") || !strcmp(z, "shstk") || !strcmp(z, "noseparate-loadable-segments"))
     ;
   else

@@ -447,6 +447,7 @@ bad "--end-group without --start-group" "--end-group without --start-group" -- $
 bad "--unresolved-symbols=bogus" "--unresolved-symbols: expected ignore-all" -- $NS main.o --unresolved-symbols=bogus
 bad "--warn-unresolved-symbols with --fatal-warnings" "undefined symbol: missing_one" -- $NS u.o --warn-unresolved-symbols --fatal-warnings
 bad "--error-unresolved-symbols after --warn-unresolved-symbols" "smelt: error: undefined symbol: missing_one" -- $NS u.o --warn-unresolved-symbols --error-unresolved-symbols
+bad "-z max-page-size not a power of two" "-z max-page-size: expected a power of two" -- $NS main.o -z max-page-size=0x3000
 bad "--pop-state without --push-state" "--pop-state without --push-state" -- $NS main.o --pop-state
 bad "-Ttext" "-Ttext=0x500000: a section at a fixed address is not supported" -- $NS main.o -Ttext=0x500000
 bad "-Tbss" "-Tbss: a section at a fixed address is not supported" -- $NS main.o -Tbss 0x500000

@@ -114,6 +114,23 @@ if [ -f main.o ] && link hello_base -Wl,--image-base=0x10000000 main.o &&
 else
   broken "--image-base"
 fi
+# -z max-page-size: every PT_LOAD aligned to it, each segment's offset and
+# address congruent modulo it; 16 KiB on aarch64 (below its 64 KiB
+# default), 64 KiB elsewhere (i386's 0x08048000 base is then rounded down)
+case $ARCH in aarch64) MPS=16384 ;; *) MPS=65536 ;; esac
+if [ -f main.o ] && link hello_page -Wl,-z,max-page-size=$MPS main.o &&
+   verify "hello with -z max-page-size=$MPS" hello_page; then
+  bad_loads=$(readelf -lW hello_page | awk '$1 == "LOAD" { print $2, $3, $NF }' |
+    while read -r off va al; do
+      [ $((al)) = $MPS ] && [ $(((va - off) % MPS)) = 0 ] ||
+        echo "$va"
+    done)
+  [ -z "$bad_loads" ] && [ "$(readelf -lW hello_page | grep -c ' LOAD ')" -ge 2 ] &&
+    pass "-z max-page-size: every PT_LOAD aligned to $MPS" ||
+    fail "-z max-page-size: PT_LOADs not aligned to $MPS:" $bad_loads
+else
+  broken "-z max-page-size"
+fi
 
 # --- globals: -fcommon tentative definitions, data relocations, big .bss
 enter globals

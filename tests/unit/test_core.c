@@ -355,6 +355,18 @@ Test(options, trace_symbol_and_muldefs, .init = x86_64) {
   cr_assert_not(opts(2, argv3).allow_muldefs);
 }
 
+Test(options, max_page_size, .init = x86_64) {
+  const char *argv[] = {"ld", "-z", "max-page-size=0x10000", "a.o"};
+  cr_assert_eq(opts(4, argv).max_page_size, 0x10000);
+  const char *argv2[] = {"ld", "-zmax-page-size=4096", "a.o"};
+  cr_assert_eq(opts(3, argv2).max_page_size, 4096);
+}
+
+Test(options, max_page_size_below_4k, .init = x86_64, .exit_code = 1) {
+  const char *argv[] = {"ld", "-z", "max-page-size=2048", "a.o"};
+  opts(4, argv);
+}
+
 Test(options, unresolved_symbols, .init = x86_64) {
   struct { const char *args[3]; int want; } cases[] = {
       {{"a.o"}, UNRESOLVED_ERROR},
