@@ -262,7 +262,7 @@ static const char *const ignored_flags[] = {
     "no-warn-rwx-segments", "warn-rwx-segments", "no-warn-execstack", "color-diagnostics",
     "no-rosegment-placeholder", "nopie", "no-pie",
     "dynamic-list-data", "Bsymbolic", "Bsymbolic-functions", "rosegment", "pic-executable",
-    "no-pic-executable", "no-fatal-warnings", "disable-verify", NULL};
+    "no-pic-executable", "no-fatal-warnings", "disable-verify", "no-dynamic-linker", NULL};
 
 static const char *const ignored_with_value[] = {
     "dynamic-linker", "hash-style", "plugin", "plugin-opt", "sysroot",

@@ -292,6 +292,39 @@ static void allocate_commons(void) {
   }
 }
 
+/* -static -pie: smelt makes a static executable at a fixed address, not a
+ * static PIE. But the static-PIE start file musl gives (rcrt1.o, which gcc
+ * -static-pie and Rust's musl targets link) relocates the program before
+ * main: it walks the dynamic array at _DYNAMIC, and its weak reference,
+ * left 0, crashes it. An empty array (one DT_NULL: zeroed words in .bss)
+ * gives it nothing to relocate, and it starts the program as crt1.o does.
+ * GNU ld, too, defines _DYNAMIC only for -pie. */
+static void define_empty_dynamic(void) {
+  struct symbol *sym = ctx.opt.pie ? symmap_find("_DYNAMIC") : NULL;
+  if (!sym || sym->file)
+    return;
+  uint32_t word = ctx.arch->is64 ? 8 : 4;
+  struct isec *isec = xalloc(sizeof(*isec));
+  isec->file = ctx.internal;
+  isec->name = ".bss";
+  isec->type = SHT_NOBITS;
+  isec->flags = SHF_ALLOC | SHF_WRITE;
+  isec->size = 2 * word; /* d_tag DT_NULL, d_val */
+  isec->addralign = word;
+  isec->alive = true;
+  isec->init_prio = 65536;
+  vec_push(&ctx.commons, isec);
+  sym->file = ctx.internal;
+  sym->kind = SYM_DEFINED;
+  sym->isec = isec;
+  sym->value = 0;
+  sym->size = isec->size;
+  sym->bind = STB_GLOBAL;
+  sym->visibility = STV_HIDDEN;
+  sym->type = STT_OBJECT;
+  vec_push(&ctx.synthetic, sym);
+}
+
 static void parse_live_member(void *arg, int64_t i) {
   parse_member(((struct objfile **)arg)[i]);
 }
@@ -335,6 +368,7 @@ void resolve_symbols(void) {
   }
   check_errors();
   allocate_commons();
+  define_empty_dynamic();
   define_defsyms(false);
 }
 

@@ -132,6 +132,18 @@ else
   broken "-z max-page-size"
 fi
 
+# -static -pie with musl's static-PIE start file (what gcc -static-pie and
+# Rust's musl targets link): rcrt1.o relocates the program from the
+# dynamic array at _DYNAMIC first; smelt's executable is not a PIE and
+# gives it an empty one (without, a weak _DYNAMIC of 0 crashes it)
+MUSLLIB=/usr/lib/$ARCH-linux-musl
+if [ -f main.o ] && [ -f $MUSLLIB/rcrt1.o ] && link hello_rcrt1 -Wl,-pie,--no-dynamic-linker \
+     -nostartfiles $MUSLLIB/rcrt1.o $MUSLLIB/crti.o main.o $MUSLLIB/crtn.o; then
+  verify "hello with musl's rcrt1.o under -static -pie" hello_rcrt1
+else
+  broken "-static -pie with rcrt1.o"
+fi
+
 # --- globals: -fcommon tentative definitions, data relocations, big .bss
 enter globals
 if compile main.o main.c $OPT -fcommon && compile other.o other.c $OPT -fcommon; then
