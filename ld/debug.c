@@ -10,6 +10,9 @@
  * Elf_Chdr, in an SHF_COMPRESSED section; ld/write.c writes the pieces
  * where they go. A section with members the chunks cannot build (merged
  * strings) is built whole first and deflated in slices of the same size.
+ * --compress-debug-sections=zstd cuts the same way and makes each chunk a
+ * zstd frame of its own: the frames, laid end to end behind the Elf_Chdr,
+ * are what ELFCOMPRESS_ZSTD readers decompress as one.
  * Neither cut depends on the thread count, so the bytes do not either.
  * Runs after layout, then the non-alloc sections are placed again with
  * their new sizes.
@@ -24,6 +27,7 @@
 #include <sys/random.h>
 #include <xxhash.h>
 #include <zlib.h>
+#include <zstd.h>
 
 enum { CHUNK = 1 << 20, ZCHUNK = 1 << 18 };
 
@@ -43,6 +47,21 @@ size_t deflate_part(const uint8_t *in, size_t n, bool last, uint8_t **out) {
     fatal("zlib: deflate failed (%d)", rc);
   deflateEnd(&z);
   return cap - z.avail_out;
+}
+
+/* zstd level 1, the fastest of its regular levels, with a context per
+ * thread that is kept (an ELFCOMPRESS_ZSTD section is these frames one
+ * after the other). */
+size_t zstd_part(const uint8_t *in, size_t n, uint8_t **out) {
+  static __thread ZSTD_CCtx *cctx;
+  if (!cctx && !(cctx = ZSTD_createCCtx()))
+    fatal("zstd: cannot create a compression context");
+  size_t cap = ZSTD_compressBound(n);
+  *out = xrealloc(*out, cap);
+  size_t len = ZSTD_compressCCtx(cctx, *out, cap, in, n, 1);
+  if (ZSTD_isError(len))
+    fatal("zstd: %s", ZSTD_getErrorName(len));
+  return len;
 }
 
 static bool is_debug_osec(const struct osec *os) {
@@ -87,6 +106,11 @@ static void deflate_one(void *arg, int64_t i) {
       return;
     }
     in = buf;
+  }
+  if (ctx.opt.compress_zstd) {
+    if (inlen)
+      c->outlen = zstd_part(in, inlen, &c->out);
+    return;
   }
   c->adler = adler32(adler32(0, NULL, 0), in, (uInt)inlen);
   if (inlen || c->last)
@@ -161,32 +185,38 @@ static void redo_failed(struct vec *zs, struct vec *wholes) {
 }
 
 /* os's pieces: Elf_Chdr and zlib header, the deflated chunks [first, end),
- * the adler32 of them all. */
+ * the adler32 of them all; or for zstd the header and the frames. */
 static void assemble(struct osec *os, struct zchunk **z, size_t first, size_t end) {
+  bool zstd = ctx.opt.compress_zstd;
+  uint32_t type = zstd ? ELFCOMPRESS_ZSTD : ELFCOMPRESS_ZLIB;
   size_t chdr = ctx.arch->is64 ? sizeof(Elf64_Chdr) : sizeof(Elf32_Chdr);
-  uint8_t *head = xalloc(chdr + 2 + 4), *tail = head + chdr + 2;
+  size_t zhead = zstd ? 0 : 2, ztail = zstd ? 0 : 4;
+  uint8_t *head = xalloc(chdr + zhead + ztail), *tail = head + chdr + zhead;
   if (ctx.arch->is64) {
-    Elf64_Chdr h = {ELFCOMPRESS_ZLIB, 0, os->size, os->align};
+    Elf64_Chdr h = {type, 0, os->size, os->align};
     memcpy(head, &h, sizeof(h));
   } else {
-    Elf32_Chdr h = {ELFCOMPRESS_ZLIB, (Elf32_Word)os->size, (Elf32_Word)os->align};
+    Elf32_Chdr h = {type, (Elf32_Word)os->size, (Elf32_Word)os->align};
     memcpy(head, &h, sizeof(h));
   }
-  head[chdr] = 0x78, head[chdr + 1] = 0x01; /* zlib header: deflate, 32K window, fastest */
-  os->nzparts = (uint32_t)(end - first + 2);
+  if (!zstd)
+    head[chdr] = 0x78, head[chdr + 1] = 0x01; /* zlib header: deflate, 32K window, fastest */
+  os->nzparts = (uint32_t)(end - first + 1 + !zstd);
   os->zparts = xcalloc(os->nzparts, sizeof(struct zpart));
-  os->zparts[0] = (struct zpart){head, chdr + 2, 0};
-  uint64_t off = chdr + 2;
+  os->zparts[0] = (struct zpart){head, chdr + zhead, 0};
+  uint64_t off = chdr + zhead;
   uLong adler = adler32(0, NULL, 0);
   for (size_t k = first; k < end; k++) {
     os->zparts[k - first + 1] = (struct zpart){z[k]->out, z[k]->outlen, off};
     off += z[k]->outlen;
     adler = adler32_combine(adler, z[k]->adler, (z_off_t)(z[k]->hi - z[k]->lo));
   }
-  tail[0] = (uint8_t)(adler >> 24), tail[1] = (uint8_t)(adler >> 16);
-  tail[2] = (uint8_t)(adler >> 8), tail[3] = (uint8_t)adler;
-  os->zparts[os->nzparts - 1] = (struct zpart){tail, 4, off};
-  os->size = off + 4;
+  if (!zstd) {
+    tail[0] = (uint8_t)(adler >> 24), tail[1] = (uint8_t)(adler >> 16);
+    tail[2] = (uint8_t)(adler >> 8), tail[3] = (uint8_t)adler;
+    os->zparts[os->nzparts - 1] = (struct zpart){tail, 4, off};
+  }
+  os->size = off + ztail;
   os->flags |= SHF_COMPRESSED;
   os->align = ctx.arch->is64 ? 8 : 4;
 }

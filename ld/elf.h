@@ -24,6 +24,9 @@
 #ifndef SHF_GNU_RETAIN
 #define SHF_GNU_RETAIN (1u << 21)
 #endif
+#ifndef ELFCOMPRESS_ZSTD
+#define ELFCOMPRESS_ZSTD 2
+#endif
 #ifndef STT_GNU_IFUNC
 #define STT_GNU_IFUNC 10
 #endif

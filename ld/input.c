@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <zstd.h>
 
 struct group {
   struct symbol *sig;
@@ -144,8 +145,9 @@ static bool is_debug_name(const char *name) {
          !strcmp(name, ".stabstr") || !strncmp(name, ".gnu.debuglto_", 14);
 }
 
-/* An SHF_COMPRESSED input section (gcc -gz): Elf_Chdr then a zlib stream.
- * It is inflated once, here, so every later pass sees plain bytes. */
+/* An SHF_COMPRESSED input section (gcc -gz): Elf_Chdr then a zlib stream,
+ * or zstd frames (-gz=zstd). It is decompressed once, here, so every later
+ * pass sees plain bytes. */
 static bool decompress_section(struct objfile *f, struct isec *isec) {
   uint64_t type, size, align;
   size_t hdr;
@@ -166,9 +168,9 @@ static bool decompress_section(struct objfile *f, struct isec *isec) {
     memcpy(&c, isec->data, sizeof(c));
     type = c.ch_type, size = c.ch_size, align = c.ch_addralign, hdr = sizeof(c);
   }
-  if (type != ELFCOMPRESS_ZLIB) {
-    error("%s: section %s: unsupported compression type %llu (only zlib)", f->name, isec->name,
-          (unsigned long long)type);
+  if (type != ELFCOMPRESS_ZLIB && type != ELFCOMPRESS_ZSTD) {
+    error("%s: section %s: unsupported compression type %llu (only zlib and zstd)", f->name,
+          isec->name, (unsigned long long)type);
     return false;
   }
   if (align & (align - 1) || align > MAX_ALIGN) {
@@ -177,18 +179,30 @@ static bool decompress_section(struct objfile *f, struct isec *isec) {
           align & (align - 1) ? "not a power of two" : "too large");
     return false;
   }
-  if (size > ((uint64_t)1 << 32) || size > f->size * 1032 + 4096) {
+  /* deflate expands at most 1032 times, zstd 32768 times (a 3-byte block
+   * header and one byte repeated to 128 KiB) */
+  uint64_t most = type == ELFCOMPRESS_ZLIB ? 1032 : 32768;
+  if (size > ((uint64_t)1 << 32) || size > f->size * most + 4096) {
     error("%s: section %s: implausible uncompressed size %llu", f->name, isec->name,
           (unsigned long long)size);
     return false;
   }
   uint8_t *out = xalloc(size ? size : 1);
-  uLongf outlen = size;
-  int rc = uncompress(out, &outlen, isec->data + hdr, isec->size - hdr);
-  if (rc != Z_OK || outlen != size) {
-    error("%s: section %s: corrupt zlib data (%s)", f->name, isec->name,
-          rc != Z_OK ? zError(rc) : "size mismatch");
-    return false;
+  if (type == ELFCOMPRESS_ZSTD) {
+    size_t n = ZSTD_decompress(out, size, isec->data + hdr, isec->size - hdr);
+    if (ZSTD_isError(n) || n != size) {
+      error("%s: section %s: corrupt zstd data (%s)", f->name, isec->name,
+            ZSTD_isError(n) ? ZSTD_getErrorName(n) : "size mismatch");
+      return false;
+    }
+  } else {
+    uLongf outlen = size;
+    int rc = uncompress(out, &outlen, isec->data + hdr, isec->size - hdr);
+    if (rc != Z_OK || outlen != size) {
+      error("%s: section %s: corrupt zlib data (%s)", f->name, isec->name,
+            rc != Z_OK ? zError(rc) : "size mismatch");
+      return false;
+    }
   }
   isec->data = out;
   isec->size = size;

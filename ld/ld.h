@@ -429,6 +429,7 @@ struct options {
   bool strip_all;
   bool strip_debug;
   bool compress_debug;
+  bool compress_zstd;     /* --compress-debug-sections=zstd, not zlib */
   int build_id;
   uint8_t build_id_hex[64];
   size_t build_id_hex_len;
@@ -621,6 +622,7 @@ uint8_t *scratch(uint64_t n); /* this thread's buffer of at least n bytes */
 /* in[0, n) as raw deflate into *out (grown to fit), ending in a full flush,
  * or in the final block if last; returns its length */
 size_t deflate_part(const uint8_t *in, size_t n, bool last, uint8_t **out);
+size_t zstd_part(const uint8_t *in, size_t n, uint8_t **out); /* one zstd frame */
 void write_out(const uint8_t *p, uint64_t n, uint64_t off); /* pwrite to the output */
 /* The parts of [0, end) that no span of covered covers, ascending, into
  * gaps (room for n + 1); merges covered (merge_spans). Returns how many. */

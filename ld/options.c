@@ -49,7 +49,7 @@ static const char usage[] =
     "  --no-rosegment              Same as -z noseparate-code\n"
     "  -s, --strip-all             Omit .symtab, .strtab and debug sections\n"
     "  -S, --strip-debug           Omit debug sections (they are not even read)\n"
-    "  --compress-debug-sections=zlib|none\n"
+    "  --compress-debug-sections=zlib|zstd|none\n"
     "                              Compress debug sections (SHF_COMPRESSED, in parallel)\n"
     "  --build-id[=fast|md5|sha1|uuid|0xHEX|none]\n"
     "                              Add .note.gnu.build-id (default style: fast, xxh3-128)\n"
@@ -556,12 +556,13 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
     } else if ((v = opt_value(argv, argc, &i, "build-id"))) {
       parse_build_id(opt, v);
     } else if ((v = opt_value(argv, argc, &i, "compress-debug-sections"))) {
-      if (!strcmp(v, "zlib") || !strcmp(v, "zlib-gabi"))
-        opt->compress_debug = true;
+      if (!strcmp(v, "zlib") || !strcmp(v, "zlib-gabi") || !strcmp(v, "zstd"))
+        opt->compress_debug = true, opt->compress_zstd = !strcmp(v, "zstd");
       else if (!strcmp(v, "none"))
         opt->compress_debug = false;
       else
-        fatal("--compress-debug-sections: unsupported value '%s' (zlib, zlib-gabi or none)", v);
+        fatal("--compress-debug-sections: unsupported value '%s' (zlib, zlib-gabi, zstd or none)",
+              v);
     } else if (opt_flag(arg, "S") || opt_flag(arg, "strip-debug") || opt_flag(arg, "g")) {
       if (strcmp(arg, "-g"))
         opt->strip_debug = true;

@@ -3,7 +3,7 @@
 # Also enables deb-src entries, so tests/real can `apt-get source` programs.
 set -eu
 
-pkgs="meson ninja-build pkg-config cmake gcc libxxhash-dev libmimalloc-dev zlib1g-dev libssl-dev
+pkgs="meson ninja-build pkg-config cmake gcc libxxhash-dev libmimalloc-dev zlib1g-dev libzstd-dev libssl-dev
   libcriterion-dev musl-tools binutils dpkg-dev file gdb"
 
 # cross toolchains for the i386 and aarch64 tests (not gcc-multilib: it

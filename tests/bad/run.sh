@@ -402,6 +402,20 @@ bad "compression header aligned too far" "alignz.o: section .debug_info: alignme
 cp gz.o oddz.o && poke oddz.o $((0x$2 + 16)) '\003\000\000\000\000\000\000\000'
 bad "compression header alignment not a power of two" "oddz.o: section .debug_info: alignment 0x3 in the compression header is not a power of two" -- $NS oddz.o
 
+# the same for zstd frames (objcopy --compress-debug-sections=zstd), and a
+# compression type smelt does not know
+must objcopy --compress-debug-sections=zstd gz.o zs.o
+set -- $(shdr zs.o .debug_info)
+readelf -t zs.o | grep -q ZSTD || fail "test setup: zs.o has no zstd-compressed section"
+cp zs.o badzs.o && poke badzs.o $((0x$2 + 24)) '\377\377\377\377\377\377\377\377'
+bad "corrupt zstd frame" "badzs.o: section .debug_info: corrupt zstd data" -- $NS badzs.o
+cp zs.o shortzs.o && poke shortzs.o $((0x$2 + 8)) '\001\000\000\000\000\000\000\000'
+bad "zstd frame longer than its header says" "shortzs.o: section .debug_info: corrupt zstd data" -- $NS shortzs.o
+cp zs.o bigzs.o && poke bigzs.o $((0x$2 + 8)) '\000\000\000\000\000\001\000\000'
+bad "zstd: implausible uncompressed size" "bigzs.o: section .debug_info: implausible uncompressed size" -- $NS bigzs.o
+cp zs.o typez.o && poke typez.o $((0x$2)) '\003\000\000\000'
+bad "unknown compression type" "typez.o: section .debug_info: unsupported compression type 3 (only zlib and zstd)" -- $NS typez.o
+
 # ---------------------------------------------------------------- archives
 # a symbol index claiming more entries than it holds
 { printf '!<arch>\n%-16s%-12s%-6s%-6s%-8s%-10s`\n' / 0 0 0 0 8

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Debug info end to end: gdb (batch) on smelt-linked -g programs built from
-# plain, --compress-debug-sections=zlib and gcc -gz inputs; readelf parses
+# plain, --compress-debug-sections=zlib|zstd, gcc -gz and zstd inputs; readelf parses
 # the DWARF; -S/-s outputs run without .debug_*; build ids are stable across
 # --threads and differ for different inputs.
 # usage: run.sh BUILD
@@ -50,6 +50,22 @@ else
 fi
 check_gdb "compressed output" zlib
 link gz.o -o gzin && check_gdb "gcc -gz inputs" gzin
+# zstd: output sections of zstd frames, and zstd-compressed inputs
+# (objcopy's; gcc 13 and clang 16 write them for -gz=zstd)
+link -Wl,--compress-debug-sections=zstd plain.o -o zstd || fail "link zstd"
+if [ "$(readelf -t zstd | grep -c 'ZSTD,')" -ge 3 ] && ! readelf -t zstd | grep -q 'ZLIB,'; then
+  pass "--compress-debug-sections=zstd: debug sections are zstd-compressed"
+else
+  fail "--compress-debug-sections=zstd: debug sections not zstd-compressed"
+fi
+check_gdb "zstd-compressed output" zstd
+objcopy --compress-debug-sections=zstd plain.o zs.o
+readelf -t zs.o | grep -q 'ZSTD,' || fail "objcopy did not compress with zstd"
+link zs.o -o zsin && check_gdb "zstd-compressed inputs" zsin
+objcopy --dump-section .debug_info=plain.info plain &&
+  objcopy --dump-section .debug_info=zsin.info zsin && cmp -s plain.info zsin.info &&
+  pass "zstd-compressed inputs: the same .debug_info as plain inputs" ||
+  fail "zstd-compressed inputs: .debug_info differs from the plain link's"
 
 for opt in -S -s; do
   link -Wl,$opt plain.o -o strip$opt
@@ -102,21 +118,27 @@ for obj in big unsorted; do
       fail "large debug section in parts: $obj relocations, --threads=$th"
       cmp sec.bin expected.bin 2>&1 | head -2
     fi
-    # compressed: the parts are built and deflated one by one
-    rm -f sec.bin
-    if link -Wl,--threads=$th -Wl,--compress-debug-sections=zlib plain.o $obj.o abs.o -o bigz_${obj}_$th &&
-       readelf -SW bigz_${obj}_$th | grep -q '\.debug_big.* C ' &&
-       objcopy --decompress-debug-sections bigz_${obj}_$th bigz.dec &&
-       objcopy --dump-section .debug_big=sec.bin bigz.dec 2>/dev/null &&
-       cmp -s sec.bin expected.bin && [ "$(./bigz_${obj}_$th)" = "product 30" ]; then
-      pass "large debug section compressed in parts: $obj relocations, --threads=$th"
-    else
-      fail "large debug section compressed in parts: $obj relocations, --threads=$th"
-    fi
+    # compressed: the parts are built and compressed one by one
+    for z in zlib zstd; do
+      rm -f sec.bin
+      if link -Wl,--threads=$th -Wl,--compress-debug-sections=$z plain.o $obj.o abs.o -o big${z}_${obj}_$th &&
+         readelf -SW big${z}_${obj}_$th | grep -q '\.debug_big.* C ' &&
+         objcopy --decompress-debug-sections big${z}_${obj}_$th bigz.dec &&
+         objcopy --dump-section .debug_big=sec.bin bigz.dec 2>/dev/null &&
+         cmp -s sec.bin expected.bin && [ "$(./big${z}_${obj}_$th)" = "product 30" ]; then
+        pass "large debug section compressed ($z) in parts: $obj relocations, --threads=$th"
+      else
+        fail "large debug section compressed ($z) in parts: $obj relocations, --threads=$th"
+      fi
+    done
   done
-  cmp -s bigz_${obj}_1 bigz_${obj}_2 && pass "compressed $obj output identical across --threads" ||
-    fail "compressed $obj output differs between --threads=1 and 2"
+  for z in zlib zstd; do
+    cmp -s big${z}_${obj}_1 big${z}_${obj}_2 && pass "compressed ($z) $obj output identical across --threads" ||
+      fail "compressed ($z) $obj output differs between --threads=1 and 2"
+  done
 done
+readelf -t bigzstd_big_1 | grep -A4 '\.debug_big$' | grep -q 'ZSTD,' &&
+  pass "the large section is zstd frames" || fail "the large section is not zstd-compressed"
 
 # --strip-debug maps no debug bytes. Each object below holds 256 KiB of
 # debug bytes between its code and its symbol table, and a page fault maps

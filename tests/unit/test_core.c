@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <zstd.h>
 
 static void x86_64(void) {
   ctx.arch = arch_by_machine(EM_X86_64, true);
@@ -1252,6 +1253,33 @@ Test(compress, parts_inflate_as_one_stream) {
   inflates_to(buf, N, whole, 1); /* and an empty last part */
   inflates_to(buf, N, NULL, 0);
   free(buf);
+}
+
+/* zstd parts are frames of their own; laid end to end they decompress as
+ * one (what ELFCOMPRESS_ZSTD readers do with a section's bytes). */
+Test(compress, zstd_frames_decompress_as_one) {
+  enum { N = 3 << 20 };
+  uint8_t *buf = malloc(N), *got = malloc(N + 1), *z = NULL, *part = NULL;
+  uint32_t x = 777;
+  for (size_t i = 0; i < N; i++) {
+    x = x * 1103515245 + 12345;
+    buf[i] = (i / 8192) % 4 == 0 ? (uint8_t)(x >> 24) : (uint8_t)"DW_AT_location\0"[i % 15];
+  }
+  size_t cuts[] = {0, 1, 262144, 1 << 20, (1 << 20) + 3, N};
+  size_t zlen = 0;
+  for (size_t k = 0; k + 1 < sizeof(cuts) / sizeof(cuts[0]); k++) {
+    size_t len = zstd_part(buf + cuts[k], cuts[k + 1] - cuts[k], &part);
+    cr_assert_gt(len, 0);
+    z = realloc(z, zlen + len);
+    memcpy(z + zlen, part, len);
+    zlen += len;
+  }
+  cr_assert_lt(zlen, N / 2, "DWARF-like bytes should compress");
+  size_t n = ZSTD_decompress(got, N + 1, z, zlen);
+  cr_assert_not(ZSTD_isError(n), "%s", ZSTD_getErrorName(n));
+  cr_assert_eq(n, N);
+  cr_assert_arr_eq(got, buf, N);
+  free(buf), free(got), free(z), xfree(part);
 }
 
 /* Random bytes do not compress: the parts come out a little larger than
