@@ -101,8 +101,10 @@ int smelt_main(int argc, char **argv) {
   pass("finalize symbols", finalize_synthetic_symbols);
   pass("addresses", finalize_addresses);
   pass("compress debug", compress_debug_sections);
-  pass("write", write_output);
+  /* before the output: a report that cannot be written fails the link
+   * with no output file put in place */
   pass("reports", write_reports);
+  pass("write", write_output);
   if (ctx.opt.print_stats) {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);

@@ -462,6 +462,9 @@ bad "--unresolved-symbols=bogus" "--unresolved-symbols: expected ignore-all" -- 
 bad "--warn-unresolved-symbols with --fatal-warnings" "undefined symbol: missing_one" -- $NS u.o --warn-unresolved-symbols --fatal-warnings
 bad "--error-unresolved-symbols after --warn-unresolved-symbols" "smelt: error: undefined symbol: missing_one" -- $NS u.o --warn-unresolved-symbols --error-unresolved-symbols
 bad "-z max-page-size not a power of two" "-z max-page-size: expected a power of two" -- $NS main.o -z max-page-size=0x3000
+bad "-Map into a missing directory" "cannot open $T/no/such/dir/prog.map" -- $NS main.o -Map=$T/no/such/dir/prog.map
+bad "--dependency-file into a missing directory" "cannot open $T/no/such/dir/prog.d" -- $NS main.o --dependency-file=$T/no/such/dir/prog.d
+bad "--why-extract into a missing directory" "cannot open $T/no/such/dir/why" -- $NS main.o --why-extract=$T/no/such/dir/why
 bad "--pop-state without --push-state" "--pop-state without --push-state" -- $NS main.o --pop-state
 bad "-Ttext" "-Ttext=0x500000: a section at a fixed address is not supported" -- $NS main.o -Ttext=0x500000
 bad "-Tbss" "-Tbss: a section at a fixed address is not supported" -- $NS main.o -Tbss 0x500000
