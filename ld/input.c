@@ -145,6 +145,37 @@ static bool is_debug_name(const char *name) {
          !strcmp(name, ".stabstr") || !strncmp(name, ".gnu.debuglto_", 14);
 }
 
+/* A .zdebug_* section (gcc -gz=zlib-gnu, the GNU form before
+ * SHF_COMPRESSED): "ZLIB", the uncompressed size (8 bytes, big-endian),
+ * then a zlib stream. It becomes the .debug_* section it holds. */
+static bool decompress_zdebug(struct objfile *f, struct isec *isec) {
+  const uint8_t *p = isec->data;
+  if (!p || isec->size < 12 || memcmp(p, "ZLIB", 4)) {
+    error("%s: section %s: no ZLIB header", f->name, isec->name);
+    return false;
+  }
+  uint64_t size = 0;
+  for (int k = 4; k < 12; k++)
+    size = size << 8 | p[k];
+  if (size > ((uint64_t)1 << 32) || size > f->size * 1032 + 4096) {
+    error("%s: section %s: implausible uncompressed size %llu", f->name, isec->name,
+          (unsigned long long)size);
+    return false;
+  }
+  uint8_t *out = xalloc(size ? size : 1);
+  uLongf outlen = size;
+  int rc = uncompress(out, &outlen, p + 12, isec->size - 12);
+  if (rc != Z_OK || outlen != size) {
+    error("%s: section %s: corrupt zlib data (%s)", f->name, isec->name,
+          rc != Z_OK ? zError(rc) : "size mismatch");
+    return false;
+  }
+  isec->name = xsprintf(".debug%s", isec->name + 7);
+  isec->data = out;
+  isec->size = size;
+  return true;
+}
+
 /* An SHF_COMPRESSED input section (gcc -gz): Elf_Chdr then a zlib stream,
  * or zstd frames (-gz=zstd). It is decompressed once, here, so every later
  * pass sees plain bytes. */
@@ -445,6 +476,9 @@ static void parse(struct objfile *f, bool lazy) {
     if (isec->is_ehframe)
       vec_push(&f->ehframes, isec);
     if ((s->flags & SHF_COMPRESSED) && !decompress_section(f, isec))
+      return;
+    if (!(s->flags & SHF_COMPRESSED) && !strncmp(name, ".zdebug", 7) &&
+        !decompress_zdebug(f, isec))
       return;
   }
 

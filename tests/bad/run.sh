@@ -416,6 +416,17 @@ bad "zstd: implausible uncompressed size" "bigzs.o: section .debug_info: implaus
 cp zs.o typez.o && poke typez.o $((0x$2)) '\003\000\000\000'
 bad "unknown compression type" "typez.o: section .debug_info: unsupported compression type 3 (only zlib and zstd)" -- $NS typez.o
 
+# .zdebug (gcc -gz=zlib-gnu): a header that is not "ZLIB", a corrupt stream
+must musl-gcc -g -gz=zlib-gnu -c gz.c -o zg.o
+set -- $(shdr zg.o .zdebug_info)
+[ -n "${2:-}" ] || fail "test setup: zg.o has no .zdebug_info"
+cp zg.o zghead.o && poke zghead.o $((0x$2)) 'ZLIX'
+bad ".zdebug without ZLIB header" "zghead.o: section .zdebug_info: no ZLIB header" -- $NS zghead.o
+cp zg.o zgbad.o && poke zgbad.o $((0x$2 + 14)) '\377\377\377\377\377\377'
+bad ".zdebug corrupt stream" "zgbad.o: section .zdebug_info: corrupt zlib data" -- $NS zgbad.o
+cp zg.o zgbig.o && poke zgbig.o $((0x$2 + 4)) '\000\000\001\000\000\000\000\000'
+bad ".zdebug implausible size" "zgbig.o: section .zdebug_info: implausible uncompressed size" -- $NS zgbig.o
+
 # ---------------------------------------------------------------- archives
 # a symbol index claiming more entries than it holds
 { printf '!<arch>\n%-16s%-12s%-6s%-6s%-8s%-10s`\n' / 0 0 0 0 8

@@ -50,6 +50,25 @@ else
 fi
 check_gdb "compressed output" zlib
 link gz.o -o gzin && check_gdb "gcc -gz inputs" gzin
+# .zdebug_* inputs (gcc -gz=zlib-gnu): read as the .debug_* sections they
+# hold, byte for byte what objcopy's decompressed copy of the object gives
+musl-gcc -g -O0 -gz=zlib-gnu -c "$SRC/prog.c" -o zgnu.o
+readelf -SW zgnu.o | grep -q '\.zdebug_info' || fail "gcc -gz=zlib-gnu wrote no .zdebug_info"
+objcopy --decompress-debug-sections zgnu.o zgnu-plain.o
+if link zgnu.o -o zgnu && link zgnu-plain.o -o zgnu-plain; then
+  check_gdb ".zdebug inputs" zgnu
+  same=1
+  for sec in info abbrev line str aranges; do
+    objcopy --dump-section .debug_$sec=a.sec zgnu && objcopy --dump-section .debug_$sec=b.sec zgnu-plain &&
+      cmp -s a.sec b.sec || same=0
+  done
+  [ $same = 1 ] && ! readelf -SW zgnu | grep -q zdebug &&
+    pass ".zdebug inputs: the .debug_* sections of the decompressed object" ||
+    fail ".zdebug inputs: debug sections differ from the decompressed object's"
+else
+  fail "link .zdebug inputs"
+fi
+
 # zstd: output sections of zstd frames, and zstd-compressed inputs
 # (objcopy's; gcc 13 and clang 16 write them for -gz=zstd)
 link -Wl,--compress-debug-sections=zstd plain.o -o zstd || fail "link zstd"
