@@ -145,6 +145,32 @@ static bool is_debug_name(const char *name) {
          !strcmp(name, ".stabstr") || !strncmp(name, ".gnu.debuglto_", 14);
 }
 
+/* The size a compressed section says it holds, if the f->size bytes of
+ * its file can hold that much: most is how many times the method can
+ * expand (deflate 1032, zstd 32768: a 3-byte block header and one byte
+ * repeated to 128 KiB). */
+static bool plausible_size(struct objfile *f, struct isec *isec, uint64_t size, uint64_t most) {
+  if (size <= ((uint64_t)1 << 32) && size <= f->size * most + 4096)
+    return true;
+  error("%s: section %s: implausible uncompressed size %llu", f->name, isec->name,
+        (unsigned long long)size);
+  return false;
+}
+
+/* The zlib stream of n bytes at src, inflated to exactly size bytes, or
+ * NULL after an error. */
+static uint8_t *inflate_exact(struct objfile *f, struct isec *isec, const uint8_t *src,
+                              uint64_t n, uint64_t size) {
+  uint8_t *out = xalloc(size ? size : 1);
+  uLongf outlen = size;
+  int rc = uncompress(out, &outlen, src, n);
+  if (rc == Z_OK && outlen == size)
+    return out;
+  error("%s: section %s: corrupt zlib data (%s)", f->name, isec->name,
+        rc != Z_OK ? zError(rc) : "size mismatch");
+  return NULL;
+}
+
 /* A .zdebug_* section (gcc -gz=zlib-gnu, the GNU form before
  * SHF_COMPRESSED): "ZLIB", the uncompressed size (8 bytes, big-endian),
  * then a zlib stream. It becomes the .debug_* section it holds. */
@@ -157,19 +183,10 @@ static bool decompress_zdebug(struct objfile *f, struct isec *isec) {
   uint64_t size = 0;
   for (int k = 4; k < 12; k++)
     size = size << 8 | p[k];
-  if (size > ((uint64_t)1 << 32) || size > f->size * 1032 + 4096) {
-    error("%s: section %s: implausible uncompressed size %llu", f->name, isec->name,
-          (unsigned long long)size);
+  uint8_t *out;
+  if (!plausible_size(f, isec, size, 1032) ||
+      !(out = inflate_exact(f, isec, p + 12, isec->size - 12, size)))
     return false;
-  }
-  uint8_t *out = xalloc(size ? size : 1);
-  uLongf outlen = size;
-  int rc = uncompress(out, &outlen, p + 12, isec->size - 12);
-  if (rc != Z_OK || outlen != size) {
-    error("%s: section %s: corrupt zlib data (%s)", f->name, isec->name,
-          rc != Z_OK ? zError(rc) : "size mismatch");
-    return false;
-  }
   isec->name = xsprintf(".debug%s", isec->name + 7);
   isec->data = out;
   isec->size = size;
@@ -210,30 +227,19 @@ static bool decompress_section(struct objfile *f, struct isec *isec) {
           align & (align - 1) ? "not a power of two" : "too large");
     return false;
   }
-  /* deflate expands at most 1032 times, zstd 32768 times (a 3-byte block
-   * header and one byte repeated to 128 KiB) */
-  uint64_t most = type == ELFCOMPRESS_ZLIB ? 1032 : 32768;
-  if (size > ((uint64_t)1 << 32) || size > f->size * most + 4096) {
-    error("%s: section %s: implausible uncompressed size %llu", f->name, isec->name,
-          (unsigned long long)size);
+  if (!plausible_size(f, isec, size, type == ELFCOMPRESS_ZLIB ? 1032 : 32768))
     return false;
-  }
-  uint8_t *out = xalloc(size ? size : 1);
+  uint8_t *out;
   if (type == ELFCOMPRESS_ZSTD) {
+    out = xalloc(size ? size : 1);
     size_t n = ZSTD_decompress(out, size, isec->data + hdr, isec->size - hdr);
     if (ZSTD_isError(n) || n != size) {
       error("%s: section %s: corrupt zstd data (%s)", f->name, isec->name,
             ZSTD_isError(n) ? ZSTD_getErrorName(n) : "size mismatch");
       return false;
     }
-  } else {
-    uLongf outlen = size;
-    int rc = uncompress(out, &outlen, isec->data + hdr, isec->size - hdr);
-    if (rc != Z_OK || outlen != size) {
-      error("%s: section %s: corrupt zlib data (%s)", f->name, isec->name,
-            rc != Z_OK ? zError(rc) : "size mismatch");
-      return false;
-    }
+  } else if (!(out = inflate_exact(f, isec, isec->data + hdr, isec->size - hdr, size))) {
+    return false;
   }
   isec->data = out;
   isec->size = size;
