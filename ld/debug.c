@@ -92,7 +92,7 @@ static void build_one(void *arg, int64_t i) {
   copy_isec(b->isecs[i], b->bufs[i] + b->isecs[i]->out_off);
 }
 
-static void deflate_one(void *arg, int64_t i) {
+static void compress_one(void *arg, int64_t i) {
   struct zchunk *c = ((struct zchunk **)arg)[i];
   size_t inlen = c->hi - c->lo;
   const uint8_t *in = c->src;
@@ -159,7 +159,7 @@ static bool same_member(const struct zchunk *a, const struct zchunk *b) {
 }
 
 /* A member whose relocations did not fit its parts (unsorted or
- * overlapping) is built whole, and all its parts deflated again from it. */
+ * overlapping) is built whole, and all its parts compressed again from it. */
 static void redo_failed(struct vec *zs, struct vec *wholes) {
   struct zchunk **z = (struct zchunk **)zs->v;
   for (size_t i = 0; i < zs->n; i++) {
@@ -178,7 +178,7 @@ static void redo_failed(struct vec *zs, struct vec *wholes) {
     for (size_t k = a; k < b; k++) {
       z[k]->src = buf + (z[k]->lo - lo);
       z[k]->failed = false;
-      deflate_one(z, (int64_t)k);
+      compress_one(z, (int64_t)k);
     }
     i = b - 1;
   }
@@ -233,7 +233,7 @@ void compress_debug_sections(void) {
   struct zbuild b = {(struct isec **)isecs.v, (uint8_t **)bufs.v};
   parallel_for((int64_t)isecs.n, build_one, &b);
   check_errors();
-  parallel_for((int64_t)zs.n, deflate_one, zs.v);
+  parallel_for((int64_t)zs.n, compress_one, zs.v);
   redo_failed(&zs, &wholes);
   check_errors();
 

@@ -376,7 +376,7 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
 
   struct vec inputs = {0};
   bool whole = false;   /* --whole-archive in effect */
-  bool warn_unresolved = false;
+  bool ignore_unresolved = false, warn_unresolved = false;
   struct vec saved = {0}; /* --push-state: whole, as (void *)1 or NULL */
   opt->argc = argc0;
   opt->argv = argv0;
@@ -461,20 +461,16 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
       /* a static link has only object files: ignore-in-shared-libs
        * changes nothing */
       if (!strcmp(v, "ignore-all") || !strcmp(v, "ignore-in-object-files"))
-        opt->unresolved = UNRESOLVED_IGNORE;
+        ignore_unresolved = true;
       else if (!strcmp(v, "report-all") || !strcmp(v, "ignore-in-shared-libs"))
-        opt->unresolved = warn_unresolved ? UNRESOLVED_WARN : UNRESOLVED_ERROR;
+        ignore_unresolved = false;
       else
         fatal("--unresolved-symbols: expected ignore-all, report-all, ignore-in-object-files "
               "or ignore-in-shared-libs, got '%s'", v);
     } else if (opt_flag(arg, "warn-unresolved-symbols")) {
       warn_unresolved = true;
-      if (opt->unresolved == UNRESOLVED_ERROR)
-        opt->unresolved = UNRESOLVED_WARN;
     } else if (opt_flag(arg, "error-unresolved-symbols")) {
       warn_unresolved = false;
-      if (opt->unresolved == UNRESOLVED_WARN)
-        opt->unresolved = UNRESOLVED_ERROR;
     } else if (opt_flag(arg, "allow-multiple-definition")) {
       opt->allow_muldefs = true;
     } else if (opt_flag(arg, "static") || opt_flag(arg, "Bstatic") ||
@@ -590,6 +586,9 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
     }
   }
 
+  opt->unresolved = ignore_unresolved ? UNRESOLVED_IGNORE
+                    : warn_unresolved ? UNRESOLVED_WARN
+                                      : UNRESOLVED_ERROR;
   if (opt->shared)
     fatal("-shared: smelt only makes static executables");
   if (opt->pie && !opt->is_static)

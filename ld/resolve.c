@@ -238,6 +238,22 @@ static uint64_t common_align(uint64_t value) {
   return value && !(value & (value - 1)) ? value : 1;
 }
 
+/* A zero-filled .bss (or .tbss) section of the linker's, binned with the
+ * inputs' sections by create_output_sections(). */
+static struct isec *zeroed_isec(bool tls, uint64_t size, uint32_t align) {
+  struct isec *isec = xalloc(sizeof(*isec));
+  isec->file = ctx.internal;
+  isec->name = tls ? ".tbss" : ".bss";
+  isec->type = SHT_NOBITS;
+  isec->flags = SHF_ALLOC | SHF_WRITE | (tls ? SHF_TLS : 0);
+  isec->size = size;
+  isec->addralign = align;
+  isec->alive = true;
+  isec->init_prio = 65536;
+  vec_push(&ctx.commons, isec);
+  return isec;
+}
+
 /* Common symbols become zero-filled .bss sections owned by the linker
  * (.tbss for a thread-local one, `__thread int i __attribute__((common))`).
  * A name that several files leave common gets the largest size and the
@@ -274,20 +290,9 @@ static void allocate_commons(void) {
       struct symbol *sym = f->syms[k];
       if (sym->file != f || sym->esym != k || sym->kind != SYM_COMMON)
         continue;
-      struct isec *isec = xalloc(sizeof(*isec));
-      isec->file = ctx.internal;
-      bool tls = sym->type == STT_TLS;
-      isec->name = tls ? ".tbss" : ".bss";
-      isec->type = SHT_NOBITS;
-      isec->flags = SHF_ALLOC | SHF_WRITE | (tls ? SHF_TLS : 0);
-      isec->size = sym->size;
-      isec->addralign = (uint32_t)sym->value;
-      isec->alive = true;
-      isec->init_prio = 65536;
+      sym->isec = zeroed_isec(sym->type == STT_TLS, sym->size, (uint32_t)sym->value);
       sym->kind = SYM_DEFINED;
-      sym->isec = isec;
       sym->value = 0;
-      vec_push(&ctx.commons, isec);
     }
   }
 }
@@ -304,21 +309,11 @@ static void define_empty_dynamic(void) {
   if (!sym || sym->file)
     return;
   uint32_t word = ctx.arch->is64 ? 8 : 4;
-  struct isec *isec = xalloc(sizeof(*isec));
-  isec->file = ctx.internal;
-  isec->name = ".bss";
-  isec->type = SHT_NOBITS;
-  isec->flags = SHF_ALLOC | SHF_WRITE;
-  isec->size = 2 * word; /* d_tag DT_NULL, d_val */
-  isec->addralign = word;
-  isec->alive = true;
-  isec->init_prio = 65536;
-  vec_push(&ctx.commons, isec);
   sym->file = ctx.internal;
   sym->kind = SYM_DEFINED;
-  sym->isec = isec;
+  sym->isec = zeroed_isec(false, 2 * word, word); /* d_tag DT_NULL, d_val */
   sym->value = 0;
-  sym->size = isec->size;
+  sym->size = 2 * word;
   sym->bind = STB_GLOBAL;
   sym->visibility = STV_HIDDEN;
   sym->type = STT_OBJECT;
