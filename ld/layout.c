@@ -3,11 +3,15 @@
  * addresses and file offsets, and form the program headers.
  *
  * Segments: [R: headers, notes] [RX: .init .text .fini] [R: .rodata
- * .eh_frame_hdr .eh_frame] [RW: .tdata .tbss .init_array ... .got .data
- * .bss]. With -z separate-code (the default) each segment starts on a page
- * in the file; with -z noseparate-code / --no-rosegment read-only data joins
- * the text segment and segments only need congruent offsets. No segment is
- * both writable and executable. */
+ * .eh_frame_hdr .eh_frame] [RW: .tdata .tbss .init_array ... .got] [RW:
+ * .data .bss]. The RW segment is split where RELRO ends, so RELRO can be
+ * made read-only on whole pages. With -z separate-code (the default) the
+ * text segment starts and ends on a page of the file, so nothing else is
+ * mapped executable; other segments share the file page where they meet and
+ * start on a new page only in memory (at an address congruent with the
+ * offset), as in GNU ld and lld. -z separate-loadable-segments pads every
+ * segment in the file; -z noseparate-code / --no-rosegment puts read-only
+ * data in the text segment. No segment is both writable and executable. */
 #include "ld/ld.h"
 #include <stdlib.h>
 #include <xxhash.h>
@@ -506,6 +510,24 @@ uint64_t image_base(void) {
   return ctx.opt.image_base_set ? ctx.opt.image_base : ctx.arch->image_base & ~(page_size() - 1);
 }
 
+/* Whether the segment after one with flags `from` starts on a new page of
+ * the file, not only of memory. */
+static bool pads_file(uint32_t from, uint32_t to) {
+  return ctx.opt.separate_segments || (ctx.opt.separate_code && ((from | to) & PF_X));
+}
+
+/* Move *addr and *off, the end of one segment, to the start of the next:
+ * a new page of memory, and with pad a new page of the file too; without,
+ * the file goes on and the address takes the offset's place in its page. */
+void next_segment(uint64_t *addr, uint64_t *off, uint64_t page, bool pad) {
+  if (pad) {
+    *off = ALIGN_UP(*off, page);
+    *addr = ALIGN_UP(*addr, page);
+  } else {
+    *addr = ALIGN_UP(*addr, page) + (*off & (page - 1));
+  }
+}
+
 /* Addresses and offsets of the allocated sections and the segments that
  * hold them; returns the PT_TLS header, if any. Run again when an arch adds
  * thunks, which only grows executable sections. */
@@ -533,13 +555,16 @@ static struct phdr *assign_addresses(struct osec **oss, size_t nos, uint32_t fir
     if (!(os->flags & SHF_ALLOC))
       continue;
     uint32_t f = segment_flags(os);
-    if (f != cur) {
-      if (ctx.opt.separate_code) {
-        off = ALIGN_UP(off, page);
-        addr = ALIGN_UP(addr, page);
-      } else {
-        addr = ALIGN_UP(addr, page) + (off & (page - 1));
-      }
+    bool relro_ends = relro_open && !is_relro(os);
+    if (relro_ends) {
+      /* RELRO and its segment reach the end of their last page in memory,
+       * so making it read-only touches nothing else */
+      relro->memsz = ALIGN_UP(addr, page) - relro->vaddr;
+      load->memsz = ALIGN_UP(addr, page) - load->vaddr;
+      relro_open = false;
+    }
+    if (f != cur || relro_ends) {
+      next_segment(&addr, &off, page, pads_file(cur, f));
       load = add_phdr(PT_LOAD, f, page);
       load->offset = off;
       load->vaddr = addr;
@@ -548,12 +573,6 @@ static struct phdr *assign_addresses(struct osec **oss, size_t nos, uint32_t fir
     if (has_relro && is_relro(os) && !relro) {
       relro = add_phdr(PT_GNU_RELRO, PF_R, 1);
       relro_open = true;
-    } else if (relro_open && !is_relro(os)) {
-      /* what follows RELRO starts on a new page, so RELRO can be made
-       * read-only on its own */
-      addr = ALIGN_UP(addr, page);
-      relro->filesz = relro->memsz = addr - relro->vaddr;
-      relro_open = false;
     }
     uint64_t align = os->align;
     if ((os->flags & SHF_TLS) && !tls) {
@@ -572,7 +591,9 @@ static struct phdr *assign_addresses(struct osec **oss, size_t nos, uint32_t fir
     if (relro && relro_open) {
       if (!relro->vaddr)
         relro->vaddr = os->addr, relro->offset = off;
-      relro->filesz = relro->memsz = (tbss ? os->addr : os->addr + os->size) - relro->vaddr;
+      if (os->type != SHT_NOBITS)
+        relro->filesz = os->addr + os->size - relro->vaddr;
+      relro->memsz = (tbss ? os->addr : os->addr + os->size) - relro->vaddr;
     }
     if (os->flags & SHF_TLS) {
       if (!tls_first)
@@ -596,6 +617,10 @@ static struct phdr *assign_addresses(struct osec **oss, size_t nos, uint32_t fir
       load->filesz = off - load->offset;
     }
     load->memsz = addr - load->vaddr;
+  }
+  if (relro_open) {
+    relro->memsz = ALIGN_UP(addr, page) - relro->vaddr;
+    load->memsz = ALIGN_UP(addr, page) - load->vaddr;
   }
   *end_off = off;
   return tls;
@@ -653,22 +678,25 @@ void layout(void) {
       first_flags = segment_flags(oss[i]);
       break;
     }
+  bool has_relro = false;
+  for (size_t i = 0; i < nos && ctx.opt.relro; i++)
+    has_relro |= is_relro(oss[i]);
   int nload = 1, nnote = 0;
   uint32_t cur = first_flags;
+  bool in_relro = false;
   for (size_t i = 0; i < nos; i++) {
     struct osec *os = oss[i];
     if (!(os->flags & SHF_ALLOC))
       continue;
     uint32_t f = segment_flags(os);
-    if (f != cur)
+    bool relro = has_relro && is_relro(os);
+    if (f != cur || (in_relro && !relro))
       nload++, cur = f;
+    in_relro = relro;
     if (os->type == SHT_NOTE && (i == 0 || oss[i - 1]->type != SHT_NOTE ||
                                  oss[i - 1]->align != os->align))
       nnote++;
   }
-  bool has_relro = false;
-  for (size_t i = 0; i < nos && ctx.opt.relro; i++)
-    has_relro |= is_relro(oss[i]);
   int nph = nload + nnote + 1 /* GNU_STACK */ + (has_tls ? 1 : 0) +
             (ctx.ehframe_hdr ? 1 : 0) + (has_relro ? 1 : 0);
   ctx.ehdr_size = a->is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);

@@ -398,6 +398,8 @@ struct defsym {
 const char *parse_defsym(const char *arg, struct defsym *d);
 void define_defsyms(bool final); /* ld/resolve.c */
 uint64_t image_base(void);      /* ld/layout.c: --image-base, else the arch's */
+/* ld/layout.c: from the end of one segment to the start of the next */
+void next_segment(uint64_t *addr, uint64_t *off, uint64_t page, bool pad);
 /* ld/input.c: ctx.paths with each path once, in the order first opened */
 const char **unique_input_paths(size_t *n);
 
@@ -423,6 +425,7 @@ struct options {
   bool shared;
   bool separate_code;
   bool separate_code_set;
+  bool separate_segments; /* -z separate-loadable-segments */
   bool exec_stack;
   bool relro;
   bool eh_frame_hdr;

@@ -235,6 +235,10 @@ static void handle_z(struct options *opt, const char *z) {
     opt->separate_code = true, opt->separate_code_set = true;
   else if (!strcmp(z, "noseparate-code"))
     opt->separate_code = false, opt->separate_code_set = true;
+  else if (!strcmp(z, "separate-loadable-segments"))
+    opt->separate_segments = true;
+  else if (!strcmp(z, "noseparate-loadable-segments"))
+    opt->separate_segments = false;
   else if (!strcmp(z, "muldefs"))
     opt->allow_muldefs = true;
   else if (!strcmp(z, "relro"))
@@ -246,7 +250,7 @@ static void handle_z(struct options *opt, const char *z) {
            !strcmp(z, "text") || !strcmp(z, "notext") || !strcmp(z, "origin") ||
            !strcmp(z, "nodelete") || !strcmp(z, "nodlopen") || !strcmp(z, "noexecheap") ||
            !strncmp(z, "common-page-size=", 17) ||
-           !strcmp(z, "ibt") || !strcmp(z, "shstk") || !strcmp(z, "noseparate-loadable-segments"))
+           !strcmp(z, "ibt") || !strcmp(z, "shstk"))
     ;
   else
     warn("unknown -z option ignored: %s", z);

@@ -357,6 +357,60 @@ else
   broken muldefs
 fi
 
+# --- segments: the program makes its PT_GNU_RELRO read-only on whole pages
+# and then writes .data, .bss and TLS (RELRO shares no page with them) and
+# checks that RELRO now faults. In the file, only the text segment is
+# padded to a page (-z separate-code); the others meet where the previous
+# one ends and start a page later in memory; -z separate-loadable-segments
+# pads every segment
+enter segments
+# loads BIN: "offset vaddr filesz memsz flags align" per PT_LOAD, and
+# PT_GNU_RELRO's with flags "RELRO"
+loads() {
+  readelf -lW "$1" | awk '$1 == "LOAD" || $1 == "GNU_RELRO" {
+    f = ""; for (i = 7; i < NF; i++) f = f $i
+    print $2, $3, $5, $6, ($1 == "LOAD" ? f : "RELRO"), $NF }'
+}
+# layout_errors BIN PADALL: what is wrong with BIN's segments, one line
+# each. Sections in this program are aligned to less than 64 bytes, so a
+# segment that continues the file has less than 64 bytes before it
+layout_errors() {
+  prev_end="" prev_x=0
+  loads "$1" | while read -r off va fsz msz fl al; do
+    if [ "$fl" = RELRO ]; then
+      [ $(((va + msz) % page)) = 0 ] || echo "PT_GNU_RELRO ends at $((va + msz)), inside a page"
+      continue
+    fi
+    page=$((al)) x=0
+    case $fl in *E*) x=1 ;; esac
+    if [ -n "$prev_end" ]; then
+      if [ "$2" = 1 ] || [ $((x + prev_x)) -gt 0 ]; then
+        [ $((off % page)) = 0 ] || echo "load at $va: offset $off not on a page"
+      else
+        [ $((off - prev_end)) -lt 64 ] || echo "load at $va: $((off - prev_end)) bytes of padding before it"
+      fi
+    fi
+    prev_end=$((off + fsz)) prev_x=$x
+  done
+}
+if compile main.o main.c $OPT; then
+  { link segments main.o && verify "RELRO read-only on whole pages, data still writable" segments; } ||
+    broken segments
+  errs=$(layout_errors segments 0)
+  [ "$(loads segments | grep -c RELRO)" = 1 ] || errs="$errs; not one PT_GNU_RELRO"
+  [ "$(loads segments | grep -c ' RW ')" = 2 ] || errs="$errs; not two RW loads (RELRO, then data)"
+  [ -z "$errs" ] && pass "segments: only text padded in the file, RELRO ends on a page" ||
+    fail "segments: $errs"
+  { link segments_all main.o -Wl,-z,separate-loadable-segments &&
+      verify "-z separate-loadable-segments" segments_all; } || broken segments_all
+  errs=$(layout_errors segments_all 1)
+  [ -z "$errs" ] && [ "$(stat -c %s segments_all)" -gt "$(stat -c %s segments)" ] &&
+    pass "-z separate-loadable-segments: every segment on a page of the file" ||
+    fail "-z separate-loadable-segments: $errs"
+else
+  broken segments
+fi
+
 # --- undefined symbols allowed: --unresolved-symbols=ignore-all (silent) and
 # --warn-unresolved-symbols (a warning naming each); they are 0
 enter unresolved

@@ -363,6 +363,40 @@ Test(options, max_page_size, .init = x86_64) {
   cr_assert_eq(opts(3, argv2).max_page_size, 4096);
 }
 
+Test(options, separate_loadable_segments, .init = x86_64) {
+  const char *argv[] = {"ld", "-z", "separate-loadable-segments", "a.o"};
+  cr_assert(opts(4, argv).separate_segments);
+  const char *argv2[] = {"ld", "-z", "separate-loadable-segments", "-z",
+                         "noseparate-loadable-segments", "a.o"};
+  cr_assert_not(opts(6, argv2).separate_segments);
+  const char *argv3[] = {"ld", "a.o"};
+  struct options o = opts(2, argv3);
+  cr_assert(o.separate_code && !o.separate_segments, "default: only the text is padded");
+}
+
+/* A segment always starts on a page of memory its predecessor does not
+ * touch, at an address congruent with its file offset; padded, the file
+ * skips to a page as well, and unpadded, the file goes on. */
+Test(layout, next_segment_starts_a_page_in_memory) {
+  const uint64_t pages[] = {4096, 65536};
+  const uint64_t ends[] = {1, 0xfff, 0x1000, 0x1001, 0x12345, 0x1ffff, 0x20000};
+  for (size_t p = 0; p < 2; p++)
+    for (size_t i = 0; i < 7; i++)
+      for (size_t j = 0; j < 7; j++)
+        for (int pad = 0; pad < 2; pad++) {
+          uint64_t page = pages[p], end = 0x400000 + ends[i], off = ends[j];
+          uint64_t addr = end, o = off;
+          next_segment(&addr, &o, page, pad);
+          cr_assert_gt(addr / page, (end - 1) / page, "shares the last page of memory");
+          cr_assert_eq(addr % page, o % page, "address and offset not congruent");
+          cr_assert_lt(addr - end, 2 * page);
+          if (pad)
+            cr_assert(o % page == 0 && o >= off && o - off < page);
+          else
+            cr_assert_eq(o, off, "unpadded, the file must go on where it was");
+        }
+}
+
 Test(options, max_page_size_below_4k, .init = x86_64, .exit_code = 1) {
   const char *argv[] = {"ld", "-z", "max-page-size=2048", "a.o"};
   opts(4, argv);
