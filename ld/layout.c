@@ -628,6 +628,8 @@ static struct phdr *assign_addresses(struct osec **oss, size_t nos, uint32_t fir
 
 void layout(void) {
   const struct arch *a = ctx.arch;
+  if (ctx.opt.fix_843419 && a->machine != EM_AARCH64)
+    warn("--fix-cortex-a53-843419 is for aarch64 code; ignored for %s", a->name);
   if (image_base() % page_size())
     fatal("--image-base 0x%llx is not a multiple of the page size (0x%llx)",
           (unsigned long long)image_base(), (unsigned long long)page_size());

@@ -359,6 +359,9 @@ struct arch {
    * sections, so the layout must place them again; it is called until it
    * returns false, and then the thunks' bytes are final. */
   bool (*add_thunks)(void);
+  /* Once the allocated sections are written (ctx.out), before the build ID
+   * hashes them: rewrite what only the relocated bytes decide. */
+  void (*finish_output)(void);
   /* Whether a relocation type is a direct call or jump (does not take the
    * target's address; used by --icf=safe). */
   bool (*is_call_reloc)(uint32_t type);
@@ -426,6 +429,7 @@ struct options {
   bool separate_code;
   bool separate_code_set;
   bool separate_segments; /* -z separate-loadable-segments */
+  bool fix_843419;        /* --fix-cortex-a53-843419 */
   bool exec_stack;
   bool relro;
   bool eh_frame_hdr;

@@ -47,6 +47,8 @@ static const char usage[] =
     "                              SIZE (K, M, G suffixes; default: physical memory)\n"
     "  -z noexecstack|execstack|separate-code|noseparate-code|relro|now|...\n"
     "  --no-rosegment              Same as -z noseparate-code\n"
+    "  --fix-cortex-a53-843419     Patch the code sequences of Cortex-A53 erratum 843419\n"
+    "                              (aarch64)\n"
     "  -s, --strip-all             Omit .symtab, .strtab and debug sections\n"
     "  -S, --strip-debug           Omit debug sections (they are not even read)\n"
     "  --compress-debug-sections=zlib|zstd|none\n"
@@ -266,7 +268,8 @@ static const char *const ignored_flags[] = {
     "no-warn-rwx-segments", "warn-rwx-segments", "no-warn-execstack", "color-diagnostics",
     "no-rosegment-placeholder", "nopie", "no-pie",
     "dynamic-list-data", "Bsymbolic", "Bsymbolic-functions", "rosegment", "pic-executable",
-    "no-pic-executable", "no-fatal-warnings", "disable-verify", "no-dynamic-linker", NULL};
+    "no-pic-executable", "no-fatal-warnings", "disable-verify", "no-dynamic-linker",
+    "EL" /* every target is little-endian */, NULL};
 
 static const char *const ignored_with_value[] = {
     "dynamic-linker", "hash-style", "plugin", "plugin-opt", "sysroot",
@@ -515,6 +518,18 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
       handle_z(opt, v);
     } else if (opt_flag(arg, "no-rosegment")) {
       opt->separate_code = false, opt->separate_code_set = true;
+    } else if (opt_flag(arg, "fix-cortex-a53-843419")) {
+      opt->fix_843419 = true;
+    } else if (!strncmp(arg, "--fix-cortex-a53-843419=", 24)) {
+      /* GNU ld's variants; here all get patches */
+      v = arg + 24;
+      if (strcmp(v, "full") && strcmp(v, "adr") && strcmp(v, "adrp"))
+        fatal("--fix-cortex-a53-843419: expected full, adr or adrp, not '%s'", v);
+      opt->fix_843419 = true;
+    } else if (opt_flag(arg, "no-fix-cortex-a53-843419")) {
+      opt->fix_843419 = false;
+    } else if (opt_flag(arg, "EB")) {
+      fatal("-EB: big-endian output is not supported");
     } else if ((v = opt_value(argv, argc, &i, "m")) || (v = short_value(argv, argc, &i, 'm'))) {
       opt->emulation = v;
     } else if (opt_flag(arg, "s") || opt_flag(arg, "strip-all")) {

@@ -654,6 +654,8 @@ void write_output(void) {
   parallel_for((int64_t)chunks.n, write_chunk, chunks.v);
   redo_failed_parts();
   write_compressed();
+  if (ctx.arch->finish_output)
+    ctx.arch->finish_output();
 
   if (ctx.got->shndx)
     parallel_for(ctx.ngot, fill_got, NULL);

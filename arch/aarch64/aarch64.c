@@ -33,6 +33,7 @@
  * branch range, add_thunks() returns at once. */
 #include "arch/aarch64/aarch64.h"
 #include "ld/ld.h"
+#include <stdlib.h>
 
 enum { NHOWTO = 572 };
 
@@ -369,6 +370,7 @@ struct island {
   uint32_t n, cap;
   uint32_t *slots; /* open addressing: thunk index + 1, 0 = empty */
   uint32_t nslots;
+  struct isec *patches; /* Cortex-A53 843419 patches of its group, placed after it */
 };
 
 static struct island *islands;
@@ -553,7 +555,9 @@ static uint64_t usable_thunk(uint64_t P, const struct symbol *sym, int64_t adden
   return at;
 }
 
-static bool add_thunks(void) {
+/* Adds the thunks that branches out of reach need; true when it grew
+ * executable sections. */
+static bool range_thunks(void) {
   if (thunks_checked && !nislands)
     return false;
   struct vec xv = {0};
@@ -604,9 +608,273 @@ static bool add_thunks(void) {
   }
   xfree(jobs);
   xfree(xv.v);
-  if (!grew)
-    write_thunks();
   return grew;
+}
+
+/* ---- Cortex-A53 erratum 843419 (--fix-cortex-a53-843419) ----
+ *
+ * Once addresses are assigned, the code of every input section (the
+ * stretches its $x mapping symbols mark; $d marks data) is scanned at the
+ * two words of each 4 KiB page that an ADRP must sit on for the erratum,
+ * and each load or store that completes a sequence gets an 8-byte patch:
+ *     <the load or store> ; b <the instruction after it>
+ * in a section after the executable sections (or after the thunk island
+ * of its group, when there are islands), and is itself replaced by a
+ * branch to the patch. Patches only get added, so the layout reaches a
+ * fixpoint; a patch whose sequence a later placement moved off the 0xff8
+ * and 0xffc words stays, harmless. The scan reads input bytes; once the
+ * output is written, each site is checked again in its relocated bytes
+ * (relaxations can turn the ADRP into a MOVZ, the load into an ADD or a
+ * branch to a GOT window stub) and only a site that still matches is
+ * redirected. The patch holds the relocated instruction, which has no
+ * PC-relative field, so it runs the same at its new address. */
+
+struct code_range {
+  struct isec *isec;
+  uint64_t lo, hi;
+};
+
+struct patch {
+  struct isec *isec; /* the load or store at off, its ADRP at off - back */
+  uint64_t off;
+  uint32_t back;
+  struct isec *box; /* the patch is at box + 8 * slot */
+  uint32_t slot;
+};
+
+static struct code_range *code;
+static size_t ncode;
+static bool code_found;
+static struct patch *patches;
+static uint32_t npatches, patches_cap;
+static uint32_t *patch_slots; /* open addressing: patch index + 1, 0 = empty */
+static uint32_t npatch_slots;
+static struct isec *end_box; /* without islands: after the last executable section */
+
+struct msym {
+  uint64_t value;
+  uint32_t shndx, order;
+  bool code;
+};
+
+static int cmp_msym(const void *a, const void *b) {
+  const struct msym *x = a, *y = b;
+  if (x->shndx != y->shndx)
+    return x->shndx < y->shndx ? -1 : 1;
+  if (x->value != y->value)
+    return x->value < y->value ? -1 : 1;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* The code stretches of every live executable section, from its mapping
+ * symbols; a section without them is not scanned (as in lld). In file
+ * order, then section and address order. */
+static void find_code(void) {
+  size_t cap = 0;
+  struct msym *v = NULL;
+  size_t vcap = 0;
+  for (size_t fi = 0; fi < ctx.live.n; fi++) {
+    struct objfile *f = ctx.live.v[fi];
+    if (f == ctx.internal || !f->locals)
+      continue;
+    size_t n = 0;
+    for (uint32_t i = 1; i < f->first_global; i++) {
+      const struct symbol *m = &f->locals[i];
+      const char *name = m->name;
+      if (m->kind != SYM_DEFINED || !m->isec || name[0] != '$' ||
+          (name[1] != 'x' && name[1] != 'd') || (name[2] && name[2] != '.'))
+        continue;
+      const struct isec *isec = m->isec;
+      if (!isec->alive || !isec->osec || !isec->data || !(isec->flags & SHF_EXECINSTR) ||
+          !(isec->flags & SHF_ALLOC))
+        continue;
+      if (n == vcap) {
+        vcap = vcap ? vcap * 2 : 64;
+        v = xrealloc(v, vcap * sizeof(*v));
+      }
+      v[n] = (struct msym){m->value, isec->shndx, i, name[1] == 'x'};
+      n++;
+    }
+    qsort(v, n, sizeof(*v), cmp_msym);
+    for (size_t i = 0; i < n;) {
+      size_t j = i;
+      while (j < n && v[j].shndx == v[i].shndx)
+        j++;
+      struct isec *isec = f->secs[v[i].shndx];
+      /* [a $x, the next $d) is code; repeats of one kind change nothing */
+      for (size_t k = i; k < j; k++) {
+        if (!v[k].code || (k > i && v[k - 1].code))
+          continue;
+        size_t e = k + 1;
+        while (e < j && v[e].code)
+          e++;
+        uint64_t lo = v[k].value, hi = e < j ? v[e].value : isec->size;
+        if (hi > isec->size)
+          hi = isec->size;
+        if (lo >= hi)
+          continue;
+        if (ncode == cap) {
+          cap = cap ? cap * 2 : 256;
+          code = xrealloc(code, cap * sizeof(*code));
+        }
+        code[ncode++] = (struct code_range){isec, lo, hi};
+      }
+      i = j;
+    }
+  }
+  xfree(v);
+}
+
+static uint32_t patch_hash(const struct isec *isec, uint64_t off) {
+  uint64_t h = ((uint64_t)(uintptr_t)isec ^ off * 0x9e3779b97f4a7c15u) * 0xff51afd7ed558ccdu;
+  return (uint32_t)(h >> 32);
+}
+
+static bool has_patch(const struct isec *isec, uint64_t off) {
+  if (!npatch_slots)
+    return false;
+  for (uint32_t h = patch_hash(isec, off) & (npatch_slots - 1);;
+       h = (h + 1) & (npatch_slots - 1)) {
+    uint32_t k = patch_slots[h];
+    if (!k)
+      return false;
+    if (patches[k - 1].isec == isec && patches[k - 1].off == off)
+      return true;
+  }
+}
+
+static void index_patch(uint32_t idx) {
+  uint32_t h = patch_hash(patches[idx].isec, patches[idx].off) & (npatch_slots - 1);
+  while (patch_slots[h])
+    h = (h + 1) & (npatch_slots - 1);
+  patch_slots[h] = idx + 1;
+}
+
+static struct isec *new_box(struct osec *os) {
+  struct isec *isec = xalloc(sizeof(*isec));
+  isec->file = ctx.internal;
+  isec->name = ".text.smelt.patches";
+  isec->type = SHT_PROGBITS;
+  isec->flags = SHF_ALLOC | SHF_EXECINSTR;
+  isec->addralign = 4;
+  isec->alive = true;
+  isec->osec = os;
+  return isec;
+}
+
+/* The box for a site at P: after its group's island, or at the end of the
+ * executable sections. A new box is inserted into its output section. */
+static struct isec *box_for(uint64_t P, struct osec *last_exec) {
+  struct island *is = island_for(P);
+  if (!is) {
+    if (!end_box) {
+      end_box = new_box(last_exec);
+      vec_push(&last_exec->members, end_box);
+    }
+    return end_box;
+  }
+  if (!is->patches) {
+    struct osec *os = is->isec->osec;
+    is->patches = new_box(os);
+    size_t k = 0;
+    while (os->members.v[k] != is->isec)
+      k++;
+    vec_push(&os->members, NULL);
+    memmove(&os->members.v[k + 2], &os->members.v[k + 1],
+            (os->members.n - k - 2) * sizeof(void *));
+    os->members.v[k + 1] = is->patches;
+  }
+  return is->patches;
+}
+
+static void add_patch(struct isec *isec, uint64_t off, uint32_t back, struct osec *last_exec) {
+  if (npatches == patches_cap) {
+    patches_cap = patches_cap ? patches_cap * 2 : 64;
+    patches = xrealloc(patches, patches_cap * sizeof(*patches));
+  }
+  struct isec *box = box_for(isec_addr(isec) + off, last_exec);
+  uint32_t slot = (uint32_t)(box->size / 8);
+  box->size += 8;
+  patches[npatches++] = (struct patch){isec, off, back, box, slot};
+  if (npatches * 2 > npatch_slots) {
+    xfree(patch_slots);
+    npatch_slots = npatch_slots ? npatch_slots * 2 : 256;
+    patch_slots = xcalloc(npatch_slots, sizeof(*patch_slots));
+    for (uint32_t i = 0; i < npatches; i++)
+      index_patch(i);
+  } else {
+    index_patch(npatches - 1);
+  }
+}
+
+/* Adds patches for the sites at the current addresses; true if it did. */
+static bool add_patches(void) {
+  struct osec *last_exec = NULL;
+  for (size_t i = 0; i < ctx.osecs.n; i++) {
+    struct osec *os = ctx.osecs.v[i];
+    if ((os->flags & SHF_ALLOC) && (os->flags & SHF_EXECINSTR) && os->members.n)
+      last_exec = os;
+  }
+  if (!last_exec)
+    return false;
+  if (!code_found) {
+    code_found = true;
+    find_code();
+  }
+  uint32_t before = npatches;
+  for (size_t i = 0; i < ncode; i++) {
+    struct code_range *c = &code[i];
+    uint64_t base = isec_addr(c->isec);
+    /* the first word at or after lo that ends in 0xff8 or 0xffc */
+    uint64_t off = c->lo + ((0xff8 - ((base + c->lo) & 0xfff)) & 0xfff);
+    if (((base + c->lo) & 0xfff) == 0xffc)
+      off = c->lo;
+    while (off + 12 <= c->hi) {
+      unsigned m = a64_843419_sites(c->isec->data + off, c->hi - off);
+      if ((m & A64_SITE_8) && !has_patch(c->isec, off + 8))
+        add_patch(c->isec, off + 8, 8, last_exec);
+      if ((m & A64_SITE_12) && !has_patch(c->isec, off + 12))
+        add_patch(c->isec, off + 12, 12, last_exec);
+      off += ((base + off) & 0xfff) == 0xff8 ? 4 : 0xffc;
+    }
+  }
+  return npatches != before;
+}
+
+static void write_boxes(void) {
+  for (uint32_t i = 0; i < npatches; i++)
+    if (!patches[i].box->data)
+      patches[i].box->data = xcalloc(patches[i].box->size, 1);
+}
+
+/* In the written output: each site whose relocated bytes still form the
+ * sequence branches to its patch, which holds the load or store and
+ * branches back. */
+static void finish_output(void) {
+  for (uint32_t i = 0; i < npatches; i++) {
+    const struct patch *p = &patches[i];
+    uint8_t *site = ctx.out + p->isec->osec->offset + p->isec->out_off + p->off;
+    uint8_t *slot = ctx.out + p->box->osec->offset + p->box->out_off + 8 * (uint64_t)p->slot;
+    uint64_t P = isec_addr(p->isec) + p->off, T = isec_addr(p->box) + 8 * (uint64_t)p->slot;
+    unsigned form = p->back == 8 ? A64_SITE_8 : A64_SITE_12;
+    if (((P - p->back) & 0xfff) < 0xff8 || !(a64_843419_sites(site - p->back, p->back + 4) & form))
+      continue;
+    if (!b26_reaches((int64_t)(T - P)))
+      fatal("%s: section %s offset 0x%llx: Cortex-A53 843419 patch at 0x%llx is out of branch "
+            "range of 0x%llx", p->isec->file->name, p->isec->name, (unsigned long long)p->off,
+            (unsigned long long)T, (unsigned long long)P);
+    wr32(slot, rd32(site));
+    wr32(slot + 4, a64_b26(0x14000000, (int64_t)(P + 4 - (T + 4))));
+    wr32(site, a64_b26(0x14000000, (int64_t)(T - P)));
+  }
+}
+
+static bool add_thunks(void) {
+  if (range_thunks() || (ctx.opt.fix_843419 && add_patches()))
+    return true;
+  write_thunks();
+  write_boxes();
+  return false;
 }
 
 /* ---- apply ---- */
@@ -815,4 +1083,5 @@ const struct arch arch_aarch64 = {
     .is_call_reloc = is_call_reloc,
     .after_scan = after_scan,
     .add_thunks = add_thunks,
+    .finish_output = finish_output,
 };

@@ -19,5 +19,11 @@ uint32_t a64_movk_x(uint32_t rd, uint64_t imm16, int hw);
 bool a64_thunk(uint8_t out[12], uint64_t P, uint64_t T);
 uint32_t a64_window_stub(uint8_t out[16], uint32_t ldr, uint64_t P, uint64_t stub,
                          uint64_t value);
+/* Cortex-A53 erratum 843419 (arch/aarch64/errata.c): given the code from
+ * an ADRP on, avail bytes of it, which loads or stores complete an erratum
+ * sequence: the one 8 bytes on (the three-instruction form), 12 bytes on
+ * (four), both or neither. */
+enum { A64_SITE_8 = 1, A64_SITE_12 = 2 };
+unsigned a64_843419_sites(const uint8_t *code, uint64_t avail);
 
 #endif

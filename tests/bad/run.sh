@@ -471,6 +471,9 @@ bad "--end-group without --start-group" "--end-group without --start-group" -- $
 bad "--unresolved-symbols=bogus" "--unresolved-symbols: expected ignore-all" -- $NS main.o --unresolved-symbols=bogus
 bad "--warn-unresolved-symbols with --fatal-warnings" "undefined symbol: missing_one" -- $NS u.o --warn-unresolved-symbols --fatal-warnings
 bad "--error-unresolved-symbols after --warn-unresolved-symbols" "smelt: error: undefined symbol: missing_one" -- $NS u.o --warn-unresolved-symbols --error-unresolved-symbols
+bad "-EB" "-EB: big-endian output is not supported" -- $NS main.o -EB
+bad "--fix-cortex-a53-843419=bogus" "--fix-cortex-a53-843419: expected full, adr or adrp" -- $NS main.o --fix-cortex-a53-843419=bogus
+bad "--fix-cortex-a53-843419 on x86_64 with --fatal-warnings" "is for aarch64 code; ignored for x86_64" -- $NS main.o --fix-cortex-a53-843419 --fatal-warnings
 bad "-z max-page-size not a power of two" "-z max-page-size: expected a power of two" -- $NS main.o -z max-page-size=0x3000
 bad "-Map into a missing directory" "cannot open $T/no/such/dir/prog.map" -- $NS main.o -Map=$T/no/such/dir/prog.map
 bad "--dependency-file into a missing directory" "cannot open $T/no/such/dir/prog.d" -- $NS main.o --dependency-file=$T/no/such/dir/prog.d

@@ -87,3 +87,60 @@ Test(a64, got_window_stub) {
   cr_expect_eq(word(s + 8), 0x55667788);
   cr_expect_eq(word(s + 12), 0x11223344);
 }
+
+/* Cortex-A53 843419: the words are GNU as output. */
+static unsigned sites(const uint32_t *w, int n) {
+  uint8_t b[16];
+  for (int i = 0; i < n; i++)
+    for (int k = 0; k < 4; k++)
+      b[4 * i + k] = (uint8_t)(w[i] >> (8 * k));
+  return a64_843419_sites(b, 4 * (uint64_t)n);
+}
+
+enum {
+  ADRP_X1 = 0x90000001,     /* adrp x1, 0 */
+  ADRP_X2 = 0x90000002,     /* adrp x2, 0 */
+  LDR_X2_X0 = 0xf9400002,   /* ldr x2, [x0] */
+  LDR_X0_X1 = 0xf9400020,   /* ldr x0, [x1] */
+  LDR_X0_X2 = 0xf9400040,   /* ldr x0, [x2] */
+  STR_X3_X0_8 = 0xf9000403, /* str x3, [x0, #8] */
+  MOV_X4_5 = 0xd28000a4,    /* mov x4, #5 */
+  LDR_X1_X0_16 = 0xf9400801, /* ldr x1, [x0, #16] */
+  B_8 = 0x14000002,         /* b .+8 */
+  ADD_X1_X1 = 0x91010021,   /* add x1, x1, #0x40 */
+  LDR_X2_X1_POST = 0xf8408422, /* ldr x2, [x1], #8 */
+  LDR_X2_X0_POST = 0xf8408402, /* ldr x2, [x0], #8 */
+  PRFM_X0 = 0xf9800000,     /* prfm pldl1keep, [x0] */
+  STP_X1_X0 = 0xa9000401,   /* stp x1, x1, [x0] */
+  STR_X1_X2 = 0xf9000041,   /* str x1, [x2] */
+  LDXR_X2_X0 = 0xc85f7c02,  /* ldxr x2, [x0] */
+  LDR_Q0_X1 = 0x3dc00020,   /* ldr q0, [x1] */
+};
+
+Test(a64, erratum_843419_forms) {
+  cr_expect_eq(sites((uint32_t[]){ADRP_X1, LDR_X2_X0, LDR_X0_X1}, 3), A64_SITE_8);
+  cr_expect_eq(sites((uint32_t[]){ADRP_X1, STR_X3_X0_8, MOV_X4_5, LDR_X0_X1}, 4), A64_SITE_12);
+  cr_expect_eq(sites((uint32_t[]){ADRP_X2, STP_X1_X0, STR_X1_X2}, 3), A64_SITE_8, "STP, then a store");
+  cr_expect_eq(sites((uint32_t[]){ADRP_X1, PRFM_X0, LDR_X0_X1}, 3), A64_SITE_8, "a prefetch");
+  cr_expect_eq(sites((uint32_t[]){ADRP_X1, LDXR_X2_X0, LDR_Q0_X1}, 3), A64_SITE_8,
+               "an exclusive load, then a vector load");
+  cr_expect_eq(sites((uint32_t[]){ADRP_X1, LDR_X2_X0_POST, LDR_X0_X1}, 3), A64_SITE_8,
+               "write-back to another register");
+  /* relaxation made the +8 load an add: the +12 one remains */
+  cr_expect_eq(sites((uint32_t[]){ADRP_X1, LDR_X2_X0, ADD_X1_X1, LDR_X0_X1}, 4), A64_SITE_12);
+  cr_expect_eq(sites((uint32_t[]){ADRP_X1, LDR_X2_X0, LDR_X0_X1, LDR_X0_X1}, 4),
+               A64_SITE_8 | A64_SITE_12);
+}
+
+Test(a64, erratum_843419_lookalikes) {
+  cr_expect_eq(sites((uint32_t[]){ADRP_X1, LDR_X1_X0_16, LDR_X0_X1}, 3), 0, "second writes Xn");
+  cr_expect_eq(sites((uint32_t[]){ADRP_X1, LDR_X2_X1_POST, LDR_X0_X1}, 3), 0,
+               "second writes Xn back");
+  cr_expect_eq(sites((uint32_t[]){ADRP_X1, LDR_X2_X0, LDR_X0_X2}, 3), 0, "another base");
+  cr_expect_eq(sites((uint32_t[]){ADRP_X1, MOV_X4_5, LDR_X0_X1}, 3), 0, "second not a load");
+  cr_expect_eq(sites((uint32_t[]){ADRP_X1, LDR_X2_X0, B_8, LDR_X0_X1}, 4), 0, "a branch between");
+  cr_expect_eq(sites((uint32_t[]){LDR_X2_X0, LDR_X2_X0, LDR_X0_X1}, 3), 0, "no ADRP");
+  cr_expect_eq(sites((uint32_t[]){ADRP_X1, STR_X3_X0_8, MOV_X4_5, LDR_X0_X1}, 3), 0,
+               "the fourth word is past the end");
+  cr_expect_eq(sites((uint32_t[]){ADRP_X1, LDR_X2_X0}, 2), 0);
+}

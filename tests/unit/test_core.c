@@ -397,6 +397,23 @@ Test(layout, next_segment_starts_a_page_in_memory) {
         }
 }
 
+Test(options, fix_cortex_a53_843419, .init = x86_64) {
+  const char *spellings[] = {"--fix-cortex-a53-843419", "-fix-cortex-a53-843419",
+                             "--fix-cortex-a53-843419=full", "--fix-cortex-a53-843419=adr",
+                             "--fix-cortex-a53-843419=adrp"};
+  for (size_t i = 0; i < 5; i++) {
+    const char *argv[] = {"ld", spellings[i], "a.o"};
+    cr_assert(opts(3, argv).fix_843419, "%s", spellings[i]);
+  }
+  const char *argv[] = {"ld", "--fix-cortex-a53-843419", "--no-fix-cortex-a53-843419", "-EL",
+                        "a.o"};
+  struct options o = opts(5, argv);
+  cr_assert_not(o.fix_843419);
+  cr_assert_eq(o.ninputs, 1, "-EL is taken, not an input");
+  const char *argv2[] = {"ld", "a.o"};
+  cr_assert_not(opts(2, argv2).fix_843419, "off by default");
+}
+
 Test(options, max_page_size_below_4k, .init = x86_64, .exit_code = 1) {
   const char *argv[] = {"ld", "-z", "max-page-size=2048", "a.o"};
   opts(4, argv);
