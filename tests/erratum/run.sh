@@ -7,6 +7,7 @@
 #  - without the option nothing changes; with it the sites branch to
 #    patches and the program computes the same values;
 #  - --threads=1 gives the same bytes; GNU ld's =full spelling is accepted;
+#  - the sequences in an archive member are found and patched too;
 #  - with 136 MiB of code between seq.o and main (far.s), thunk islands
 #    are placed and the patches go next to seq.o's island, mid-.text;
 #  - a real C program (the link suite's libc case) runs the same with it.
@@ -59,6 +60,12 @@ if link main.o seq.o -o fixed -Wl,--fix-cortex-a53-843419; then
       fail "$s: patch at '$to' branches back to '$back', not $at + 4"
   done
 fi
+
+# the sequences in an archive member: its mapping symbols are read too
+rm -f libseq.a && aarch64-linux-gnu-ar rcs libseq.a seq.o &&
+  link main.o -L. -lseq -o fixedar -Wl,--fix-cortex-a53-843419 &&
+  check "sequences in an archive member are patched" fixedar "$SRC/expected" ||
+  fail "archive member link"
 
 # thunk islands: seq.o's group ends with an island, and its patches follow it
 if link seq.o far.o main.o -o farfix -Wl,--fix-cortex-a53-843419; then
