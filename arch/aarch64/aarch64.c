@@ -359,6 +359,56 @@ static void redirect_to_stub(uint8_t *loc, uint64_t P, uint32_t idx, uint64_t va
 
 enum { THUNK = 12, GROUP = 100 << 20 };
 
+/* Entry numbers by (pointer, number) keys, open addressing: an island's
+ * thunks by (target, addend), the erratum patches by (section, offset). */
+struct keymap {
+  struct kslot {
+    const void *p;
+    uint64_t k;
+    uint32_t idx1; /* entry number + 1, 0 = empty */
+  } *slots;
+  uint32_t n, nslots;
+};
+
+static uint32_t key_hash(const void *p, uint64_t k) {
+  return (uint32_t)((((uint64_t)(uintptr_t)p ^ k * 0x9e3779b97f4a7c15u) * 0xff51afd7ed558ccdu) >>
+                    32);
+}
+
+/* The entry number of (p, k), -1 if there is none. */
+static int64_t keymap_find(const struct keymap *m, const void *p, uint64_t k) {
+  if (!m->nslots)
+    return -1;
+  for (uint32_t h = key_hash(p, k) & (m->nslots - 1);; h = (h + 1) & (m->nslots - 1)) {
+    const struct kslot *e = &m->slots[h];
+    if (!e->idx1)
+      return -1;
+    if (e->p == p && e->k == k)
+      return e->idx1 - 1;
+  }
+}
+
+static void keymap_place(struct kslot *slots, uint32_t nslots, struct kslot e) {
+  uint32_t h = key_hash(e.p, e.k) & (nslots - 1);
+  while (slots[h].idx1)
+    h = (h + 1) & (nslots - 1);
+  slots[h] = e;
+}
+
+/* Adds (p, k) -> idx; the key must not be in the map. */
+static void keymap_put(struct keymap *m, const void *p, uint64_t k, uint32_t idx) {
+  if (++m->n * 2 > m->nslots) {
+    uint32_t n = m->nslots ? m->nslots * 2 : 64;
+    struct kslot *slots = xcalloc(n, sizeof(*slots));
+    for (uint32_t i = 0; i < m->nslots; i++)
+      if (m->slots[i].idx1)
+        keymap_place(slots, n, m->slots[i]);
+    xfree(m->slots);
+    m->slots = slots, m->nslots = n;
+  }
+  keymap_place(m->slots, m->nslots, (struct kslot){p, k, idx + 1});
+}
+
 struct thunk {
   const struct symbol *sym;
   int64_t addend;
@@ -368,8 +418,7 @@ struct island {
   struct isec *isec;
   struct thunk *v;
   uint32_t n, cap;
-  uint32_t *slots; /* open addressing: thunk index + 1, 0 = empty */
-  uint32_t nslots;
+  struct keymap index; /* thunk numbers by (target, addend) */
   struct isec *patches; /* Cortex-A53 843419 patches of its group, placed after it */
 };
 
@@ -377,31 +426,9 @@ static struct island *islands;
 static uint32_t nislands, islands_cap;
 static bool thunks_checked;
 
-static uint32_t thunk_hash(const struct symbol *sym, int64_t addend) {
-  uint64_t h = ((uint64_t)(uintptr_t)sym ^ (uint64_t)addend * 0x9e3779b97f4a7c15u) *
-               0xff51afd7ed558ccdu;
-  return (uint32_t)(h >> 32);
-}
-
 /* The thunk of (sym, addend) in the island, -1 if there is none. */
 static int64_t find_thunk(const struct island *is, const struct symbol *sym, int64_t addend) {
-  if (!is->nslots)
-    return -1;
-  for (uint32_t h = thunk_hash(sym, addend) & (is->nslots - 1);; h = (h + 1) & (is->nslots - 1)) {
-    uint32_t k = is->slots[h];
-    if (!k)
-      return -1;
-    if (is->v[k - 1].sym == sym && is->v[k - 1].addend == addend)
-      return k - 1;
-  }
-}
-
-static void insert_slot(struct island *is, uint32_t idx) {
-  const struct thunk *t = &is->v[idx];
-  uint32_t h = thunk_hash(t->sym, t->addend) & (is->nslots - 1);
-  while (is->slots[h])
-    h = (h + 1) & (is->nslots - 1);
-  is->slots[h] = idx + 1;
+  return keymap_find(&is->index, sym, (uint64_t)addend);
 }
 
 static bool add_thunk(struct island *is, const struct symbol *sym, int64_t addend) {
@@ -411,16 +438,8 @@ static bool add_thunk(struct island *is, const struct symbol *sym, int64_t adden
     is->cap = is->cap ? is->cap * 2 : 16;
     is->v = xrealloc(is->v, is->cap * sizeof(*is->v));
   }
+  keymap_put(&is->index, sym, (uint64_t)addend, is->n);
   is->v[is->n++] = (struct thunk){sym, addend};
-  if (is->n * 2 > is->nslots) {
-    xfree(is->slots);
-    is->nslots = is->nslots ? is->nslots * 2 : 64;
-    is->slots = xcalloc(is->nslots, sizeof(*is->slots));
-    for (uint32_t i = 0; i < is->n; i++)
-      insert_slot(is, i);
-  } else {
-    insert_slot(is, is->n - 1);
-  }
   is->isec->size = (uint64_t)is->n * THUNK;
   return true;
 }
@@ -647,8 +666,7 @@ static size_t ncode;
 static bool code_found;
 static struct patch *patches;
 static uint32_t npatches, patches_cap;
-static uint32_t *patch_slots; /* open addressing: patch index + 1, 0 = empty */
-static uint32_t npatch_slots;
+static struct keymap patch_index; /* patch numbers by (section, offset) */
 static struct isec *end_box; /* without islands: after the last executable section */
 
 struct msym {
@@ -725,31 +743,6 @@ static void find_code(void) {
   xfree(v);
 }
 
-static uint32_t patch_hash(const struct isec *isec, uint64_t off) {
-  uint64_t h = ((uint64_t)(uintptr_t)isec ^ off * 0x9e3779b97f4a7c15u) * 0xff51afd7ed558ccdu;
-  return (uint32_t)(h >> 32);
-}
-
-static bool has_patch(const struct isec *isec, uint64_t off) {
-  if (!npatch_slots)
-    return false;
-  for (uint32_t h = patch_hash(isec, off) & (npatch_slots - 1);;
-       h = (h + 1) & (npatch_slots - 1)) {
-    uint32_t k = patch_slots[h];
-    if (!k)
-      return false;
-    if (patches[k - 1].isec == isec && patches[k - 1].off == off)
-      return true;
-  }
-}
-
-static void index_patch(uint32_t idx) {
-  uint32_t h = patch_hash(patches[idx].isec, patches[idx].off) & (npatch_slots - 1);
-  while (patch_slots[h])
-    h = (h + 1) & (npatch_slots - 1);
-  patch_slots[h] = idx + 1;
-}
-
 static struct isec *new_box(struct osec *os) {
   struct isec *isec = xalloc(sizeof(*isec));
   isec->file = ctx.internal;
@@ -795,16 +788,8 @@ static void add_patch(struct isec *isec, uint64_t off, uint32_t back, struct ose
   struct isec *box = box_for(isec_addr(isec) + off, last_exec);
   uint32_t slot = (uint32_t)(box->size / 8);
   box->size += 8;
+  keymap_put(&patch_index, isec, off, npatches);
   patches[npatches++] = (struct patch){isec, off, back, box, slot};
-  if (npatches * 2 > npatch_slots) {
-    xfree(patch_slots);
-    npatch_slots = npatch_slots ? npatch_slots * 2 : 256;
-    patch_slots = xcalloc(npatch_slots, sizeof(*patch_slots));
-    for (uint32_t i = 0; i < npatches; i++)
-      index_patch(i);
-  } else {
-    index_patch(npatches - 1);
-  }
 }
 
 /* Adds patches for the sites at the current addresses; true if it did. */
@@ -831,9 +816,9 @@ static bool add_patches(void) {
       off = c->lo;
     while (off + 12 <= c->hi) {
       unsigned m = a64_843419_sites(c->isec->data + off, c->hi - off);
-      if ((m & A64_SITE_8) && !has_patch(c->isec, off + 8))
+      if ((m & A64_SITE_8) && keymap_find(&patch_index, c->isec, off + 8) < 0)
         add_patch(c->isec, off + 8, 8, last_exec);
-      if ((m & A64_SITE_12) && !has_patch(c->isec, off + 12))
+      if ((m & A64_SITE_12) && keymap_find(&patch_index, c->isec, off + 12) < 0)
         add_patch(c->isec, off + 12, 12, last_exec);
       off += ((base + off) & 0xfff) == 0xff8 ? 4 : 0xffc;
     }
