@@ -288,6 +288,19 @@ enum { WINDOW = 32768, STUB = 16 };
 
 static struct isec *stubs;
 
+/* An executable section of the linker's in os (stubs, thunks, patches). */
+static struct isec *linker_text(const char *name, uint32_t align, struct osec *os) {
+  struct isec *isec = xalloc(sizeof(*isec));
+  isec->file = ctx.internal;
+  isec->name = name;
+  isec->type = SHT_PROGBITS;
+  isec->flags = SHF_ALLOC | SHF_EXECINSTR;
+  isec->addralign = align;
+  isec->alive = true;
+  isec->osec = os;
+  return isec;
+}
+
 static bool outside_window(const struct symbol *sym, int64_t addend) {
   return sym->got_idx >= 0 && (uint64_t)sym->got_idx * 8 + (uint64_t)addend >= WINDOW;
 }
@@ -323,15 +336,8 @@ static void after_scan(void) {
   }
   if (!total || !text)
     return;
-  stubs = xalloc(sizeof(*stubs));
-  stubs->file = ctx.internal;
-  stubs->name = ".text.smelt.got_window";
-  stubs->type = SHT_PROGBITS;
-  stubs->flags = SHF_ALLOC | SHF_EXECINSTR;
+  stubs = linker_text(".text.smelt.got_window", 8, text);
   stubs->size = (uint64_t)total * STUB;
-  stubs->addralign = 8;
-  stubs->alive = true;
-  stubs->osec = text;
   stubs->data = xalloc(stubs->size); /* written during apply */
   vec_push(&text->members, stubs);
 }
@@ -464,14 +470,7 @@ static bool thunkable(const struct symbol *sym) {
 }
 
 static struct island *new_island(struct osec *os) {
-  struct isec *isec = xalloc(sizeof(*isec));
-  isec->file = ctx.internal;
-  isec->name = ".text.smelt.thunks";
-  isec->type = SHT_PROGBITS;
-  isec->flags = SHF_ALLOC | SHF_EXECINSTR;
-  isec->addralign = 4;
-  isec->alive = true;
-  isec->osec = os;
+  struct isec *isec = linker_text(".text.smelt.thunks", 4, os);
   if (nislands == islands_cap) {
     islands_cap = islands_cap ? islands_cap * 2 : 8;
     islands = xrealloc(islands, islands_cap * sizeof(*islands));
@@ -743,32 +742,20 @@ static void find_code(void) {
   xfree(v);
 }
 
-static struct isec *new_box(struct osec *os) {
-  struct isec *isec = xalloc(sizeof(*isec));
-  isec->file = ctx.internal;
-  isec->name = ".text.smelt.patches";
-  isec->type = SHT_PROGBITS;
-  isec->flags = SHF_ALLOC | SHF_EXECINSTR;
-  isec->addralign = 4;
-  isec->alive = true;
-  isec->osec = os;
-  return isec;
-}
-
 /* The box for a site at P: after its group's island, or at the end of the
  * executable sections. A new box is inserted into its output section. */
 static struct isec *box_for(uint64_t P, struct osec *last_exec) {
   struct island *is = island_for(P);
   if (!is) {
     if (!end_box) {
-      end_box = new_box(last_exec);
+      end_box = linker_text(".text.smelt.patches", 4, last_exec);
       vec_push(&last_exec->members, end_box);
     }
     return end_box;
   }
   if (!is->patches) {
     struct osec *os = is->isec->osec;
-    is->patches = new_box(os);
+    is->patches = linker_text(".text.smelt.patches", 4, os);
     size_t k = 0;
     while (os->members.v[k] != is->isec)
       k++;
