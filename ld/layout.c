@@ -528,6 +528,14 @@ void next_segment(uint64_t *addr, uint64_t *off, uint64_t page, bool pad) {
   }
 }
 
+/* RELRO, ending at addr, and the segment that holds it reach the end of
+ * their last page in memory, so making RELRO read-only touches nothing
+ * else. */
+static void end_relro(struct phdr *relro, struct phdr *load, uint64_t addr, uint64_t page) {
+  relro->memsz = ALIGN_UP(addr, page) - relro->vaddr;
+  load->memsz = ALIGN_UP(addr, page) - load->vaddr;
+}
+
 /* Addresses and offsets of the allocated sections and the segments that
  * hold them; returns the PT_TLS header, if any. Run again when an arch adds
  * thunks, which only grows executable sections. */
@@ -557,10 +565,7 @@ static struct phdr *assign_addresses(struct osec **oss, size_t nos, uint32_t fir
     uint32_t f = segment_flags(os);
     bool relro_ends = relro_open && !is_relro(os);
     if (relro_ends) {
-      /* RELRO and its segment reach the end of their last page in memory,
-       * so making it read-only touches nothing else */
-      relro->memsz = ALIGN_UP(addr, page) - relro->vaddr;
-      load->memsz = ALIGN_UP(addr, page) - load->vaddr;
+      end_relro(relro, load, addr, page);
       relro_open = false;
     }
     if (f != cur || relro_ends) {
@@ -618,10 +623,8 @@ static struct phdr *assign_addresses(struct osec **oss, size_t nos, uint32_t fir
     }
     load->memsz = addr - load->vaddr;
   }
-  if (relro_open) {
-    relro->memsz = ALIGN_UP(addr, page) - relro->vaddr;
-    load->memsz = ALIGN_UP(addr, page) - load->vaddr;
-  }
+  if (relro_open)
+    end_relro(relro, load, addr, page);
   *end_off = off;
   return tls;
 }
