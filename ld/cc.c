@@ -281,12 +281,14 @@ void cc_parse(int argc0, char **argv0, int host_arch, struct cc_args *a) {
         refuse(a, fmt("missing filename after '-o'"));
     } else if (!strcmp(s, "-v")) {
       a->verbose = true;
-    } else if (!strcmp(s, "-static") || !strcmp(s, "-no-pie") || !strcmp(s, "-nopie") ||
-               !strcmp(s, "-pie") || !strcmp(s, "-rdynamic") || !strcmp(s, "-static-libgcc") ||
-               !strcmp(s, "-static-libstdc++")) {
-      /* every image is static and position-dependent; -pie asks for what
-       * gcc -static gives too */
-    } else if (!strcmp(s, "-shared") || !strcmp(s, "-static-pie") || !strcmp(s, "-r") ||
+    } else if (!strcmp(s, "-static-pie")) {
+      a->static_pie = true;
+    } else if (!strcmp(s, "-no-pie") || !strcmp(s, "-nopie")) {
+      a->static_pie = false; /* the last one wins: Go adds -no-pie after -extldflags */
+    } else if (!strcmp(s, "-static") || !strcmp(s, "-pie") || !strcmp(s, "-rdynamic") ||
+               !strcmp(s, "-static-libgcc") || !strcmp(s, "-static-libstdc++")) {
+      /* every image is static; -static -pie is gcc's static non-PIE too */
+    } else if (!strcmp(s, "-shared") || !strcmp(s, "-r") ||
                !strcmp(s, "-shared-libgcc") || !strcmp(s, "-mx32")) {
       if (!strcmp(s, "-mx32"))
         keep = false;
@@ -414,6 +416,8 @@ void cc_link_argv(const struct cc_args *a, const struct cc_runtime *rt, const ch
                   struct cc_strs *out) {
   cc_push(out, "smelt");
   cc_push(out, "-static");
+  if (a->static_pie)
+    cc_push(out, "-pie");
   cc_push(out, "-m");
   cc_push(out, cc_targets[a->arch].emul);
   cc_push(out, "-o");
@@ -424,7 +428,7 @@ void cc_link_argv(const struct cc_args *a, const struct cc_runtime *rt, const ch
   if (rt->gcc_dir)
     cc_push(out, fmt("-L%s", rt->gcc_dir));
   if (!a->nostartfiles) {
-    cc_push(out, fmt("%s/crt1.o", rt->crt_dir));
+    cc_push(out, fmt("%s/%s", rt->crt_dir, a->static_pie ? "rcrt1.o" : "crt1.o"));
     cc_push(out, fmt("%s/crti.o", rt->crt_dir));
     if (rt->have_crtbegin)
       cc_push(out, fmt("%s/crtbeginS.o", rt->gcc_dir));
@@ -836,6 +840,7 @@ static const char *build_dlfo(const struct compiler *c, int arch) {
   struct cc_strs flags = {0};
   cc_push(&flags, "-O2");
   cc_push(&flags, "-w");
+  cc_push(&flags, "-fPIE"); /* links into static PIEs too */
   run_dir = tmpdir;
   compile(c, &flags, "c", "dl_find_object.c", "dl_find_object.o");
   run_dir = NULL;
@@ -924,6 +929,8 @@ static int link_image(const struct cc_args *a) {
     const char *b = strrchr(it->arg, '/') ? strrchr(it->arg, '/') + 1 : it->arg;
     objs[k] = fmt("%s/%zu-%.*s.o", tmpdir, k, (int)strcspn(b, "."), b);
     struct cc_strs flags = {0};
+    if (a->static_pie)
+      cc_push(&flags, "-fPIE"); /* before the user's flags, as gcc's own default */
     for (size_t j = 0; j < a->cflags.n; j++)
       cc_push(&flags, a->cflags.v[j]);
     cc_aux_names(a, &c, b, &flags);

@@ -55,6 +55,7 @@ struct cc_args {
   size_t nitems, nsources;
   bool verbose, nostartfiles, nodefaultlibs, nolibc, has_ldargs;
   bool profile;          /* --coverage, -fprofile-arcs, -fprofile-generate*: link libgcov */
+  bool static_pie;       /* -static-pie (unless a later -no-pie): rcrt1.o, smelt -pie */
   bool dump_named;       /* -dumpdir, -dumpbase or -dumpbase-ext given */
   char *error;           /* the message if the command line is refused */
 };

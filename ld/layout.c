@@ -88,6 +88,8 @@ static int section_rank(const struct osec *os) {
     return 23;
   }
   if (!(f & SHF_WRITE)) {
+    if (os->kind == OS_RELDYN || os->kind == OS_DYNSTR)
+      return 29;
     if (!strcmp(n, ".rodata"))
       return 30;
     if (os->kind == OS_EHFRAME_HDR)
@@ -112,8 +114,10 @@ static int section_rank(const struct osec *os) {
     return 46;
   if (!strcmp(n, ".data.rel.ro"))
     return 47;
-  if (os->kind == OS_GOT)
+  if (os->kind == OS_DYNAMIC)
     return 48;
+  if (os->kind == OS_GOT)
+    return 49;
   if (os->type == SHT_NOBITS)
     return strcmp(n, ".bss") ? 61 : 60;
   if (!strcmp(n, ".data"))
@@ -414,6 +418,8 @@ void create_output_sections(void) {
         !strcmp(os->name, ".dtors"))
       qsort(os->members.v, os->members.n, sizeof(void *), cmp_init_prio);
   }
+  if (ctx.opt.pie)
+    create_pie_sections();
   ctx.got = new_osec(".got", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, OS_GOT);
   ctx.got->align = ctx.arch->got_page_aligned ? 4096 : ctx.arch->got_entsize;
   ctx.comment = new_osec(".comment", SHT_PROGBITS, SHF_MERGE | SHF_STRINGS, OS_COMMENT);
@@ -465,7 +471,10 @@ static bool is_emitted(const struct osec *os) {
   case OS_EHFRAME_HDR:
     return ctx.ehframe != NULL;
   case OS_BUILD_ID:
+  case OS_DYNAMIC:
     return true;
+  case OS_RELDYN:
+    return ctx.nrelative > 0;
   case OS_REGULAR:
   case OS_EHFRAME:
     return os->members.n > 0;
@@ -487,7 +496,7 @@ static uint32_t segment_flags(const struct osec *os) {
 
 /* Sections that are only written during start-up: PT_GNU_RELRO. */
 static bool is_relro(const struct osec *os) {
-  return (os->flags & SHF_ALLOC) && (os->flags & SHF_WRITE) && os->rank >= 40 && os->rank <= 48;
+  return (os->flags & SHF_ALLOC) && (os->flags & SHF_WRITE) && os->rank >= 40 && os->rank <= 49;
 }
 
 static struct phdr *add_phdr(uint32_t type, uint32_t flags, uint64_t align) {
@@ -504,10 +513,13 @@ static uint64_t page_size(void) {
   return ctx.opt.max_page_size ? ctx.opt.max_page_size : ctx.arch->page_size;
 }
 
-/* --image-base, else the arch's, rounded down to a page as GNU ld does
- * (i386's 0x08048000 is 0x08040000 under -z max-page-size=0x10000). */
+/* --image-base, else 0 for a static PIE and the arch's for the rest,
+ * rounded down to a page as GNU ld does (i386's 0x08048000 is 0x08040000
+ * under -z max-page-size=0x10000). */
 uint64_t image_base(void) {
-  return ctx.opt.image_base_set ? ctx.opt.image_base : ctx.arch->image_base & ~(page_size() - 1);
+  if (ctx.opt.image_base_set)
+    return ctx.opt.image_base;
+  return ctx.opt.pie ? 0 : ctx.arch->image_base & ~(page_size() - 1);
 }
 
 /* Whether the segment after one with flags `from` starts on a new page of
@@ -703,7 +715,7 @@ void layout(void) {
       nnote++;
   }
   int nph = nload + nnote + 1 /* GNU_STACK */ + (has_tls ? 1 : 0) +
-            (ctx.ehframe_hdr ? 1 : 0) + (has_relro ? 1 : 0);
+            (ctx.ehframe_hdr ? 1 : 0) + (has_relro ? 1 : 0) + (ctx.dynamic ? 1 : 0);
   ctx.ehdr_size = a->is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
   ctx.phdr_off = ctx.ehdr_size;
 
@@ -746,6 +758,12 @@ void layout(void) {
     p->offset = os->offset;
     p->vaddr = os->addr;
     p->filesz = p->memsz = os->size;
+  }
+  if (ctx.dynamic) {
+    struct phdr *p = add_phdr(PT_DYNAMIC, PF_R | PF_W, ctx.dynamic->align);
+    p->offset = ctx.dynamic->offset;
+    p->vaddr = ctx.dynamic->addr;
+    p->filesz = p->memsz = ctx.dynamic->size;
   }
   if (ctx.ehframe_hdr) {
     struct phdr *p = add_phdr(PT_GNU_EH_FRAME, PF_R, 4);

@@ -189,6 +189,7 @@ struct objfile {
   struct vec scratch;  /* per-pass scratch list (members pulled in, GOT users) */
   const char *archive; /* the archive's path, for members */
   bool why_done;       /* ld/report.c */
+  uint64_t nrelative;  /* static PIE: load-time relocations its sections need (ld/pie.c) */
   struct vec dups;     /* scratch for resolve: duplicate definitions found */
   struct vec tls_mismatch; /* and symbols this file sees as TLS and the winner not, or
                             * the other way round */
@@ -237,6 +238,7 @@ struct symbol {
   atomic_uchar flags;
   bool is_local;
   bool referenced;
+  bool linker_addr;   /* SYM_ABS defined by the linker as an address in the image */
   uint8_t addr_class; /* ADDR_*, set with va */
 };
 
@@ -258,6 +260,9 @@ enum osec_kind {
   OS_STRTAB,
   OS_SHSTRTAB,
   OS_BUILD_ID,
+  OS_DYNAMIC,  /* static PIE: .dynamic */
+  OS_RELDYN,   /* static PIE: .rela.dyn (.rel.dyn on i386) */
+  OS_DYNSTR,   /* static PIE: .dynstr, empty, the string table .dynamic links to */
 };
 
 struct osec {
@@ -362,6 +367,12 @@ struct arch {
   /* Once the allocated sections are written (ctx.out), before the build ID
    * hashes them: rewrite what only the relocated bytes decide. */
   void (*finish_output)(void);
+  /* R_*_RELATIVE: a static PIE's load-time relocation of a word */
+  uint32_t relative_type;
+  /* Whether an absolute relocation type (expr RX_ABS, not a word) needs no
+   * load-time relocation in a static PIE: aarch64's :lo12: fields, as the
+   * image loads at a page-aligned address. NULL: none is. */
+  bool (*abs_pic)(uint32_t type);
   /* Whether a relocation type is a direct call or jump (does not take the
    * target's address; used by --icf=safe). */
   bool (*is_call_reloc)(uint32_t type);
@@ -424,7 +435,7 @@ struct options {
   int threads;
   bool is_static;
   bool nostdlib;
-  bool pie;
+  bool pie;              /* with is_static: a static PIE (ld/pie.c) */
   bool shared;
   bool separate_code;
   bool separate_code_set;
@@ -488,6 +499,8 @@ struct context {
   struct vec osecs;    /* struct osec *, in output order after layout */
 
   struct osec *got, *ehframe, *ehframe_hdr, *comment, *symtab, *strtab, *shstrtab, *build_id;
+  struct osec *dynamic, *reldyn, *dynstr; /* static PIE */
+  uint64_t nrelative;            /* entries of .rela.dyn */
   struct gotent *gotents;
   uint32_t ngot;
   struct vec commons;  /* struct isec * of common symbols, allocated into .bss */
@@ -638,6 +651,22 @@ size_t uncovered(struct span *covered, size_t n, uint64_t end, struct span *gaps
  * relocation r: returns the next part's first relocation, sets *cut. */
 uint32_t gap_after(const struct isec *isec, uint32_t nrels, uint32_t r, uint64_t *cut);
 void compress_debug_sections(void);     /* ld/debug.c */
+
+/* ---- static PIE (ld/pie.c) ---- */
+/* What a relocation type asks of a static PIE: nothing, a load-time
+ * relocation of the word it writes, or something no load-time relocation
+ * gives (an absolute address in a field narrower than a word). */
+enum { PIE_NONE, PIE_WORD, PIE_ABS };
+int pie_class(const struct arch *a, uint32_t type);
+bool moves_with_image(const struct symbol *sym); /* its address is image base + value */
+void create_pie_sections(void);
+void scan_pie_relocs(struct isec *isec); /* counts into isec->file->nrelative, or errors */
+void count_relative(void);               /* after GOT slots: sizes .rela.dyn */
+void write_pie_sections(void);
+/* The dynamic array of a static PIE with `count` relative relocations at
+ * reladdr, into out (room for PIE_DYN_ENTRIES entries); returns entries. */
+enum { PIE_DYN_ENTRIES = 6 };
+size_t fill_dynamic(uint8_t *out, bool is64, bool rela, uint64_t reladdr, uint64_t count);
 size_t build_id_size(void);
 void write_build_id(void);
 

@@ -266,9 +266,8 @@ static const char *const ignored_flags[] = {
     "enable-new-dtags", "disable-new-dtags", "nostdlib", "no-demangle", "demangle",
     "discard-locals", "X", "discard-all", "x", "Qy", "relax", "no-relax", "warn-once",
     "no-warn-rwx-segments", "warn-rwx-segments", "no-warn-execstack", "color-diagnostics",
-    "no-rosegment-placeholder", "nopie", "no-pie",
-    "dynamic-list-data", "Bsymbolic", "Bsymbolic-functions", "rosegment", "pic-executable",
-    "no-pic-executable", "no-fatal-warnings", "disable-verify", "no-dynamic-linker",
+    "no-rosegment-placeholder",
+    "dynamic-list-data", "Bsymbolic", "Bsymbolic-functions", "rosegment", "no-fatal-warnings", "disable-verify", "no-dynamic-linker",
     "EL" /* every target is little-endian */, NULL};
 
 static const char *const ignored_with_value[] = {
@@ -489,9 +488,13 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
        * searched as .a only. */
     } else if (opt_flag(arg, "shared") || opt_flag(arg, "Bshareable")) {
       opt->shared = true;
-    } else if (opt_flag(arg, "pie") || opt_flag(arg, "static-pie")) {
+    } else if (opt_flag(arg, "pie") || opt_flag(arg, "static-pie") ||
+               opt_flag(arg, "pic-executable")) {
       opt->pie = true;
-    } else if (opt_flag(arg, "no-pie")) {
+      if (!strcmp(arg, "-static-pie") || !strcmp(arg, "--static-pie"))
+        opt->is_static = true;
+    } else if (opt_flag(arg, "no-pie") || opt_flag(arg, "nopie") ||
+               opt_flag(arg, "no-pic-executable")) {
       opt->pie = false;
     } else if (opt_flag(arg, "nostdlib")) {
       opt->nostdlib = true;

@@ -297,29 +297,6 @@ static void allocate_commons(void) {
   }
 }
 
-/* -static -pie: smelt makes a static executable at a fixed address, not a
- * static PIE. But the static-PIE start file musl gives (rcrt1.o, which gcc
- * -static-pie and Rust's musl targets link) relocates the program before
- * main: it walks the dynamic array at _DYNAMIC, and its weak reference,
- * left 0, crashes it. An empty array (one DT_NULL: zeroed words in .bss)
- * gives it nothing to relocate, and it starts the program as crt1.o does.
- * GNU ld, too, defines _DYNAMIC only for -pie. */
-static void define_empty_dynamic(void) {
-  struct symbol *sym = ctx.opt.pie ? symmap_find("_DYNAMIC") : NULL;
-  if (!sym || sym->file)
-    return;
-  uint32_t word = ctx.arch->is64 ? 8 : 4;
-  sym->file = ctx.internal;
-  sym->kind = SYM_DEFINED;
-  sym->isec = zeroed_isec(false, 2 * word, word); /* d_tag DT_NULL, d_val */
-  sym->value = 0;
-  sym->size = 2 * word;
-  sym->bind = STB_GLOBAL;
-  sym->visibility = STV_HIDDEN;
-  sym->type = STT_OBJECT;
-  vec_push(&ctx.synthetic, sym);
-}
-
 static void parse_live_member(void *arg, int64_t i) {
   parse_member(((struct objfile **)arg)[i]);
 }
@@ -363,7 +340,6 @@ void resolve_symbols(void) {
   }
   check_errors();
   allocate_commons();
-  define_empty_dynamic();
   define_defsyms(false);
 }
 
@@ -394,6 +370,7 @@ void define_defsyms(bool final) {
     sym->type = STT_NOTYPE;
     sym->isec = NULL;
     sym->value = d->value;
+    sym->linker_addr = false;
     if (!d->target)
       continue;
     /* interned when resolve began, so found; commons are allocated by now */
@@ -403,6 +380,8 @@ void define_defsyms(bool final) {
         error("undefined symbol: %s\n>>> referenced by --defsym %s", d->target, d->name);
       continue;
     }
+    /* an address if the target is one (a static PIE relocates it) */
+    sym->linker_addr = t->kind != SYM_ABS || t->linker_addr;
     /* the linker's names, and other --defsym names, have values only now */
     if (t == sym || (t->file == ctx.internal && !final))
       continue;
@@ -422,6 +401,7 @@ static struct symbol *define(const char *name) {
     return NULL;
   sym->file = ctx.internal;
   sym->kind = SYM_ABS;
+  sym->linker_addr = true; /* every name below is an address in the image */
   sym->bind = STB_GLOBAL;
   sym->visibility = STV_HIDDEN;
   sym->type = STT_NOTYPE;
@@ -440,6 +420,10 @@ void define_synthetic_symbols(void) {
       "__dso_handle", "_TLS_MODULE_BASE_", "__tls_base"};
   for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
     define(names[i]);
+  /* a static PIE's dynamic array, where rcrt1.o looks for its relocations */
+  struct symbol *dyn = ctx.dynamic ? define("_DYNAMIC") : NULL;
+  if (dyn)
+    dyn->osec = ctx.dynamic, dyn->kind = SYM_OSEC, dyn->value = 0;
   for (size_t i = 0; i < ctx.osecs.n; i++) {
     struct osec *os = ctx.osecs.v[i];
     bool c_ident = os->name[0] != 0;

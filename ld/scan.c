@@ -33,8 +33,11 @@ static void scan_file(void *arg, int64_t i) {
   struct objfile *f = ((struct objfile **)arg)[i];
   for (uint32_t k = 1; k < f->nsecs; k++) {
     struct isec *isec = f->secs[k];
-    if (isec && isec->alive && (isec->flags & SHF_ALLOC) && isec->relsec)
+    if (isec && isec->alive && (isec->flags & SHF_ALLOC) && isec->relsec) {
       ctx.arch->scan_relocs(isec);
+      if (ctx.opt.pie)
+        scan_pie_relocs(isec);
+    }
   }
 }
 
@@ -134,6 +137,8 @@ void scan_relocations(void) {
   assign_got_slots();
   if (ctx.arch->after_scan)
     ctx.arch->after_scan();
+  if (ctx.opt.pie)
+    count_relative();
 }
 
 /* ---- values shared by the arches ---- */

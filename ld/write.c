@@ -496,7 +496,7 @@ static void write_headers(void) {
     e.e_ident[EI_DATA] = ELFDATA2LSB;
     e.e_ident[EI_VERSION] = EV_CURRENT;
     e.e_ident[EI_OSABI] = ELFOSABI_NONE;
-    e.e_type = ET_EXEC;
+    e.e_type = ctx.opt.pie ? ET_DYN : ET_EXEC;
     e.e_machine = a->machine;
     e.e_version = EV_CURRENT;
     e.e_entry = ctx.entry;
@@ -532,7 +532,7 @@ static void write_headers(void) {
     e.e_ident[EI_CLASS] = ELFCLASS32;
     e.e_ident[EI_DATA] = ELFDATA2LSB;
     e.e_ident[EI_VERSION] = EV_CURRENT;
-    e.e_type = ET_EXEC;
+    e.e_type = ctx.opt.pie ? ET_DYN : ET_EXEC;
     e.e_machine = a->machine;
     e.e_version = EV_CURRENT;
     e.e_entry = (uint32_t)ctx.entry;
@@ -659,6 +659,8 @@ void write_output(void) {
 
   if (ctx.got->shndx)
     parallel_for(ctx.ngot, fill_got, NULL);
+  if (ctx.opt.pie)
+    write_pie_sections();
   memcpy(ctx.out + ctx.comment->offset, "smelt " SMELT_VERSION, ctx.comment->size);
   write_eh_frame_hdr();
   write_symtab();

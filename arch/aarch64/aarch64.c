@@ -17,7 +17,10 @@
  * lands outside the window is rewritten: every GOT slot of a static image
  * is a link-time constant, so the ldr becomes a branch to a 16-byte stub
  *     ldr xT, 8f ; b back ; 8: .quad value
- * in .text that loads the same value from a literal and branches back.
+ * in .text that loads the same value from a literal and branches back. In
+ * a static PIE, where a literal would need a load-time relocation in code,
+ * the stub computes an address in the image instead:
+ *     adrp xT, value ; add xT, xT, :lo12:value ; b back ; nop
  *
  * B and BL reach +-128 MiB. When the executable sections span more than
  * that, the core's layout calls add_thunks() after placing them: the text
@@ -235,8 +238,11 @@ static bool check_rel(struct isec *isec, const struct rel *r) {
   return true;
 }
 
+/* adrp + add is PC-relative: in a static PIE only for addresses in the
+ * image, not for absolute values. */
 static bool got_relaxable(const struct symbol *sym) {
-  return sym_is_defined(sym) && sym->type != STT_GNU_IFUNC;
+  return sym_is_defined(sym) && sym->type != STT_GNU_IFUNC &&
+         (!ctx.opt.pie || moves_with_image(sym));
 }
 
 static void scan_relocs(struct isec *isec) {
@@ -353,11 +359,38 @@ uint32_t a64_window_stub(uint8_t out[16], uint32_t ldr, uint64_t P, uint64_t stu
   return a64_b26(0x14000000, (int64_t)(stub - P));
 }
 
-/* ldr xT, [xN, #lo15] -> b stub; stub: ldr xT, #8; b back; .quad value */
-static void redirect_to_stub(uint8_t *loc, uint64_t P, uint32_t idx, uint64_t value) {
+/* The same for an address T in a static PIE, computed PC-relatively:
+ *     adrp xT, T ; add xT, xT, :lo12:T ; b P+4 ; nop
+ * 0 if T is beyond adrp's +-4 GiB. */
+uint32_t a64_window_stub_pc(uint8_t out[16], uint32_t ldr, uint64_t P, uint64_t stub,
+                            uint64_t T) {
+  int64_t pages = (int64_t)((T & ~(uint64_t)0xfff) - (stub & ~(uint64_t)0xfff)) >> 12;
+  if (pages < -(INT64_C(1) << 20) || pages >= (INT64_C(1) << 20))
+    return 0;
+  uint32_t rt = ldr & 0x1f;
+  wr32(out, a64_adrp(0x90000000 | rt, pages));
+  wr32(out + 4, a64_imm12(0x91000000 | rt << 5 | rt, T));
+  wr32(out + 8, a64_b26(0x14000000, (int64_t)(P + 4 - (stub + 8))));
+  wr32(out + 12, 0xd503201f);
+  return a64_b26(0x14000000, (int64_t)(stub - P));
+}
+
+/* ldr xT, [xN, #lo15] -> b stub; stub: ldr xT, #8; b back; .quad value
+ * (in a static PIE, for an address: adrp + add; b back) */
+static void redirect_to_stub(struct isec *isec, const struct rel *r, uint8_t *loc, uint64_t P,
+                             uint32_t idx, const struct symbol *sym) {
   uint64_t stub = isec_addr(stubs) + (uint64_t)idx * STUB;
   uint8_t *s = ctx.out + stubs->osec->offset + stubs->out_off + (uint64_t)idx * STUB;
-  wr32(loc, a64_window_stub(s, rd32(loc), P, stub, value));
+  if (!ctx.opt.pie || !moves_with_image(sym)) {
+    wr32(loc, a64_window_stub(s, rd32(loc), P, stub, sym_addr(sym)));
+    return;
+  }
+  uint32_t b = a64_window_stub_pc(s, rd32(loc), P, stub, sym_addr(sym));
+  if (!b)
+    report_range(isec, r, sym, (int64_t)(sym_addr(sym) - stub), -(INT64_C(1) << 32),
+                 (INT64_C(1) << 32) - 1);
+  else
+    wr32(loc, b);
 }
 
 
@@ -973,7 +1006,7 @@ static bool apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr, uint64_
                 isec->name, (unsigned long long)r.offset, sym_display(sym), stubs->name);
           continue;
         }
-        redirect_to_stub(loc, P, idx, sym_addr(sym));
+        redirect_to_stub(isec, &r, loc, P, idx, sym);
         continue;
       }
       wr32(loc, a64_imm12(insn, v >> 3));
@@ -1029,6 +1062,21 @@ static bool apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr, uint64_
   return true;
 }
 
+/* :lo12: of an address: the same wherever the (page-aligned) image loads */
+static bool abs_pic(uint32_t type) {
+  switch (type) {
+  case R_AARCH64_ADD_ABS_LO12_NC:
+  case R_AARCH64_LDST8_ABS_LO12_NC:
+  case R_AARCH64_LDST16_ABS_LO12_NC:
+  case R_AARCH64_LDST32_ABS_LO12_NC:
+  case R_AARCH64_LDST64_ABS_LO12_NC:
+  case R_AARCH64_LDST128_ABS_LO12_NC:
+    return true;
+  default:
+    return false;
+  }
+}
+
 static bool is_call_reloc(uint32_t type) {
   return type == R_AARCH64_CALL26 || type == R_AARCH64_JUMP26;
 }
@@ -1048,6 +1096,8 @@ const struct arch arch_aarch64 = {
     .howto = howto,
     .got_entsize = 8,
     .got_page_aligned = true,
+    .relative_type = R_AARCH64_RELATIVE,
+    .abs_pic = abs_pic,
     .scan_relocs = scan_relocs,
     .apply_relocs = apply_relocs,
     .relax_after = 12, /* TLS GD: the two instructions after the add */

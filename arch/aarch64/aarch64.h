@@ -17,6 +17,8 @@ uint32_t a64_ldr_to_add(uint32_t ldr, uint64_t lo12);
 uint32_t a64_movz_x(uint32_t rd, uint64_t imm16, int hw);
 uint32_t a64_movk_x(uint32_t rd, uint64_t imm16, int hw);
 bool a64_thunk(uint8_t out[12], uint64_t P, uint64_t T);
+uint32_t a64_window_stub_pc(uint8_t out[16], uint32_t ldr, uint64_t P, uint64_t stub,
+                            uint64_t T);
 uint32_t a64_window_stub(uint8_t out[16], uint32_t ldr, uint64_t P, uint64_t stub,
                          uint64_t value);
 /* Cortex-A53 erratum 843419 (arch/aarch64/errata.c): given the code from

@@ -167,8 +167,11 @@ static int64_t implicit_addend(uint32_t type, const uint8_t *loc) {
   }
 }
 
+/* GOTOFF is relative to the GOT: in a static PIE only for addresses in
+ * the image, not for absolute values. */
 static bool got32x_target_ok(const struct symbol *sym) {
-  return sym_is_defined(sym) && sym->type != STT_GNU_IFUNC;
+  return sym_is_defined(sym) && sym->type != STT_GNU_IFUNC &&
+         (!ctx.opt.pie || moves_with_image(sym));
 }
 
 /* ---- scan ---- */
@@ -200,6 +203,16 @@ static void bad_sequence(struct isec *isec, const struct rel *r, const char *wha
         sym_display(isec->file->syms[r->sym]), what);
 }
 
+/* A static PIE cannot hold a GOT slot's absolute address in code
+ * (ld/pie.c): code without a GOT base register is not position-independent. */
+static void pie_absolute(struct isec *isec, const struct rel *r) {
+  if (ctx.opt.pie)
+    error("%s:(%s+0x%llx): relocation %s against %s cannot be used in a static PIE: the "
+          "instruction takes a GOT slot's absolute address; recompile with -fPIE",
+          isec->file->name, isec->name, (unsigned long long)r->offset, reloc_name(r->type),
+          sym_display(isec->file->syms[r->sym]));
+}
+
 static void scan_relocs(struct isec *isec) {
   struct objfile *f = isec->file;
   uint32_t n = isec_nrels(isec);
@@ -217,15 +230,23 @@ static void scan_relocs(struct isec *isec) {
     switch (r.type) {
     case R_386_GOT32:
       mark_sym(sym, NEEDS_GOT);
+      if (!got_has_base(loc, r.offset))
+        pie_absolute(isec, &r);
       break;
     case R_386_GOT32X:
-      if (!got32x_target_ok(sym) || !i386_relax_got32x_to_gotoff(loc, r.offset, false))
+      if (!got32x_target_ok(sym) || !i386_relax_got32x_to_gotoff(loc, r.offset, false)) {
         mark_sym(sym, NEEDS_GOT);
+        if (!got_has_base(loc, r.offset))
+          pie_absolute(isec, &r);
+      }
       break;
     case R_386_TLS_IE:
     case R_386_TLS_GOTIE:
-      if (!i386_relax_tls_ie_to_le(loc, r.offset, false))
+      if (!i386_relax_tls_ie_to_le(loc, r.offset, false)) {
         mark_sym(sym, NEEDS_GOTTP);
+        if (r.type == R_386_TLS_IE)
+          pie_absolute(isec, &r);
+      }
       break;
     case R_386_TLS_IE_32:
     case R_386_TLS_TPOFF32:
@@ -345,6 +366,7 @@ const struct arch arch_i386 = {
     .nhowto = sizeof(howto) / sizeof(howto[0]),
     .howto = howto,
     .got_entsize = 4,
+    .relative_type = R_386_RELATIVE,
     .scan_relocs = scan_relocs,
     .apply_relocs = apply_relocs,
     .relax_before = 3, /* TLS GD: the lea before the field */

@@ -166,9 +166,11 @@ bool relax_tlsdesc_call_to_nop(uint8_t *loc, uint64_t off, uint64_t size, bool w
 }
 
 /* GOT loads can become PC-relative when the target's address is known and
- * is not an absolute value that might be out of reach. */
+ * is not an absolute value (out of reach, and fixed in a static PIE); the
+ * linker's own address symbols (__init_array_start) are in the image. */
 static bool gotpcrelx_target_ok(const struct symbol *sym) {
-  return sym_is_defined(sym) && sym->kind != SYM_ABS && sym->type != STT_GNU_IFUNC;
+  return sym_is_defined(sym) && (sym->kind != SYM_ABS || sym->linker_addr) &&
+         sym->type != STT_GNU_IFUNC;
 }
 
 /* ---- scan ---- */
@@ -339,6 +341,7 @@ const struct arch arch_x86_64 = {
     .nhowto = sizeof(howto) / sizeof(howto[0]),
     .howto = howto,
     .got_entsize = 8,
+    .relative_type = R_X86_64_RELATIVE,
     .scan_relocs = scan_relocs,
     .apply_relocs = apply_relocs,
     .relax_before = 4, /* TLS GD: the data16 lea before the field */

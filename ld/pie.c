@@ -1,0 +1,219 @@
+/* Static PIE (-static -pie, what gcc and clang pass for -static-pie): an
+ * ET_DYN image linked at address 0 that the kernel loads at a random base
+ * and that relocates itself before main. musl's start file for it,
+ * rcrt1.o, finds the dynamic array at _DYNAMIC, takes the load base from
+ * the PT_DYNAMIC program header and applies every R_*_RELATIVE relocation
+ * of DT_RELA (DT_REL on i386): word = base + addend (REL: word += base).
+ * Nothing else runs at load time: no symbols, no other relocation types.
+ *
+ * So each word the link writes with an address in the image gets one
+ * relative relocation: the words of absolute word-sized relocations
+ * (R_X86_64_64, R_386_32, R_AARCH64_ABS64) in writable sections, and the
+ * GOT slots holding addresses. Values that do not move with the image
+ * (absolute symbols, undefined weak ones, TP offsets) get none. An absolute
+ * address anywhere else (in code, or in a field narrower than a word) has
+ * no load-time relocation that could fix it: the link stops, naming the
+ * file, section, offset and symbol, and asks for -fPIE code, as lld does
+ * (rcrt1.o cannot write into read-only segments, so there are no text
+ * relocations either).
+ *
+ * The relocations are counted per file while relocations are scanned, and
+ * written after the sections, sorted by address. Layout: .rela.dyn with
+ * the read-only data, .dynamic in RELRO before .got, PT_DYNAMIC. */
+#include "ld/ld.h"
+#include <stdlib.h>
+
+int pie_class(const struct arch *a, uint32_t type) {
+  if (type >= a->nhowto || !a->howto[type].name || a->howto[type].expr != RX_ABS ||
+      (a->abs_pic && a->abs_pic(type)))
+    return PIE_NONE;
+  return a->howto[type].size == (a->is64 ? 8 : 4) ? PIE_WORD : PIE_ABS;
+}
+
+bool moves_with_image(const struct symbol *sym) {
+  switch (sym->kind) {
+  case SYM_DEFINED:
+    return sym->isec && live_isec(sym->isec)->alive; /* else 0, as a dropped section's */
+  case SYM_OSEC:
+  case SYM_COMMON:
+    return true;
+  case SYM_ABS:
+    return sym->linker_addr;
+  default:
+    return false; /* undefined (weak): 0 */
+  }
+}
+
+void create_pie_sections(void) {
+  bool is64 = ctx.arch->is64, rela = ctx.arch->is_rela;
+  struct osec *d = xalloc(sizeof(*d));
+  *d = (struct osec){.name = ".dynamic", .type = SHT_DYNAMIC, .flags = SHF_ALLOC | SHF_WRITE,
+                     .kind = OS_DYNAMIC, .align = is64 ? 8 : 4,
+                     .entsize = is64 ? sizeof(Elf64_Dyn) : sizeof(Elf32_Dyn)};
+  d->size = PIE_DYN_ENTRIES * d->entsize;
+  struct osec *r = xalloc(sizeof(*r));
+  *r = (struct osec){.name = rela ? ".rela.dyn" : ".rel.dyn", .type = rela ? SHT_RELA : SHT_REL,
+                     .flags = SHF_ALLOC, .kind = OS_RELDYN, .align = is64 ? 8 : 4,
+                     .entsize = rela ? (is64 ? sizeof(Elf64_Rela) : sizeof(Elf32_Rela))
+                                     : (is64 ? sizeof(Elf64_Rel) : sizeof(Elf32_Rel))};
+  /* no symbols: .dynamic links to an empty string table, as GNU ld's does */
+  struct osec *s = xalloc(sizeof(*s));
+  *s = (struct osec){.name = ".dynstr", .type = SHT_STRTAB, .flags = SHF_ALLOC,
+                     .kind = OS_DYNSTR, .align = 1, .size = 1};
+  d->listed = r->listed = s->listed = true;
+  vec_push(&ctx.osecs, s);
+  vec_push(&ctx.osecs, r);
+  vec_push(&ctx.osecs, d);
+  ctx.dynamic = d;
+  ctx.reldyn = r;
+  ctx.dynstr = s;
+}
+
+/* The kind of load-time fix relocation r of isec needs: PIE_NONE, or
+ * PIE_WORD for a relative relocation (which only a writable section can
+ * take), or PIE_ABS when none can help. */
+static int needs(const struct isec *isec, const struct rel *r, const struct symbol *sym) {
+  int c = pie_class(ctx.arch, r->type);
+  if (c == PIE_NONE || !moves_with_image(sym))
+    return PIE_NONE;
+  return c == PIE_WORD && (isec->flags & SHF_WRITE) ? PIE_WORD : PIE_ABS;
+}
+
+static bool scanned(const struct isec *isec) {
+  return isec->alive && (isec->flags & SHF_ALLOC) && isec->relsec && !isec->pieces &&
+         isec->file != ctx.internal;
+}
+
+void scan_pie_relocs(struct isec *isec) {
+  struct objfile *f = isec->file;
+  if (!scanned(isec))
+    return;
+  uint32_t n = isec_nrels(isec);
+  for (uint32_t i = 0; i < n; i++) {
+    struct rel r;
+    get_rel(isec, i, &r);
+    if (r.sym >= f->nsyms)
+      continue; /* reported by the arch's scan */
+    const struct symbol *sym = f->syms[r.sym];
+    int c = needs(isec, &r, sym);
+    if (c == PIE_WORD) {
+      f->nrelative++;
+    } else if (c == PIE_ABS) {
+      bool word = pie_class(ctx.arch, r.type) == PIE_WORD;
+      error("%s:(%s+0x%llx): relocation %s against %s cannot be used in a static PIE: %s; "
+            "recompile with -fPIE",
+            f->name, isec->name, (unsigned long long)r.offset, reloc_name(r.type),
+            sym_display(sym),
+            word ? "the section is read-only, and the start code can only relocate "
+                   "writable data"
+                 : "the field is narrower than an address");
+    }
+  }
+}
+
+static bool got_needs(const struct gotent *g) { return !g->is_tp && moves_with_image(g->sym); }
+
+void count_relative(void) {
+  uint64_t n = 0;
+  for (size_t i = 0; i < ctx.live.n; i++)
+    n += ((struct objfile *)ctx.live.v[i])->nrelative;
+  for (uint32_t i = 0; i < ctx.ngot; i++)
+    n += got_needs(&ctx.gotents[i]);
+  ctx.nrelative = n;
+  ctx.reldyn->size = n * ctx.reldyn->entsize;
+}
+
+size_t fill_dynamic(uint8_t *out, bool is64, bool rela, uint64_t reladdr, uint64_t count) {
+  uint64_t ent = rela ? (is64 ? sizeof(Elf64_Rela) : sizeof(Elf32_Rela))
+                      : (is64 ? sizeof(Elf64_Rel) : sizeof(Elf32_Rel));
+  uint64_t v[PIE_DYN_ENTRIES][2];
+  size_t n = 0;
+  if (count) {
+    v[n][0] = rela ? DT_RELA : DT_REL, v[n++][1] = reladdr;
+    v[n][0] = rela ? DT_RELASZ : DT_RELSZ, v[n++][1] = count * ent;
+    v[n][0] = rela ? DT_RELAENT : DT_RELENT, v[n++][1] = ent;
+    v[n][0] = rela ? DT_RELACOUNT : DT_RELCOUNT, v[n++][1] = count;
+  }
+  v[n][0] = DT_FLAGS_1, v[n++][1] = DF_1_PIE;
+  v[n][0] = DT_NULL, v[n++][1] = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (is64) {
+      wr64(out + 16 * i, v[i][0]);
+      wr64(out + 16 * i + 8, v[i][1]);
+    } else {
+      wr32(out + 8 * i, (uint32_t)v[i][0]);
+      wr32(out + 8 * i + 4, (uint32_t)v[i][1]);
+    }
+  }
+  return n;
+}
+
+struct relent {
+  uint64_t where, value;
+};
+
+static int cmp_relent(const void *a, const void *b) {
+  const struct relent *x = a, *y = b;
+  if (x->where != y->where)
+    return x->where < y->where ? -1 : 1;
+  return x->value < y->value ? -1 : x->value > y->value;
+}
+
+/* The relative relocations of isec's words, appended at *n. */
+static void collect(struct isec *isec, struct relent *out, uint64_t *n) {
+  struct objfile *f = isec->file;
+  uint32_t nr = isec_nrels(isec);
+  for (uint32_t i = 0; i < nr; i++) {
+    struct rel r;
+    get_rel(isec, i, &r);
+    if (r.sym >= f->nsyms || needs(isec, &r, f->syms[r.sym]) != PIE_WORD)
+      continue;
+    uint64_t off;
+    if (!reloc_place(isec, r.offset, ctx.arch->howto[r.type].size, &off) ||
+        *n == ctx.nrelative)
+      fatal("internal error: relative relocations disagree with their count (%s:(%s+0x%llx))",
+            f->name, isec->name, (unsigned long long)r.offset);
+    out[(*n)++] = (struct relent){isec_addr(isec) + off, sym_va(f->syms[r.sym], r.addend)};
+  }
+}
+
+void write_pie_sections(void) {
+  const struct arch *a = ctx.arch;
+  struct relent *e = xcalloc(ctx.nrelative ? ctx.nrelative : 1, sizeof(*e));
+  uint64_t n = 0;
+  for (size_t i = 0; i < ctx.osecs.n; i++) {
+    struct osec *os = ctx.osecs.v[i];
+    if (!(os->flags & SHF_ALLOC) || !(os->flags & SHF_WRITE))
+      continue;
+    for (size_t k = 0; k < os->members.n; k++) {
+      struct isec *isec = os->members.v[k];
+      if (scanned(isec))
+        collect(isec, e, &n);
+    }
+  }
+  for (uint32_t i = 0; i < ctx.ngot; i++)
+    if (got_needs(&ctx.gotents[i]) && n < ctx.nrelative)
+      e[n++] = (struct relent){ctx.got->addr + (uint64_t)i * a->got_entsize,
+                               sym_addr(ctx.gotents[i].sym)};
+  if (n != ctx.nrelative)
+    fatal("internal error: %llu relative relocations written, %llu counted",
+          (unsigned long long)n, (unsigned long long)ctx.nrelative);
+  qsort(e, n, sizeof(*e), cmp_relent);
+  uint8_t *p = ctx.out + ctx.reldyn->offset;
+  for (uint64_t i = 0; i < n; i++, p += ctx.reldyn->entsize) {
+    if (a->is64) {
+      wr64(p, e[i].where);
+      wr64(p + 8, a->relative_type);
+      if (a->is_rela)
+        wr64(p + 16, e[i].value);
+    } else {
+      wr32(p, (uint32_t)e[i].where);
+      wr32(p + 4, a->relative_type);
+      if (a->is_rela)
+        wr32(p + 8, (uint32_t)e[i].value);
+    }
+  }
+  xfree(e);
+  ctx.dynamic->link = ctx.dynstr->shndx; /* its byte is the 0 of a new file */
+  fill_dynamic(ctx.out + ctx.dynamic->offset, a->is64, a->is_rela, ctx.reldyn->addr, n);
+}
