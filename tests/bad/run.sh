@@ -351,6 +351,29 @@ readelf -rW rel.o | grep -q 'R_X86_64_32 .*\.data' || fail "test setup: rel.o ha
 # corrupt NAME OFFSET BYTES: rel.o with BYTES written at OFFSET, as NAME
 corrupt() { cp rel.o "$1" && poke "$1" "$2" "$3"; }
 
+# static PIE: absolute addresses that no load-time relocation can fix
+printf '.text\n.globl main\nmain:\n\tret\n.section .rodata\nptr:\n\t.quad main\n' >ropie.s
+must as ropie.s -o ropie.o
+bad "static PIE: an absolute 32-bit address in code" \
+  "rel.o:(.text+0x1): relocation R_X86_64_32 against .data cannot be used in a static PIE: the field is narrower than an address; recompile with -fPIE" \
+  -- -static -pie -e main rel.o
+bad "static PIE: an address in read-only data" \
+  "ropie.o:(.rodata+0x0): relocation R_X86_64_64 against main cannot be used in a static PIE: the section is read-only" \
+  -- -static -pie -e main ropie.o
+printf '.text\n.globl main\nmain:\n\tmovl foo@GOT, %%eax\n\tret\n.data\n.globl foo\nfoo:\n\t.long 0\n' >gotabs.s
+must as --32 gotabs.s -o gotabs.o
+bad "static PIE (i386): a GOT slot's absolute address" \
+  "gotabs.o:(.text+0x2): relocation R_386_GOT32X against foo cannot be used in a static PIE: the instruction takes a GOT slot's absolute address" \
+  -- -static -pie -e main gotabs.o
+if command -v aarch64-linux-gnu-as >/dev/null; then
+  printf '.text\n.globl main\nmain:\n\tmovz x0, #:abs_g1:main\n\tmovk x0, #:abs_g0_nc:main\n\tret\n' >a64abs.s
+  must aarch64-linux-gnu-as a64abs.s -o a64abs.o
+  bad "static PIE (aarch64): an absolute address in movz/movk" \
+    "a64abs.o:(.text+0x0): relocation R_AARCH64_MOVW_UABS_G1 against main cannot be used in a static PIE" \
+    "a64abs.o:(.text+0x4): relocation R_AARCH64_MOVW_UABS_G0_NC against main cannot be used in a static PIE" \
+    -- -static -pie -e main a64abs.o
+fi
+
 corrupt reltype.o $((RELA + 8)) '\376\000\000\000'
 bad "unknown relocation type" "reltype.o:(.text+0x1): unknown relocation type 254" -- $NS reltype.o
 corrupt relsym.o $((RELA + 12)) '\377\377\000\000'

@@ -88,6 +88,21 @@ Test(a64, got_window_stub) {
   cr_expect_eq(word(s + 12), 0x11223344);
 }
 
+/* The same in a static PIE, for an address: computed PC-relatively (the
+ * words as objdump reads them: adrp x5, 0x612000; add x5, x5, #0x345;
+ * b 0x400014; nop). */
+Test(a64, got_window_stub_pic) {
+  uint8_t s[16];
+  uint32_t b = a64_window_stub_pc(s, 0xf9400825, 0x400010, 0x500000, 0x612345);
+  cr_expect_eq(b, 0x1403fffc);
+  cr_expect_eq(word(s), 0xd0000885);
+  cr_expect_eq(word(s + 4), 0x910d14a5);
+  cr_expect_eq(word(s + 8), 0x17fc0003);
+  cr_expect_eq(word(s + 12), 0xd503201f);
+  cr_expect_eq(a64_window_stub_pc(s, 0xf9400825, 0x400010, 0x500000, 0x100500000), 0,
+               "4 GiB away: beyond adrp");
+}
+
 /* Cortex-A53 843419: the words are GNU as output. */
 static unsigned sites(const uint32_t *w, int n) {
   uint8_t b[16];

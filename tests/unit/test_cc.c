@@ -114,7 +114,7 @@ Test(cc_args, go_probes_are_accepted) {
 }
 
 Test(cc_args, unknown_flags_are_unrecognized) {
-  const char *bad[] = {"--frobnicate", "-qux", "-shared", "-static-pie", "-r"};
+  const char *bad[] = {"--frobnicate", "-qux", "-shared", "-r"};
   for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
     struct cc_args a = parse(CC_X86_64, "smelt-cc", bad[i], "a.o", NULL);
     cr_assert_not_null(a.error, "%s accepted", bad[i]);
@@ -198,6 +198,27 @@ Test(cc_link, full_command_line) {
                    "/g/crtbeginS.o /t/0-main.o x.o -lz --gc-sections --start-group /g/libgcc.a "
                    "/g/libgcc_eh.a /m/libc.a /t/libsmelt_dlfo.a --end-group /g/crtendS.o "
                    "/m/crtn.o");
+}
+
+/* -static-pie: rcrt1.o and smelt -pie; a later -no-pie (Go adds one after
+ * -extldflags for -buildmode=exe) takes it back */
+Test(cc_link, static_pie) {
+  struct cc_runtime rt = {.crt_dir = "/m", .gcc_dir = "/g", .have_crtbegin = true};
+  struct cc_args a = parse(CC_X86_64, "smelt-cc", "-static-pie", "a.o", NULL);
+  cr_assert_null(a.error);
+  cr_assert(a.static_pie);
+  struct cc_strs out = {0};
+  cc_link_argv(&a, &rt, NULL, &out);
+  cr_assert_str_eq(joined(&out),
+                   "smelt -static -pie -m elf_x86_64 -o a.out -L/m -L/g /m/rcrt1.o /m/crti.o "
+                   "/g/crtbeginS.o a.o --start-group /g/libgcc.a /m/libc.a --end-group "
+                   "/g/crtendS.o /m/crtn.o");
+  a = parse(CC_X86_64, "smelt-cc", "-static-pie", "a.o", "-no-pie", NULL);
+  cr_assert_not(a.static_pie);
+  a = parse(CC_X86_64, "smelt-cc", "-nopie", "-static-pie", "a.o", NULL);
+  cr_assert(a.static_pie);
+  a = parse(CC_X86_64, "smelt-cc", "-static", "-pie", "a.o", NULL); /* gcc: not a PIE */
+  cr_assert_not(a.static_pie);
 }
 
 Test(cc_link, nostdlib_and_defaults) {

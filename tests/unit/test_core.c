@@ -501,10 +501,96 @@ Test(options, pie_without_static_is_refused, .init = x86_64, .exit_code = 1) {
   opts(3, argv);
 }
 
-Test(options, pie_with_static_is_a_static_link, .init = x86_64) {
-  const char *argv[] = {"ld", "-static", "-pie", "a.o"};
-  struct options o = opts(4, argv);
-  cr_assert(o.is_static);
+Test(options, pie_with_static_is_a_static_pie, .init = x86_64) {
+  const char *argv[] = {"ld", "-static", "-pie", "--no-dynamic-linker", "-z", "text", "a.o"};
+  struct options o = opts(7, argv);
+  cr_assert(o.is_static && o.pie);
+  const char *later[] = {"ld", "-static", "-pie", "a.o", "-no-pie"};
+  o = opts(5, later);
+  cr_assert(o.is_static && !o.pie, "-no-pie after -pie");
+  const char *lng[] = {"ld", "-static", "--pic-executable", "a.o"};
+  o = opts(4, lng);
+  cr_assert(o.pie);
+  const char *nopic[] = {"ld", "-static", "-pie", "--no-pic-executable", "a.o"};
+  o = opts(5, nopic);
+  cr_assert_not(o.pie);
+}
+
+/* ---- static PIE ---- */
+
+/* Which relocations a static PIE relocates at load time (a word), which it
+ * cannot have (narrower absolute fields), and which need nothing. */
+Test(pie, relocation_classes) {
+  const struct arch *x = arch_by_machine(EM_X86_64, true);
+  cr_expect_eq(pie_class(x, R_X86_64_64), PIE_WORD);
+  cr_expect_eq(pie_class(x, R_X86_64_32), PIE_ABS);
+  cr_expect_eq(pie_class(x, R_X86_64_32S), PIE_ABS);
+  cr_expect_eq(pie_class(x, R_X86_64_16), PIE_ABS);
+  cr_expect_eq(pie_class(x, R_X86_64_PC32), PIE_NONE);
+  cr_expect_eq(pie_class(x, R_X86_64_PLT32), PIE_NONE);
+  cr_expect_eq(pie_class(x, R_X86_64_GOTPCRELX), PIE_NONE);
+  cr_expect_eq(pie_class(x, R_X86_64_TPOFF32), PIE_NONE);
+  cr_expect_eq(pie_class(x, R_X86_64_SIZE64), PIE_NONE);
+  cr_expect_eq(pie_class(x, 1000), PIE_NONE);
+  const struct arch *i = arch_by_machine(EM_386, false);
+  cr_expect_eq(pie_class(i, R_386_32), PIE_WORD);
+  cr_expect_eq(pie_class(i, R_386_16), PIE_ABS);
+  cr_expect_eq(pie_class(i, R_386_GOTOFF), PIE_NONE);
+  cr_expect_eq(pie_class(i, R_386_PC32), PIE_NONE);
+  const struct arch *a = arch_by_machine(EM_AARCH64, true);
+  cr_expect_eq(pie_class(a, R_AARCH64_ABS64), PIE_WORD);
+  cr_expect_eq(pie_class(a, R_AARCH64_ABS32), PIE_ABS);
+  cr_expect_eq(pie_class(a, R_AARCH64_MOVW_UABS_G0), PIE_ABS);
+  cr_expect_eq(pie_class(a, R_AARCH64_MOVW_UABS_G3), PIE_ABS);
+  cr_expect_eq(pie_class(a, R_AARCH64_ADD_ABS_LO12_NC), PIE_NONE);
+  cr_expect_eq(pie_class(a, R_AARCH64_LDST64_ABS_LO12_NC), PIE_NONE);
+  cr_expect_eq(pie_class(a, R_AARCH64_ADR_PREL_PG_HI21), PIE_NONE);
+  cr_expect_eq(pie_class(a, R_AARCH64_CALL26), PIE_NONE);
+  cr_expect_eq(x->relative_type, R_X86_64_RELATIVE);
+  cr_expect_eq(i->relative_type, R_386_RELATIVE);
+  cr_expect_eq(a->relative_type, R_AARCH64_RELATIVE);
+}
+
+/* What moves with the load address: defined addresses and the linker's
+ * own (_end); not absolute values, undefined weak symbols or symbols of
+ * dropped sections (0). */
+Test(pie, what_moves_with_the_image, .init = x86_64) {
+  struct isec live = {.alive = true}, dead = {.alive = false};
+  struct symbol s = {.kind = SYM_DEFINED, .isec = &live};
+  cr_expect(moves_with_image(&s));
+  s.isec = &dead;
+  cr_expect_not(moves_with_image(&s));
+  s = (struct symbol){.kind = SYM_ABS, .value = 0x1000};
+  cr_expect_not(moves_with_image(&s));
+  s.linker_addr = true;
+  cr_expect(moves_with_image(&s));
+  s = (struct symbol){.kind = SYM_UNDEF};
+  cr_expect_not(moves_with_image(&s));
+  s = (struct symbol){.kind = SYM_OSEC};
+  cr_expect(moves_with_image(&s));
+}
+
+/* The dynamic array rcrt1.o reads: the relocation table, its size, entry
+ * size and count of relative entries, DF_1_PIE, DT_NULL; no table without
+ * relocations. */
+Test(pie, dynamic_array) {
+  uint8_t b[PIE_DYN_ENTRIES * 16];
+  memset(b, 0xaa, sizeof(b));
+  cr_assert_eq(fill_dynamic(b, true, true, 0x8008, 20), 6);
+  const uint64_t want[] = {DT_RELA, 0x8008, DT_RELASZ, 480, DT_RELAENT, 24, DT_RELACOUNT, 20,
+                           DT_FLAGS_1, DF_1_PIE, DT_NULL, 0};
+  for (int k = 0; k < 12; k++)
+    cr_expect_eq(rd64(b + 8 * k), want[k], "word %d: 0x%llx", k,
+                 (unsigned long long)rd64(b + 8 * k));
+  memset(b, 0xaa, sizeof(b));
+  cr_assert_eq(fill_dynamic(b, false, false, 0x7000, 3), 6);
+  const uint32_t want32[] = {DT_REL, 0x7000, DT_RELSZ, 24, DT_RELENT, 8, DT_RELCOUNT, 3,
+                             DT_FLAGS_1, DF_1_PIE, DT_NULL, 0};
+  for (int k = 0; k < 12; k++)
+    cr_expect_eq(rd32(b + 4 * k), want32[k], "word %d", k);
+  cr_assert_eq(fill_dynamic(b, true, true, 0, 0), 2);
+  cr_expect_eq(rd64(b), DT_FLAGS_1);
+  cr_expect_eq(rd64(b + 16), DT_NULL);
 }
 
 /* ---- reading input sections ---- */
