@@ -40,6 +40,8 @@ static const char usage[] =
     "  --start-lib, --end-lib      The objects between are linked as if archive members:\n"
     "                              only if they define a symbol the link needs\n"
     "  -static, -Bstatic           Static link (the only kind smelt makes)\n"
+    "  -static -pie, -no-pie       A static PIE: loaded anywhere, relocated by musl's\n"
+    "                              rcrt1.o (gcc/clang -static-pie); or not\n"
     "  --threads=N                 Worker threads (default: one per usable CPU; one for a link\n"
     "                              of less than 32 MiB of inputs, unless debug sections\n"
     "                              are compressed)\n"
@@ -75,7 +77,7 @@ static const char usage[] =
     "\n"
     "Accepted for compatibility and ignored in static links: -dynamic-linker,\n"
     "--hash-style, --eh-frame-hdr, --as-needed, -O1, -plugin,\n"
-    "-plugin-opt, -pie (under -static), -nostdlib, -z relro/now,\n"
+    "-plugin-opt, -nostdlib, -z relro/now,\n"
     "--no-undefined, --sort-common, --no-warn-mismatch.\n";
 
 struct args {

@@ -133,13 +133,18 @@ else
 fi
 
 # -static -pie with musl's static-PIE start file (what gcc -static-pie and
-# Rust's musl targets link): rcrt1.o relocates the program from the
-# dynamic array at _DYNAMIC first; smelt's executable is not a PIE and
-# gives it an empty one (without, a weak _DYNAMIC of 0 crashes it)
+# Rust's musl targets link): a static PIE, ET_DYN, that rcrt1.o relocates
+# from the dynamic array at _DYNAMIC (tests/pie tests it in depth)
 MUSLLIB=/usr/lib/$ARCH-linux-musl
 if [ -f main.o ] && [ -f $MUSLLIB/rcrt1.o ] && link hello_rcrt1 -Wl,-pie,--no-dynamic-linker \
      -nostartfiles $MUSLLIB/rcrt1.o $MUSLLIB/crti.o main.o $MUSLLIB/crtn.o; then
-  verify "hello with musl's rcrt1.o under -static -pie" hello_rcrt1
+  if $RUN ./hello_rcrt1 >hello_rcrt1.out 2>&1 && cmp -s hello_rcrt1.out "$SRC/$C/expected" &&
+     readelf -hW hello_rcrt1 | grep -q 'Type: *DYN' &&
+     ! readelf -lW hello_rcrt1 | grep -q '^ *INTERP'; then
+    pass "hello with musl's rcrt1.o under -static -pie: a static PIE"
+  else
+    fail "hello with musl's rcrt1.o under -static -pie"; sed 's/^/    /' hello_rcrt1.out | head -5
+  fi
 else
   broken "-static -pie with rcrt1.o"
 fi
