@@ -311,8 +311,13 @@ static bool apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr, uint64_
       break;
     case R_386_TLS_IE:
     case R_386_TLS_GOTIE:
+      /* The immediate is the symbol's TP offset without the field's
+       * addend, as GNU ld writes it: Go's -buildmode=pie code puts a
+       * GOTPC relocation at the same field (its GOT load is relative to
+       * a PC thunk, the two values add up) and the field holds GOTPC's
+       * addend, not this one's. */
       if (i386_relax_tls_ie_to_le(loc, off, true))
-        v = tpoff;
+        v = sym_va(sym, 0) - ctx.tp_addr;
       else if (r.type == R_386_TLS_IE)
         v = gottp_slot_addr(sym) + A;
       else

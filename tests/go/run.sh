@@ -85,6 +85,21 @@ cgo_case() {  # GOARCH GCC SMELTCC RUNNER
   else
     fail "$goarch: CC=$scc go build -extld smelt-cc"; show "$d/cc.log"
   fi
+  # -buildmode=pie with -extldflags -static-pie: a static PIE (on 386 its
+  # TLS loads carry two relocations on one field, GOTPC and TLS_GOTIE)
+  if ( cd "$d" && env GOARCH=$goarch CGO_ENABLED=1 CC="$gcc" go build -buildmode=pie \
+    -ldflags '-linkmode external -extld smelt-cc -extldflags -static-pie' -o "$d/pie" . ) \
+    >"$d/pie.log" 2>&1; then
+    why=""
+    $runner "$d/pie" >"$d/pie.out" 2>&1 || why="$why exit $?;"
+    cmp -s "$d/pie.out" "$SRC/cgo/expected" || why="$why output differs;"
+    readelf -hW "$d/pie" | grep -q 'Type: *DYN' || why="$why not ET_DYN;"
+    ! readelf -lW "$d/pie" | grep -q '^ *INTERP' || why="$why has PT_INTERP;"
+    [ -z "$why" ] && pass "$goarch: -buildmode=pie -extldflags -static-pie: a static PIE" ||
+      { fail "$goarch: -buildmode=pie static PIE:$why"; show "$d/pie.out" 8; }
+  else
+    fail "$goarch: go build -buildmode=pie -extldflags -static-pie"; show "$d/pie.log"
+  fi
 }
 
 # A musl libsqlite3.a and its header, built once per sqlite3 source and compiler.
