@@ -24,6 +24,8 @@ static int table[4] = {10, 20, 30, 40};
 static int *cursor = &table[2];                              /* a pointer into .data */
 static __thread int tls = 7;
 static __thread char tls_buf[32] = "thread-local";
+static __thread int *tls_ptr = &table[1]; /* a pointer in the TLS template */
+static int thread_saw;
 static int order;
 static int first, second;
 __attribute__((constructor(101))) static void ctor_a(void) { first = ++order; }
@@ -37,6 +39,7 @@ static int cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, 
 static void *worker(void *arg) {
   tls += (int)(intptr_t)arg;
   strcat(tls_buf, "+");
+  thread_saw = *tls_ptr;
   return (void *)(intptr_t)(tls * 100 + (int)strlen(tls_buf));
 }
 static void jump(int v) { longjmp(jb, v); }
@@ -53,6 +56,7 @@ int main(void) {
   pthread_create(&t, NULL, worker, (void *)(intptr_t)5);
   pthread_join(t, &ret);
   printf("tls: main %d %s, thread %ld\n", tls, tls_buf, (long)(intptr_t)ret);
+  printf("tls pointer: main %d, thread %d\n", *tls_ptr, thread_saw);
   int v = setjmp(jb);
   if (!v)
     jump(3);
