@@ -18,10 +18,9 @@
  * relocations either).
  *
  * The relocations are counted per file while relocations are scanned, and
- * written after the sections, sorted by address. Layout: .rela.dyn with
+ * written after the sections, in address order (below). Layout: .rela.dyn with
  * the read-only data, .dynamic in RELRO before .got, PT_DYNAMIC. */
 #include "ld/ld.h"
-#include <stdlib.h>
 
 int pie_class(const struct arch *a, uint32_t type) {
   if (type >= a->nhowto || !a->howto[type].name || a->howto[type].expr != RX_ABS ||
@@ -148,19 +147,47 @@ size_t fill_dynamic(uint8_t *out, bool is64, bool rela, uint64_t reladdr, uint64
   return n;
 }
 
-struct relent {
-  uint64_t where, value;
+/* The relocations are written in output order, by pieces that each
+ * know where theirs start: the writable sections' members and the GOT,
+ * counted and then written in parallel. Within a piece they follow its
+ * input relocations, which compilers emit by offset, so the table is
+ * sorted by address but where an input's relocations are not. */
+struct piece {
+  struct isec *isec; /* NULL: the GOT */
+  uint64_t first, n;
 };
 
-static int cmp_relent(const void *a, const void *b) {
-  const struct relent *x = a, *y = b;
-  if (x->where != y->where)
-    return x->where < y->where ? -1 : 1;
-  return x->value < y->value ? -1 : x->value > y->value;
+static void emit(uint8_t *p, uint64_t where, uint64_t value) {
+  const struct arch *a = ctx.arch;
+  if (a->is64) {
+    wr64(p, where);
+    wr64(p + 8, a->relative_type);
+    if (a->is_rela)
+      wr64(p + 16, value);
+  } else {
+    wr32(p, (uint32_t)where);
+    wr32(p + 4, a->relative_type);
+    if (a->is_rela)
+      wr32(p + 8, (uint32_t)value);
+  }
 }
 
-/* The relative relocations of isec's words, appended at *n. */
-static void collect(struct isec *isec, struct relent *out, uint64_t *n) {
+/* Counts the piece's relative relocations, or with out writes them there
+ * (pc->n of them, as counted). */
+static uint64_t do_piece(const struct piece *pc, uint8_t *out) {
+  uint64_t n = 0, ent = ctx.reldyn->entsize;
+  if (!pc->isec) {
+    for (uint32_t i = 0; i < ctx.ngot; i++) {
+      if (!got_needs(&ctx.gotents[i]))
+        continue;
+      if (out && n < pc->n)
+        emit(out + ent * n, ctx.got->addr + (uint64_t)i * ctx.arch->got_entsize,
+             sym_addr(ctx.gotents[i].sym));
+      n++;
+    }
+    return n;
+  }
+  struct isec *isec = pc->isec;
   struct objfile *f = isec->file;
   uint32_t nr = isec_nrels(isec);
   for (uint32_t i = 0; i < nr; i++) {
@@ -169,51 +196,57 @@ static void collect(struct isec *isec, struct relent *out, uint64_t *n) {
     if (r.sym >= f->nsyms || needs(isec, &r, f->syms[r.sym]) != PIE_WORD)
       continue;
     uint64_t off;
-    if (!reloc_place(isec, r.offset, ctx.arch->howto[r.type].size, &off) ||
-        *n == ctx.nrelative)
-      fatal("internal error: relative relocations disagree with their count (%s:(%s+0x%llx))",
-            f->name, isec->name, (unsigned long long)r.offset);
-    out[(*n)++] = (struct relent){isec_addr(isec) + off, sym_va(f->syms[r.sym], r.addend)};
+    if (out && n < pc->n) {
+      if (!reloc_place(isec, r.offset, ctx.arch->howto[r.type].size, &off))
+        error("internal error: %s:(%s+0x%llx): no place for a relative relocation", f->name,
+              isec->name, (unsigned long long)r.offset);
+      emit(out + ent * n, isec_addr(isec) + off, sym_va(f->syms[r.sym], r.addend));
+    }
+    n++;
   }
+  return n;
+}
+
+static void count_piece(void *arg, int64_t i) {
+  struct piece *pc = &((struct piece *)arg)[i];
+  pc->n = do_piece(pc, NULL);
+}
+
+static void write_piece(void *arg, int64_t i) {
+  const struct piece *pc = &((struct piece *)arg)[i];
+  do_piece(pc, ctx.out + ctx.reldyn->offset + pc->first * ctx.reldyn->entsize);
 }
 
 void write_pie_sections(void) {
-  const struct arch *a = ctx.arch;
-  struct relent *e = xcalloc(ctx.nrelative ? ctx.nrelative : 1, sizeof(*e));
-  uint64_t n = 0;
+  size_t np = 0;
+  for (size_t i = 0; i < ctx.osecs.n; i++) {
+    struct osec *os = ctx.osecs.v[i];
+    if ((os->flags & SHF_ALLOC) && (os->flags & SHF_WRITE))
+      np += os->kind == OS_GOT ? 1 : os->members.n;
+  }
+  struct piece *pcs = xcalloc(np ? np : 1, sizeof(*pcs));
+  np = 0;
   for (size_t i = 0; i < ctx.osecs.n; i++) {
     struct osec *os = ctx.osecs.v[i];
     if (!(os->flags & SHF_ALLOC) || !(os->flags & SHF_WRITE))
       continue;
-    for (size_t k = 0; k < os->members.n; k++) {
-      struct isec *isec = os->members.v[k];
-      if (scanned(isec))
-        collect(isec, e, &n);
-    }
+    if (os->kind == OS_GOT)
+      pcs[np++].isec = NULL;
+    for (size_t k = 0; k < os->members.n; k++)
+      if (scanned(os->members.v[k]))
+        pcs[np++].isec = os->members.v[k];
   }
-  for (uint32_t i = 0; i < ctx.ngot; i++)
-    if (got_needs(&ctx.gotents[i]) && n < ctx.nrelative)
-      e[n++] = (struct relent){ctx.got->addr + (uint64_t)i * a->got_entsize,
-                               sym_addr(ctx.gotents[i].sym)};
-  if (n != ctx.nrelative)
-    fatal("internal error: %llu relative relocations written, %llu counted",
-          (unsigned long long)n, (unsigned long long)ctx.nrelative);
-  qsort(e, n, sizeof(*e), cmp_relent);
-  uint8_t *p = ctx.out + ctx.reldyn->offset;
-  for (uint64_t i = 0; i < n; i++, p += ctx.reldyn->entsize) {
-    if (a->is64) {
-      wr64(p, e[i].where);
-      wr64(p + 8, a->relative_type);
-      if (a->is_rela)
-        wr64(p + 16, e[i].value);
-    } else {
-      wr32(p, (uint32_t)e[i].where);
-      wr32(p + 4, a->relative_type);
-      if (a->is_rela)
-        wr32(p + 8, (uint32_t)e[i].value);
-    }
-  }
-  xfree(e);
+  parallel_for((int64_t)np, count_piece, pcs);
+  uint64_t at = 0;
+  for (size_t i = 0; i < np; i++)
+    pcs[i].first = at, at += pcs[i].n;
+  if (at != ctx.nrelative)
+    fatal("internal error: %llu relative relocations found, %llu counted",
+          (unsigned long long)at, (unsigned long long)ctx.nrelative);
+  parallel_for((int64_t)np, write_piece, pcs);
+  xfree(pcs);
+  check_errors();
   ctx.dynamic->link = ctx.dynstr->shndx; /* its byte is the 0 of a new file */
-  fill_dynamic(ctx.out + ctx.dynamic->offset, a->is64, a->is_rela, ctx.reldyn->addr, n);
+  fill_dynamic(ctx.out + ctx.dynamic->offset, ctx.arch->is64, ctx.arch->is_rela,
+               ctx.reldyn->addr, ctx.nrelative);
 }
