@@ -4,9 +4,10 @@
  *
  * Segments: [R: headers, notes] [RX: .init .text .fini] [R: .rodata
  * .eh_frame_hdr .eh_frame] [RW: .tdata .tbss .init_array ... .got] [RW:
- * .data .bss]. A static PIE (ld/pie.c) adds .dynstr and .rela.dyn before
- * .rodata, .dynamic before .got and PT_DYNAMIC over it, and starts at 0. The RW segment is split where RELRO ends, so RELRO can be
- * made read-only on whole pages. With -z separate-code (the default) the
+ * .data .bss]. The RW segment is split where RELRO ends, so RELRO can be
+ * made read-only on whole pages. A static PIE (ld/pie.c) adds .dynstr and
+ * .rela.dyn before .rodata, .dynamic before .got and PT_DYNAMIC over it,
+ * and starts at 0. With -z separate-code (the default) the
  * text segment starts and ends on a page of the file, so nothing else is
  * mapped executable; other segments share the file page where they meet and
  * start on a new page only in memory (at an address congruent with the

@@ -268,8 +268,8 @@ static const char *const ignored_flags[] = {
     "enable-new-dtags", "disable-new-dtags", "nostdlib", "no-demangle", "demangle",
     "discard-locals", "X", "discard-all", "x", "Qy", "relax", "no-relax", "warn-once",
     "no-warn-rwx-segments", "warn-rwx-segments", "no-warn-execstack", "color-diagnostics",
-    "no-rosegment-placeholder",
-    "dynamic-list-data", "Bsymbolic", "Bsymbolic-functions", "rosegment", "no-fatal-warnings", "disable-verify", "no-dynamic-linker",
+    "no-rosegment-placeholder", "dynamic-list-data", "Bsymbolic", "Bsymbolic-functions",
+    "rosegment", "no-fatal-warnings", "disable-verify", "no-dynamic-linker",
     "EL" /* every target is little-endian */, NULL};
 
 static const char *const ignored_with_value[] = {

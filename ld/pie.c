@@ -18,9 +18,16 @@
  * relocations either).
  *
  * The relocations are counted per file while relocations are scanned, and
- * written after the sections, in address order (below). Layout: .rela.dyn with
- * the read-only data, .dynamic in RELRO before .got, PT_DYNAMIC. */
+ * written after the sections, in address order (see struct piece).
+ * Layout: .rela.dyn with the read-only data, .dynamic in RELRO before
+ * .got, PT_DYNAMIC. */
 #include "ld/ld.h"
+
+/* The size of a relocation entry: RELA or REL, ELF64 or ELF32. */
+static uint64_t rel_entsize(bool is64, bool rela) {
+  return rela ? (is64 ? sizeof(Elf64_Rela) : sizeof(Elf32_Rela))
+              : (is64 ? sizeof(Elf64_Rel) : sizeof(Elf32_Rel));
+}
 
 int pie_class(const struct arch *a, uint32_t type) {
   if (type >= a->nhowto || !a->howto[type].name || a->howto[type].expr != RX_ABS ||
@@ -53,8 +60,7 @@ void create_pie_sections(void) {
   struct osec *r = xalloc(sizeof(*r));
   *r = (struct osec){.name = rela ? ".rela.dyn" : ".rel.dyn", .type = rela ? SHT_RELA : SHT_REL,
                      .flags = SHF_ALLOC, .kind = OS_RELDYN, .align = is64 ? 8 : 4,
-                     .entsize = rela ? (is64 ? sizeof(Elf64_Rela) : sizeof(Elf32_Rela))
-                                     : (is64 ? sizeof(Elf64_Rel) : sizeof(Elf32_Rel))};
+                     .entsize = rel_entsize(is64, rela)};
   /* no symbols: .dynamic links to an empty string table, as GNU ld's does */
   struct osec *s = xalloc(sizeof(*s));
   *s = (struct osec){.name = ".dynstr", .type = SHT_STRTAB, .flags = SHF_ALLOC,
@@ -123,8 +129,7 @@ void count_relative(void) {
 }
 
 size_t fill_dynamic(uint8_t *out, bool is64, bool rela, uint64_t reladdr, uint64_t count) {
-  uint64_t ent = rela ? (is64 ? sizeof(Elf64_Rela) : sizeof(Elf32_Rela))
-                      : (is64 ? sizeof(Elf64_Rel) : sizeof(Elf32_Rel));
+  uint64_t ent = rel_entsize(is64, rela);
   uint64_t v[PIE_DYN_ENTRIES][2];
   size_t n = 0;
   if (count) {
