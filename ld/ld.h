@@ -658,7 +658,7 @@ void compress_debug_sections(void);     /* ld/debug.c */
  * gives (an absolute address in a field narrower than a word). */
 enum { PIE_NONE, PIE_WORD, PIE_ABS };
 int pie_class(const struct arch *a, uint32_t type);
-bool moves_with_image(const struct symbol *sym); /* its address is image base + value */
+bool moves_with_image(const struct symbol *sym); /* ld/scan.c: its address is base + value */
 void create_pie_sections(void);
 void scan_pie_relocs(struct isec *isec); /* counts into isec->file->nrelative, or errors */
 void count_relative(void);               /* after GOT slots: sizes .rela.dyn */

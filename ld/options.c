@@ -490,11 +490,10 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
        * searched as .a only. */
     } else if (opt_flag(arg, "shared") || opt_flag(arg, "Bshareable")) {
       opt->shared = true;
-    } else if (opt_flag(arg, "pie") || opt_flag(arg, "static-pie") ||
-               opt_flag(arg, "pic-executable")) {
+    } else if (opt_flag(arg, "pie") || opt_flag(arg, "pic-executable")) {
       opt->pie = true;
-      if (!strcmp(arg, "-static-pie") || !strcmp(arg, "--static-pie"))
-        opt->is_static = true;
+    } else if (opt_flag(arg, "static-pie")) {
+      opt->pie = opt->is_static = true;
     } else if (opt_flag(arg, "no-pie") || opt_flag(arg, "nopie") ||
                opt_flag(arg, "no-pic-executable")) {
       opt->pie = false;

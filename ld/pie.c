@@ -36,20 +36,6 @@ int pie_class(const struct arch *a, uint32_t type) {
   return a->howto[type].size == (a->is64 ? 8 : 4) ? PIE_WORD : PIE_ABS;
 }
 
-bool moves_with_image(const struct symbol *sym) {
-  switch (sym->kind) {
-  case SYM_DEFINED:
-    return sym->isec && live_isec(sym->isec)->alive; /* else 0, as a dropped section's */
-  case SYM_OSEC:
-  case SYM_COMMON:
-    return true;
-  case SYM_ABS:
-    return sym->linker_addr;
-  default:
-    return false; /* undefined (weak): 0 */
-  }
-}
-
 void create_pie_sections(void) {
   bool is64 = ctx.arch->is64, rela = ctx.arch->is_rela;
   struct osec *d = xalloc(sizeof(*d));

@@ -216,6 +216,20 @@ static uint8_t compute_class(const struct symbol *sym) {
   return ADDR_PLAIN;
 }
 
+bool moves_with_image(const struct symbol *sym) {
+  switch (sym->kind) {
+  case SYM_DEFINED:
+    return compute_class(sym) != ADDR_DEAD; /* a dropped section's symbol is 0 */
+  case SYM_OSEC:
+  case SYM_COMMON:
+    return true;
+  case SYM_ABS:
+    return sym->linker_addr;
+  default:
+    return false; /* undefined (weak): 0 */
+  }
+}
+
 static uint8_t sym_class(const struct symbol *sym) {
   return ctx.addrs_final ? sym->addr_class : compute_class(sym);
 }

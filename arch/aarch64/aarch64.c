@@ -195,14 +195,22 @@ uint32_t a64_movk_x(uint32_t rd, uint64_t imm16, int hw) {
   return 0xf2800000 | (uint32_t)hw << 21 | (uint32_t)(imm16 & 0xffff) << 5 | (rd & 0x1f);
 }
 
-/* adrp x16, T ; add x16, x16, :lo12:T ; br x16, placed at P. False if T
- * is beyond adrp's +-4 GiB. */
-bool a64_thunk(uint8_t out[12], uint64_t P, uint64_t T) {
+/* adrp xD, T ; add xD, xD, :lo12:T, placed at P. False if T is beyond
+ * adrp's +-4 GiB. */
+static bool adrp_add(uint8_t out[8], uint32_t rd, uint64_t P, uint64_t T) {
   int64_t pages = (int64_t)((T & ~(uint64_t)0xfff) - (P & ~(uint64_t)0xfff)) >> 12;
   if (pages < -(INT64_C(1) << 20) || pages >= (INT64_C(1) << 20))
     return false;
-  wr32(out, a64_adrp(0x90000010, pages));
-  wr32(out + 4, a64_imm12(0x91000210, T));
+  wr32(out, a64_adrp(0x90000000 | rd, pages));
+  wr32(out + 4, a64_imm12(0x91000000 | rd << 5 | rd, T));
+  return true;
+}
+
+/* adrp x16, T ; add x16, x16, :lo12:T ; br x16, placed at P. False if T
+ * is beyond adrp's +-4 GiB. */
+bool a64_thunk(uint8_t out[12], uint64_t P, uint64_t T) {
+  if (!adrp_add(out, 16, P, T))
+    return false;
   wr32(out + 8, 0xd61f0200);
   return true;
 }
@@ -364,14 +372,10 @@ uint32_t a64_window_stub(uint8_t out[16], uint32_t ldr, uint64_t P, uint64_t stu
  * 0 if T is beyond adrp's +-4 GiB. */
 uint32_t a64_window_stub_pc(uint8_t out[16], uint32_t ldr, uint64_t P, uint64_t stub,
                             uint64_t T) {
-  int64_t pages = (int64_t)((T & ~(uint64_t)0xfff) - (stub & ~(uint64_t)0xfff)) >> 12;
-  if (pages < -(INT64_C(1) << 20) || pages >= (INT64_C(1) << 20))
+  if (!adrp_add(out, ldr & 0x1f, stub, T))
     return 0;
-  uint32_t rt = ldr & 0x1f;
-  wr32(out, a64_adrp(0x90000000 | rt, pages));
-  wr32(out + 4, a64_imm12(0x91000000 | rt << 5 | rt, T));
   wr32(out + 8, a64_b26(0x14000000, (int64_t)(P + 4 - (stub + 8))));
-  wr32(out + 12, 0xd503201f);
+  wr32(out + 12, NOP);
   return a64_b26(0x14000000, (int64_t)(stub - P));
 }
 

@@ -229,16 +229,13 @@ static void scan_relocs(struct isec *isec) {
     uint8_t *loc = data + r.offset;
     switch (r.type) {
     case R_386_GOT32:
+    case R_386_GOT32X:
+      if (r.type == R_386_GOT32X && got32x_target_ok(sym) &&
+          i386_relax_got32x_to_gotoff(loc, r.offset, false))
+        break;
       mark_sym(sym, NEEDS_GOT);
       if (!got_has_base(loc, r.offset))
         pie_absolute(isec, &r);
-      break;
-    case R_386_GOT32X:
-      if (!got32x_target_ok(sym) || !i386_relax_got32x_to_gotoff(loc, r.offset, false)) {
-        mark_sym(sym, NEEDS_GOT);
-        if (!got_has_base(loc, r.offset))
-          pie_absolute(isec, &r);
-      }
       break;
     case R_386_TLS_IE:
     case R_386_TLS_GOTIE:
