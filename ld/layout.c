@@ -90,7 +90,7 @@ static int section_rank(const struct osec *os) {
     return 23;
   }
   if (!(f & SHF_WRITE)) {
-    if (os->kind == OS_RELDYN || os->kind == OS_DYNSTR)
+    if (os->kind == OS_RELDYN || os->kind == OS_DYNSTR || os->kind == OS_RELAIPLT)
       return 29;
     if (!strcmp(n, ".rodata"))
       return 30;
@@ -142,7 +142,7 @@ static struct osec *make_osec(const char *name, uint32_t type, uint64_t flags, i
   return os;
 }
 
-static struct osec *new_osec(const char *name, uint32_t type, uint64_t flags, int kind) {
+struct osec *new_osec(const char *name, uint32_t type, uint64_t flags, int kind) {
   struct osec *os = make_osec(name, type, flags, kind);
   list_osec(os);
   return os;
@@ -225,6 +225,8 @@ static int cmp_init_prio(const void *a, const void *b) {
   const struct isec *x = *(struct isec *const *)a, *y = *(struct isec *const *)b;
   if (x->init_prio != y->init_prio)
     return x->init_prio < y->init_prio ? -1 : 1;
+  if ((x->file == ctx.internal) != (y->file == ctx.internal))
+    return x->file == ctx.internal ? -1 : 1; /* the IFUNC resolvers' run, ld/ifunc.c */
   if (x->file->priority != y->file->priority)
     return x->file->priority < y->file->priority ? -1 : 1;
   return x->shndx < y->shndx ? -1 : x->shndx > y->shndx;
@@ -413,6 +415,8 @@ void create_output_sections(void) {
     ctx.ehframe_hdr = new_osec(".eh_frame_hdr", SHT_PROGBITS, SHF_ALLOC, OS_EHFRAME_HDR);
     ctx.ehframe_hdr->align = 4;
   }
+  if (ctx.has_ifunc)
+    create_ifunc_sections();
   for (size_t i = 0; i < ctx.osecs.n; i++) {
     struct osec *os = ctx.osecs.v[i];
     if (os->type == SHT_INIT_ARRAY || os->type == SHT_FINI_ARRAY ||
@@ -865,8 +869,9 @@ void finalize_synthetic_symbols(void) {
   set_range("__init_array_start", "__init_array_end", ".init_array", dflt);
   set_range("__fini_array_start", "__fini_array_end", ".fini_array", dflt);
   set_range("__preinit_array_start", "__preinit_array_end", ".preinit_array", dflt);
-  set_sym("__rela_iplt_start", dflt);
-  set_sym("__rela_iplt_end", dflt);
+  struct osec *ri = ctx.rela_iplt;
+  set_sym("__rela_iplt_start", ri ? ri->addr : dflt);
+  set_sym("__rela_iplt_end", ri ? ri->addr + ri->size : dflt);
   for (size_t i = 0; i < ctx.osecs.n; i++) {
     struct symbol *sym = symmap_find(xsprintf("__stop_%s", oss[i]->name));
     if (sym && sym->file == ctx.internal && sym->kind == SYM_OSEC)

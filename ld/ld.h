@@ -230,7 +230,10 @@ struct symbol {
   };
   uint32_t esym;             /* index into file's ELF symtab */
   int32_t got_idx;
-  int32_t gottp_idx;
+  union {
+    int32_t gottp_idx; /* TLS */
+    int32_t plt_idx;   /* STT_GNU_IFUNC: its .iplt entry (ld/ifunc.c), -1 if none */
+  };
   uint8_t kind;
   uint8_t type;   /* STT_* */
   uint8_t bind;   /* STB_* of the winning definition */
@@ -263,6 +266,9 @@ enum osec_kind {
   OS_DYNAMIC,  /* static PIE: .dynamic */
   OS_RELDYN,   /* static PIE: .rela.dyn (.rel.dyn on i386) */
   OS_DYNSTR,   /* static PIE: .dynstr, empty, the string table .dynamic links to */
+  OS_IPLT,     /* IFUNC: .iplt, the start-up routine and an entry per IFUNC */
+  OS_IGOT,     /* IFUNC: .got.plt, the slots the routine fills */
+  OS_RELAIPLT, /* IFUNC: .rela.iplt (.rel.iplt on i386), R_*_IRELATIVE */
 };
 
 struct osec {
@@ -301,6 +307,17 @@ struct chunk {
   uint64_t lo, hi;
   uint32_t rfirst, rend;
 };
+
+/* What an arch's write_iplt needs to know (ld/ifunc.c). */
+struct iplt {
+  uint64_t addr;     /* of .iplt: the start-up routine, then entry i at
+                      * addr + iplt_init_size + i * IPLT_ENTSIZE */
+  uint64_t rel, end; /* the IRELATIVE relocations: [rel, end) */
+  uint64_t slots;    /* of .got.plt: entry i jumps through the word at slots + i * word */
+  uint32_t n;
+  uint64_t hwcap;    /* musl's __hwcap (AT_HWCAP), 0 if the link has none */
+};
+enum { IPLT_ENTSIZE = 16 };
 
 /* ---- the arch interface ---- */
 enum rexpr {
@@ -369,6 +386,13 @@ struct arch {
   void (*finish_output)(void);
   /* R_*_RELATIVE: a static PIE's load-time relocation of a word */
   uint32_t relative_type;
+  /* IFUNC (ld/ifunc.c): R_*_IRELATIVE, the size of the start-up routine
+   * that applies them, and the writer of that routine and the entries
+   * (false if an address is out of the code's reach). */
+  uint32_t irelative_type;
+  uint32_t iplt_init_size;
+  bool (*write_iplt)(uint8_t *out, const struct iplt *l);
+  bool iplt_pic; /* the routine and entries work in a static PIE */
   /* Whether an absolute relocation type (expr RX_ABS, not a word) needs no
    * load-time relocation in a static PIE: aarch64's :lo12: fields, as the
    * image loads at a page-aligned address. NULL: none is. */
@@ -501,6 +525,11 @@ struct context {
   struct osec *got, *ehframe, *ehframe_hdr, *comment, *symtab, *strtab, *shstrtab, *build_id;
   struct osec *dynamic, *reldyn, *dynstr; /* static PIE */
   uint64_t nrelative;            /* entries of .rela.dyn */
+  struct osec *iplt, *igot, *rela_iplt; /* IFUNC (ld/ifunc.c) */
+  struct isec *iplt_run;  /* the .init_array word that runs the IFUNC resolvers */
+  struct symbol **ifuncs; /* live IFUNC symbols, by .iplt entry */
+  uint32_t nifunc;
+  bool has_ifunc;         /* some live section defines an IFUNC (ld/resolve.c) */
   struct gotent *gotents;
   uint32_t ngot;
   struct vec commons;  /* struct isec * of common symbols, allocated into .bss */
@@ -611,6 +640,8 @@ void gc_sections(void);                 /* ld/gc.c */
 void merge_sections(void);              /* ld/merge.c */
 void fold_identical_sections(void);     /* ld/icf.c */
 void create_output_sections(void);      /* ld/layout.c */
+/* A section of the linker's own, listed in ctx.osecs (align 1, size 0). */
+struct osec *new_osec(const char *name, uint32_t type, uint64_t flags, int kind);
 /* Its first step: the live input sections (and commons) into output
  * sections, with the live files cut into nranges ranges binned in
  * parallel; the result does not depend on nranges. */
@@ -667,12 +698,16 @@ void write_pie_sections(void);
  * reladdr, into out (room for PIE_DYN_ENTRIES entries); returns entries. */
 enum { PIE_DYN_ENTRIES = 6 };
 size_t fill_dynamic(uint8_t *out, bool is64, bool rela, uint64_t reladdr, uint64_t count);
+/* ---- IFUNC (ld/ifunc.c) ---- */
+void create_ifunc_sections(void); /* with the output sections, if ctx.has_ifunc */
+void write_ifunc_sections(void);
 size_t build_id_size(void);
 void write_build_id(void);
 
 /* ---- helpers shared by passes and arches ---- */
 const uint8_t *elf_shdr(const struct objfile *f, uint32_t i);
-uint64_t sym_addr(const struct symbol *sym);
+uint64_t sym_addr(const struct symbol *sym); /* an IFUNC's: its .iplt entry */
+uint64_t sym_def_addr(const struct symbol *sym); /* where it is defined (an IFUNC's resolver) */
 uint64_t sym_va(const struct symbol *sym, int64_t addend); /* S + A, merge-aware */
 const struct isec *live_isec(const struct isec *isec);   /* after ICF folding */
 uint32_t find_piece(const struct isec *isec, uint64_t off); /* index of the piece at off */

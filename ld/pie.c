@@ -38,23 +38,17 @@ int pie_class(const struct arch *a, uint32_t type) {
 
 void create_pie_sections(void) {
   bool is64 = ctx.arch->is64, rela = ctx.arch->is_rela;
-  struct osec *d = xalloc(sizeof(*d));
-  *d = (struct osec){.name = ".dynamic", .type = SHT_DYNAMIC, .flags = SHF_ALLOC | SHF_WRITE,
-                     .kind = OS_DYNAMIC, .align = is64 ? 8 : 4,
-                     .entsize = is64 ? sizeof(Elf64_Dyn) : sizeof(Elf32_Dyn)};
-  d->size = PIE_DYN_ENTRIES * d->entsize;
-  struct osec *r = xalloc(sizeof(*r));
-  *r = (struct osec){.name = rela ? ".rela.dyn" : ".rel.dyn", .type = rela ? SHT_RELA : SHT_REL,
-                     .flags = SHF_ALLOC, .kind = OS_RELDYN, .align = is64 ? 8 : 4,
-                     .entsize = rel_entsize(is64, rela)};
   /* no symbols: .dynamic links to an empty string table, as GNU ld's does */
-  struct osec *s = xalloc(sizeof(*s));
-  *s = (struct osec){.name = ".dynstr", .type = SHT_STRTAB, .flags = SHF_ALLOC,
-                     .kind = OS_DYNSTR, .align = 1, .size = 1};
-  d->listed = r->listed = s->listed = true;
-  vec_push(&ctx.osecs, s);
-  vec_push(&ctx.osecs, r);
-  vec_push(&ctx.osecs, d);
+  struct osec *s = new_osec(".dynstr", SHT_STRTAB, SHF_ALLOC, OS_DYNSTR);
+  s->size = 1;
+  struct osec *r = new_osec(rela ? ".rela.dyn" : ".rel.dyn", rela ? SHT_RELA : SHT_REL,
+                            SHF_ALLOC, OS_RELDYN);
+  r->align = is64 ? 8 : 4;
+  r->entsize = rel_entsize(is64, rela);
+  struct osec *d = new_osec(".dynamic", SHT_DYNAMIC, SHF_ALLOC | SHF_WRITE, OS_DYNAMIC);
+  d->align = is64 ? 8 : 4;
+  d->entsize = is64 ? sizeof(Elf64_Dyn) : sizeof(Elf32_Dyn);
+  d->size = PIE_DYN_ENTRIES * d->entsize;
   ctx.dynamic = d;
   ctx.reldyn = r;
   ctx.dynstr = s;
@@ -110,6 +104,7 @@ void count_relative(void) {
     n += ((struct objfile *)ctx.live.v[i])->nrelative;
   for (uint32_t i = 0; i < ctx.ngot; i++)
     n += got_needs(&ctx.gotents[i]);
+  n += ctx.iplt_run != NULL; /* the .init_array word that runs the IFUNC resolvers */
   ctx.nrelative = n;
   ctx.reldyn->size = n * ctx.reldyn->entsize;
 }
@@ -144,7 +139,7 @@ size_t fill_dynamic(uint8_t *out, bool is64, bool rela, uint64_t reladdr, uint64
  * input relocations, which compilers emit by offset, so the table is
  * sorted by address but where an input's relocations are not. */
 struct piece {
-  struct isec *isec; /* NULL: the GOT */
+  struct isec *isec; /* NULL: the GOT; or ctx.iplt_run, the one word of ld/ifunc.c */
   uint64_t first, n;
 };
 
@@ -179,6 +174,11 @@ static uint64_t do_piece(const struct piece *pc, uint8_t *out) {
     return n;
   }
   struct isec *isec = pc->isec;
+  if (isec == ctx.iplt_run) {
+    if (out)
+      emit(out, isec_addr(isec), ctx.iplt->addr);
+    return 1;
+  }
   struct objfile *f = isec->file;
   uint32_t nr = isec_nrels(isec);
   for (uint32_t i = 0; i < nr; i++) {
@@ -224,7 +224,7 @@ void write_pie_sections(void) {
     if (os->kind == OS_GOT)
       pcs[np++].isec = NULL;
     for (size_t k = 0; k < os->members.n; k++)
-      if (scanned(os->members.v[k]))
+      if (scanned(os->members.v[k]) || os->members.v[k] == ctx.iplt_run)
         pcs[np++].isec = os->members.v[k];
   }
   parallel_for((int64_t)np, count_piece, pcs);

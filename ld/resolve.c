@@ -196,21 +196,19 @@ static void bind_winners(void *arg, int64_t i) {
   }
 }
 
+static atomic_bool any_ifunc;
+
 /* Once every symbol is bound: two strong definitions of one name are an
- * error, and so is a live IFUNC, and so is a name that one object file
- * uses as thread-local (STT_TLS) and the one defining it does not, or the
- * other way round: its code would address the wrong block of memory (one
- * pass, each symbol touched once). */
+ * error, and so is a name that one object file uses as thread-local
+ * (STT_TLS) and the one defining it does not, or the other way round: its
+ * code would address the wrong block of memory. Also notes whether any
+ * IFUNC is defined (ld/ifunc.c). One pass, each symbol touched once. */
 static void check_definitions(void *arg, int64_t i) {
   struct objfile *f = ((struct objfile **)arg)[i];
   for (uint32_t k = 1; k < f->nsyms; k++) {
     struct symbol *sym = f->syms[k];
-    if (sym->file == f && sym->type == STT_GNU_IFUNC &&
-        (k < f->first_global || sym->esym == k) && sym->kind == SYM_DEFINED &&
-        (!sym->isec || sym->isec->alive))
-      error("%s: symbol %s is an IFUNC (STT_GNU_IFUNC); static musl executables cannot run "
-            "IRELATIVE relocations",
-            f->name, sym->name);
+    if (sym->type == STT_GNU_IFUNC && sym->file == f && sym->kind == SYM_DEFINED)
+      atomic_store_explicit(&any_ifunc, true, memory_order_relaxed);
     if (k < f->first_global)
       continue;
     prefetch_global(f, k);
@@ -321,6 +319,7 @@ void resolve_symbols(void) {
   parallel_for(n, install_defs, live);
   parallel_for(n, bind_winners, live);
   parallel_for(n, check_definitions, live);
+  ctx.has_ifunc = atomic_load(&any_ifunc);
   trace_symbols();
 
   for (int64_t i = 0; i < n; i++) {

@@ -178,7 +178,7 @@ uint64_t sym_addr(const struct symbol *sym) {
   return sym->kind == SYM_UNDEF ? 0 : sym->va;
 }
 
-static uint64_t compute_addr(const struct symbol *sym) {
+uint64_t sym_def_addr(const struct symbol *sym) {
   switch (sym->kind) {
   case SYM_DEFINED: {
     if (!sym->isec)
@@ -202,6 +202,15 @@ static uint64_t compute_addr(const struct symbol *sym) {
   default:
     return 0;
   }
+}
+
+/* An IFUNC with an .iplt entry is that entry for every reference, so that
+ * calls go through the slot its resolver fills and function pointers
+ * compare equal (ld/ifunc.c). */
+static uint64_t compute_addr(const struct symbol *sym) {
+  if (sym->type == STT_GNU_IFUNC && sym->plt_idx >= 0 && ctx.iplt)
+    return ctx.iplt->addr + ctx.arch->iplt_init_size + (uint64_t)sym->plt_idx * IPLT_ENTSIZE;
+  return sym_def_addr(sym);
 }
 
 /* What a reference to sym resolves to; the addend of a merged section's

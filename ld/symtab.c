@@ -110,7 +110,8 @@ void prepare_symtab(void) {
 }
 
 static void put_sym(uint8_t *dst, uint32_t name, const struct symbol *sym, uint8_t bind) {
-  uint64_t value = sym_addr(sym);
+  /* an IFUNC's value is its resolver, as GNU ld writes it (gdb calls it) */
+  uint64_t value = sym->type == STT_GNU_IFUNC ? sym_def_addr(sym) : sym_addr(sym);
   uint32_t shndx = SHN_ABS;
   if (sym->kind == SYM_DEFINED && sym->isec && sym->isec->osec)
     shndx = sym->isec->osec->shndx;

@@ -486,6 +486,10 @@ static void fill_got(void *arg, int64_t i) {
     wr32(p, (uint32_t)v);
 }
 
+/* GNU when IFUNC symbols are in the output, as GNU ld marks it: readelf
+ * and the like read STT_GNU_IFUNC only then. */
+static uint8_t osabi(void) { return ctx.nifunc ? ELFOSABI_GNU : ELFOSABI_NONE; }
+
 static void write_headers(void) {
   const struct arch *a = ctx.arch;
   struct osec **oss = (struct osec **)ctx.osecs.v;
@@ -495,7 +499,7 @@ static void write_headers(void) {
     e.e_ident[EI_CLASS] = ELFCLASS64;
     e.e_ident[EI_DATA] = ELFDATA2LSB;
     e.e_ident[EI_VERSION] = EV_CURRENT;
-    e.e_ident[EI_OSABI] = ELFOSABI_NONE;
+    e.e_ident[EI_OSABI] = osabi();
     e.e_type = ctx.opt.pie ? ET_DYN : ET_EXEC;
     e.e_machine = a->machine;
     e.e_version = EV_CURRENT;
@@ -532,6 +536,7 @@ static void write_headers(void) {
     e.e_ident[EI_CLASS] = ELFCLASS32;
     e.e_ident[EI_DATA] = ELFDATA2LSB;
     e.e_ident[EI_VERSION] = EV_CURRENT;
+    e.e_ident[EI_OSABI] = osabi();
     e.e_type = ctx.opt.pie ? ET_DYN : ET_EXEC;
     e.e_machine = a->machine;
     e.e_version = EV_CURRENT;
@@ -659,6 +664,7 @@ void write_output(void) {
 
   if (ctx.got->shndx)
     parallel_for(ctx.ngot, fill_got, NULL);
+  write_ifunc_sections();
   if (ctx.opt.pie)
     write_pie_sections();
   memcpy(ctx.out + ctx.comment->offset, "smelt " SMELT_VERSION, ctx.comment->size);

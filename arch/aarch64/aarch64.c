@@ -195,14 +195,29 @@ uint32_t a64_movk_x(uint32_t rd, uint64_t imm16, int hw) {
   return 0xf2800000 | (uint32_t)hw << 21 | (uint32_t)(imm16 & 0xffff) << 5 | (rd & 0x1f);
 }
 
-/* adrp xD, T ; add xD, xD, :lo12:T, placed at P. False if T is beyond
- * adrp's +-4 GiB. */
-static bool adrp_add(uint8_t out[8], uint32_t rd, uint64_t P, uint64_t T) {
+/* adrp xD, T placed at P. False if T is beyond adrp's +-4 GiB. */
+static bool adrp(uint8_t out[4], uint32_t rd, uint64_t P, uint64_t T) {
   int64_t pages = (int64_t)((T & ~(uint64_t)0xfff) - (P & ~(uint64_t)0xfff)) >> 12;
   if (pages < -(INT64_C(1) << 20) || pages >= (INT64_C(1) << 20))
     return false;
   wr32(out, a64_adrp(0x90000000 | rd, pages));
+  return true;
+}
+
+/* adrp xD, T ; add xD, xD, :lo12:T, placed at P. False if T is beyond
+ * adrp's +-4 GiB. */
+static bool adrp_add(uint8_t out[8], uint32_t rd, uint64_t P, uint64_t T) {
+  if (!adrp(out, rd, P, T))
+    return false;
   wr32(out + 4, a64_imm12(0x91000000 | rd << 5 | rd, T));
+  return true;
+}
+
+/* adrp xD, T ; ldr xT, [xD, :lo12:T] (T 8-aligned), placed at P. */
+static bool adrp_ldr(uint8_t out[8], uint32_t rd, uint32_t rt, uint64_t P, uint64_t T) {
+  if (!adrp(out, rd, P, T))
+    return false;
+  wr32(out + 4, a64_imm12(0xf9400000 | rd << 5 | rt, (T & 0xfff) >> 3));
   return true;
 }
 
@@ -1081,6 +1096,68 @@ static bool abs_pic(uint32_t type) {
   }
 }
 
+/* ---- IFUNC (ld/ifunc.c) ---- */
+
+/* The start-up routine: apply R_AARCH64_IRELATIVE from rel to end, at a
+ * load address base = where it runs - where it was linked; each resolver
+ * gets AT_HWCAP in x0 (musl's __hwcap, or 0). The adrp that a load
+ * through its register follows (here and in the entries) sits at an
+ * address that is 0 mod 16, never at the end of a page: no erratum 843419
+ * sequence. */
+enum { LIT = 112 }; /* the routine's link address, a literal */
+static const uint32_t iplt_init[A64_IPLT_INIT_SIZE / 4] = {
+    0xa9bd7bfd, /*   0: stp x29, x30, [sp, #-48]! */
+    0x910003fd, /*   4: mov x29, sp */
+    0xa90153f3, /*   8: stp x19, x20, [sp, #16] */
+    0xf90013f5, /*  12: str x21, [sp, #32] */
+    0, 0,       /*  16: adrp x19, rel ; add x19, x19, :lo12:rel */
+    0, 0,       /*  24: adrp x20, end ; add x20, x20, :lo12:end */
+    0x10ffff15, /*  32: adr x21, 0 (here) */
+    0x58000269, /*  36: ldr x9, LIT (linked here) */
+    0xcb0902b5, /*  40: sub x21, x21, x9: the base */
+    0xeb14027f, /*  44: cmp x19, x20 */
+    0x54000182, /*  48: b.hs 96 */
+    0xf9400a69, /*  52: ldr x9, [x19, #16]: r_addend */
+    0x8b150129, /*  56: add x9, x9, x21 */
+    0xd2800001, /*  60: mov x1, #0 */
+    0xd2800000, /*  64: mov x0, #0, or adrp x0, __hwcap */
+    0xd503201f, /*  68: nop, or ldr x0, [x0, :lo12:__hwcap] */
+    0xd63f0120, /*  72: blr x9: the resolver */
+    0xf9400269, /*  76: ldr x9, [x19]: r_offset */
+    0x8b150129, /*  80: add x9, x9, x21 */
+    0xf9000120, /*  84: str x0, [x9] */
+    0x91006273, /*  88: add x19, x19, #24 */
+    0x17fffff4, /*  92: b 44 */
+    0xf94013f5, /*  96: ldr x21, [sp, #32] */
+    0xa94153f3, /* 100: ldp x19, x20, [sp, #16] */
+    0xa8c37bfd, /* 104: ldp x29, x30, [sp], #48 */
+    0xd65f03c0, /* 108: ret */
+    0, 0,       /* 112: LIT */
+    NOP, NOP,
+};
+
+/* The routine, then per IFUNC
+ *     adrp x16, slot ; ldr x17, [x16, :lo12:slot] ; br x17 ; nop */
+bool a64_write_iplt(uint8_t *out, const struct iplt *l) {
+  for (size_t i = 0; i < A64_IPLT_INIT_SIZE / 4; i++)
+    wr32(out + 4 * i, iplt_init[i]);
+  if (!adrp_add(out + 16, 19, l->addr + 16, l->rel) ||
+      !adrp_add(out + 24, 20, l->addr + 24, l->end))
+    return false;
+  wr64(out + LIT, l->addr);
+  if (l->hwcap && !(l->hwcap & 7) && !adrp_ldr(out + 64, 0, 0, l->addr + 64, l->hwcap))
+    return false;
+  for (uint32_t i = 0; i < l->n; i++) {
+    uint8_t *e = out + A64_IPLT_INIT_SIZE + (uint64_t)i * IPLT_ENTSIZE;
+    uint64_t E = l->addr + A64_IPLT_INIT_SIZE + (uint64_t)i * IPLT_ENTSIZE;
+    if (!adrp_ldr(e, 16, 17, E, l->slots + (uint64_t)i * 8))
+      return false;
+    wr32(e + 8, 0xd61f0220);
+    wr32(e + 12, NOP);
+  }
+  return true;
+}
+
 static bool is_call_reloc(uint32_t type) {
   return type == R_AARCH64_CALL26 || type == R_AARCH64_JUMP26;
 }
@@ -1101,6 +1178,10 @@ const struct arch arch_aarch64 = {
     .got_entsize = 8,
     .got_page_aligned = true,
     .relative_type = R_AARCH64_RELATIVE,
+    .irelative_type = R_AARCH64_IRELATIVE,
+    .iplt_init_size = A64_IPLT_INIT_SIZE,
+    .write_iplt = a64_write_iplt,
+    .iplt_pic = true,
     .abs_pic = abs_pic,
     .scan_relocs = scan_relocs,
     .apply_relocs = apply_relocs,

@@ -27,5 +27,10 @@ uint32_t a64_window_stub(uint8_t out[16], uint32_t ldr, uint64_t P, uint64_t stu
  * (four), both or neither. */
 enum { A64_SITE_8 = 1, A64_SITE_12 = 2 };
 unsigned a64_843419_sites(const uint8_t *code, uint64_t avail);
+struct iplt;
+enum { A64_IPLT_INIT_SIZE = 128 };
+/* IFUNC: the start-up routine that applies .rela.iplt, then the entries
+ * (ld/ifunc.c); false if an adrp does not reach */
+bool a64_write_iplt(uint8_t *out, const struct iplt *l);
 
 #endif

@@ -352,6 +352,43 @@ static bool apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr, uint64_
   return true;
 }
 
+/* ---- IFUNC (ld/ifunc.c) ---- */
+
+/* The start-up routine: apply R_386_IRELATIVE from rel to end. Each word
+ * holds its resolver (the implicit addend); the image is not a PIE here. */
+static const uint8_t iplt_init[I386_IPLT_INIT_SIZE] = {
+    0x53,                   /*  0: push %ebx */
+    0x56,                   /*  1: push %esi */
+    0x57,                   /*  2: push %edi (the stack is aligned now) */
+    0xbb, 0, 0, 0, 0,       /*  3: mov $rel, %ebx */
+    0xbe, 0, 0, 0, 0,       /*  8: mov $end, %esi */
+    0x39, 0xf3,             /* 13: cmp %esi, %ebx */
+    0x73, 0x0b,             /* 15: jae 28 */
+    0x8b, 0x3b,             /* 17: mov (%ebx), %edi: r_offset */
+    0xff, 0x17,             /* 19: call *(%edi): the resolver */
+    0x89, 0x07,             /* 21: mov %eax, (%edi) */
+    0x83, 0xc3, 0x08,       /* 23: add $8, %ebx */
+    0xeb, 0xf1,             /* 26: jmp 13 */
+    0x5f,                   /* 28: pop %edi */
+    0x5e,                   /* 29: pop %esi */
+    0x5b,                   /* 30: pop %ebx */
+    0xc3,                   /* 31: ret */
+};
+
+/* The routine, then per IFUNC `jmp *slot` padded with int3. */
+bool i386_write_iplt(uint8_t *out, const struct iplt *l) {
+  memcpy(out, iplt_init, sizeof(iplt_init));
+  wr32(out + 4, (uint32_t)l->rel);
+  wr32(out + 9, (uint32_t)l->end);
+  for (uint32_t i = 0; i < l->n; i++) {
+    uint8_t *e = out + I386_IPLT_INIT_SIZE + (uint64_t)i * IPLT_ENTSIZE;
+    memset(e, 0xcc, IPLT_ENTSIZE);
+    e[0] = 0xff, e[1] = 0x25;
+    wr32(e + 2, (uint32_t)(l->slots + (uint64_t)i * 4));
+  }
+  return true;
+}
+
 static bool is_call_reloc(uint32_t type) { return type == R_386_PLT32 || type == R_386_PC32; }
 
 static const char *const emulations[] = {"elf_i386", NULL};
@@ -369,6 +406,9 @@ const struct arch arch_i386 = {
     .howto = howto,
     .got_entsize = 4,
     .relative_type = R_386_RELATIVE,
+    .irelative_type = R_386_IRELATIVE,
+    .iplt_init_size = I386_IPLT_INIT_SIZE,
+    .write_iplt = i386_write_iplt,
     .scan_relocs = scan_relocs,
     .apply_relocs = apply_relocs,
     .relax_before = 3, /* TLS GD: the lea before the field */

@@ -16,4 +16,10 @@ bool i386_relax_tls_ldm_to_le(uint8_t *loc, uint64_t off, uint64_t size, bool wr
 bool i386_relax_tlsdesc_to_le(uint8_t *loc, uint64_t off, bool write);
 bool i386_relax_tlsdesc_call_to_nop(uint8_t *loc, uint64_t off, uint64_t size, bool write);
 
+struct iplt;
+enum { I386_IPLT_INIT_SIZE = 32 };
+/* IFUNC: the start-up routine that applies .rel.iplt, then the entries
+ * (ld/ifunc.c); absolute addresses, so not for a static PIE */
+bool i386_write_iplt(uint8_t *out, const struct iplt *l);
+
 #endif

@@ -325,6 +325,62 @@ static bool apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr, uint64_
   return true;
 }
 
+/* ---- IFUNC (ld/ifunc.c) ---- */
+
+/* rel32 from the end of the instruction at P (len bytes) to T */
+static bool put_rel32(uint8_t *p, uint64_t P, unsigned len, uint64_t T) {
+  int64_t d = (int64_t)(T - (P + len));
+  if (d < INT32_MIN || d > INT32_MAX)
+    return false;
+  wr32(p + len - 4, (uint32_t)d);
+  return true;
+}
+
+/* The start-up routine: apply R_X86_64_IRELATIVE from rel to end, at a
+ * load address base = where it runs - where it was linked. */
+static const uint8_t iplt_init[IPLT_INIT_SIZE] = {
+    0x53,                               /*  0: push %rbx */
+    0x55,                               /*  1: push %rbp */
+    0x41, 0x54,                         /*  2: push %r12 (the stack is aligned now) */
+    0x48, 0x8d, 0x1d, 0, 0, 0, 0,       /*  4: lea rel(%rip), %rbx */
+    0x48, 0x8d, 0x2d, 0, 0, 0, 0,       /* 11: lea end(%rip), %rbp */
+    0x4c, 0x8d, 0x25, 0xe7, 0xff, 0xff, 0xff, /* 18: lea 0(%rip) - 25, %r12: here */
+    0x48, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, /* 25: movabs $(linked here), %rax */
+    0x49, 0x29, 0xc4,                   /* 35: sub %rax, %r12: the base */
+    0x48, 0x39, 0xeb,                   /* 38: cmp %rbp, %rbx */
+    0x73, 0x18,                         /* 41: jae 67 */
+    0x48, 0x8b, 0x43, 0x10,             /* 43: mov 16(%rbx), %rax: r_addend */
+    0x4c, 0x01, 0xe0,                   /* 47: add %r12, %rax */
+    0xff, 0xd0,                         /* 50: call *%rax: the resolver */
+    0x48, 0x8b, 0x0b,                   /* 52: mov (%rbx), %rcx: r_offset */
+    0x4c, 0x01, 0xe1,                   /* 55: add %r12, %rcx */
+    0x48, 0x89, 0x01,                   /* 58: mov %rax, (%rcx) */
+    0x48, 0x83, 0xc3, 0x18,             /* 61: add $24, %rbx */
+    0xeb, 0xe3,                         /* 65: jmp 38 */
+    0x41, 0x5c,                         /* 67: pop %r12 */
+    0x5d,                               /* 69: pop %rbp */
+    0x5b,                               /* 70: pop %rbx */
+    0xc3,                               /* 71: ret */
+    0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc,
+};
+
+/* The routine, then per IFUNC `jmp *slot(%rip)` padded with int3. */
+bool x86_64_write_iplt(uint8_t *out, const struct iplt *l) {
+  memcpy(out, iplt_init, sizeof(iplt_init));
+  if (!put_rel32(out + 4, l->addr + 4, 7, l->rel) || !put_rel32(out + 11, l->addr + 11, 7, l->end))
+    return false;
+  wr64(out + 27, l->addr);
+  for (uint32_t i = 0; i < l->n; i++) {
+    uint8_t *e = out + IPLT_INIT_SIZE + (uint64_t)i * IPLT_ENTSIZE;
+    uint64_t E = l->addr + IPLT_INIT_SIZE + (uint64_t)i * IPLT_ENTSIZE;
+    memset(e, 0xcc, IPLT_ENTSIZE);
+    e[0] = 0xff, e[1] = 0x25;
+    if (!put_rel32(e, E, 6, l->slots + (uint64_t)i * 8))
+      return false;
+  }
+  return true;
+}
+
 static bool is_call_reloc(uint32_t type) { return type == R_X86_64_PLT32; }
 
 static const char *const emulations[] = {"elf_x86_64", NULL};
@@ -342,6 +398,10 @@ const struct arch arch_x86_64 = {
     .howto = howto,
     .got_entsize = 8,
     .relative_type = R_X86_64_RELATIVE,
+    .irelative_type = R_X86_64_IRELATIVE,
+    .iplt_init_size = IPLT_INIT_SIZE,
+    .write_iplt = x86_64_write_iplt,
+    .iplt_pic = true,
     .scan_relocs = scan_relocs,
     .apply_relocs = apply_relocs,
     .relax_before = 4, /* TLS GD: the data16 lea before the field */

@@ -16,4 +16,10 @@ bool relax_tlsld_to_le(uint8_t *loc, uint64_t off, uint64_t size, bool write);
 bool relax_tlsdesc_to_le(uint8_t *loc, uint64_t off, bool write);
 bool relax_tlsdesc_call_to_nop(uint8_t *loc, uint64_t off, uint64_t size, bool write);
 
+struct iplt;
+enum { IPLT_INIT_SIZE = 80 };
+/* IFUNC: the start-up routine that applies .rela.iplt, then the entries
+ * (ld/ifunc.c); false if a rel32 does not reach */
+bool x86_64_write_iplt(uint8_t *out, const struct iplt *l);
+
 #endif

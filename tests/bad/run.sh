@@ -104,13 +104,7 @@ extern int tls_var;              /* thread-local in tls1.c */
 extern __thread int plain_var;   /* not thread-local in tls1.c */
 int main(void) { return tls_var + plain_var; }
 EOF
-cat >ifunc.c <<'EOF'
-static int impl(void) { return 42; }
-static int (*resolver(void))(void) { return impl; }
-int chosen(void) __attribute__((ifunc("resolver")));
-int main(void) { return chosen(); }
-EOF
-must musl-gcc -O0 -c main.c u.c d1.c d2.c ifunc.c tls1.c tls2.c
+must musl-gcc -O0 -c main.c u.c d1.c d2.c tls1.c tls2.c
 must musl-gcc -O0 -ffunction-sections -c u2.c
 must musl-gcc -O2 -flto -c main.c -o lto.o
 printf '.globl far\n.set far, 0x123456789\n' >far.s
@@ -121,7 +115,6 @@ must as use.s -o use.o
 must as --32 m32.s -o m32.o
 must ar rcs libu.a u2.o
 readelf -rW use.o | grep -q 'R_X86_64_32 .* far' || { echo "FAIL: test setup: use.o has no R_X86_64_32 to far"; exit 1; }
-readelf -sW ifunc.o | grep -q 'IFUNC.*chosen' || { echo "FAIL: test setup: no IFUNC symbol in ifunc.o"; exit 1; }
 readelf -SW lto.o | grep -q '\.gnu\.lto_' || { echo "FAIL: test setup: lto.o has no .gnu.lto_ sections"; exit 1; }
 
 NS="-static -e main" # no libc needed: main is the entry and calls nothing
@@ -248,7 +241,6 @@ bad "-shared" "static" -- -shared main.o
 printf 'SECTIONS { . = 0x400000; .text : { *(.text) } }\n' >script.ld
 bad "linker script (-T)" "not supported" -- $NS -T script.ld main.o
 bad "GCC LTO object" "lto.o && LTO" -- $NS lto.o
-bad "IFUNC definition" "IFUNC" -- $NS ifunc.o
 # the same through the compiler driver, as users see it (gcc exits 1 too)
 LINK="musl-gcc -static -B$BUILD/"
 bad "through musl-gcc -B: undefined symbol" "smelt: error: undefined symbol: missing_one" \
