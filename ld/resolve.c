@@ -389,6 +389,8 @@ void define_defsyms(bool final) {
     sym->isec = t->isec;
     sym->osec = t->osec;
     sym->value = t->value + d->value;
+    if (t->type == STT_GNU_IFUNC)
+      sym->plt_idx = t->plt_idx; /* the name is the IFUNC's .iplt entry too */
   }
 }
 

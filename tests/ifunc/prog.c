@@ -2,7 +2,7 @@
  * environment variable, so that the choice is made at run time, not at
  * link time), a global and a file-local IFUNC, pointers to an IFUNC in
  * data, read-only data and another file (taken through the GOT there and
- * compared here), a call from a constructor (resolvers run before every
+ * compared here), a --defsym alias, a call from a constructor (resolvers run before every
  * constructor), and gcc's target_clones on x86. Prints what `expected`
  * (IFUNC_PICK unset) and `expected.b` (IFUNC_PICK=b) hold. */
 #include <stdio.h>
@@ -39,6 +39,7 @@ static int (*volatile twice_ptr)(int) = twice;
 
 int (*other_scale_ptr(void))(int); /* other.c: &scale through the GOT */
 int other_call(int x);             /* other.c: scale(x), -fno-plt */
+int other_alias(int x);            /* other.c: through --defsym=scale_alias=scale */
 
 static int from_ctor;
 __attribute__((constructor(101))) static void early(void) { from_ctor = scale(7); }
@@ -66,7 +67,7 @@ int main(void) {
     v[i] = i;
   printf("scale(3) = %d\n", scale(3));
   printf("through data: %d, read-only data: %d\n", scale_ptr(4), ro(5));
-  printf("other file: %d\n", other_call(6));
+  printf("other file: %d, through an alias: %d\n", other_call(6), other_alias(8));
   printf("constructor: %d\n", from_ctor);
   printf("local: twice(21) = %d, through a pointer %d\n", twice(21), twice_ptr(22));
   printf("pointers equal: %s\n",

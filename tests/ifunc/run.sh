@@ -1,6 +1,7 @@
 #!/bin/sh
 # IFUNC in a static program for one target: prog.c and other.c (compiled
-# -fPIC -fno-plt, and linked from an archive) must print `expected`, and
+# -fPIC -fno-plt, and linked from an archive; --defsym names an alias of an
+# IFUNC) must print `expected`, and
 # `expected.b` with IFUNC_PICK=b (the resolvers choose at run time), when
 #  - linked by smelt-cc, and with --gc-sections --icf=all;
 #  - linked as a static PIE (x86_64, aarch64; on i386 that link must fail
@@ -26,6 +27,7 @@ esac
 command -v $GCC >/dev/null || { echo "no $GCC"; exit 77; }
 [ -z "$RUN" ] || command -v $RUN >/dev/null || { echo "no $RUN"; exit 77; }
 SCC="$BUILD/$ARCH-linux-musl-smelt-cc"
+ALIAS=-Wl,--defsym=scale_alias=scale
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 cd "$T"
@@ -43,10 +45,11 @@ check() {
       show /dev/stdin; show "$2.err" 5
   fi
 }
-# irel BIN: one IRELATIVE relocation per IFUNC symbol, and EI_OSABI GNU
+# irel BIN: one IRELATIVE relocation per IFUNC symbol (the --defsym alias
+# uses scale's), and EI_OSABI GNU
 irel() {
   n=$(readelf -rW "$1" | grep -c '_IRELATIVE')
-  s=$(readelf -sW "$1" | awk '$4 == "IFUNC"' | wc -l)
+  s=$(readelf -sW "$1" | awk '$4 == "IFUNC" && $8 != "scale_alias"' | wc -l) # an alias shares
   [ "$n" -gt 0 ] && [ "$n" = "$s" ] || { echo "$n IRELATIVE relocations, $s IFUNC symbols"; return 1; }
   readelf -hW "$1" | grep -q 'OS/ABI: *UNIX - GNU' || { echo "EI_OSABI is not GNU"; return 1; }
 }
@@ -54,17 +57,17 @@ irel() {
 $CC -O2 -c "$SRC/prog.c" -o prog.o 2>cc.log && $CC -O2 -fPIC -fno-plt -c "$SRC/other.c" -o other.o \
   2>>cc.log && ar rc libother.a other.o || { fail "compile"; show cc.log; exit 1; }
 
-if "$SCC" -O2 prog.o -L. -lother -o prog 2>link.log; then
+if "$SCC" -O2 prog.o -L. -lother $ALIAS -o prog 2>link.log; then
   check "IFUNC resolved at start-up" prog
   why=$(irel prog) && pass "one IRELATIVE relocation per IFUNC symbol, OS/ABI GNU" ||
     fail "relocations: $why"
-  "$SCC" -O2 prog.o -L. -lother -o prog1 -Wl,--threads=1 2>link.log && cmp -s prog prog1 &&
+  "$SCC" -O2 prog.o -L. -lother $ALIAS -o prog1 -Wl,--threads=1 2>link.log && cmp -s prog prog1 &&
     pass "--threads=1: the same bytes" || fail "--threads=1 output differs"
 else
   fail "link"; show link.log
 fi
 
-if "$SCC" -O2 prog.o -L. -lother -o gc -Wl,--gc-sections,--icf=all 2>link.log; then
+if "$SCC" -O2 prog.o -L. -lother $ALIAS -o gc -Wl,--gc-sections,--icf=all 2>link.log; then
   check "with --gc-sections --icf=all" gc
 else
   fail "link --gc-sections --icf=all"; show link.log
@@ -72,7 +75,7 @@ fi
 
 if [ "$ARCH" = i386 ]; then
   echo old >pie
-  if "$SCC" -static-pie -O2 "$SRC/prog.c" "$SRC/other.c" -o pie 2>pie.log; then
+  if "$SCC" -static-pie -O2 "$SRC/prog.c" "$SRC/other.c" $ALIAS -o pie 2>pie.log; then
     fail "an i386 static PIE with IFUNCs links"
   elif grep -q 'IFUNC symbol .* cannot be used in an i386 static PIE' pie.log &&
     [ "$(cat pie)" = old ]; then
@@ -80,7 +83,7 @@ if [ "$ARCH" = i386 ]; then
   else
     fail "i386 static PIE: wrong message or output touched"; show pie.log
   fi
-elif "$SCC" -static-pie -O2 "$SRC/prog.c" "$SRC/other.c" -o pie 2>pie.log; then
+elif "$SCC" -static-pie -O2 "$SRC/prog.c" "$SRC/other.c" $ALIAS -o pie 2>pie.log; then
   check "static PIE" pie
   readelf -hW pie | grep -q 'Type: *DYN' && pass "static PIE is ET_DYN" || fail "not ET_DYN"
 else
@@ -88,7 +91,7 @@ else
 fi
 
 # --- control: GNU ld leaves the IRELATIVE relocations to a libc that never applies them
-if $CC -static -fuse-ld=bfd prog.o other.o -o bfd 2>bfd.log; then
+if $CC -static -fuse-ld=bfd prog.o other.o $ALIAS -o bfd 2>bfd.log; then
   if timeout 10 $RUN ./bfd >bfd.out 2>/dev/null && cmp -s bfd.out "$SRC/expected"; then
     fail "linked by GNU ld the program works too: the test shows nothing"
   else
