@@ -11,12 +11,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 SMELT="$BUILD/smelt"
 command -v musl-gcc >/dev/null && command -v as >/dev/null || { echo "musl-gcc or as missing"; exit 77; }
 [ -x "$SMELT" ] || { echo "no $SMELT"; exit 1; }
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T"
-passes=0 fails=0
-pass() { echo "PASS: $1"; passes=$((passes + 1)); }
-fail() { echo "FAIL: $1"; fails=$((fails + 1)); }
+. "$HERE/../lib.sh"
 
 # has_line PATTERN: some line of log contains every " && "-separated fixed string
 has_line() {
@@ -71,7 +66,6 @@ reloc_at() {
 shdr() { readelf -SW "$1" 2>/dev/null | sed 's/\[ */[/' | awk -v n="$2" '$2 == n { gsub(/[][]/, "", $1); print $1, $5, $6 }'; }
 # poke FILE OFFSET BYTES: overwrite bytes (printf escapes) at OFFSET
 poke() { printf "$3" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null; }
-must() { "$@" || { echo "FAIL: test setup: $*"; exit 1; }; }
 
 # ---------------------------------------------------------------- inputs
 cat >main.c <<'EOF'

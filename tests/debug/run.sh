@@ -7,12 +7,7 @@
 set -u
 BUILD=$(cd "$1" && pwd)
 SRC=$(cd "$(dirname "$0")" && pwd)
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T"
-fails=0
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1"; fails=$((fails + 1)); }
+. "$SRC/../lib.sh"
 link() { musl-gcc -static -B"$BUILD/" "$@"; }
 
 command -v gdb >/dev/null || { echo "gdb not installed"; exit 77; }

@@ -18,12 +18,7 @@ SRC=$(cd "$(dirname "$0")" && pwd)
 CC="aarch64-linux-gnu-gcc -specs /usr/lib/aarch64-linux-musl/musl-gcc.specs"
 command -v aarch64-linux-gnu-gcc >/dev/null && command -v qemu-aarch64 >/dev/null ||
   { echo "aarch64 toolchain or qemu-aarch64 missing: skipped"; exit 77; }
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T"
-fails=0
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1"; fails=$((fails + 1)); }
+. "$SRC/../lib.sh"
 link() { $CC -static -B"$BUILD/" "$@" 2>link.log || { sed 's/^/    | /' link.log; return 1; }; }
 # check LABEL BIN EXPECTED-FILE
 check() {

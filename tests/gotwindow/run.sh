@@ -12,9 +12,7 @@ CC="aarch64-linux-gnu-gcc -specs /usr/lib/aarch64-linux-musl/musl-gcc.specs"
 command -v aarch64-linux-gnu-gcc >/dev/null && command -v qemu-aarch64 >/dev/null ||
   { echo "aarch64 toolchain or qemu-aarch64 missing: skipped"; exit 77; }
 [ $# -gt 0 ] || set -- 1000 4095 4097 5000 20000
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0
+. "$SRC/../lib.sh"
 for n in "$@"; do
   d="$T/n$n"
   want=$(python3 "$SRC/gen.py" "$n" "$d")

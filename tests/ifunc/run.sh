@@ -14,27 +14,12 @@
 # Exit status: 0 all passed, 1 some failure, 77 toolchain for ARCH missing.
 set -u
 BUILD=$(cd "$1" && pwd)
-ARCH=$2
+ARCH=$2 LABEL=$2
 SRC=$(cd "$(dirname "$0")" && pwd)
-case $ARCH in
-x86_64) CC="musl-gcc"; GCC=gcc; RUN="" ;;
-i386) CC="i686-linux-gnu-gcc -specs /usr/lib/i386-linux-musl/musl-gcc.specs"; GCC=i686-linux-gnu-gcc
-  RUN="" ;;
-aarch64) CC="aarch64-linux-gnu-gcc -specs /usr/lib/aarch64-linux-musl/musl-gcc.specs"
-  GCC=aarch64-linux-gnu-gcc; RUN="qemu-aarch64" ;;
-*) echo "unknown arch $ARCH"; exit 2 ;;
-esac
-command -v $GCC >/dev/null || { echo "no $GCC"; exit 77; }
-[ -z "$RUN" ] || command -v $RUN >/dev/null || { echo "no $RUN"; exit 77; }
+. "$SRC/../lib.sh"
+use_target $ARCH
 SCC="$BUILD/$ARCH-linux-musl-smelt-cc"
 ALIAS=-Wl,--defsym=scale_alias=scale
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T"
-fails=0
-pass() { echo "PASS: $ARCH: $1"; }
-fail() { echo "FAIL: $ARCH: $1"; fails=$((fails + 1)); }
-show() { sed 's/^/    | /' "$1" | head -${2:-12}; }
 # check LABEL BIN: prints `expected`, and `expected.b` under IFUNC_PICK=b
 check() {
   if $RUN "./$2" >"$2.out" 2>"$2.err" && cmp -s "$2.out" "$SRC/expected" &&

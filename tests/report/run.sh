@@ -8,12 +8,8 @@
 set -u
 BUILD=$(cd "$1" && pwd)
 command -v musl-gcc >/dev/null || { echo "musl-gcc missing"; exit 77; }
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T"
-passes=0 fails=0
-check() { name=$1; shift; if "$@"; then echo "PASS: $name"; passes=$((passes + 1)); else echo "FAIL: $name"; fails=$((fails + 1)); fi; }
-must() { "$@" || { echo "FAIL: test setup: $*"; exit 1; }; }
+. "$(dirname "$0")/../lib.sh"
+check() { name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
 LINK="musl-gcc -static -B$BUILD/"
 
 cat >main.c <<'C'

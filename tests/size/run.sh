@@ -7,19 +7,8 @@ set -u
 BUILD=$(cd "$1" && pwd)
 ARCH=${2:-x86_64}
 SRC=$(cd "$(dirname "$0")" && pwd)
-case $ARCH in
-x86_64) CC="musl-gcc"; RUN="" ;;
-i386) CC="i686-linux-gnu-gcc -specs /usr/lib/i386-linux-musl/musl-gcc.specs"; RUN="" ;;
-aarch64) CC="aarch64-linux-gnu-gcc -specs /usr/lib/aarch64-linux-musl/musl-gcc.specs"; RUN="qemu-aarch64" ;;
-*) echo "unknown arch $ARCH"; exit 2 ;;
-esac
-command -v ${CC%% *} >/dev/null || { echo "no compiler for $ARCH"; exit 77; }
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T"
-fails=0
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1"; fails=$((fails + 1)); }
+. "$SRC/../lib.sh"
+use_target $ARCH
 link() { $CC -static -B"$BUILD/" "$@"; }
 expect() { # name file expected-text
   if [ "$(cat "$2")" = "$3" ]; then pass "$1"; else fail "$1"; echo "got:"; cat "$2"; fi
