@@ -43,12 +43,6 @@ static void collect(void *arg, int64_t i) {
 
 static uint64_t word_size(void) { return ctx.arch->is64 ? 8 : 4; }
 
-static uint64_t rel_entsize(void) {
-  const struct arch *a = ctx.arch;
-  return a->is_rela ? (a->is64 ? sizeof(Elf64_Rela) : sizeof(Elf32_Rela))
-                    : (a->is64 ? sizeof(Elf64_Rel) : sizeof(Elf32_Rel));
-}
-
 /* The .init_array word that runs the routine: first of all constructors
  * (priority 0, and the linker's before an input's of the same priority). */
 static void add_run_word(void) {
@@ -110,8 +104,8 @@ void create_ifunc_sections(void) {
                            a->is_rela ? SHT_RELA : SHT_REL, SHF_ALLOC | SHF_INFO_LINK,
                            OS_RELAIPLT);
   ctx.rela_iplt->align = word_size();
-  ctx.rela_iplt->entsize = rel_entsize();
-  ctx.rela_iplt->size = n * rel_entsize();
+  ctx.rela_iplt->entsize = rel_entsize(a->is64, a->is_rela);
+  ctx.rela_iplt->size = n * rel_entsize(a->is64, a->is_rela);
   add_run_word();
 }
 
@@ -139,7 +133,7 @@ void write_ifunc_sections(void) {
     error("IFUNC entries in .iplt (0x%llx) cannot reach .got.plt (0x%llx) or .rela.iplt "
           "(0x%llx)",
           (unsigned long long)l.addr, (unsigned long long)l.slots, (unsigned long long)l.rel);
-  uint64_t word = word_size(), ent = rel_entsize();
+  uint64_t word = word_size(), ent = rel_entsize(a->is64, a->is_rela);
   uint8_t *slots = ctx.out + ctx.igot->offset, *rel = ctx.out + ctx.rela_iplt->offset;
   for (uint32_t i = 0; i < ctx.nifunc; i++) {
     uint64_t slot = l.slots + i * word, resolver = sym_def_addr(ctx.ifuncs[i]);

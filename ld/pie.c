@@ -23,8 +23,7 @@
  * .got, PT_DYNAMIC. */
 #include "ld/ld.h"
 
-/* The size of a relocation entry: RELA or REL, ELF64 or ELF32. */
-static uint64_t rel_entsize(bool is64, bool rela) {
+uint64_t rel_entsize(bool is64, bool rela) {
   return rela ? (is64 ? sizeof(Elf64_Rela) : sizeof(Elf32_Rela))
               : (is64 ? sizeof(Elf64_Rel) : sizeof(Elf32_Rel));
 }
