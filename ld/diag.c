@@ -2,7 +2,8 @@
  * problem (all undefined symbols, say); passes call check_errors() at their
  * boundary. fatal() is for I/O failures and corrupt input. Output is written
  * under a temporary name, so exiting here never leaves a partial file: the
- * registered cleanup removes the temporary. */
+ * registered cleanups remove the temporary and any report already written
+ * for the failed link (-Map, --why-extract, --dependency-file). */
 #include "ld/ld.h"
 #include <pthread.h>
 #include <stdlib.h>
@@ -10,9 +11,22 @@
 
 static atomic_int nerrors;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static void (*cleanup)(void);
+static void (*cleanups[4])(void);
+static int ncleanups;
 
-void cleanup_on_exit(void (*fn)(void)) { cleanup = fn; }
+void cleanup_on_exit(void (*fn)(void)) {
+  for (int i = 0; i < ncleanups; i++)
+    if (cleanups[i] == fn)
+      return;
+  if (ncleanups == (int)(sizeof(cleanups) / sizeof(cleanups[0])))
+    fatal("internal error: too many exit cleanups");
+  cleanups[ncleanups++] = fn;
+}
+
+static void run_cleanups(void) {
+  while (ncleanups > 0)
+    cleanups[--ncleanups]();
+}
 
 static void emit(const char *kind, const char *fmt, va_list ap) {
   pthread_mutex_lock(&lock);
@@ -52,8 +66,7 @@ _Noreturn void fatal(const char *fmt, ...) {
   va_start(ap, fmt);
   emit("error: ", fmt, ap);
   va_end(ap);
-  if (cleanup)
-    cleanup();
+  run_cleanups();
   _exit(1);
 }
 
@@ -62,8 +75,7 @@ int error_count(void) { return atomic_load(&nerrors); }
 void check_errors(void) {
   if (atomic_load(&nerrors) == 0)
     return;
-  if (cleanup)
-    cleanup();
+  run_cleanups();
   fflush(stderr);
   _exit(1);
 }

@@ -9,6 +9,7 @@
 #include "ld/ld.h"
 #include <errno.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 struct why {
   struct objfile *member;
@@ -56,12 +57,26 @@ static struct why *compute_why(size_t *n) {
   return w;
 }
 
+/* The report files written so far: a link that fails later (while
+ * writing the output) removes them, as it removes the output. */
+static const char *written[3];
+static int nwritten;
+
+static void remove_reports(void) {
+  for (int i = 0; i < nwritten; i++)
+    unlink(written[i]);
+  nwritten = 0;
+}
+
 static FILE *open_report(const char *path) {
   if (!strcmp(path, "-"))
     return stdout;
   FILE *fp = fopen(path, "w");
   if (!fp)
     fatal("cannot open %s: %s", path, strerror(errno));
+  if (nwritten < (int)(sizeof(written) / sizeof(written[0])))
+    written[nwritten++] = path;
+  cleanup_on_exit(remove_reports);
   return fp;
 }
 

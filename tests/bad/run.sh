@@ -244,6 +244,10 @@ LINK=$SMELT
 
 bad "relocation out of range" "out of range && use.o && .text && far" \
   "use.o:(.text+$(reloc_at use.o far))" -- $NS far.o use.o
+# that link fails while writing, after the reports: they go with it
+bad "relocation out of range: no -Map, --why-extract or --dependency-file left" \
+  "out of range && use.o" -- $NS -Map=out/map --why-extract=out/why --dependency-file=out/dep \
+  far.o use.o
 
 # An output left by an earlier link (an ELF file) is written over in place.
 # A link that fails before writing leaves it as it was; one that fails while
