@@ -42,13 +42,21 @@ int main(int argc, char **argv) {
   }
 }
 C
+cat >"$T/ifunc.c" <<'C'
+static int impl_a(int x) { return x + 1; }
+static int impl_b(int x) { return x * 2; }
+static void *resolve(void) { return (void *)impl_b; }
+int pick(int) __attribute__((ifunc("resolve")));
+int (*ptr)(int) = pick;
+int main(void) { return pick(3) + ptr(4) + (impl_a(0) & 0); }
+C
 for arch in x86_64 i386 aarch64; do
   case $arch in
   x86_64) CC="musl-gcc" ;;
   i386) CC="i686-linux-gnu-gcc -specs /usr/lib/i386-linux-musl/musl-gcc.specs" ;;
   aarch64) CC="aarch64-linux-gnu-gcc -specs /usr/lib/aarch64-linux-musl/musl-gcc.specs" ;;
   esac
-  for p in basic ctors common switch; do
+  for p in basic ctors common switch ifunc; do
     $CC -O1 -c "$T/$p.c" -o corpus/link/$arch-$p.o
   done
   $CC -O1 -ffunction-sections -fdata-sections -c "$T/basic.c" -o corpus/link/$arch-basic-sections.o
