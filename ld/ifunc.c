@@ -46,23 +46,12 @@ static uint64_t word_size(void) { return ctx.arch->is64 ? 8 : 4; }
 /* The .init_array word that runs the routine: first of all constructors
  * (priority 0, and the linker's before an input's of the same priority). */
 static void add_run_word(void) {
-  struct osec *ia = NULL;
-  for (size_t i = 0; i < ctx.osecs.n && !ia; i++) {
-    struct osec *os = ctx.osecs.v[i];
-    if (os->type == SHT_INIT_ARRAY && !strcmp(os->name, ".init_array"))
-      ia = os;
-  }
+  struct osec *ia = osec_named(".init_array");
   if (!ia)
     ia = new_osec(".init_array", SHT_INIT_ARRAY, SHF_ALLOC | SHF_WRITE, OS_REGULAR);
-  struct isec *w = xalloc(sizeof(*w));
-  w->file = ctx.internal;
-  w->name = ".init_array";
-  w->type = SHT_INIT_ARRAY;
-  w->flags = SHF_ALLOC | SHF_WRITE;
-  w->size = word_size();
-  w->addralign = (uint32_t)word_size();
+  struct isec *w = linker_isec(".init_array", SHT_INIT_ARRAY, SHF_ALLOC | SHF_WRITE,
+                               word_size(), (uint32_t)word_size());
   w->data = xalloc(w->size); /* its word is written with the routine */
-  w->alive = true;
   w->init_prio = 0;
   w->osec = ia;
   vec_push(&ia->members, w);

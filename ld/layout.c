@@ -148,6 +148,20 @@ struct osec *new_osec(const char *name, uint32_t type, uint64_t flags, int kind)
   return os;
 }
 
+struct isec *linker_isec(const char *name, uint32_t type, uint64_t flags, uint64_t size,
+                         uint32_t align) {
+  struct isec *isec = xalloc(sizeof(*isec));
+  isec->file = ctx.internal;
+  isec->name = name;
+  isec->type = type;
+  isec->flags = flags;
+  isec->size = size;
+  isec->addralign = align;
+  isec->alive = true;
+  isec->init_prio = 65536;
+  return isec;
+}
+
 static uint64_t flag_class(uint64_t f) {
   return f & (SHF_ALLOC | SHF_WRITE | SHF_EXECINSTR | SHF_TLS);
 }
@@ -401,15 +415,8 @@ void create_output_sections(void) {
   /* one range on one thread: the join then only takes each list whole */
   bin_input_sections(pool_size() > 1 ? (size_t)pool_size() * 4 : 1);
   if (ctx.ehframe) {
-    struct isec *t = xalloc(sizeof(*t));
-    t->file = ctx.internal;
-    t->name = ".eh_frame";
+    struct isec *t = linker_isec(".eh_frame", SHT_PROGBITS, SHF_ALLOC, 4, 4);
     t->data = eh_terminator;
-    t->size = 4;
-    t->addralign = 4;
-    t->type = SHT_PROGBITS;
-    t->flags = SHF_ALLOC;
-    t->alive = true;
     t->osec = ctx.ehframe;
     vec_push(&ctx.ehframe->members, t);
     ctx.ehframe_hdr = new_osec(".eh_frame_hdr", SHT_PROGBITS, SHF_ALLOC, OS_EHFRAME_HDR);
@@ -806,7 +813,7 @@ void layout_nonalloc(void) {
 }
 
 /* Values of linker-defined symbols, now that addresses are known. */
-static struct osec *osec_named(const char *name) {
+struct osec *osec_named(const char *name) {
   for (size_t i = 0; i < ctx.osecs.n; i++) {
     struct osec *os = ctx.osecs.v[i];
     if (!strcmp(os->name, name) && (os->flags & SHF_ALLOC))
@@ -823,8 +830,8 @@ static void set_sym(const char *name, uint64_t value) {
   }
 }
 
-static void set_range(const char *start, const char *stop, const char *osname, uint64_t dflt) {
-  struct osec *os = osec_named(osname);
+static void set_range(const char *start, const char *stop, const struct osec *os,
+                      uint64_t dflt) {
   set_sym(start, os ? os->addr : dflt);
   set_sym(stop, os ? os->addr + os->size : dflt);
 }
@@ -866,12 +873,10 @@ void finalize_synthetic_symbols(void) {
   set_sym("_TLS_MODULE_BASE_", ctx.tls_begin);
   set_sym("__tls_base", ctx.tls_begin);
   uint64_t dflt = first_rw ? first_rw : end;
-  set_range("__init_array_start", "__init_array_end", ".init_array", dflt);
-  set_range("__fini_array_start", "__fini_array_end", ".fini_array", dflt);
-  set_range("__preinit_array_start", "__preinit_array_end", ".preinit_array", dflt);
-  struct osec *ri = ctx.rela_iplt;
-  set_sym("__rela_iplt_start", ri ? ri->addr : dflt);
-  set_sym("__rela_iplt_end", ri ? ri->addr + ri->size : dflt);
+  set_range("__init_array_start", "__init_array_end", osec_named(".init_array"), dflt);
+  set_range("__fini_array_start", "__fini_array_end", osec_named(".fini_array"), dflt);
+  set_range("__preinit_array_start", "__preinit_array_end", osec_named(".preinit_array"), dflt);
+  set_range("__rela_iplt_start", "__rela_iplt_end", ctx.rela_iplt, dflt);
   for (size_t i = 0; i < ctx.osecs.n; i++) {
     struct symbol *sym = symmap_find(xsprintf("__stop_%s", oss[i]->name));
     if (sym && sym->file == ctx.internal && sym->kind == SYM_OSEC)

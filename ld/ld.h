@@ -642,6 +642,11 @@ void fold_identical_sections(void);     /* ld/icf.c */
 void create_output_sections(void);      /* ld/layout.c */
 /* A section of the linker's own, listed in ctx.osecs (align 1, size 0). */
 struct osec *new_osec(const char *name, uint32_t type, uint64_t flags, int kind);
+/* An input section of the linker's own (no bytes yet, no output section,
+ * no init priority); the caller bins it or puts it in an osec. */
+struct isec *linker_isec(const char *name, uint32_t type, uint64_t flags, uint64_t size,
+                         uint32_t align);
+struct osec *osec_named(const char *name); /* the allocated output section, or NULL */
 /* Its first step: the live input sections (and commons) into output
  * sections, with the live files cut into nranges ranges binned in
  * parallel; the result does not depend on nranges. */

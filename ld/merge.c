@@ -571,15 +571,8 @@ void merge_sections(void) {
   parallel_for((int64_t)(groups.n * NSHARDS), init_fshard, NULL);
   for (size_t i = 0; i < groups.n; i++) {
     struct mgroup *g = groups.v[i];
-    struct isec *out = xalloc(sizeof(*out));
-    out->file = ctx.internal;
-    out->name = g->name;
-    out->type = g->type;
-    out->flags = g->flags;
+    struct isec *out = linker_isec(g->name, g->type, g->flags, 0, g->align);
     out->entsize = g->entsize;
-    out->addralign = g->align;
-    out->alive = true;
-    out->init_prio = 65536;
     g->out = out;
     vec_push(&ctx.merged, out);
   }

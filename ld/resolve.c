@@ -239,15 +239,8 @@ static uint64_t common_align(uint64_t value) {
 /* A zero-filled .bss (or .tbss) section of the linker's, binned with the
  * inputs' sections by create_output_sections(). */
 static struct isec *zeroed_isec(bool tls, uint64_t size, uint32_t align) {
-  struct isec *isec = xalloc(sizeof(*isec));
-  isec->file = ctx.internal;
-  isec->name = tls ? ".tbss" : ".bss";
-  isec->type = SHT_NOBITS;
-  isec->flags = SHF_ALLOC | SHF_WRITE | (tls ? SHF_TLS : 0);
-  isec->size = size;
-  isec->addralign = align;
-  isec->alive = true;
-  isec->init_prio = 65536;
+  struct isec *isec = linker_isec(tls ? ".tbss" : ".bss", SHT_NOBITS,
+                                  SHF_ALLOC | SHF_WRITE | (tls ? SHF_TLS : 0), size, align);
   vec_push(&ctx.commons, isec);
   return isec;
 }

@@ -319,13 +319,7 @@ static struct isec *stubs;
 
 /* An executable section of the linker's in os (stubs, thunks, patches). */
 static struct isec *linker_text(const char *name, uint32_t align, struct osec *os) {
-  struct isec *isec = xalloc(sizeof(*isec));
-  isec->file = ctx.internal;
-  isec->name = name;
-  isec->type = SHT_PROGBITS;
-  isec->flags = SHF_ALLOC | SHF_EXECINSTR;
-  isec->addralign = align;
-  isec->alive = true;
+  struct isec *isec = linker_isec(name, SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, 0, align);
   isec->osec = os;
   return isec;
 }
