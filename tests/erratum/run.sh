@@ -15,10 +15,8 @@
 set -u
 BUILD=$(cd "$1" && pwd)
 SRC=$(cd "$(dirname "$0")" && pwd)
-CC="aarch64-linux-gnu-gcc -specs /usr/lib/aarch64-linux-musl/musl-gcc.specs"
-command -v aarch64-linux-gnu-gcc >/dev/null && command -v qemu-aarch64 >/dev/null ||
-  { echo "aarch64 toolchain or qemu-aarch64 missing: skipped"; exit 77; }
 . "$SRC/../lib.sh"
+use_target aarch64
 link() { $CC -static -B"$BUILD/" "$@" 2>link.log || { sed 's/^/    | /' link.log; return 1; }; }
 # check LABEL BIN EXPECTED-FILE
 check() {

@@ -8,11 +8,9 @@ set -u
 BUILD=$(cd "$1" && pwd)
 shift
 SRC=$(cd "$(dirname "$0")" && pwd)
-CC="aarch64-linux-gnu-gcc -specs /usr/lib/aarch64-linux-musl/musl-gcc.specs"
-command -v aarch64-linux-gnu-gcc >/dev/null && command -v qemu-aarch64 >/dev/null ||
-  { echo "aarch64 toolchain or qemu-aarch64 missing: skipped"; exit 77; }
 [ $# -gt 0 ] || set -- 1000 4095 4097 5000 20000
 . "$SRC/../lib.sh"
+use_target aarch64
 for n in "$@"; do
   d="$T/n$n"
   want=$(python3 "$SRC/gen.py" "$n" "$d")

@@ -12,10 +12,8 @@
 set -u
 BUILD=$(cd "$1" && pwd)
 SRC=$(cd "$(dirname "$0")" && pwd)
-CC="aarch64-linux-gnu-gcc -specs /usr/lib/aarch64-linux-musl/musl-gcc.specs"
-command -v aarch64-linux-gnu-gcc >/dev/null && command -v qemu-aarch64 >/dev/null ||
-  { echo "aarch64 toolchain or qemu-aarch64 missing: skipped"; exit 77; }
 . "$SRC/../lib.sh"
+use_target aarch64
 addr() { aarch64-linux-gnu-nm "$1" | awk -v s="$2" '$3 == s { print "0x" $1 }'; }
 # thunks BIN [LO HI]: number of adrp x16 / add x16 / br x16 triples (in [LO, HI))
 thunks() {
