@@ -830,10 +830,15 @@ static void set_sym(const char *name, uint64_t value) {
   }
 }
 
-static void set_range(const char *start, const char *stop, const struct osec *os,
-                      uint64_t dflt) {
-  set_sym(start, os ? os->addr : dflt);
-  set_sym(stop, os ? os->addr + os->size : dflt);
+/* start and stop bound os, relative to it (so .symtab gives them its
+ * index, as GNU ld does); both dflt, absolute, if there is no os. */
+static void set_range(const char *start, const char *stop, struct osec *os, uint64_t dflt) {
+  set_sym(start, dflt);
+  set_sym(stop, dflt);
+  struct symbol *s[2] = {symmap_find(start), symmap_find(stop)};
+  for (int k = 0; k < 2 && os; k++)
+    if (s[k] && s[k]->file == ctx.internal && s[k]->kind == SYM_ABS)
+      s[k]->kind = SYM_OSEC, s[k]->osec = os, s[k]->value = k ? os->size : 0;
 }
 
 void finalize_synthetic_symbols(void) {

@@ -656,6 +656,7 @@ void layout(void);
 void finalize_synthetic_symbols(void);
 void finalize_addresses(void);          /* ld/scan.c */
 void prepare_symtab(void);              /* ld/symtab.c */
+uint32_t addr_shndx(uint64_t va);      /* ld/symtab.c: st_shndx of a linker-defined address */
 void write_symtab(void);
 void layout_nonalloc(void);
 void write_reports(void);               /* ld/report.c: -Map, --trace, --why-extract */

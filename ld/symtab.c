@@ -109,6 +109,30 @@ void prepare_symtab(void) {
   ctx.strtab->size = str;
 }
 
+/* The section a linker-defined address belongs to, as GNU ld and lld give
+ * one (so a static PIE's loader bias applies to it in gdb and perf): the
+ * allocated section holding it, else the last one ending at it (_end,
+ * __init_array_end), else the first section for the headers before it
+ * (__ehdr_start); SHN_ABS for an address outside the image. */
+uint32_t addr_shndx(uint64_t va) {
+  const struct osec *ends = NULL, *first = NULL;
+  for (size_t i = 0; i < ctx.osecs.n; i++) {
+    const struct osec *os = ctx.osecs.v[i];
+    bool tbss = (os->flags & SHF_TLS) && os->type == SHT_NOBITS; /* overlaps what follows */
+    if (!(os->flags & SHF_ALLOC) || !os->shndx || tbss)
+      continue;
+    if (!first || os->addr < first->addr)
+      first = os;
+    if (va >= os->addr && va < os->addr + os->size)
+      return os->shndx;
+    if (va == os->addr + os->size)
+      ends = os;
+  }
+  if (ends)
+    return ends->shndx;
+  return first && va >= image_base() && va < first->addr ? first->shndx : SHN_ABS;
+}
+
 static void put_sym(uint8_t *dst, uint32_t name, const struct symbol *sym, uint8_t bind) {
   /* an IFUNC's value is its resolver, as GNU ld writes it (gdb calls it) */
   uint64_t value = sym->type == STT_GNU_IFUNC ? sym_def_addr(sym) : sym_addr(sym);
@@ -117,6 +141,8 @@ static void put_sym(uint8_t *dst, uint32_t name, const struct symbol *sym, uint8
     shndx = sym->isec->osec->shndx;
   else if (sym->kind == SYM_OSEC && sym->osec->shndx)
     shndx = sym->osec->shndx;
+  else if (sym->kind == SYM_ABS && sym->linker_addr)
+    shndx = addr_shndx(value);
   if (sym->type == STT_TLS)
     value -= ctx.tls_begin;
   uint8_t info = (uint8_t)(bind << 4 | (sym->type & 0xf));

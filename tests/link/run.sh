@@ -252,6 +252,23 @@ enter setjmp
 enter linksyms
 { compile main.o main.c $OPT && link linksyms main.o &&
     verify "__ehdr_start, _etext, _edata, __bss_start, _end" linksyms; } || broken linksyms
+# In .symtab they belong to sections, as GNU ld writes them (a static PIE's
+# bias then applies to them in gdb and perf): each one's section ends at or
+# after its value and starts at or before it (__ehdr_start: the first
+# section), and __init_array_start/_end are .init_array's.
+if [ -f linksyms ]; then
+  { readelf -SW linksyms; readelf -sW linksyms; } | sed 's/^ *\[ *\([0-9]*\)\]/\1/' | awk '
+    function hex(s,  i, v) { for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1; return v }
+    $2 ~ /^\./ && NF >= 6 && $4 ~ /^[0-9a-f]+$/ { a[$1] = hex($4); e[$1] = a[$1] + hex($6); n[$2] = $1 }
+    $8 ~ /^(__ehdr_start|_etext|_edata|__bss_start|_end|__init_array_(start|end)|__fini_array_(start|end)|_GLOBAL_OFFSET_TABLE_)$/ {
+      seen++; v = hex($2)
+      if ($7 == "ABS" || !($7 in e) || v > e[$7] || (v < a[$7] && $8 != "__ehdr_start")) print $8 " in section " $7
+      if ($8 ~ /^__init_array/ && $7 != n[".init_array"]) print $8 " not in .init_array"
+    }
+    END { if (seen < 7) print "only " seen + 0 " of the names in .symtab" }' >secs.txt
+  [ -s secs.txt ] && fail "linker-defined symbols' sections: $(tr '\n' ';' <secs.txt)" ||
+    pass "linker-defined symbols belong to the sections they bound in .symtab"
+fi
 
 # --- -ffunction-sections -fdata-sections, same-named static sections
 enter funcsections

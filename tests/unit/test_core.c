@@ -397,6 +397,42 @@ Test(layout, next_segment_starts_a_page_in_memory) {
         }
 }
 
+/* The section .symtab gives a linker-defined address (ld/symtab.c). */
+Test(symtab, linker_address_sections, .init = x86_64) {
+  static struct osec secs[] = {
+      {.name = ".init", .flags = SHF_ALLOC | SHF_EXECINSTR, .addr = 0x401000, .size = 3,
+       .shndx = 1},
+      {.name = ".text", .flags = SHF_ALLOC | SHF_EXECINSTR, .addr = 0x401010, .size = 0x100,
+       .shndx = 2},
+      {.name = ".tbss", .type = SHT_NOBITS, .flags = SHF_ALLOC | SHF_WRITE | SHF_TLS,
+       .addr = 0x403000, .size = 0x40, .shndx = 3},
+      {.name = ".data", .flags = SHF_ALLOC | SHF_WRITE, .addr = 0x403000, .size = 0x10, .shndx = 4},
+      {.name = ".empty", .flags = SHF_ALLOC | SHF_WRITE, .addr = 0x403010, .size = 0, .shndx = 5},
+      {.name = ".bss", .type = SHT_NOBITS, .flags = SHF_ALLOC | SHF_WRITE, .addr = 0x403020,
+       .size = 0x20, .shndx = 6},
+      {.name = ".debug_info", .size = 0x1000, .shndx = 7},
+  };
+  void *v[7];
+  for (int i = 0; i < 7; i++)
+    v[i] = &secs[i];
+  ctx.osecs = (struct vec){v, 7, 7};
+  ctx.opt.image_base_set = true, ctx.opt.image_base = 0x400000;
+  cr_assert_eq(addr_shndx(0x400000), 1, "__ehdr_start: the first section");
+  cr_assert_eq(addr_shndx(0x401003), 1, "_etext after .init: the section ending there");
+  cr_assert_eq(addr_shndx(0x401050), 2);
+  cr_assert_eq(addr_shndx(0x401110), 2, "the end of .text");
+  cr_assert_eq(addr_shndx(0x403000), 4, "not .tbss, which lies over .data");
+  cr_assert_eq(addr_shndx(0x403010), 5, "the last section ending there, empty or not");
+  cr_assert_eq(addr_shndx(0x403018), SHN_ABS, "in a gap");
+  cr_assert_eq(addr_shndx(0x403020), 6, "__bss_start");
+  cr_assert_eq(addr_shndx(0x403040), 6, "_end");
+  cr_assert_eq(addr_shndx(0x3ff000), SHN_ABS, "before the image");
+  cr_assert_eq(addr_shndx(0x500000), SHN_ABS, "after it");
+  cr_assert_eq(addr_shndx(0), SHN_ABS, "not a non-alloc section's");
+  ctx.opt.image_base_set = false;
+  ctx.osecs = (struct vec){0};
+}
+
 Test(options, fix_cortex_a53_843419, .init = x86_64) {
   const char *spellings[] = {"--fix-cortex-a53-843419", "-fix-cortex-a53-843419",
                              "--fix-cortex-a53-843419=full", "--fix-cortex-a53-843419=adr",
