@@ -128,11 +128,7 @@ void write_ifunc_sections(void) {
     uint64_t slot = l.slots + i * word, resolver = sym_def_addr(ctx.ifuncs[i]);
     /* REL keeps the resolver in the word itself (the implicit addend) */
     put_word(slots + i * word, a->is_rela ? 0 : resolver);
-    uint8_t *e = rel + i * ent;
-    put_word(e, slot);
-    put_word(e + word, a->irelative_type);
-    if (a->is_rela)
-      put_word(e + 2 * word, resolver);
+    put_rel(rel + i * ent, slot, a->irelative_type, resolver);
   }
   ctx.rela_iplt->info = ctx.igot->shndx;
   const struct isec *w = ctx.iplt_run;

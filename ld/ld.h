@@ -696,6 +696,7 @@ void compress_debug_sections(void);     /* ld/debug.c */
 enum { PIE_NONE, PIE_WORD, PIE_ABS };
 int pie_class(const struct arch *a, uint32_t type);
 uint64_t rel_entsize(bool is64, bool rela); /* of a RELA or REL entry, ELF64 or ELF32 */
+void put_rel(uint8_t *p, uint64_t where, uint32_t type, uint64_t addend); /* ld/pie.c */
 bool moves_with_image(const struct symbol *sym); /* ld/scan.c: its address is base + value */
 void create_pie_sections(void);
 void scan_pie_relocs(struct isec *isec); /* counts into isec->file->nrelative, or errors */

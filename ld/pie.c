@@ -28,6 +28,23 @@ uint64_t rel_entsize(bool is64, bool rela) {
               : (is64 ? sizeof(Elf64_Rel) : sizeof(Elf32_Rel));
 }
 
+/* One relocation of the output's own tables (no symbol): at p, the target's
+ * Elf_Rela, or Elf_Rel without the addend. */
+void put_rel(uint8_t *p, uint64_t where, uint32_t type, uint64_t addend) {
+  const struct arch *a = ctx.arch;
+  if (a->is64) {
+    wr64(p, where);
+    wr64(p + 8, type);
+    if (a->is_rela)
+      wr64(p + 16, addend);
+  } else {
+    wr32(p, (uint32_t)where);
+    wr32(p + 4, type);
+    if (a->is_rela)
+      wr32(p + 8, (uint32_t)addend);
+  }
+}
+
 int pie_class(const struct arch *a, uint32_t type) {
   if (type >= a->nhowto || !a->howto[type].name || a->howto[type].expr != RX_ABS ||
       (a->abs_pic && a->abs_pic(type)))
@@ -143,18 +160,7 @@ struct piece {
 };
 
 static void emit(uint8_t *p, uint64_t where, uint64_t value) {
-  const struct arch *a = ctx.arch;
-  if (a->is64) {
-    wr64(p, where);
-    wr64(p + 8, a->relative_type);
-    if (a->is_rela)
-      wr64(p + 16, value);
-  } else {
-    wr32(p, (uint32_t)where);
-    wr32(p + 4, a->relative_type);
-    if (a->is_rela)
-      wr32(p + 8, (uint32_t)value);
-  }
+  put_rel(p, where, ctx.arch->relative_type, value);
 }
 
 /* Counts the piece's relative relocations, or with out writes them there
