@@ -822,23 +822,23 @@ struct osec *osec_named(const char *name) {
   return NULL;
 }
 
-static void set_sym(const char *name, uint64_t value) {
+/* The linker's definition of name at value: absolute, or relative to os
+ * (so .symtab gives it os's index, as GNU ld does). */
+static void set_sym_in(const char *name, struct osec *os, uint64_t value) {
   struct symbol *sym = symmap_find(name);
   if (sym && sym->file == ctx.internal && sym->kind != SYM_OSEC) {
-    sym->kind = SYM_ABS;
+    sym->kind = os ? SYM_OSEC : SYM_ABS;
+    sym->osec = os;
     sym->value = value;
   }
 }
 
-/* start and stop bound os, relative to it (so .symtab gives them its
- * index, as GNU ld does); both dflt, absolute, if there is no os. */
+static void set_sym(const char *name, uint64_t value) { set_sym_in(name, NULL, value); }
+
+/* start and stop bound os; both dflt if there is no os. */
 static void set_range(const char *start, const char *stop, struct osec *os, uint64_t dflt) {
-  set_sym(start, dflt);
-  set_sym(stop, dflt);
-  struct symbol *s[2] = {symmap_find(start), symmap_find(stop)};
-  for (int k = 0; k < 2 && os; k++)
-    if (s[k] && s[k]->file == ctx.internal && s[k]->kind == SYM_ABS)
-      s[k]->kind = SYM_OSEC, s[k]->osec = os, s[k]->value = k ? os->size : 0;
+  set_sym_in(start, os, os ? 0 : dflt);
+  set_sym_in(stop, os, os ? os->size : dflt);
 }
 
 void finalize_synthetic_symbols(void) {
