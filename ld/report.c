@@ -9,6 +9,7 @@
 #include "ld/ld.h"
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct why {
@@ -58,7 +59,8 @@ static struct why *compute_why(size_t *n) {
 }
 
 /* The report files written so far: a link that fails later (while
- * writing the output) removes them, as it removes the output. */
+ * writing the output) removes them, as it removes the output. Only
+ * regular files are: a report sent to /dev/null or a FIFO stays. */
 static const char *written[3];
 static int nwritten;
 
@@ -74,7 +76,9 @@ static FILE *open_report(const char *path) {
   FILE *fp = fopen(path, "w");
   if (!fp)
     fatal("cannot open %s: %s", path, strerror(errno));
-  if (nwritten < (int)(sizeof(written) / sizeof(written[0])))
+  struct stat st;
+  if (!fstat(fileno(fp), &st) && S_ISREG(st.st_mode) &&
+      nwritten < (int)(sizeof(written) / sizeof(written[0])))
     written[nwritten++] = path;
   cleanup_on_exit(remove_reports);
   return fp;

@@ -55,8 +55,36 @@ static int reuse_old_output(const char *out) {
   return fd;
 }
 
+/* An output that exists and is not a regular file (/dev/null, a FIFO, a
+ * terminal) is written to, never replaced: the rename would put a regular
+ * file in its place, and for root that is a new /dev/null under every
+ * process on the machine (build systems probe with `$CC ... -o /dev/null`);
+ * for anyone else the temporary in /dev cannot be made. Its image is
+ * built in anonymous memory and written out in order at the end, as GNU
+ * ld, lld and mold write such outputs. */
+static int special_fd = -1;
+
+static bool open_special_output(const char *out) {
+  struct stat st;
+  if (stat(out, &st) || S_ISREG(st.st_mode))
+    return false;
+  if (S_ISDIR(st.st_mode))
+    fatal("cannot write output file %s: %s", out, strerror(EISDIR));
+  special_fd = open(out, O_WRONLY | O_CLOEXEC);
+  if (special_fd < 0)
+    fatal("cannot open output file %s: %s", out, strerror(errno));
+  void *p = mmap(NULL, ctx.filesize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED)
+    fatal("cannot write output file %s (%llu bytes): %s", out, (unsigned long long)ctx.filesize,
+          strerror(errno));
+  ctx.out = p;
+  return true;
+}
+
 static void open_output(void) {
   const char *out = ctx.opt.output;
+  if (open_special_output(out))
+    return;
   const char *slash = strrchr(out, '/');
   tmp_path = slash ? xsprintf("%.*s/.%s.smelt-XXXXXX", (int)(slash - out), out, slash + 1)
                    : xsprintf(".%s.smelt-XXXXXX", out);
@@ -93,6 +121,10 @@ static void open_output(void) {
 }
 
 void write_out(const uint8_t *p, uint64_t n, uint64_t off) {
+  if (special_fd >= 0) {
+    memcpy(ctx.out + off, p, n);
+    return;
+  }
   while (n) {
     ssize_t w = pwrite(tmp_fd, p, n, (off_t)off);
     if (w <= 0)
@@ -103,6 +135,18 @@ void write_out(const uint8_t *p, uint64_t n, uint64_t off) {
 
 static void close_output(void) {
   const char *out = ctx.opt.output;
+  if (special_fd >= 0) {
+    for (uint64_t at = 0; at < ctx.filesize;) {
+      ssize_t w = write(special_fd, ctx.out + at, ctx.filesize - at);
+      if (w <= 0)
+        fatal("cannot write output file %s: %s", out, w ? strerror(errno) : "short write");
+      at += (uint64_t)w;
+    }
+    if (close(special_fd))
+      fatal("cannot write %s: %s", out, strerror(errno));
+    special_fd = -1;
+    return;
+  }
   if (munmap(ctx.out, ctx.filesize))
     fatal("cannot write %s: %s", out, strerror(errno));
   mode_t mask = umask(0);

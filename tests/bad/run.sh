@@ -312,6 +312,46 @@ wait $runner 2>/dev/null
   pass "an old output that is running is replaced" ||
   { fail "old output that is running: status $st"; sed 's/^/    | /' log | head -5; }
 
+# An output that is not a regular file is written to, never replaced by
+# one: a FIFO still is one and gives the bytes a file would get, also with
+# compressed debug sections (written at offsets, not in order); /dev/null
+# stays the device, also as a report of a link that fails while writing
+# (such reports are otherwise removed). Replaced, /dev/null would be a
+# regular file for every process here: it is made again if so.
+dev_null_ok() {
+  [ -c /dev/null ] && return 0
+  rm -f /dev/null && mknod -m 666 /dev/null c 1 3
+  return 1
+}
+printf 'int main(void) { return 0; }\n' >dbg.c
+must musl-gcc -g -c dbg.c -o dbg.o
+for v in plain:main.o zlib:dbg.o; do
+  opts=""
+  [ "${v%%:*}" = zlib ] && opts=--compress-debug-sections=zlib
+  must "$SMELT" $NS $opts -o fifo.ref "${v#*:}"
+  rm -f fifo fifo.got && mkfifo fifo
+  timeout 30 cat fifo >fifo.got &
+  reader=$!
+  "$SMELT" $NS $opts -o fifo "${v#*:}" >log 2>&1
+  st=$?
+  [ "$st" = 0 ] || kill $reader 2>/dev/null
+  wait $reader
+  [ "$st" = 0 ] && [ -p fifo ] && cmp -s fifo.got fifo.ref &&
+    pass "a FIFO as the output is written to (${v%%:*})" ||
+    { fail "FIFO output (${v%%:*}): status $st, $(ls -l fifo), $(cmp fifo.got fifo.ref 2>&1)"; show log 5; }
+done
+if [ -c /dev/null ]; then
+  "$SMELT" $NS -o /dev/null main.o >log 2>&1
+  st=$?
+  dev_null_ok && [ "$st" = 0 ] && pass "-o /dev/null leaves /dev/null the device" ||
+    { fail "-o /dev/null: status $st, /dev/null was replaced"; show log 5; }
+  "$SMELT" $NS -o out/prog -Map=/dev/null --dependency-file=/dev/null far.o use.o >log 2>&1
+  st=$?
+  dev_null_ok && [ "$st" = 1 ] && grep -q 'out of range' log &&
+    pass "a failed link leaves /dev/null, its -Map and --dependency-file, in place" ||
+    { fail "-Map=/dev/null of a failed link: status $st, /dev/null removed?"; show log 5; }
+fi
+
 # aarch64: B/BL out of reach get range-extension thunks, but a conditional
 # branch (+-1 MiB), a test-and-branch (+-32 KiB) and a call to an absolute
 # address far from small text still overflow.
