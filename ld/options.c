@@ -75,7 +75,8 @@ static const char usage[] =
     "  -v, --version               Print the version\n"
     "  --help                      Print this help\n"
     "\n"
-    "Accepted for compatibility and ignored in static links: -dynamic-linker,\n"
+    "Accepted for compatibility and ignored in static links: -dynamic-linker\n"
+    "(refused with -pie unless --no-dynamic-linker follows: a dynamic PIE),\n"
     "--hash-style, --eh-frame-hdr, --as-needed, -O1, -plugin,\n"
     "-plugin-opt, -nostdlib, -z relro/now,\n"
     "--no-undefined, --sort-common, --no-warn-mismatch.\n";
@@ -269,11 +270,11 @@ static const char *const ignored_flags[] = {
     "discard-locals", "X", "discard-all", "x", "Qy", "relax", "no-relax", "warn-once",
     "no-warn-rwx-segments", "warn-rwx-segments", "no-warn-execstack", "color-diagnostics",
     "no-rosegment-placeholder", "dynamic-list-data", "Bsymbolic", "Bsymbolic-functions",
-    "rosegment", "no-fatal-warnings", "disable-verify", "no-dynamic-linker",
+    "rosegment", "no-fatal-warnings", "disable-verify",
     "EL" /* every target is little-endian */, NULL};
 
 static const char *const ignored_with_value[] = {
-    "dynamic-linker", "hash-style", "plugin", "plugin-opt", "sysroot",
+    "hash-style", "plugin", "plugin-opt", "sysroot",
     "soname", "h", "rpath", "rpath-link", "version-script",
     "exclude-libs", "color-diagnostics", "R",
     "thread-count", "mllvm", "lto-O", "lto-partitions", "plugin-opt",
@@ -385,6 +386,8 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
   struct vec inputs = {0};
   bool whole = false;   /* --whole-archive in effect */
   bool ignore_unresolved = false, warn_unresolved = false;
+  const char *interp = NULL; /* -dynamic-linker in effect (the last of it and
+                                --no-dynamic-linker wins) */
   struct vec saved = {0}; /* --push-state: whole, as (void *)1 or NULL */
   opt->argc = argc0;
   opt->argv = argv0;
@@ -415,6 +418,10 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
       continue;
     if ((v = opt_value(argv, argc, &i, "o")) || (v = opt_value(argv, argc, &i, "output"))) {
       opt->output = v;
+    } else if ((v = opt_value(argv, argc, &i, "dynamic-linker"))) {
+      interp = v;
+    } else if (opt_flag(arg, "no-dynamic-linker")) {
+      interp = NULL;
     } else if ((v = opt_value(argv, argc, &i, "entry")) || (v = short_value(argv, argc, &i, 'e'))) {
       opt->entry = v;
     } else if ((v = opt_value(argv, argc, &i, "library-path")) ||
@@ -616,6 +623,15 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
     fatal("-shared: smelt only makes static executables");
   if (opt->pie && !opt->is_static)
     fatal("-pie: smelt only makes static executables; add -static (or -no-pie)");
+  /* GNU ld and lld read -static as -Bstatic (static libraries only): with
+   * -pie and an interpreter they make a dynamic PIE. gcc's -pie link line
+   * with -Wl,-Bstatic is that, started by Scrt1.o, which would never apply
+   * a static PIE's relocations; -static-pie passes --no-dynamic-linker. */
+  if (opt->pie && interp)
+    fatal("-pie -dynamic-linker %s asks for a dynamic PIE (-static and -Bstatic only pick "
+          "static libraries); smelt only makes static executables: link with -static, "
+          "-static-pie or -no-pie",
+          interp);
 
   opt->inputs = xcalloc(inputs.n ? inputs.n : 1, sizeof(struct input_spec));
   for (size_t i = 0; i < inputs.n; i++)

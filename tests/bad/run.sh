@@ -240,6 +240,15 @@ LINK="musl-gcc -static -B$BUILD/"
 bad "through musl-gcc -B: undefined symbol" "smelt: error: undefined symbol: missing_one" \
   ">>> referenced by u.o:(.text+$off1)" -- u.o
 bad "through musl-gcc -B: LTO object" "lto.o && LTO" -- lto.o
+# without -static gcc asks for a dynamic PIE (Debian's default); with
+# -Wl,-Bstatic too, which GNU ld reads as static libraries in a dynamic PIE
+# (Scrt1.o would never apply a static PIE's relocations)
+LINK="musl-gcc -B$BUILD/"
+bad "through musl-gcc -B without -static: a dynamic PIE" \
+  "smelt: error: -pie: smelt only makes static executables" -- main.o
+bad "through musl-gcc -B, -Wl,-Bstatic: a dynamic PIE with static libraries" \
+  "smelt: error: -pie -dynamic-linker /lib/ld-musl-x86_64.so.1 asks for a dynamic PIE" -- \
+  main.o -Wl,-Bstatic
 LINK=$SMELT
 
 bad "relocation out of range" "out of range && use.o && .text && far" \

@@ -552,6 +552,25 @@ Test(options, pie_with_static_is_a_static_pie, .init = x86_64) {
   cr_assert_not(o.pie);
 }
 
+/* gcc's -pie link line with -Wl,-Bstatic: a dynamic PIE to GNU ld, started
+ * by Scrt1.o, which would never apply a static PIE's relocations */
+Test(options, pie_with_an_interpreter_is_refused, .init = x86_64, .exit_code = 1) {
+  cr_redirect_stderr();
+  const char *argv[] = {"ld", "-dynamic-linker", "/lib/ld-musl-x86_64.so.1", "-pie",
+                        "Scrt1.o", "a.o", "-Bstatic", "-lc"};
+  opts(8, argv);
+}
+
+Test(options, no_dynamic_linker_cancels_an_interpreter, .init = x86_64) {
+  const char *argv[] = {"ld", "--dynamic-linker=/lib/ld.so", "-static", "-pie",
+                        "--no-dynamic-linker", "a.o"};
+  struct options o = opts(6, argv);
+  cr_assert(o.is_static && o.pie);
+  const char *nonpie[] = {"ld", "-dynamic-linker", "/lib/ld.so", "-static", "a.o"};
+  o = opts(5, nonpie);
+  cr_assert(o.is_static && !o.pie, "an interpreter is ignored in a non-PIE static link");
+}
+
 /* ---- static PIE ---- */
 
 /* Which relocations a static PIE relocates at load time (a word), which it
