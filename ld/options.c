@@ -255,7 +255,9 @@ static void handle_z(struct options *opt, const char *z) {
            !strcmp(z, "text") || !strcmp(z, "notext") || !strcmp(z, "origin") ||
            !strcmp(z, "nodelete") || !strcmp(z, "nodlopen") || !strcmp(z, "noexecheap") ||
            !strncmp(z, "common-page-size=", 17) ||
-           !strcmp(z, "ibt") || !strcmp(z, "shstk"))
+           !strcmp(z, "ibt") || !strcmp(z, "shstk") || !strncmp(z, "cet-report=", 11) ||
+           !strcmp(z, "copyreloc") || !strcmp(z, "nocopyreloc") || !strcmp(z, "combreloc") ||
+           !strcmp(z, "nocombreloc"))
     ;
   else
     warn("unknown -z option ignored: %s", z);
@@ -270,7 +272,8 @@ static const char *const ignored_flags[] = {
     "discard-locals", "X", "discard-all", "x", "Qy", "relax", "no-relax", "warn-once",
     "no-warn-rwx-segments", "warn-rwx-segments", "no-warn-execstack", "color-diagnostics",
     "no-rosegment-placeholder", "dynamic-list-data", "Bsymbolic", "Bsymbolic-functions",
-    "rosegment", "no-fatal-warnings", "disable-verify",
+    "rosegment", "no-fatal-warnings", "disable-verify", "E" /* --export-dynamic */,
+    "undefined-version", "no-undefined-version", "no-keep-memory", "reduce-memory-overheads",
     "EL" /* every target is little-endian */, NULL};
 
 static const char *const ignored_with_value[] = {
@@ -278,7 +281,8 @@ static const char *const ignored_with_value[] = {
     "soname", "h", "rpath", "rpath-link", "version-script",
     "exclude-libs", "color-diagnostics", "R",
     "thread-count", "mllvm", "lto-O", "lto-partitions", "plugin-opt",
-    "error-limit", NULL};
+    "error-limit", "dynamic-list", "export-dynamic-symbol", "export-dynamic-symbol-list",
+    NULL};
 
 #define DEFSYM_FORMS "(smelt takes NUMBER, SYMBOL or SYMBOL+-NUMBER)"
 

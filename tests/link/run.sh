@@ -93,6 +93,15 @@ if [ -f main.o ] && link hello_dep -Wl,--dependency-file=hello.d main.o; then
 else
   broken "--dependency-file"
 fi
+# options of dynamic links that build systems pass to every link (lua's
+# -Wl,-E among them): accepted without a word, the program unchanged
+if [ -f main.o ] && link hello_quiet main.o -Wl,-E,--export-dynamic,-O1,--as-needed \
+     -Wl,--hash-style=gnu,--no-undefined,-z,relro,-z,now,-z,nocopyreloc,--sort-common \
+     -Wl,--dynamic-list=/dev/null,--undefined-version,-Bsymbolic,-rpath,/opt/lib; then
+  verify "options of dynamic links accepted silently" hello_quiet
+else
+  broken "options of dynamic links"
+fi
 # the same program placed at another base address
 if [ -f main.o ] && link hello_base -Wl,--image-base=0x10000000 main.o &&
    verify "hello at --image-base=0x10000000" hello_base; then
