@@ -72,7 +72,7 @@ static const char usage[] =
     "  --fatal-warnings            Treat warnings as errors\n"
     "  --stats                     Print per-pass statistics\n"
     "  @FILE                       Read options from FILE\n"
-    "  -v, --version               Print the version\n"
+    "  -v, --version, --verbose    Print the version\n"
     "  --help                      Print this help\n"
     "\n"
     "Accepted for compatibility and ignored in static links: -dynamic-linker\n"
@@ -281,7 +281,7 @@ static const char *const ignored_with_value[] = {
     "soname", "h", "rpath", "rpath-link", "version-script",
     "exclude-libs", "color-diagnostics", "R",
     "thread-count", "mllvm", "lto-O", "lto-partitions", "plugin-opt",
-    "error-limit", "dynamic-list", "export-dynamic-symbol", "export-dynamic-symbol-list",
+    "error-limit", "sort-section" /* orders a linker script's wildcards */, "dynamic-list", "export-dynamic-symbol", "export-dynamic-symbol-list",
     NULL};
 
 #define DEFSYM_FORMS "(smelt takes NUMBER, SYMBOL or SYMBOL+-NUMBER)"
@@ -411,7 +411,8 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
       fputs(usage, stdout);
       exit(0);
     }
-    if (opt_flag(arg, "v") || opt_flag(arg, "version") || opt_flag(arg, "V")) {
+    if (opt_flag(arg, "v") || opt_flag(arg, "version") || opt_flag(arg, "V") ||
+        opt_flag(arg, "verbose")) {
       printf("smelt %s (compatible with GNU ld)\n", SMELT_VERSION);
       if (argc == 1)
         exit(0);

@@ -97,7 +97,8 @@ fi
 # -Wl,-E among them): accepted without a word, the program unchanged
 if [ -f main.o ] && link hello_quiet main.o -Wl,-E,--export-dynamic,-O1,--as-needed \
      -Wl,--hash-style=gnu,--no-undefined,-z,relro,-z,now,-z,nocopyreloc,--sort-common \
-     -Wl,--dynamic-list=/dev/null,--undefined-version,-Bsymbolic,-rpath,/opt/lib; then
+     -Wl,--dynamic-list=/dev/null,--undefined-version,-Bsymbolic,-rpath,/opt/lib \
+     -Wl,--sort-section=name; then
   verify "options of dynamic links accepted silently" hello_quiet
 else
   broken "options of dynamic links"

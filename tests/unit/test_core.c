@@ -497,6 +497,18 @@ Test(options, common_gcc_link_line, .init = x86_64) {
   cr_assert_null(o.entry, "-export-dynamic is not -e xport-dynamic");
 }
 
+/* GNU ld's --verbose (busybox's trylink passes it) prints the version and
+ * links, as -v does */
+Test(options, verbose_prints_the_version_and_links, .init = x86_64) {
+  cr_redirect_stdout();
+  const char *argv[] = {"ld", "--verbose", "-static", "a.o"};
+  struct options o = opts(4, argv);
+  cr_assert(o.verbose);
+  cr_assert_eq(o.ninputs, 1);
+  fflush(stdout);
+  cr_assert_stdout_eq_str("smelt " SMELT_VERSION " (compatible with GNU ld)\n");
+}
+
 Test(options, size_and_debug_features, .init = x86_64) {
   const char *argv[] = {"ld", "--icf=safe", "--gc-sections", "--build-id=sha1",
                         "--compress-debug-sections=zlib", "-e", "start", "-s"};
