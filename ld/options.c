@@ -281,8 +281,8 @@ static const char *const ignored_with_value[] = {
     "soname", "h", "rpath", "rpath-link", "version-script",
     "exclude-libs", "color-diagnostics", "R",
     "thread-count", "mllvm", "lto-O", "lto-partitions", "plugin-opt",
-    "error-limit", "sort-section" /* orders a linker script's wildcards */, "dynamic-list", "export-dynamic-symbol", "export-dynamic-symbol-list",
-    NULL};
+    "error-limit", "dynamic-list", "export-dynamic-symbol", "export-dynamic-symbol-list",
+    "sort-section" /* orders a linker script's wildcards */, NULL};
 
 #define DEFSYM_FORMS "(smelt takes NUMBER, SYMBOL or SYMBOL+-NUMBER)"
 
