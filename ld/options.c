@@ -223,6 +223,22 @@ static bool parse_whole_number(const char *s, uint64_t *out) {
   return parse_number(&s, out) && !*s;
 }
 
+/* -z keywords that change nothing in a static executable; one ending in
+ * '=' takes any value. */
+static const char *const ignored_z[] = {
+    "now", "lazy", "defs", "nodefs", "text", "notext", "origin", "nodelete", "nodlopen",
+    "noexecheap", "common-page-size=", "ibt", "shstk", "cet-report=", "copyreloc",
+    "nocopyreloc", "combreloc", "nocombreloc", NULL};
+
+static bool is_ignored_z(const char *z) {
+  for (const char *const *p = ignored_z; *p; p++) {
+    size_t n = strlen(*p);
+    if ((*p)[n - 1] == '=' ? !strncmp(z, *p, n) : !strcmp(z, *p))
+      return true;
+  }
+  return false;
+}
+
 static void handle_z(struct options *opt, const char *z) {
   if (!strncmp(z, "stack-size=", 11)) {
     if (!parse_whole_number(z + 11, &opt->stack_size))
@@ -250,16 +266,7 @@ static void handle_z(struct options *opt, const char *z) {
     opt->relro = true;
   else if (!strcmp(z, "norelro"))
     opt->relro = false;
-  else if (!strcmp(z, "now") ||
-           !strcmp(z, "lazy") || !strcmp(z, "defs") || !strcmp(z, "nodefs") ||
-           !strcmp(z, "text") || !strcmp(z, "notext") || !strcmp(z, "origin") ||
-           !strcmp(z, "nodelete") || !strcmp(z, "nodlopen") || !strcmp(z, "noexecheap") ||
-           !strncmp(z, "common-page-size=", 17) ||
-           !strcmp(z, "ibt") || !strcmp(z, "shstk") || !strncmp(z, "cet-report=", 11) ||
-           !strcmp(z, "copyreloc") || !strcmp(z, "nocopyreloc") || !strcmp(z, "combreloc") ||
-           !strcmp(z, "nocombreloc"))
-    ;
-  else
+  else if (!is_ignored_z(z))
     warn("unknown -z option ignored: %s", z);
 }
 
