@@ -444,8 +444,8 @@ static void parse(struct objfile *f, bool lazy) {
       vec_push(&groups, (void *)(uintptr_t)i);
       continue;
     }
-    /* the names below all start with .g, .n or .c: most sections skip them */
-    bool special = name[0] == '.' && (name[1] == 'g' || name[1] == 'n' || name[1] == 'c');
+    /* the names below all start with .g or .n: most sections skip them */
+    bool special = name[0] == '.' && (name[1] == 'g' || name[1] == 'n');
     if (special && !strncmp(name, ".gnu.lto_", 9))
       CORRUPT(f, "is a GCC LTO object (compiled with -flto); smelt does not support LTO, "
                  "rebuild without -flto or with -ffat-lto-objects");
@@ -456,8 +456,7 @@ static void parse(struct objfile *f, bool lazy) {
     if (s->flags & SHF_EXCLUDE)
       continue;
     if (s->type == 0x6fff4c03 /* SHT_LLVM_ADDRSIG */ ||
-        (special && (!strcmp(name, ".note.gnu.property") || !strcmp(name, ".comment") ||
-                     !strcmp(name, ".gnu.warning"))))
+        (special && (!strcmp(name, ".note.gnu.property") || !strcmp(name, ".gnu.warning"))))
       continue;
     if (ctx.opt.strip_debug && is_debug_name(name))
       continue;

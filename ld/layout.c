@@ -411,6 +411,28 @@ void bin_input_sections(size_t nr) {
   shared = (struct osec_index){0};
 }
 
+static const char comment_text[] = "smelt " SMELT_VERSION;
+
+/* .comment: the inputs' strings (the compilers that made them), merged,
+ * and smelt's own last, as lld and mold add theirs. */
+static void add_comment(void) {
+  ctx.comment = NULL;
+  for (size_t i = 0; i < ctx.osecs.n && !ctx.comment; i++) {
+    struct osec *os = ctx.osecs.v[i];
+    if (os->type == SHT_PROGBITS && !flag_class(os->flags) && !strcmp(os->name, ".comment"))
+      ctx.comment = os;
+  }
+  if (!ctx.comment)
+    ctx.comment = new_osec(".comment", SHT_PROGBITS, 0, OS_COMMENT);
+  ctx.comment->kind = OS_COMMENT;
+  struct isec *own = linker_isec(".comment", SHT_PROGBITS, SHF_MERGE | SHF_STRINGS,
+                                 sizeof(comment_text), 1);
+  own->entsize = 1;
+  own->data = (const uint8_t *)comment_text;
+  own->osec = ctx.comment;
+  vec_push(&ctx.comment->members, own);
+}
+
 void create_output_sections(void) {
   /* one range on one thread: the join then only takes each list whole */
   bin_input_sections(pool_size() > 1 ? (size_t)pool_size() * 4 : 1);
@@ -435,8 +457,7 @@ void create_output_sections(void) {
     create_pie_sections();
   ctx.got = new_osec(".got", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, OS_GOT);
   ctx.got->align = ctx.arch->got_page_aligned ? 4096 : ctx.arch->got_entsize;
-  ctx.comment = new_osec(".comment", SHT_PROGBITS, SHF_MERGE | SHF_STRINGS, OS_COMMENT);
-  ctx.comment->entsize = 1;
+  add_comment();
   if (!ctx.opt.strip_all) {
     ctx.symtab = new_osec(".symtab", SHT_SYMTAB, 0, OS_SYMTAB);
     ctx.strtab = new_osec(".strtab", SHT_STRTAB, 0, OS_STRTAB);
@@ -447,6 +468,23 @@ void create_output_sections(void) {
     ctx.build_id->align = 4;
     ctx.build_id->size = 16 + build_id_size();
   }
+}
+
+/* SHF_MERGE and SHF_STRINGS, with the entry size, stay on an output
+ * section whose members all have them alike (a -g link's .debug_str,
+ * .comment), as GNU ld and lld keep them. */
+void keep_merge_flags(struct osec *os) {
+  const uint64_t ms = SHF_MERGE | SHF_STRINGS;
+  const struct isec *first = os->members.v[0];
+  if (!(first->flags & SHF_MERGE))
+    return;
+  for (size_t k = 1; k < os->members.n; k++) {
+    const struct isec *isec = os->members.v[k];
+    if ((isec->flags & ms) != (first->flags & ms) || isec->entsize != first->entsize)
+      return;
+  }
+  os->flags |= first->flags & ms;
+  os->entsize = first->entsize;
 }
 
 static void size_osec(void *arg, int64_t i) {
@@ -464,8 +502,10 @@ static void size_osec(void *arg, int64_t i) {
     os->flags |= isec->flags & ~(SHF_MERGE | SHF_STRINGS | SHF_GROUP | SHF_COMPRESSED |
                                  SHF_LINK_ORDER | SHF_INFO_LINK | SHF_GNU_RETAIN);
   }
-  if (os->members.n)
+  if (os->members.n) {
     os->size = off;
+    keep_merge_flags(os);
+  }
 }
 
 static int cmp_rank(const void *a, const void *b) {
@@ -474,8 +514,6 @@ static int cmp_rank(const void *a, const void *b) {
     return x->rank < y->rank ? -1 : 1;
   return x->shndx < y->shndx ? -1 : x->shndx > y->shndx; /* creation order */
 }
-
-static const char comment_text[] = "smelt " SMELT_VERSION;
 
 static bool is_emitted(const struct osec *os) {
   switch (os->kind) {
@@ -668,7 +706,6 @@ void layout(void) {
   ctx.got->size = (uint64_t)ctx.ngot * a->got_entsize;
   if (ctx.ehframe_hdr)
     ctx.ehframe_hdr->size = 12 + 8 * (uint64_t)ctx.neh_fdes;
-  ctx.comment->size = sizeof(comment_text);
 
   /* Drop what is not emitted, then sort by rank. */
   struct vec keep = {0};

@@ -711,7 +711,6 @@ void write_output(void) {
   write_ifunc_sections();
   if (ctx.opt.pie)
     write_pie_sections();
-  memcpy(ctx.out + ctx.comment->offset, "smelt " SMELT_VERSION, ctx.comment->size);
   write_eh_frame_hdr();
   write_symtab();
   write_headers();

@@ -513,6 +513,27 @@ else
   broken symtab
 fi
 
+# --- .comment: the inputs' strings (gcc's version, .ident), each once, then
+# smelt's own; MS flags kept, as on a merged .debug_str
+enter comment
+printf '#include <stdio.h>\n__asm__(".ident \\"smelt-test ident\\"");\nint f(void);\nint main(void) { printf("%%d\\n", f()); return 0; }\n' >main.c
+printf '__asm__(".ident \\"smelt-test ident\\"");\nint f(void) { return 42; }\n' >f.c
+if $CC -O1 -g -c main.c -o main.o 2>build.log && $CC -O1 -g -c f.c -o f.o 2>>build.log &&
+   link comment main.o f.o; then
+  $RUN ./comment >out 2>&1
+  readelf -p .comment comment | sed -n 's/^ *\[ *[0-9a-f]*\] *//p' >strings
+  flags=$(readelf -SW comment | sed 's/^ *\[ *[0-9]*\]//' | awk '$1 == ".comment" { print $7 }')
+  if [ "$(cat out)" = 42 ] && [ "$(grep -c '^smelt-test ident$' strings)" = 1 ] &&
+     grep -q '^GCC: ' strings && [ "$(tail -n 1 strings | cut -d' ' -f1)" = smelt ] &&
+     [ "$flags" = MS ]; then
+    pass ".comment: the inputs' strings once each, smelt's last, flags MS"
+  else
+    fail ".comment: printed '$(cat out)', flags '$flags', strings: $(tr '\n' '|' <strings)"
+  fi
+else
+  broken comment
+fi
+
 # --- the same output for any number of threads
 C=libc; cd "$T/libc"
 if [ -f main.o ] && link t1 -Wl,--threads=1 main.o -lm && link t2 -Wl,--threads=2 main.o -lm &&

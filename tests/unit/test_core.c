@@ -722,6 +722,30 @@ Test(read_isec, a_file_shortened_after_mapping_is_an_error, .init = x86_64, .exi
 
 /* ---- merged pieces ---- */
 
+/* An output section keeps SHF_MERGE|SHF_STRINGS and the entry size only
+ * when every member has the same. */
+Test(merge, output_flags_kept_when_members_agree) {
+  struct isec a = {.flags = SHF_MERGE | SHF_STRINGS, .entsize = 1};
+  struct isec b = a, plain = {.flags = 0}, wide = {.flags = SHF_MERGE | SHF_STRINGS, .entsize = 2};
+  struct isec consts = {.flags = SHF_MERGE | SHF_ALLOC, .entsize = 8};
+  struct {
+    struct isec *m[2];
+    uint64_t flags, entsize;
+  } cases[] = {
+      {{&a, &b}, SHF_MERGE | SHF_STRINGS, 1},
+      {{&a, &plain}, 0, 0},
+      {{&plain, &a}, 0, 0},
+      {{&a, &wide}, 0, 0},
+      {{&consts, &consts}, SHF_MERGE, 8},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    struct osec os = {.members = {.v = (void **)cases[i].m, .n = 2}};
+    keep_merge_flags(&os);
+    cr_assert_eq(os.flags, cases[i].flags, "case %zu", i);
+    cr_assert_eq(os.entsize, cases[i].entsize, "case %zu", i);
+  }
+}
+
 Test(merge, find_piece) {
   uint32_t offs[] = {0, 6, 10, 30};
   struct pieces p = {.offs = offs, .n = 4};
