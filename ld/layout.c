@@ -470,21 +470,23 @@ void create_output_sections(void) {
   }
 }
 
-/* SHF_MERGE and SHF_STRINGS, with the entry size, stay on an output
- * section whose members all have them alike (a -g link's .debug_str,
- * .comment), as GNU ld and lld keep them. */
-void keep_merge_flags(struct osec *os) {
+/* The entry size stays on an output section whose members all have the
+ * same (.init_array's 8), and SHF_MERGE and SHF_STRINGS with it when they
+ * all have those alike too (a -g link's .debug_str, .comment), as GNU ld
+ * and lld keep them. */
+void keep_entsize(struct osec *os) {
   const uint64_t ms = SHF_MERGE | SHF_STRINGS;
   const struct isec *first = os->members.v[0];
-  if (!(first->flags & SHF_MERGE))
-    return;
+  bool merge = first->flags & SHF_MERGE;
   for (size_t k = 1; k < os->members.n; k++) {
     const struct isec *isec = os->members.v[k];
-    if ((isec->flags & ms) != (first->flags & ms) || isec->entsize != first->entsize)
+    if (isec->entsize != first->entsize)
       return;
+    merge &= (isec->flags & ms) == (first->flags & ms);
   }
-  os->flags |= first->flags & ms;
   os->entsize = first->entsize;
+  if (merge)
+    os->flags |= first->flags & ms;
 }
 
 static void size_osec(void *arg, int64_t i) {
@@ -504,7 +506,7 @@ static void size_osec(void *arg, int64_t i) {
   }
   if (os->members.n) {
     os->size = off;
-    keep_merge_flags(os);
+    keep_entsize(os);
   }
 }
 

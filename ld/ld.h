@@ -652,9 +652,10 @@ struct osec *osec_named(const char *name); /* the allocated output section, or N
  * parallel; the result does not depend on nranges. */
 void bin_input_sections(size_t nranges);
 const char *output_section_name(const struct isec *isec);
-/* SHF_MERGE, SHF_STRINGS and the entry size onto os when all its members
- * have them alike (os has members). */
-void keep_merge_flags(struct osec *os);
+/* The entry size onto os when all its members have the same, with
+ * SHF_MERGE and SHF_STRINGS when they have those alike too (os has
+ * members). */
+void keep_entsize(struct osec *os);
 void layout(void);
 void finalize_synthetic_symbols(void);
 void finalize_addresses(void);          /* ld/scan.c */
