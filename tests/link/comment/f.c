@@ -1,0 +1,3 @@
+__asm__(".ident \"smelt-test ident\"");
+
+int f(void) { return 42; }
