@@ -470,27 +470,16 @@ void create_output_sections(void) {
   }
 }
 
-/* The entry size stays on an output section whose members all have the
- * same (.init_array's 8), and SHF_MERGE and SHF_STRINGS with it when they
- * all have those alike too (a -g link's .debug_str, .comment), as GNU ld
- * and lld keep them. */
-void keep_entsize(struct osec *os) {
+/* os's members' offsets, and its size, alignment and flags. The entry
+ * size stays when all members have the same (.init_array's 8), and
+ * SHF_MERGE and SHF_STRINGS with it when they all have those alike too (a
+ * -g link's .debug_str, .comment), as GNU ld and lld keep them. */
+void size_output_section(struct osec *os) {
   const uint64_t ms = SHF_MERGE | SHF_STRINGS;
+  if (!os->members.n)
+    return;
   const struct isec *first = os->members.v[0];
-  bool merge = first->flags & SHF_MERGE;
-  for (size_t k = 1; k < os->members.n; k++) {
-    const struct isec *isec = os->members.v[k];
-    if (isec->entsize != first->entsize)
-      return;
-    merge &= (isec->flags & ms) == (first->flags & ms);
-  }
-  os->entsize = first->entsize;
-  if (merge)
-    os->flags |= first->flags & ms;
-}
-
-static void size_osec(void *arg, int64_t i) {
-  struct osec *os = ((struct osec **)arg)[i];
+  bool same_size = true, merge = first->flags & SHF_MERGE;
   uint64_t off = 0;
   for (size_t k = 0; k < os->members.n; k++) {
     struct isec *isec = os->members.v[k];
@@ -503,12 +492,18 @@ static void size_osec(void *arg, int64_t i) {
       os->align = isec->addralign;
     os->flags |= isec->flags & ~(SHF_MERGE | SHF_STRINGS | SHF_GROUP | SHF_COMPRESSED |
                                  SHF_LINK_ORDER | SHF_INFO_LINK | SHF_GNU_RETAIN);
+    same_size &= isec->entsize == first->entsize;
+    merge &= (isec->flags & ms) == (first->flags & ms);
   }
-  if (os->members.n) {
-    os->size = off;
-    keep_entsize(os);
+  os->size = off;
+  if (same_size) {
+    os->entsize = first->entsize;
+    if (merge)
+      os->flags |= first->flags & ms;
   }
 }
+
+static void size_osec(void *arg, int64_t i) { size_output_section(((struct osec **)arg)[i]); }
 
 static int cmp_rank(const void *a, const void *b) {
   const struct osec *x = *(struct osec *const *)a, *y = *(struct osec *const *)b;

@@ -652,10 +652,10 @@ struct osec *osec_named(const char *name); /* the allocated output section, or N
  * parallel; the result does not depend on nranges. */
 void bin_input_sections(size_t nranges);
 const char *output_section_name(const struct isec *isec);
-/* The entry size onto os when all its members have the same, with
- * SHF_MERGE and SHF_STRINGS when they have those alike too (os has
- * members). */
-void keep_entsize(struct osec *os);
+/* Lays out os's members: their offsets, its size, alignment and flags, and
+ * the entry size when all have the same, with SHF_MERGE and SHF_STRINGS
+ * when they have those alike too. */
+void size_output_section(struct osec *os);
 void layout(void);
 void finalize_synthetic_symbols(void);
 void finalize_addresses(void);          /* ld/scan.c */

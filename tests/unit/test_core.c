@@ -725,11 +725,12 @@ Test(read_isec, a_file_shortened_after_mapping_is_an_error, .init = x86_64, .exi
 /* An output section keeps the entry size only when every member has the
  * same, and SHF_MERGE|SHF_STRINGS only when they also have those alike. */
 Test(merge, output_flags_kept_when_members_agree) {
-  struct isec a = {.flags = SHF_MERGE | SHF_STRINGS, .entsize = 1};
-  struct isec b = a, plain = {.flags = 0}, wide = {.flags = SHF_MERGE | SHF_STRINGS, .entsize = 2};
-  struct isec consts = {.flags = SHF_MERGE | SHF_ALLOC, .entsize = 8};
-  struct isec array = {.flags = SHF_ALLOC | SHF_WRITE, .entsize = 8};
-  struct isec bytes = {.flags = SHF_ALLOC, .entsize = 1};
+  struct isec a = {.flags = SHF_MERGE | SHF_STRINGS, .entsize = 1, .addralign = 1};
+  struct isec b = a, plain = {.flags = 0, .addralign = 1};
+  struct isec wide = {.flags = SHF_MERGE | SHF_STRINGS, .entsize = 2, .addralign = 1};
+  struct isec consts = {.flags = SHF_MERGE | SHF_ALLOC, .entsize = 8, .addralign = 1};
+  struct isec array = {.flags = SHF_ALLOC | SHF_WRITE, .entsize = 8, .addralign = 1};
+  struct isec bytes = {.flags = SHF_ALLOC, .entsize = 1, .addralign = 1};
   struct {
     struct isec *m[2];
     uint64_t flags, entsize;
@@ -745,8 +746,8 @@ Test(merge, output_flags_kept_when_members_agree) {
   };
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     struct osec os = {.members = {.v = (void **)cases[i].m, .n = 2}};
-    keep_entsize(&os);
-    cr_assert_eq(os.flags, cases[i].flags, "case %zu", i);
+    size_output_section(&os);
+    cr_assert_eq(os.flags & (SHF_MERGE | SHF_STRINGS), cases[i].flags, "case %zu", i);
     cr_assert_eq(os.entsize, cases[i].entsize, "case %zu", i);
   }
 }
