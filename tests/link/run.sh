@@ -25,6 +25,9 @@ if [ "$ldprog" != "$BUILD/ld" ] || [ ! -x "$BUILD/ld" ]; then
   exit 1
 fi
 
+# shdr FILE SECTION FIELD: a field of SECTION's header in readelf -SW's
+# columns (2 type, 5 size, 6 entry size, 7 flags)
+shdr() { readelf -SW "$1" | sed 's/^ *\[ *[0-9]*\]//' | awk -v n="$2" -v f="$3" '$1 == n { print $f }'; }
 # enter CASE: work in $T/CASE, sources from $SRC/CASE
 enter() { C=$1; mkdir -p "$T/$C"; cd "$T/$C"; }
 # compile OUT.o SRC.c CFLAGS...
@@ -456,7 +459,7 @@ enter bigtext
 case $ARCH in aarch64) PAD=550 ;; *) PAD=2200 ;; esac # 2200 bytes of no-ops
 python3 "$SRC/bigtext/gen.py" . 1200
 if $CC -O1 -fPIC -DPAD=$PAD -c big.c -o big.o 2>build.log && $CC -O1 -fPIC -c main.c -o main.o; then
-  size=$((0x$(readelf -SW big.o | sed 's/^ *\[ *[0-9]*\]//' | awk '$1 == ".text" { print $5 }')))
+  size=$((0x$(shdr big.o .text 5)))
   [ "$size" -gt 2200000 ] || fail "bigtext: test setup: .text of big.o is only $size bytes"
   for th in 1 2; do
     if link bigtext$th -Wl,--threads=$th big.o main.o; then
@@ -499,8 +502,7 @@ python3 "$SRC/symtab/gen.py" . 120
 ok=1
 for f in main f*.c; do $CC -O1 -c "${f%.c}.c" -o "${f%.c}.o" 2>>build.log || ok=0; done
 if [ $ok = 1 ] && link symtab main.o f*.o && link symtab1 -Wl,--threads=1 main.o f*.o; then
-  size=$(($(readelf -SW symtab | sed 's/^ *\[ *[0-9]*\]//' |
-    awk '$1 == ".symtab" || $1 == ".strtab" { printf "0x%s+", $5 }')0))
+  size=$((0x$(shdr symtab .symtab 5) + 0x$(shdr symtab .strtab 5)))
   [ "$size" -gt 262144 ] || fail "symtab: test setup: .symtab and .strtab hold only $size bytes"
   $RUN ./symtab | sort >printed
   nm symtab | awk '$3 ~ /_with_a_name/ { sub(/^0+/, "", $1); print $3, $1 }' | sort >read
@@ -520,8 +522,7 @@ enter comment
 if compile main.o main.c $OPT -g && compile f.o f.c $OPT -g && link comment main.o f.o &&
    verify ".comment case runs" comment; then
   readelf -p .comment comment | sed -n 's/^ *\[ *[0-9a-f]*\] *//p' >strings
-  shdr() { readelf -SW comment | sed 's/^ *\[ *[0-9]*\]//' | awk -v n="$1" -v f="$2" '$1 == n { print $f }'; }
-  flags=$(shdr .comment 7) dstr=$(shdr .debug_str 7) initsz=$(shdr .init_array 6)
+  flags=$(shdr comment .comment 7) dstr=$(shdr comment .debug_str 7) initsz=$(shdr comment .init_array 6)
   case $ARCH in i386) ptr=04 ;; *) ptr=08 ;; esac
   if [ "$(grep -c '^smelt-test ident$' strings)" = 1 ] && grep -q '^GCC: ' strings &&
      [ "$(tail -n 1 strings | cut -d' ' -f1)" = smelt ] &&
