@@ -61,6 +61,30 @@ const char *output_section_name(const struct isec *isec) {
   return n;
 }
 
+/* name is prefix or prefix followed by a '.' and more */
+static bool section_prefix(const char *name, const char *prefix, size_t n) {
+  return !strncmp(name, prefix, n) && (!name[n] || name[n] == '.');
+}
+
+/* Looked up for every section bound for .text (100k with
+ * -ffunction-sections): one byte tells most of them apart. */
+int text_class(const char *name) {
+  if (strncmp(name, ".text.", 6))
+    return TEXT_OTHER;
+  switch (name[6]) {
+  case 'u':
+    return section_prefix(name, ".text.unlikely", 14) ? TEXT_UNLIKELY : TEXT_OTHER;
+  case 'e':
+    return section_prefix(name, ".text.exit", 10) ? TEXT_EXIT : TEXT_OTHER;
+  case 's':
+    return section_prefix(name, ".text.startup", 13) ? TEXT_STARTUP : TEXT_OTHER;
+  case 'h':
+    return section_prefix(name, ".text.hot", 9) ? TEXT_HOT : TEXT_OTHER;
+  default:
+    return TEXT_OTHER;
+  }
+}
+
 static int section_rank(const struct osec *os) {
   const char *n = os->name;
   uint64_t f = os->flags;
@@ -263,6 +287,7 @@ static const uint8_t eh_terminator[4];
 struct olist {
   struct osec key; /* name, type and flag class, for the range's index */
   struct osec *os;
+  int text; /* TEXT_*: a class of .text's code other than the rest */
   struct vec members;
 };
 
@@ -287,15 +312,19 @@ static struct osec_index shared;
  * own index, or made, with the output section found or made (unlisted) in
  * the shared one. */
 static struct olist *range_list(struct orange *rg, const char *name, uint32_t type,
-                                uint64_t flags) {
-  struct osec **slot = index_slot(&rg->ix, name, type, flags);
+                                uint64_t flags, int text) {
+  /* a class of .text's code has a list of its own, under its own key */
+  static const char *const text_keys[] = {"\1unlikely", "\1exit", "\1startup", "\1hot"};
+  const char *key = text == TEXT_OTHER ? name : text_keys[text];
+  struct osec **slot = index_slot(&rg->ix, key, type, flags);
   if (*slot)
     return (struct olist *)*slot;
   struct olist *l = xalloc(sizeof(*l));
   pthread_mutex_lock(&shared_mu);
   l->os = find_osec(&shared, name, type, flags, false);
   pthread_mutex_unlock(&shared_mu);
-  l->key = (struct osec){.name = l->os->name, .type = l->os->type, .flags = l->os->flags};
+  l->text = text;
+  l->key = (struct osec){.name = key, .type = l->os->type, .flags = l->os->flags};
   rg->ix.n++;
   vec_push(&rg->lists, l);
   *slot = &l->key;
@@ -330,7 +359,7 @@ static void bin_range(void *arg, int64_t r) {
         /* its pieces live in the merged section */
         struct isec *m = isec->pieces->merged;
         if (m != last_m) {
-          last_ml = range_list(rg, m->name, output_type(m->type), m->flags);
+          last_ml = range_list(rg, m->name, output_type(m->type), m->flags, TEXT_OTHER);
           note_merged(rg, m, last_ml);
           last_m = m;
         }
@@ -339,11 +368,16 @@ static void bin_range(void *arg, int64_t r) {
       }
       const char *name = output_section_name(isec);
       uint32_t type = output_type(isec->type);
+      int text = TEXT_OTHER; /* of code bound for .text (name_map's first name) */
+      if (name == name_map[0].out && isec->name[5] == '.' && isec->type == SHT_PROGBITS &&
+          flag_class(isec->flags) == (SHF_ALLOC | SHF_EXECINSTR))
+        text = text_class(isec->name);
       /* name_map's names are constants: the same pointer */
-      struct olist *l = last && last->key.name == name && last->key.type == type &&
+      struct olist *l = last && last->key.name == name && last->text == text &&
+                                last->key.type == type &&
                                 flag_class(last->key.flags) == flag_class(isec->flags)
                             ? last
-                            : range_list(rg, name, type, isec->flags);
+                            : range_list(rg, name, type, isec->flags, text);
       isec->osec = l->os;
       vec_push(&l->members, isec);
       last = l;
@@ -351,12 +385,20 @@ static void bin_range(void *arg, int64_t r) {
   }
 }
 
+/* The lists of .text's classes of code, each in range order, until they go
+ * before the rest (order_text) */
+static struct vec text_lists[TEXT_OTHER];
+
 /* Appends list's members to its output section, but for merged sections
  * that an earlier range placed. */
 static void join_list(struct olist *l) {
   struct osec *os = l->os;
   if (!os->listed)
     list_osec(os);
+  if (l->text != TEXT_OTHER) {
+    vec_push(&text_lists[l->text], l);
+    return;
+  }
   if (!os->members.n && !os->members.v) {
     os->members = l->members; /* the first list: taken whole */
     return;
@@ -370,6 +412,36 @@ static void join_list(struct olist *l) {
     if (l->members.v[k])
       os->members.v[os->members.n++] = l->members.v[k];
   xfree(l->members.v);
+}
+
+/* .text's members: its classes of code in TEXT_* order, then the rest
+ * (one output section: the classes are only of code bound for .text) */
+static void order_text(void) {
+  struct osec *os = NULL;
+  size_t n = 0;
+  for (int c = 0; c < TEXT_OTHER; c++)
+    for (size_t i = 0; i < text_lists[c].n; i++) {
+      struct olist *l = text_lists[c].v[i];
+      os = l->os;
+      n += l->members.n;
+    }
+  if (!os)
+    return;
+  struct isec **v = xrealloc(NULL, (n + os->members.n) * sizeof(*v)), **at = v;
+  for (int c = 0; c < TEXT_OTHER; c++) {
+    for (size_t i = 0; i < text_lists[c].n; i++) {
+      struct olist *l = text_lists[c].v[i];
+      memcpy(at, l->members.v, l->members.n * sizeof(*v));
+      at += l->members.n;
+      xfree(l->members.v);
+    }
+    xfree(text_lists[c].v);
+    text_lists[c] = (struct vec){0};
+  }
+  if (os->members.n)
+    memcpy(at, os->members.v, os->members.n * sizeof(*v));
+  xfree(os->members.v);
+  os->members = (struct vec){.v = (void **)v, .n = n + os->members.n, .cap = n + os->members.n};
 }
 
 void bin_input_sections(size_t nr) {
@@ -401,6 +473,7 @@ void bin_input_sections(size_t nr) {
     xfree(rg->merged);
   }
   xfree(rs);
+  order_text();
   for (size_t i = 0; i < ctx.commons.n; i++) {
     struct isec *isec = ctx.commons.v[i];
     struct osec *os = find_osec(&shared, isec->name, isec->type, isec->flags, true);
@@ -413,24 +486,57 @@ void bin_input_sections(size_t nr) {
 
 static const char comment_text[] = "smelt " SMELT_VERSION;
 
-/* .comment: the inputs' strings (the compilers that made them), merged,
- * and smelt's own last, as lld and mold add theirs. */
-static void add_comment(void) {
-  ctx.comment = NULL;
-  for (size_t i = 0; i < ctx.osecs.n && !ctx.comment; i++) {
+/* The output section the inputs made under name with type and no flags
+ * of another class, else a new one of kind (~30 sections: a short search;
+ * the binning index is gone by now). */
+static struct osec *input_or_new_osec(const char *name, uint32_t type, uint64_t flags, int kind) {
+  for (size_t i = 0; i < ctx.osecs.n; i++) {
     struct osec *os = ctx.osecs.v[i];
-    if (os->type == SHT_PROGBITS && !flag_class(os->flags) && !strcmp(os->name, ".comment"))
-      ctx.comment = os;
+    if (os->type == type && flag_class(os->flags) == flag_class(flags) && !strcmp(os->name, name))
+      return os;
   }
-  if (!ctx.comment)
-    ctx.comment = new_osec(".comment", SHT_PROGBITS, 0, OS_COMMENT);
+  return new_osec(name, type, flags, kind);
+}
+
+/* A section of the linker's own, with its bytes, last in os */
+static struct isec *add_own_isec(struct osec *os, uint64_t flags, const void *data,
+                                 uint64_t size, uint32_t align) {
+  struct isec *own = linker_isec(os->name, os->type, flags, size, align);
+  own->data = data;
+  own->osec = os;
+  vec_push(&os->members, own);
+  return own;
+}
+
+/* .comment: the inputs' strings (the compilers that made them), merged,
+ * and smelt's own last, as lld and mold add theirs (unless
+ * --disable-linker-version; then there may be no .comment at all). */
+static void add_comment(void) {
+  ctx.comment = input_or_new_osec(".comment", SHT_PROGBITS, 0, OS_COMMENT);
   ctx.comment->kind = OS_COMMENT;
-  struct isec *own = linker_isec(".comment", SHT_PROGBITS, SHF_MERGE | SHF_STRINGS,
-                                 sizeof(comment_text), 1);
-  own->entsize = 1;
-  own->data = (const uint8_t *)comment_text;
-  own->osec = ctx.comment;
-  vec_push(&ctx.comment->members, own);
+  if (!ctx.opt.no_linker_version)
+    add_own_isec(ctx.comment, SHF_MERGE | SHF_STRINGS, comment_text, sizeof(comment_text), 1)
+        ->entsize = 1;
+}
+
+/* --package-metadata: an ELF note, name "FDO", type
+ * NT_FDO_PACKAGING_METADATA, the JSON with its NUL as the descriptor, in
+ * .note.package as GNU ld, lld and mold write it (systemd's coredumps and
+ * Fedora's packages read it). */
+#ifndef NT_FDO_PACKAGING_METADATA
+#define NT_FDO_PACKAGING_METADATA 0xcafe1a7e
+#endif
+
+static void add_package_note(void) {
+  const char *json = ctx.opt.package_metadata;
+  uint32_t descsz = (uint32_t)strlen(json) + 1, size = 12 + 4 + ALIGN_UP(descsz, 4);
+  uint8_t *note = xcalloc(1, size);
+  uint32_t head[3] = {4, descsz, NT_FDO_PACKAGING_METADATA};
+  memcpy(note, head, sizeof(head));
+  memcpy(note + 12, "FDO", 4);
+  memcpy(note + 16, json, descsz);
+  struct osec *os = input_or_new_osec(".note.package", SHT_NOTE, SHF_ALLOC, OS_REGULAR);
+  add_own_isec(os, SHF_ALLOC, note, size, 4);
 }
 
 void create_output_sections(void) {
@@ -458,6 +564,8 @@ void create_output_sections(void) {
   ctx.got = new_osec(".got", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, OS_GOT);
   ctx.got->align = ctx.arch->got_page_aligned ? 4096 : ctx.arch->got_entsize;
   add_comment();
+  if (ctx.opt.package_metadata)
+    add_package_note();
   if (!ctx.opt.strip_all) {
     ctx.symtab = new_osec(".symtab", SHT_SYMTAB, 0, OS_SYMTAB);
     ctx.strtab = new_osec(".strtab", SHT_STRTAB, 0, OS_STRTAB);
@@ -525,6 +633,7 @@ static bool is_emitted(const struct osec *os) {
     return ctx.nrelative > 0;
   case OS_REGULAR:
   case OS_EHFRAME:
+  case OS_COMMENT:
     return os->members.n > 0;
   default:
     return true;

@@ -423,6 +423,15 @@ struct input_spec {
  * (then 0, as a weak one) is an error, a warning or nothing */
 enum { UNRESOLVED_ERROR, UNRESOLVED_WARN, UNRESOLVED_IGNORE };
 
+/* Which local symbols of the inputs .symtab keeps: all but .L names (the
+ * default, -X/--discard-locals), none (-x/--discard-all), or all
+ * (--discard-none) */
+enum { DISCARD_LOCALS, DISCARD_ALL, DISCARD_NONE };
+
+/* --package-metadata: the value with its %XX escapes decoded, or what is
+ * wrong with it (*err; NULL returned) */
+char *decode_package_metadata(const char *v, const char **err);
+
 enum build_id { BUILD_ID_NONE, BUILD_ID_FAST, BUILD_ID_MD5, BUILD_ID_SHA1, BUILD_ID_UUID, BUILD_ID_HEX };
 
 /* --defsym NAME=EXPR, EXPR one of NUMBER, SYMBOL, SYMBOL+NUMBER, SYMBOL-NUMBER */
@@ -493,6 +502,10 @@ struct options {
   bool fatal_warnings;
   bool allow_muldefs;     /* --allow-multiple-definition, -z muldefs: the first one wins */
   int unresolved;         /* UNRESOLVED_*: what an undefined symbol is */
+  struct vec ignore_unresolved; /* --ignore-unresolved-symbol: names never reported */
+  int discard;            /* DISCARD_*: local symbols kept in .symtab */
+  const char *package_metadata; /* --package-metadata, decoded: .note.package's JSON */
+  bool no_linker_version; /* --disable-linker-version: no "smelt VERSION" in .comment */
   bool verbose;
   bool max_memory_set;
 };
@@ -652,6 +665,13 @@ struct osec *osec_named(const char *name); /* the allocated output section, or N
  * parallel; the result does not depend on nranges. */
 void bin_input_sections(size_t nranges);
 const char *output_section_name(const struct isec *isec);
+/* Where code goes in .text, as GNU ld's and gold's default order it: cold
+ * code (.text.unlikely and .text.unlikely.*), exit code (.text.exit),
+ * start-up code (.text.startup: gcc puts main and constructors there), hot
+ * code (.text.hot), then the rest. (GNU ld's .text.*_unlikely, a name no
+ * gcc since 4.6 gives, is left with the rest.) */
+enum { TEXT_UNLIKELY, TEXT_EXIT, TEXT_STARTUP, TEXT_HOT, TEXT_OTHER };
+int text_class(const char *name);
 /* Lays out os's members: their offsets, its size, alignment and flags, and
  * the entry size when all have the same, with SHF_MERGE and SHF_STRINGS
  * when they have those alike too. */

@@ -27,6 +27,8 @@ static const char usage[] =
     "  --wrap=SYM                  Undefined SYM means __wrap_SYM, __real_SYM means SYM\n"
     "  -y SYM, --trace-symbol=SYM  Print each linked file that defines or references SYM\n"
     "  --unresolved-symbols=ignore-all|report-all|ignore-in-object-files|ignore-in-shared-libs\n"
+    "  --ignore-unresolved-symbol=SYM\n"
+    "                              SYM may stay undefined (it is then 0)\n"
     "  --warn-unresolved-symbols   An undefined symbol (then 0) is a warning, not an error\n"
     "  --error-unresolved-symbols  ... an error again\n"
     "  --allow-multiple-definition, -z muldefs\n"
@@ -52,9 +54,15 @@ static const char usage[] =
     "  --fix-cortex-a53-843419     Patch the code sequences of Cortex-A53 erratum 843419\n"
     "                              (aarch64)\n"
     "  -s, --strip-all             Omit .symtab, .strtab and debug sections\n"
+    "  -x, --discard-all           Omit the inputs' local symbols from .symtab\n"
+    "  -X, --discard-locals        Omit only their .L symbols (default); --discard-none:\n"
+    "                              keep those too\n"
     "  -S, --strip-debug           Omit debug sections (they are not even read)\n"
     "  --compress-debug-sections=zlib|zstd|none\n"
     "                              Compress debug sections (SHF_COMPRESSED, in parallel)\n"
+    "  --package-metadata=JSON     Add .note.package (FDO packaging metadata; %XX escapes)\n"
+    "  --disable-linker-version    Leave smelt's version out of .comment\n"
+    "                              (--enable-linker-version: put it in, the default)\n"
     "  --build-id[=fast|md5|sha1|uuid|0xHEX|none]\n"
     "                              Add .note.gnu.build-id (default style: fast, xxh3-128)\n"
     "  --gc-sections               Drop sections unreachable from the entry point\n"
@@ -228,7 +236,8 @@ static bool parse_whole_number(const char *s, uint64_t *out) {
 static const char *const ignored_z[] = {
     "now", "lazy", "defs", "nodefs", "text", "notext", "origin", "nodelete", "nodlopen",
     "noexecheap", "common-page-size=", "ibt", "shstk", "cet-report=", "copyreloc",
-    "nocopyreloc", "combreloc", "nocombreloc", NULL};
+    "nocopyreloc", "combreloc", "nocombreloc",
+    "start-stop-visibility=" /* of __start_/__stop_: nothing is exported */, NULL};
 
 static bool is_ignored_z(const char *z) {
   for (const char *const *p = ignored_z; *p; p++) {
@@ -276,7 +285,7 @@ static const char *const ignored_flags[] = {
     "no-copy-dt-needed-entries", "copy-dt-needed-entries", "sort-common", "no-warn-mismatch",
     "warn-common", "export-dynamic", "no-export-dynamic",
     "enable-new-dtags", "disable-new-dtags", "nostdlib", "no-demangle", "demangle",
-    "discard-locals", "X", "discard-all", "x", "Qy", "relax", "no-relax", "warn-once",
+    "Qy", "relax", "no-relax", "warn-once",
     "no-warn-rwx-segments", "warn-rwx-segments", "no-warn-execstack", "color-diagnostics",
     "no-rosegment-placeholder", "dynamic-list-data", "Bsymbolic", "Bsymbolic-functions",
     "rosegment", "no-fatal-warnings", "disable-verify", "E" /* --export-dynamic */,
@@ -335,6 +344,30 @@ static int hexval(char c) {
   if (c >= 'A' && c <= 'F')
     return c - 'A' + 10;
   return -1;
+}
+
+/* %XX escapes, as lld 17 and GNU ld 2.41 take them (a JSON value passed
+ * through a build system may not hold its commas or quotes); the note is
+ * written with the terminating NUL, so an escaped NUL is refused. */
+char *decode_package_metadata(const char *v, const char **err) {
+  size_t n = strlen(v), k = 0;
+  char *out = xalloc(n + 1);
+  for (size_t i = 0; i < n; i++) {
+    if (v[i] != '%') {
+      out[k++] = v[i];
+      continue;
+    }
+    int hi = hexval(v[i + 1]), lo = hi < 0 ? -1 : hexval(v[i + 2]); /* stops at the NUL */
+    if (hi < 0 || lo < 0 || (hi | lo) == 0) {
+      *err = xsprintf("invalid %% escape at byte %zu (expected %%XX: two hex digits, not 00)", i);
+      xfree(out);
+      return NULL;
+    }
+    out[k++] = (char)(hi << 4 | lo);
+    i += 2;
+  }
+  out[k] = 0;
+  return out;
 }
 
 static void parse_build_id(struct options *opt, const char *v) {
@@ -484,6 +517,22 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
     } else if ((v = opt_value(argv, argc, &i, "trace-symbol")) ||
                (v = short_value(argv, argc, &i, 'y'))) {
       vec_push(&opt->trace_syms, (void *)v);
+    } else if (opt_flag(arg, "x") || opt_flag(arg, "discard-all")) {
+      opt->discard = DISCARD_ALL;
+    } else if (opt_flag(arg, "X") || opt_flag(arg, "discard-locals")) {
+      opt->discard = DISCARD_LOCALS;
+    } else if (opt_flag(arg, "discard-none")) {
+      opt->discard = DISCARD_NONE;
+    } else if ((v = opt_value(argv, argc, &i, "package-metadata"))) {
+      const char *why;
+      if (!(opt->package_metadata = decode_package_metadata(v, &why)))
+        fatal("--package-metadata=%s: %s", v, why);
+    } else if (opt_flag(arg, "disable-linker-version")) {
+      opt->no_linker_version = true;
+    } else if (opt_flag(arg, "enable-linker-version")) {
+      opt->no_linker_version = false;
+    } else if ((v = opt_value(argv, argc, &i, "ignore-unresolved-symbol"))) {
+      vec_push(&opt->ignore_unresolved, (void *)v);
     } else if ((v = opt_value(argv, argc, &i, "unresolved-symbols"))) {
       /* a static link has only object files: ignore-in-shared-libs
        * changes nothing */

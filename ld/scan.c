@@ -41,9 +41,19 @@ static void scan_file(void *arg, int64_t i) {
   }
 }
 
+/* --ignore-unresolved-symbol names name (a few names, looked up once per
+ * undefined symbol) */
+static bool ignored_undefined(const char *name) {
+  for (size_t i = 0; i < ctx.opt.ignore_unresolved.n; i++)
+    if (!strcmp(ctx.opt.ignore_unresolved.v[i], name))
+      return true;
+  return false;
+}
+
 /* Undefined symbols, all with their first references; under
  * --warn-unresolved-symbols as warnings, under --unresolved-symbols=ignore-all
- * not at all (they are 0 then, as a weak undefined symbol is). */
+ * not at all (they are 0 then, as a weak undefined symbol is), nor those
+ * --ignore-unresolved-symbol names. */
 static void report_undefined(void) {
   if (ctx.opt.unresolved == UNRESOLVED_IGNORE)
     return;
@@ -61,6 +71,8 @@ static void report_undefined(void) {
   }
   for (size_t s = 0; s < order.n; s++) {
     struct symbol *sym = order.v[s];
+    if (ignored_undefined(sym->name))
+      continue;
     char *msg = xsprintf("undefined symbol: %s", sym->name);
     size_t count = 0;
     for (size_t i = 0; i < ctx.live.n; i++) {

@@ -533,6 +533,13 @@ bad "--end-group without --start-group" "--end-group without --start-group" -- $
 bad "--unresolved-symbols=bogus" "--unresolved-symbols: expected ignore-all" -- $NS main.o --unresolved-symbols=bogus
 bad "--warn-unresolved-symbols with --fatal-warnings" "undefined symbol: missing_one" -- $NS u.o --warn-unresolved-symbols --fatal-warnings
 bad "--error-unresolved-symbols after --warn-unresolved-symbols" "smelt: error: undefined symbol: missing_one" -- $NS u.o --warn-unresolved-symbols --error-unresolved-symbols
+bad "--ignore-unresolved-symbol naming another symbol" "smelt: error: undefined symbol: missing_two" \
+  -- $NS u.o --ignore-unresolved-symbol=missing_one
+! grep -q "missing_one" log || fail "--ignore-unresolved-symbol: missing_one still reported"
+bad "--package-metadata with a bad %-escape" \
+  "smelt: error: --package-metadata=a%2x: invalid % escape at byte 1 (expected %XX" -- $NS main.o --package-metadata=a%2x
+bad "--package-metadata with an escaped NUL" "invalid % escape at byte 3" -- $NS main.o '--package-metadata={}a%00'
+bad "--package-metadata ending in %" "invalid % escape at byte 2" -- $NS main.o '--package-metadata={}%'
 bad "-EB" "-EB: big-endian output is not supported" -- $NS main.o -EB
 bad "--fix-cortex-a53-843419=bogus" "--fix-cortex-a53-843419: expected full, adr or adrp" -- $NS main.o --fix-cortex-a53-843419=bogus
 bad "--fix-cortex-a53-843419 on x86_64 with --fatal-warnings" "is for aarch64 code; ignored for x86_64" -- $NS main.o --fix-cortex-a53-843419 --fatal-warnings

@@ -441,6 +441,9 @@ if compile main.o main.c $OPT; then
   { link unresolved main.o -Wl,--unresolved-symbols=ignore-all &&
       verify "--unresolved-symbols=ignore-all: undefined symbols are 0" unresolved; } ||
     broken unresolved
+  { link unresolved3 main.o -Wl,--ignore-unresolved-symbol=missing_fn,--ignore-unresolved-symbol=missing_data &&
+      verify "--ignore-unresolved-symbol: the symbols named are 0" unresolved3; } ||
+    broken "--ignore-unresolved-symbol"
   if $CC -static -B"$BUILD/" main.o -Wl,--warn-unresolved-symbols -o unresolved2 >warn.log 2>&1 &&
     grep -q "warning: undefined symbol: missing_fn" warn.log &&
     grep -q "warning: undefined symbol: missing_data" warn.log; then
@@ -533,6 +536,56 @@ if compile main.o main.c $OPT -g && compile f.o f.c $OPT -g && link comment main
   fi
 else
   broken comment
+fi
+
+# --- .text in GNU ld's order: cold, exit, start-up, hot code, the rest; with
+# -ffunction-sections too (.text.unlikely.cold_fn ...)
+enter textorder
+for fs in "" -ffunction-sections; do
+  tag=textorder$fs
+  if compile $tag.o main.c $OPT $fs && link $tag $tag.o; then
+    have=$(readelf -SW $tag.o | grep -oE '\.text\.(unlikely|exit|startup|hot)' | sort -u | tr '\n' ' ')
+    [ "$have" = ".text.exit .text.hot .text.startup .text.unlikely " ] ||
+      fail "textorder: test setup: $tag.o has only these classes of code: $have"
+    verify ".text: cold, exit, start-up, hot code, then the rest ($tag)" $tag
+  else
+    broken "$tag"
+  fi
+done
+# -x drops the inputs' local symbols (ctor, FILE symbols), -X only .L ones
+if [ -f textorder.o ] && link textorder_x textorder.o -Wl,-x && link textorder_X textorder.o -Wl,-x,-X; then
+  locals() { readelf -sW "$1" | awk '$5 == "LOCAL" && $8 != "" { print $8 }' | sort -u | tr '\n' ' '; }
+  lx=$(locals textorder_x) lX=$(locals textorder_X)
+  if [ -z "$lx" ] && echo " $lX" | grep -q ' ctor ' && echo " $lX" | grep -q ' main.c '; then
+    verify "-x: no local symbols in .symtab" textorder_x
+  else
+    fail "-x: locals '$lx' (want none); -X: locals '$lX' (want ctor, main.c)"
+  fi
+else
+  broken "textorder -x"
+fi
+
+# --- --package-metadata: .note.package, an FDO note in PT_NOTE, %XX decoded;
+# --disable-linker-version: no smelt in .comment
+enter hello
+json='{"type":"deb","name":"smelt-test","version":"1.0"}'
+if link hello_pkg main.o '-Wl,--package-metadata={"type":"deb"%2C"name":"smelt-test"%2C"version":"1.0"}' \
+     -Wl,--disable-linker-version; then
+  got=$(readelf -nW hello_pkg | sed -n 's/.*Packaging Metadata: //p')
+  owner=$(readelf -nW hello_pkg | awk '/FDO_PACKAGING_METADATA/ { print $1 }')
+  # a PT_NOTE whose sections (readelf's segment mapping) include .note.package
+  in_note=$(readelf -lW hello_pkg | awk '/^Program Headers/ { p = 1; next }
+    p && $1 ~ /^[A-Z]/ && $1 != "Type" { if ($1 == "NOTE") note[n] = 1; n++ }
+    /Section to Segment/ { p = 0; m = 1; next }
+    m && (($1 + 0) in note) && / \.note\.package( |$)/ { ok = 1 } END { print ok + 0 }')
+  if [ "$got" = "$json" ] && [ "$owner" = FDO ] && [ "$(shdr hello_pkg .note.package 2)" = NOTE ] &&
+     [ "$in_note" = 1 ] && ! readelf -p .comment hello_pkg | grep -q smelt; then
+    verify "--package-metadata: .note.package in PT_NOTE; --disable-linker-version" hello_pkg
+  else
+    fail "--package-metadata: note '$got' owner '$owner', in PT_NOTE: $in_note; .comment: $(readelf -p .comment hello_pkg | grep -c smelt) smelt"
+  fi
+else
+  broken "--package-metadata"
 fi
 
 # --- the same output for any number of threads

@@ -475,6 +475,85 @@ Test(options, unresolved_symbols, .init = x86_64) {
   }
 }
 
+Test(options, ignore_unresolved_symbol_and_discard, .init = x86_64) {
+  const char *argv[] = {"ld", "--ignore-unresolved-symbol=a", "-x",
+                        "--ignore-unresolved-symbol", "b", "main.o"};
+  struct options o = opts(6, argv);
+  cr_assert_eq(o.ignore_unresolved.n, 2);
+  cr_assert_str_eq(o.ignore_unresolved.v[0], "a");
+  cr_assert_str_eq(o.ignore_unresolved.v[1], "b");
+  cr_assert_eq(o.unresolved, UNRESOLVED_ERROR, "other symbols are still errors");
+  cr_assert_eq(o.discard, DISCARD_ALL);
+  cr_assert_eq(o.ninputs, 1);
+  struct { const char *args[2]; int want; } cases[] = {
+      {{"a.o"}, DISCARD_LOCALS},          {{"-x"}, DISCARD_ALL},
+      {{"--discard-all"}, DISCARD_ALL},   {{"-x", "-X"}, DISCARD_LOCALS},
+      {{"--discard-none"}, DISCARD_NONE}, {{"--discard-none", "--discard-locals"}, DISCARD_LOCALS},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    const char *av[3] = {"ld", cases[i].args[0], cases[i].args[1]};
+    cr_assert_eq(opts(cases[i].args[1] ? 3 : 2, av).discard, cases[i].want, "case %zu", i);
+  }
+}
+
+Test(options, package_metadata_and_linker_version, .init = x86_64) {
+  const char *argv[] = {"ld", "--package-metadata={\"type\":\"rpm\"%2C\"os\":\"x%25\"}",
+                        "--disable-linker-version", "a.o"};
+  struct options o = opts(4, argv);
+  cr_assert_str_eq(o.package_metadata, "{\"type\":\"rpm\",\"os\":\"x%\"}");
+  cr_assert(o.no_linker_version);
+  const char *argv2[] = {"ld", "--disable-linker-version", "--enable-linker-version", "a.o"};
+  cr_assert_not(opts(4, argv2).no_linker_version);
+}
+
+Test(options, package_metadata_escapes) {
+  struct { const char *in, *want; size_t bad_at; } cases[] = {
+      {"", "", 0},          {"plain", "plain", 0}, {"%7b%7D", "{}", 0},
+      {"a%2", NULL, 1},     {"%", NULL, 0},        {"ab%g1", NULL, 2},
+      {"x%00y", NULL, 1},   {"%41%zz", NULL, 3},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    const char *err = NULL;
+    char *got = decode_package_metadata(cases[i].in, &err);
+    if (cases[i].want) {
+      cr_assert_str_eq(got, cases[i].want, "case %zu", i);
+    } else {
+      cr_assert_null(got, "case %zu", i);
+      char at[32];
+      snprintf(at, sizeof(at), "at byte %zu ", cases[i].bad_at);
+      cr_assert(strstr(err, at), "case %zu: %s", i, err);
+    }
+  }
+}
+
+Test(layout, text_classes_in_gnu_order) {
+  struct { const char *name; int want; } cases[] = {
+      {".text", TEXT_OTHER},
+      {".text.unlikely", TEXT_UNLIKELY},
+      {".text.unlikely.foo", TEXT_UNLIKELY},
+      {".text.foo_unlikely", TEXT_OTHER}, /* GNU ld's .text.*_unlikely is not taken */
+      {".text.unlikelyfoo", TEXT_OTHER},
+      {".text.exit", TEXT_EXIT},
+      {".text.exit.fini", TEXT_EXIT},
+      {".text.exit_group", TEXT_OTHER},
+      {".text.startup", TEXT_STARTUP},
+      {".text.startup.main", TEXT_STARTUP},
+      {".text.hot", TEXT_HOT},
+      {".text.hot.f", TEXT_HOT},
+      {".text.hotter", TEXT_OTHER},
+      {".text.", TEXT_OTHER},
+      {".text.u", TEXT_OTHER},
+      {".text.s.startup", TEXT_OTHER},
+      {".text.main", TEXT_OTHER},
+      {".textunlikely", TEXT_OTHER},
+      {".init", TEXT_OTHER},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+    cr_assert_eq(text_class(cases[i].name), cases[i].want, "%s", cases[i].name);
+  cr_assert(TEXT_UNLIKELY < TEXT_EXIT && TEXT_EXIT < TEXT_STARTUP && TEXT_STARTUP < TEXT_HOT &&
+            TEXT_HOT < TEXT_OTHER);
+}
+
 Test(options, common_gcc_link_line, .init = x86_64) {
   const char *argv[] = {"ld", "-plugin", "/x/liblto_plugin.so", "-plugin-opt=-fresolution=a",
                         "-dynamic-linker", "/lib/ld-musl-x86_64.so.1", "-nostdlib", "-static",
