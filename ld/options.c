@@ -668,8 +668,11 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
                !strncmp(arg, "-Tbss", 5) || opt_value(argv, argc, &i, "section-start")) {
       fatal("%s: a section at a fixed address is not supported (smelt places sections "
             "itself; --image-base moves the whole image)", arg);
-    } else if ((v = short_value(argv, argc, &i, 'T')) || (v = opt_value(argv, argc, &i, "script"))) {
-      fatal("linker scripts are not supported (-T %s)", v);
+    } else if ((v = short_value(argv, argc, &i, 'T')) || (v = opt_value(argv, argc, &i, "script")) ||
+               (v = opt_value(argv, argc, &i, "dT")) ||
+               (v = opt_value(argv, argc, &i, "default-script"))) {
+      bool glued = v > arg && v <= arg + strlen(arg); /* -Tfile, --script=file */
+      fatal("linker scripts are not supported (%s%s%s)", arg, glued ? "" : " ", glued ? "" : v);
     } else if ((v = short_value(argv, argc, &i, 'o'))) {
       opt->output = v;
     } else {

@@ -233,7 +233,11 @@ bad "-shared" "static" -- -shared main.o
 [ -f /usr/lib/x86_64-linux-musl/libc.so ] &&
   bad "shared object input" "libc.so && shared" -- $NS main.o /usr/lib/x86_64-linux-musl/libc.so
 printf 'SECTIONS { . = 0x400000; .text : { *(.text) } }\n' >script.ld
-bad "linker script (-T)" "not supported" -- $NS -T script.ld main.o
+bad "linker script (-T)" "linker scripts are not supported (-T script.ld)" -- $NS -T script.ld main.o
+bad "linker script (-Tscript.ld)" "linker scripts are not supported (-Tscript.ld)" -- $NS -Tscript.ld main.o
+bad "default linker script (-dT)" "linker scripts are not supported (-dT script.ld)" -- $NS -dT script.ld main.o
+bad "default linker script (--default-script=)" \
+  "linker scripts are not supported (--default-script=script.ld)" -- $NS --default-script=script.ld main.o
 bad "GCC LTO object" "lto.o && LTO" -- $NS lto.o
 # the same through the compiler driver, as users see it (gcc exits 1 too)
 LINK="musl-gcc -static -B$BUILD/"
