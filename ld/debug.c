@@ -315,10 +315,7 @@ void write_build_id(void) {
     return;
   uint8_t *note = ctx.out + os->offset;
   size_t n = build_id_size();
-  wr32(note, 4);
-  wr32(note + 4, (uint32_t)n);
-  wr32(note + 8, NT_GNU_BUILD_ID);
-  memcpy(note + 12, "GNU", 4);
+  wr_note_head(note, "GNU", (uint32_t)n, NT_GNU_BUILD_ID);
   uint8_t *desc = note + 16;
   memset(desc, 0, n);
   switch (ctx.opt.build_id) {

@@ -30,6 +30,9 @@
 #ifndef STT_GNU_IFUNC
 #define STT_GNU_IFUNC 10
 #endif
+#ifndef NT_FDO_PACKAGING_METADATA
+#define NT_FDO_PACKAGING_METADATA 0xcafe1a7e
+#endif
 
 static inline uint16_t rd16(const void *p) { uint16_t v; memcpy(&v, p, 2); return v; }
 static inline uint32_t rd32(const void *p) { uint32_t v; memcpy(&v, p, 4); return v; }
@@ -37,5 +40,14 @@ static inline uint64_t rd64(const void *p) { uint64_t v; memcpy(&v, p, 8); retur
 static inline void wr16(void *p, uint16_t v) { memcpy(p, &v, 2); }
 static inline void wr32(void *p, uint32_t v) { memcpy(p, &v, 4); }
 static inline void wr64(void *p, uint64_t v) { memcpy(p, &v, 8); }
+
+/* An ELF note's header and its owner's 4-byte name ("GNU", "FDO"); the
+ * descriptor follows at p + 16. */
+static inline void wr_note_head(uint8_t *p, const char owner[4], uint32_t descsz, uint32_t type) {
+  wr32(p, 4);
+  wr32(p + 4, descsz);
+  wr32(p + 8, type);
+  memcpy(p + 12, owner, 4);
+}
 
 #endif

@@ -523,17 +523,11 @@ static void add_comment(void) {
  * NT_FDO_PACKAGING_METADATA, the JSON with its NUL as the descriptor, in
  * .note.package as GNU ld, lld and mold write it (systemd's coredumps and
  * Fedora's packages read it). */
-#ifndef NT_FDO_PACKAGING_METADATA
-#define NT_FDO_PACKAGING_METADATA 0xcafe1a7e
-#endif
-
 static void add_package_note(void) {
   const char *json = ctx.opt.package_metadata;
-  uint32_t descsz = (uint32_t)strlen(json) + 1, size = 12 + 4 + ALIGN_UP(descsz, 4);
+  uint32_t descsz = (uint32_t)strlen(json) + 1, size = 16 + ALIGN_UP(descsz, 4);
   uint8_t *note = xcalloc(1, size);
-  uint32_t head[3] = {4, descsz, NT_FDO_PACKAGING_METADATA};
-  memcpy(note, head, sizeof(head));
-  memcpy(note + 12, "FDO", 4);
+  wr_note_head(note, "FDO", descsz, NT_FDO_PACKAGING_METADATA);
   memcpy(note + 16, json, descsz);
   struct osec *os = input_or_new_osec(".note.package", SHT_NOTE, SHF_ALLOC, OS_REGULAR);
   add_own_isec(os, SHF_ALLOC, note, size, 4);
