@@ -159,8 +159,9 @@ uint64_t isec_out_offset(const struct isec *isec, uint64_t off, bool *dead) {
     return off;
   struct ehrec *r = find_rec(isec, off);
   if (!r) {
-    /* the end of the section */
-    *dead = off != isec->eh[isec->neh - 1].in_off + isec->eh[isec->neh - 1].size;
+    /* the end of the section (an empty .eh_frame has no records) */
+    const struct ehrec *last = isec->neh ? &isec->eh[isec->neh - 1] : NULL;
+    *dead = off != (last ? (uint64_t)last->in_off + last->size : 0);
     return isec->size;
   }
   if (r->out_off == DROPPED) {

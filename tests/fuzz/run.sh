@@ -4,6 +4,7 @@
 # checked-in seeds; new corpus entries go to a scratch copy, crashes to
 # build-fuzz/fuzz-artifacts/. Exit status 1 if any harness found a crash,
 # a hang or a broken promise about the output file.
+# FUZZ_SEED picks libFuzzer's seed (default: a fresh one per run).
 # usage: run.sh [SECONDS] [HARNESS...]   (harnesses: read link)
 set -eu
 cd "$(dirname "$0")/../.."
@@ -25,11 +26,11 @@ status=0
 for h in $HARNESSES; do
   work=$B/fuzz-corpus/$h
   mkdir -p "$work"
-  echo "fuzz-$h: $SECS s"
+  echo "fuzz-$h: $SECS s${FUZZ_SEED:+, seed $FUZZ_SEED}"
   # -timeout above the child's own limit (10 s): a hang is caught, with its
   # input, by the harness
   if ! $B/tests/fuzz/fuzz-$h -max_total_time="$SECS" -timeout=30 -rss_limit_mb=4096 \
-      -max_len=65536 -print_final_stats=1 \
+      -max_len=65536 -print_final_stats=1 -seed="${FUZZ_SEED:-0}" \
       -artifact_prefix=$B/fuzz-artifacts/$h- "$work" tests/fuzz/corpus/$h \
       >$B/fuzz-$h.log 2>&1; then
     echo "fuzz-$h: FAILED, see $B/fuzz-$h.log and $B/fuzz-artifacts/"
