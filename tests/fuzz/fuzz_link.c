@@ -2,7 +2,9 @@
  * an ELF relocatable defining main (no libc), linked with -static -e main
  * into a directory that already holds an old output file. The last byte of
  * the input picks extra options (gc, ICF, debug compression, build-id, map,
- * strip, layout), so every pass runs on mutated data. Besides crashes and
+ * strip, layout), the byte before it more (static PIE, two threads, safe
+ * ICF, no RELRO, zstd, no locals, one text segment), so every pass runs on
+ * mutated data. Besides crashes and
  * hangs, the harness checks the promise made to users: a link that fails
  * exits 1 and leaves the old output byte-identical and nothing else behind;
  * one that succeeds leaves the new output. */
@@ -23,7 +25,7 @@ struct paths {
 static void link_one(const uint8_t *data, size_t size, void *arg) {
   struct paths *p = arg;
   write_file(p->in, data, size);
-  unsigned sel = size ? data[size - 1] : 0;
+  unsigned sel = size ? data[size - 1] : 0, sel2 = size > 1 ? data[size - 2] : 0;
   char map_arg[160];
   snprintf(map_arg, sizeof(map_arg), "-Map=%s", p->map);
   char *argv[32];
@@ -51,6 +53,20 @@ static void link_one(const uint8_t *data, size_t size, void *arg) {
     argv[argc++] = "--no-rosegment";
   if (sel & 128)
     argv[argc++] = "-s";
+  if (sel2 & 1)
+    argv[argc++] = "-pie";
+  if (sel2 & 2)
+    argv[argc++] = "--threads=2"; /* after --threads=1: the last one counts */
+  if (sel2 & 4)
+    argv[argc++] = "--icf=safe";
+  if (sel2 & 8)
+    argv[argc++] = "-znorelro";
+  if (sel2 & 16)
+    argv[argc++] = "--compress-debug-sections=zstd";
+  if (sel2 & 32)
+    argv[argc++] = "-x";
+  if (sel2 & 64)
+    argv[argc++] = "-znoseparate-code";
   argv[argc++] = "-o";
   argv[argc++] = p->out;
   argv[argc++] = p->in;
