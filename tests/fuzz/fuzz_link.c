@@ -4,10 +4,10 @@
  * the input picks extra options (gc, ICF, debug compression, build-id, map,
  * strip, layout), the byte before it more (static PIE, two threads, safe
  * ICF, no RELRO, zstd, no locals, one text segment), so every pass runs on
- * mutated data. Besides crashes and
- * hangs, the harness checks the promise made to users: a link that fails
- * exits 1 and leaves the old output byte-identical and nothing else behind;
- * one that succeeds leaves the new output. */
+ * mutated data. Besides crashes and hangs, the harness checks the promise
+ * made to users: a link that fails exits 1 and leaves the old output
+ * byte-identical and nothing else behind; one that succeeds leaves the new
+ * output. */
 #include "harness.h"
 #include "ld/ld.h"
 #include <dirent.h>
@@ -25,48 +25,33 @@ struct paths {
 static void link_one(const uint8_t *data, size_t size, void *arg) {
   struct paths *p = arg;
   write_file(p->in, data, size);
-  unsigned sel = size ? data[size - 1] : 0, sel2 = size > 1 ? data[size - 2] : 0;
+  /* bit k of the last two bytes (the last one low) turns on option k;
+   * NULL is the map, whose path is this process's */
+  static const char *const opts[] = {
+      "--gc-sections", "--icf=all", "--compress-debug-sections=zlib", "--build-id", NULL,
+      "--strip-debug", "--no-rosegment", "-s", "-pie",
+      "--threads=2", /* after --threads=1: the last one counts */
+      "--icf=safe", "-znorelro", "--compress-debug-sections=zstd", "-x", "-znoseparate-code"};
+  unsigned sel = (size ? data[size - 1] : 0) | (size > 1 ? data[size - 2] : 0) << 8;
   char map_arg[160];
   snprintf(map_arg, sizeof(map_arg), "-Map=%s", p->map);
-  char *argv[32];
+  char *argv[40];
   int argc = 0;
   argv[argc++] = "smelt";
   argv[argc++] = "-static";
   argv[argc++] = "-e";
   argv[argc++] = "main";
   argv[argc++] = "--threads=1";
-  if (sel & 1)
-    argv[argc++] = "--gc-sections";
-  if (sel & 2)
-    argv[argc++] = "--icf=all";
-  if (sel & 4)
-    argv[argc++] = "--compress-debug-sections=zlib";
-  if (sel & 8)
-    argv[argc++] = "--build-id";
-  if (sel & 16) {
-    argv[argc++] = map_arg;
-    argv[argc++] = "--cref";
+  for (int k = 0; k < (int)(sizeof(opts) / sizeof(opts[0])); k++) {
+    if (!(sel >> k & 1))
+      continue;
+    if (opts[k]) {
+      argv[argc++] = (char *)opts[k];
+    } else {
+      argv[argc++] = map_arg;
+      argv[argc++] = "--cref";
+    }
   }
-  if (sel & 32)
-    argv[argc++] = "--strip-debug";
-  if (sel & 64)
-    argv[argc++] = "--no-rosegment";
-  if (sel & 128)
-    argv[argc++] = "-s";
-  if (sel2 & 1)
-    argv[argc++] = "-pie";
-  if (sel2 & 2)
-    argv[argc++] = "--threads=2"; /* after --threads=1: the last one counts */
-  if (sel2 & 4)
-    argv[argc++] = "--icf=safe";
-  if (sel2 & 8)
-    argv[argc++] = "-znorelro";
-  if (sel2 & 16)
-    argv[argc++] = "--compress-debug-sections=zstd";
-  if (sel2 & 32)
-    argv[argc++] = "-x";
-  if (sel2 & 64)
-    argv[argc++] = "-znoseparate-code";
   argv[argc++] = "-o";
   argv[argc++] = p->out;
   argv[argc++] = p->in;
