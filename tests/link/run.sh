@@ -497,6 +497,29 @@ else
   broken bigtext
 fi
 
+# --- a small link (under 32 MiB of inputs) runs its passes on one thread,
+# but writes an output of 12 MiB or more on every thread: --stats names the
+# thread count at the end; the output is the same as with --threads=1
+enter bigdata
+for mb in 4 13; do
+  if compile big$mb.o main.c -O1 -DSIZE="($mb << 20)" && link big$mb big$mb.o &&
+     link big${mb}_t1 -Wl,--threads=1 big$mb.o &&
+     $CC -static -B"$BUILD/" -Wl,--stats big$mb.o -o big${mb}_stats >stats$mb.log 2>&1; then
+    $RUN ./big$mb >big$mb.out 2>&1
+    [ "$(cat big$mb.out)" = "6 3 $mb" ] && pass "$mb MiB of .data: runs" || fail "$mb MiB of .data: printed $(head -c 60 big$mb.out)"
+    cmp -s big$mb big${mb}_t1 && pass "$mb MiB of .data: identical output for --threads=1 and default" ||
+      fail "$mb MiB of .data: output differs across --threads"
+  else
+    broken "bigdata $mb MiB"
+  fi
+done
+if [ "$(nproc)" -ge 2 ]; then
+  grep -q ', 1 thread,' stats4.log && pass "4 MiB output: a small link writes on one thread" ||
+    fail "4 MiB output: --stats says $(tail -1 stats4.log)"
+  grep -q ', [0-9]* threads,' stats13.log && pass "13 MiB output: a small link writes on every thread" ||
+    fail "13 MiB output: --stats says $(tail -1 stats13.log)"
+fi
+
 # --- the symbol table: 120 objects whose symbols fill ~480 KiB of .symtab and
 # .strtab (the linker writes them in runs of files); the program prints the
 # name and address of every function, nm must read the same from the output
