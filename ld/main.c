@@ -49,7 +49,7 @@ enum {
   SMALL_LINK = 32 << 20,   /* bytes of input files */
   LARGE_OUTPUT = 12 << 20, /* bytes of output file */
 };
-static bool small_link; /* its loops run on one thread (open_inputs) */
+static bool small_link; /* its passes run on one thread (open_inputs), a large write not */
 
 static void parse_one(void *arg, int64_t i) { parse_objfile(((struct objfile **)arg)[i]); }
 
@@ -57,8 +57,8 @@ static void parse_one(void *arg, int64_t i) { parse_objfile(((struct objfile **)
  * inputs make 16 MB of output with its DWARF uncompressed, 15 MB of it
  * relocated and written in 38 chunks. Writing those takes the second
  * thread: on the 2-core VM of bench/, alternating 40 runs each, that link
- * took 10.4 ms against 11.1 with every pass on one thread. Below 12 MB it
- * does not pay: with the threshold at 4 MB, Go with --strip-debug (7.4 MB
+ * took 10.4 ms against 11.1 with every pass on one thread. Below 12 MiB it
+ * does not pay: with the threshold at 4 MiB, Go with --strip-debug (7.4 MB
  * of output) took 4.6% longer, sqlite3 (6.2 MB) 1.4%. */
 static void write_file(void) {
   if (small_link && ctx.filesize >= LARGE_OUTPUT)
@@ -78,10 +78,10 @@ static void open_inputs(void) {
    * of inputs) 6.6 vs 7.6 ms, zstd (16 MB) 9.6 vs 10.5, sqlite3 (17 MB)
    * 11.1 vs 11.7, Go with --strip-debug (29 MB) 8.6 vs 9.4; CPython
    * (47 MB) 41.7 vs 32.8 gains from the second thread. The output is the
-   * same either way. A link that asks for debug compression but strips the
-   * debug sections (Go's external linking passes
-   * --compress-debug-sections=zlib, and -s to strip) compresses nothing:
-   * it is small too. */
+   * same either way (and its write may take every thread: write_file). A
+   * link that asks for debug compression but strips the debug sections
+   * (Go's external linking passes --compress-debug-sections=zlib, and -s
+   * to strip) compresses nothing: it is small too. */
   bool compresses = ctx.opt.compress_debug && !ctx.opt.strip_debug; /* -s strips debug too */
   small_link = ctx.opt.threads == 0 && !compresses && ctx.input_bytes < SMALL_LINK;
   pool_serial(small_link);
