@@ -1,5 +1,6 @@
-/* SIZE bytes of initialized data: the output file is about that large
- * while the inputs are small. The sum reads every page of it. */
+/* SIZE bytes of initialized data: the output file is about that large,
+ * while the inputs stay under the 32 MiB that make a link small (its
+ * passes on one thread). The sum reads one byte of every page. */
 #include <stdio.h>
 
 unsigned char big[SIZE] = {1, [SIZE / 2] = 2, [SIZE - 1] = 3};
