@@ -49,7 +49,24 @@ enum {
   SMALL_LINK = 32 << 20,   /* bytes of input files */
   LARGE_OUTPUT = 12 << 20, /* bytes of output file */
 };
-static bool small_link; /* its passes run on one thread (open_inputs), a large write not */
+
+/* A small link without debug compression runs its loops on one thread
+ * unless --threads says otherwise: handing work to a second thread and
+ * waiting for it (a futex wake of a halted vCPU costs tens of
+ * microseconds on a VM) costs more than the items it takes over. On the
+ * 2-core VM of bench/, with --threads=1 against two threads: lua (8 MB
+ * of inputs) 6.6 vs 7.6 ms, zstd (16 MB) 9.6 vs 10.5, sqlite3 (17 MB)
+ * 11.1 vs 11.7, Go with --strip-debug (29 MB) 8.6 vs 9.4; CPython
+ * (47 MB) 41.7 vs 32.8 gains from the second thread. The output is the
+ * same either way (and its write may take every thread: write_file). A
+ * link that asks for debug compression but strips the debug sections
+ * (Go's external linking passes --compress-debug-sections=zlib, and -s
+ * to strip) compresses nothing: it is small too. Known once the inputs
+ * are read. */
+static bool small_link(void) {
+  bool compresses = ctx.opt.compress_debug && !ctx.opt.strip_debug; /* -s strips debug too */
+  return ctx.opt.threads == 0 && !compresses && ctx.input_bytes < SMALL_LINK;
+}
 
 static void parse_one(void *arg, int64_t i) { parse_objfile(((struct objfile **)arg)[i]); }
 
@@ -61,7 +78,7 @@ static void parse_one(void *arg, int64_t i) { parse_objfile(((struct objfile **)
  * does not pay: with the threshold at 4 MiB, Go with --strip-debug (7.4 MB
  * of output) took 4.6% longer, sqlite3 (6.2 MB) 1.4%. */
 static void write_file(void) {
-  if (small_link && ctx.filesize >= LARGE_OUTPUT)
+  if (small_link() && ctx.filesize >= LARGE_OUTPUT)
     pool_serial(false);
   write_output();
 }
@@ -70,21 +87,7 @@ static void open_inputs(void) {
   plan_open_files();
   pool_init(ctx.opt.threads);
   read_inputs();
-  /* A small link without debug compression runs its loops on one thread
-   * unless --threads says otherwise: handing work to a second thread and
-   * waiting for it (a futex wake of a halted vCPU costs tens of
-   * microseconds on a VM) costs more than the items it takes over. On the
-   * 2-core VM of bench/, with --threads=1 against two threads: lua (8 MB
-   * of inputs) 6.6 vs 7.6 ms, zstd (16 MB) 9.6 vs 10.5, sqlite3 (17 MB)
-   * 11.1 vs 11.7, Go with --strip-debug (29 MB) 8.6 vs 9.4; CPython
-   * (47 MB) 41.7 vs 32.8 gains from the second thread. The output is the
-   * same either way (and its write may take every thread: write_file). A
-   * link that asks for debug compression but strips the debug sections
-   * (Go's external linking passes --compress-debug-sections=zlib, and -s
-   * to strip) compresses nothing: it is small too. */
-  bool compresses = ctx.opt.compress_debug && !ctx.opt.strip_debug; /* -s strips debug too */
-  small_link = ctx.opt.threads == 0 && !compresses && ctx.input_bytes < SMALL_LINK;
-  pool_serial(small_link);
+  pool_serial(small_link());
   write_reproduce();
   symmap_init(ctx.nglobals_hint);
   parallel_for((int64_t)ctx.files.n, parse_one, ctx.files.v);
