@@ -312,7 +312,7 @@ void radix_sort_fkeys(struct fkey *a, struct fkey *tmp, size_t n) {
    * sort in 1.3 ms instead of 2.1 with a read per digit up to 64 bits */
   int bits = any ? 64 - __builtin_clzll(any) : 0, ndigits = (bits + BITS - 1) / BITS;
   const uint64_t mask = (1u << BITS) - 1;
-  static __thread uint32_t count[MAX_DIGITS][1u << BITS];
+  uint32_t count[MAX_DIGITS][1u << BITS]; /* 48 KiB of stack */
   memset(count, 0, sizeof(count[0]) * (size_t)ndigits);
   for (size_t i = 0; i < n; i++)
     for (int d = 0; d < ndigits; d++)
