@@ -181,7 +181,7 @@ static void own(struct frag *f, uint64_t key) {
     atomic_store_explicit(&f->owner, key, memory_order_relaxed);
 }
 
-enum { PREFETCH_AHEAD = 16, RUN_BYTES = 4096, BATCH = 4096 };
+enum { PREFETCH_AHEAD = 16, SPAN_BYTES = 64 << 10, BATCH = 4096, BATCH_GROUPS = 8 };
 
 struct work {
   struct mgroup *g;
@@ -189,45 +189,59 @@ struct work {
   uint64_t ord; /* orders sections: command-line order */
 };
 
-/* Consecutive sections of one group split together, ws[first, first + n):
- * a -fdata-sections object has a one-string section per function, and its
- * piece would go to the table alone, with nothing to prefetch ahead. */
-struct run {
-  uint32_t first, n;
-};
-
-/* Up to BATCH pieces on their way to the table (per thread): each one's
- * hash, length, bytes, owner key and where its fragment goes. */
+/* Up to BATCH pieces of up to BATCH_GROUPS groups on their way to the
+ * tables (per thread): each one's group (an index into gs), hash, length,
+ * bytes, owner key and where its fragment goes. */
 struct batch {
   uint64_t hash[BATCH], key[BATCH];
   const uint8_t *src[BATCH];
   struct frag **dst[BATCH];
   uint32_t len[BATCH], by_shard[BATCH];
-  uint32_t n;
+  uint8_t gid[BATCH];
+  struct mgroup *gs[BATCH_GROUPS];
+  uint32_t n, ngroups;
 };
 
-/* Interns a batch in shard order, one lock per shard touched. The slot and
- * the fragment are cache misses nearly every time (100k strings across the
- * shards), and a section has only a dozen pieces per shard: the slot of the
- * piece PREFETCH_AHEAD on is fetched whatever its shard, the fragment it
- * holds half as far ahead once that slot has arrived, if it is in the shard
- * held (another's table may be replaced under us). */
-static void intern_batch(struct mgroup *g, struct batch *b) {
-  uint32_t start[NSHARDS + 1] = {0}, n = b->n;
+/* The shard piece i of a batch goes to. */
+static struct fshard *shard_of(const struct batch *b, uint32_t i) {
+  return &b->gs[b->gid[i]]->shards[b->hash[i] % NSHARDS];
+}
+
+/* Where piece i goes in a batch's interning order: by group, then by
+ * shard counted from shard turn. */
+static uint32_t order_key(const struct batch *b, uint32_t i, uint64_t turn) {
+  return b->gid[i] * NSHARDS + (uint32_t)((b->hash[i] + turn) % NSHARDS);
+}
+
+/* Interns a batch in order of group and shard, one lock per shard touched.
+ * A batch holds the pieces of many small sections (a -fdata-sections
+ * object has a one-string section per function, a -g object a few KiB of
+ * .debug_str), so each shard is locked once for a run of them, not about
+ * once per piece. The shards are taken from a point that differs between
+ * batches, so that two threads do not walk them in step, each waiting for
+ * the other's shard. The slot and the fragment are cache misses nearly
+ * every time (100k strings across the shards): the slot of the piece
+ * PREFETCH_AHEAD on is fetched whatever its shard, the fragment it holds
+ * half as far ahead once that slot has arrived, if it is in the shard held
+ * (another's table may be replaced under us). */
+static void intern_batch(struct batch *b) {
+  enum { NKEYS = BATCH_GROUPS * NSHARDS };
+  uint32_t start[NKEYS + 1] = {0}, n = b->n;
+  uint64_t turn = n ? b->hash[0] >> 32 : 0;
   for (uint32_t i = 0; i < n; i++)
-    start[b->hash[i] % NSHARDS + 1]++;
-  for (int s = 0; s < NSHARDS; s++)
-    start[s + 1] += start[s];
+    start[order_key(b, i, turn) + 1]++;
+  for (int k = 0; k < NKEYS; k++)
+    start[k + 1] += start[k];
   for (uint32_t i = 0; i < n; i++)
-    b->by_shard[start[b->hash[i] % NSHARDS]++] = i;
+    b->by_shard[start[order_key(b, i, turn)]++] = i;
   struct fshard *sh = NULL;
   for (uint32_t k = 0; k < n; k++) {
     if (k + PREFETCH_AHEAD < n) {
-      uint64_t h = b->hash[b->by_shard[k + PREFETCH_AHEAD]];
-      prefetch_slot(&g->shards[h % NSHARDS], h);
+      uint32_t ahead = b->by_shard[k + PREFETCH_AHEAD];
+      prefetch_slot(shard_of(b, ahead), b->hash[ahead]);
     }
     uint32_t i = b->by_shard[k];
-    struct fshard *want = &g->shards[b->hash[i] % NSHARDS];
+    struct fshard *want = shard_of(b, i);
     if (want != sh) {
       if (sh)
         pthread_mutex_unlock(&sh->mu);
@@ -235,27 +249,39 @@ static void intern_batch(struct mgroup *g, struct batch *b) {
       lock_short(&sh->mu);
     }
     if (k + PREFETCH_AHEAD / 2 < n) {
-      uint64_t h = b->hash[b->by_shard[k + PREFETCH_AHEAD / 2]];
-      struct frag *f = &g->shards[h % NSHARDS] == sh ? first_slot(sh, h)->frag : NULL;
+      uint32_t ahead = b->by_shard[k + PREFETCH_AHEAD / 2];
+      struct frag *f = shard_of(b, ahead) == sh ? first_slot(sh, b->hash[ahead])->frag : NULL;
       if (f)
         __builtin_prefetch(f);
     }
-    struct frag *f = intern_locked(g, sh, b->hash[i], b->src[i], b->len[i]);
+    struct frag *f = intern_locked(b->gs[b->gid[i]], sh, b->hash[i], b->src[i], b->len[i]);
     own(f, b->key[i]);
     *b->dst[i] = f;
   }
   if (sh)
     pthread_mutex_unlock(&sh->mu);
-  b->n = 0;
+  b->n = b->ngroups = 0;
 }
 
-/* Splits a run's sections into pieces and interns them, a batch at a time. */
-static void split(const struct work *w, uint32_t nw) {
-  struct mgroup *g = w[0].g;
+/* g's index in the batch, which is interned first if it holds
+ * BATCH_GROUPS other groups. */
+static uint8_t batch_group(struct batch *b, struct mgroup *g) {
+  for (uint32_t k = b->ngroups; k-- > 0;)
+    if (b->gs[k] == g)
+      return (uint8_t)k;
+  if (b->ngroups == BATCH_GROUPS)
+    intern_batch(b);
+  b->gs[b->ngroups] = g;
+  return (uint8_t)b->ngroups++;
+}
+
+/* Splits a span's sections into pieces and interns them, a batch at a
+ * time. */
+static void split(const struct work *w, size_t nw) {
   static __thread struct reuse_buf batch_buf;
   struct batch *b = reuse_buf(&batch_buf, 1, sizeof(struct batch));
-  b->n = 0;
-  for (uint32_t s = 0; s < nw; s++) {
+  b->n = b->ngroups = 0;
+  for (size_t s = 0; s < nw; s++) {
     struct isec *isec = w[s].isec;
     uint64_t size = isec->size;
     uint32_t count = 0;
@@ -264,35 +290,41 @@ static void split(const struct work *w, uint32_t nw) {
     uint8_t shift;
     uint32_t *offs = xalloc((count + piece_index_size(size, count, &shift)) * sizeof(uint32_t));
     struct frag **frags = xalloc(count * sizeof(struct frag *));
+    uint8_t gid = batch_group(b, w[s].g);
     for (uint32_t i = 0, off = 0; i < count; i++) {
+      if (b->n == BATCH) {
+        intern_batch(b);
+        gid = batch_group(b, w[s].g);
+      }
       uint32_t len = (uint32_t)piece_len(isec, off), k = b->n++;
       offs[i] = off;
+      b->gid[k] = gid;
       b->src[k] = isec->data + off;
       b->len[k] = len;
       b->hash[k] = XXH3_64bits(b->src[k], len);
       b->key[k] = w[s].ord << 32 | off;
       b->dst[k] = &frags[i];
-      if (b->n == BATCH)
-        intern_batch(g, b);
       off += len;
     }
     struct pieces *pc = xalloc(sizeof(*pc));
-    *pc = (struct pieces){.offs = offs, .frags = frags, .merged = g->out, .n = count};
+    *pc = (struct pieces){.offs = offs, .frags = frags, .merged = w[s].g->out, .n = count};
     index_pieces(pc, size);
     isec->pieces = pc;
   }
   if (b->n)
-    intern_batch(g, b);
+    intern_batch(b);
 }
 
+/* Sections are split in spans of consecutive ones, ws[at[i], at[i + 1]),
+ * each closed by the section that brings it to SPAN_BYTES. */
 struct split_job {
   const struct work *ws;
-  const struct run *runs;
+  const size_t *at;
 };
 
-static void split_run(void *arg, int64_t i) {
+static void split_span(void *arg, int64_t i) {
   const struct split_job *j = arg;
-  split(j->ws + j->runs[i].first, j->runs[i].n);
+  split(j->ws + j->at[i], j->at[i + 1] - j->at[i]);
 }
 
 /* ---- placing the fragments ----
@@ -461,29 +493,16 @@ static void note_offsets(void *arg, int64_t i) {
 
 /* A file's mergeable sections, their groups and sizes, found in parallel
  * (a -fdata-sections link has hundreds of thousands of sections to look
- * at), and how many runs they make: the serial pass then only numbers the
- * files and lists the groups, and the files fill their own stretches of
- * the work and run arrays in parallel. */
+ * at): the serial pass then only numbers the files, lists the groups and
+ * cuts the spans, and the files fill their own stretches of the work array
+ * in parallel. */
 struct cands {
   struct isec **isecs;
   struct mgroup **groups;
   uint64_t *sizes;
-  uint32_t n, nruns;
-  uint64_t ord;  /* its first section's place in the work array */
-  uint64_t run;  /* its first run's place in the run array */
+  uint32_t n;
+  uint64_t ord; /* its first section's place in the work array */
 };
-
-/* Whether a file's k-th section continues the run before it (one group,
- * up to RUN_BYTES, or one larger section); *bytes is the run's size. Runs
- * stop at the end of a file. */
-static bool continues_run(const struct cands *c, uint32_t k, uint64_t *bytes) {
-  if (k && c->groups[k - 1] == c->groups[k] && *bytes + c->sizes[k] <= RUN_BYTES) {
-    *bytes += c->sizes[k];
-    return true;
-  }
-  *bytes = c->sizes[k];
-  return false;
-}
 
 static void find_mergeable(void *arg, int64_t i) {
   struct objfile *f = ctx.live.v[i];
@@ -507,29 +526,18 @@ static void find_mergeable(void *arg, int64_t i) {
     c->sizes[c->n++] = isec->size;
     last = g;
   }
-  uint64_t bytes = 0;
-  for (uint32_t k = 0; k < c->n; k++)
-    c->nruns += !continues_run(c, k, &bytes);
 }
 
 struct fill_job {
   struct cands *cands;
   struct work *ws;
-  struct run *runs;
 };
 
 static void fill_work(void *arg, int64_t i) {
   const struct fill_job *j = arg;
   struct cands *c = &j->cands[i];
-  uint64_t r = c->run, bytes = 0; /* the next run's place */
-  for (uint32_t k = 0; k < c->n; k++) {
-    uint64_t ord = c->ord + k;
-    if (continues_run(c, k, &bytes)) /* never the file's first */
-      j->runs[r - 1].n++;
-    else
-      j->runs[r++] = (struct run){(uint32_t)ord, 1};
-    j->ws[ord] = (struct work){c->groups[k], c->isecs[k], ord};
-  }
+  for (uint32_t k = 0; k < c->n; k++)
+    j->ws[c->ord + k] = (struct work){c->groups[k], c->isecs[k], c->ord + k};
   xfree(c->isecs), xfree(c->groups), xfree(c->sizes);
 }
 
@@ -554,11 +562,12 @@ static void init_fshard(void *unused, int64_t i) {
 void merge_sections(void) {
   struct cands *cands = xcalloc(ctx.live.n ? ctx.live.n : 1, sizeof(*cands));
   parallel_for((int64_t)ctx.live.n, find_mergeable, cands);
-  size_t nwork = 0, nruns = 0;
+  size_t nwork = 0, nspans = 0, cap = 64;
+  size_t *at = xrealloc(NULL, cap * sizeof(size_t)); /* where spans start */
+  uint64_t bytes = SPAN_BYTES;                       /* in the span open */
   for (size_t i = 0; i < ctx.live.n; i++) {
     struct cands *c = &cands[i];
-    c->ord = nwork, c->run = nruns;
-    nwork += c->n, nruns += c->nruns;
+    c->ord = nwork;
     struct mgroup *last = NULL;
     for (uint32_t k = 0; k < c->n; k++) {
       struct mgroup *g = c->groups[k];
@@ -568,17 +577,23 @@ void merge_sections(void) {
       }
       g->total_in += c->sizes[k];
       last = g;
+      if (bytes >= SPAN_BYTES) {
+        if (nspans + 1 == cap)
+          at = xrealloc(at, (cap *= 2) * sizeof(size_t));
+        at[nspans++] = nwork + k, bytes = 0;
+      }
+      bytes += c->sizes[k];
     }
+    nwork += c->n;
   }
+  at[nspans] = nwork;
   if (!nwork) {
     xfree(cands);
+    xfree(at);
     return;
   }
-  /* sections are split in runs of one group up to RUN_BYTES (or one
-   * larger section) */
   struct work *ws = xrealloc(NULL, nwork * sizeof(struct work));
-  struct run *runs = xrealloc(NULL, nruns * sizeof(struct run));
-  parallel_for((int64_t)ctx.live.n, fill_work, &(struct fill_job){cands, ws, runs});
+  parallel_for((int64_t)ctx.live.n, fill_work, &(struct fill_job){cands, ws});
   xfree(cands);
   parallel_for((int64_t)(groups.n * NSHARDS), init_fshard, NULL);
   for (size_t i = 0; i < groups.n; i++) {
@@ -589,8 +604,8 @@ void merge_sections(void) {
     vec_push(&ctx.merged, out);
   }
 
-  parallel_for((int64_t)nruns, split_run, &(struct split_job){ws, runs});
-  xfree(runs);
+  parallel_for((int64_t)nspans, split_span, &(struct split_job){ws, at});
+  xfree(at);
   place_fragments();
   parallel_for((int64_t)nwork, note_offsets, ws);
   if (ctx.opt.print_stats)

@@ -19,6 +19,27 @@ DALL(b_)
   T10(p, 1) T10(p, 2) T10(p, 3) T10(p, 4) T10(p, 5) }
 const char *a_long(void), *b_long(void), *a_only(void), *b_only(void);
 const char *const *a_table(void), *const *b_table(void);
+#define E(n) extern const unsigned char a_g##n[], b_g##n[];
+E(0) E(1) E(2) E(3) E(4) E(5) E(6) E(7) E(8) E(9) E(10)
+
+/* each kind's entry in a.o and b.o, its bytes (little-endian) and alignment */
+static const struct {
+	const unsigned char *a, *b;
+	const char *want;
+	int len, align;
+} groups[NGROUPS] = {
+	{a_g0, b_g0, "align 2", 8, 2},
+	{a_g1, b_g1, "align 4", 8, 4},
+	{a_g2, b_g2, "align 16", 9, 16},
+	{a_g3, b_g3, "align 32", 9, 32},
+	{a_g4, b_g4, "w\0" "2\0\0", 6, 2},
+	{a_g5, b_g5, "w\0" "8\0\0", 6, 8},
+	{a_g6, b_g6, "w\0\0\0" "4\0\0\0\0\0\0", 12, 4},
+	{a_g7, b_g7, "\x11\x22\x33\x44", 4, 4},
+	{a_g8, b_g8, "\x11\x22\x33\x44\x55\x66\x77\x88", 8, 8},
+	{a_g9, b_g9, "\1\0\0\0\2\0\0\0\3\0\0\0\4\0\0", 16, 16},
+	{a_g10, b_g10, "align 8", 8, 8},
+};
 
 int main(void)
 {
@@ -50,5 +71,14 @@ int main(void)
 	}
 	printf("table of %d: %d merged, %d intact, %d apart from the one before\n", NTABLE, same,
 	       intact, apart);
+	int aligned = 0;
+	same = intact = 0;
+	for (int i = 0; i < NGROUPS; i++) {
+		same += groups[i].a == groups[i].b;
+		intact += !memcmp(groups[i].a, groups[i].want, groups[i].len) &&
+			  !memcmp(groups[i].b, groups[i].want, groups[i].len);
+		aligned += (unsigned long)groups[i].a % groups[i].align == 0;
+	}
+	printf("%d kinds: %d merged, %d intact, %d aligned\n", NGROUPS, same, intact, aligned);
 	return 0;
 }

@@ -22,3 +22,23 @@
   X100(p##5) X100(p##6) X100(p##7) X100(p##8) X100(p##9)
 #define TABLE { X1000(1) X1000(2) X1000(3) X1000(4) X1000(5) }
 #define NTABLE 5000
+/* GROUPS: a string or constant in each of 11 kinds of mergeable section
+ * (entry size, alignment, strings or not), each kind merged on its own:
+ * more kinds in one object than the linker interns in one batch. p##gN
+ * labels the entry of kind N. */
+#define G(p, n, flags, ent, align, data) \
+  __asm__(".pushsection .rodata.grp" #n ",\"" flags "\",%progbits," #ent "\n" \
+          ".balign " #align "\n.globl " #p "g" #n "\n" #p "g" #n ":\n" data "\n.popsection");
+#define GROUPS(p) \
+  G(p, 0, "aMS", 1, 2, ".string \"align 2\"") \
+  G(p, 1, "aMS", 1, 4, ".string \"align 4\"") \
+  G(p, 2, "aMS", 1, 16, ".string \"align 16\"") \
+  G(p, 3, "aMS", 1, 32, ".string \"align 32\"") \
+  G(p, 4, "aMS", 2, 2, ".2byte 0x77, 0x32, 0") \
+  G(p, 5, "aMS", 2, 8, ".2byte 0x77, 0x38, 0") \
+  G(p, 6, "aMS", 4, 4, ".4byte 0x77, 0x34, 0") \
+  G(p, 7, "aM", 4, 4, ".4byte 0x44332211") \
+  G(p, 8, "aM", 8, 8, ".4byte 0x44332211, 0x88776655") \
+  G(p, 9, "aM", 16, 16, ".4byte 1, 2, 3, 4") \
+  G(p, 10, "aMS", 1, 8, ".string \"align 8\"")
+#define NGROUPS 11
