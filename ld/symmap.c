@@ -100,9 +100,9 @@ static void grow(struct shard *sh) {
     xfree(old);
 }
 
-static struct symbol *intern_hashed(const char *name, size_t len, uint64_t hash) {
-  struct shard *sh = &shards[hash % NSHARDS];
-  lock_short(&sh->mu);
+/* Finds or adds name in a shard the caller holds. */
+static struct symbol *intern_locked(struct shard *sh, const char *name, size_t len,
+                                    uint64_t hash) {
   struct slot *s = probe(sh, hash, name, len);
   if (!s->sym) {
     if ((sh->n + 1) * 4 > cap_of(sh) * 3) {
@@ -119,39 +119,65 @@ static struct symbol *intern_hashed(const char *name, size_t len, uint64_t hash)
     s->sym = sym;
     sh->n++;
   }
-  struct symbol *sym = s->sym;
+  return s->sym;
+}
+
+struct symbol *symmap_intern(const char *name, size_t len) {
+  uint64_t hash = XXH3_64bits(name, len);
+  struct shard *sh = &shards[hash % NSHARDS];
+  lock_short(&sh->mu);
+  struct symbol *sym = intern_locked(sh, name, len, hash);
   pthread_mutex_unlock(&sh->mu);
   return sym;
 }
 
-struct symbol *symmap_intern(const char *name, size_t len) {
-  return intern_hashed(name, len, XXH3_64bits(name, len));
-}
-
 enum { PREFETCH_AHEAD = 8 };
 
-/* A file's global symbols at once: all hashed first, then each interned
- * with the first slot of a name a few ahead already on its way (the slot
- * is a cache miss nearly every time: the table has 100k+ names). */
+/* A file's global symbols at once: all hashed first, then interned in
+ * order of shard, each shard locked once for all of its names, with the
+ * first slot of a name a few ahead already on its way (the slot is a cache
+ * miss nearly every time: the table has 100k+ names). The shards are
+ * taken from a point that differs between files, so that two threads do
+ * not walk them in step. */
 void symmap_intern_many(const char *const *names, uint32_t n, struct symbol **out) {
-  static __thread struct reuse_buf hashes_buf, lens_buf;
+  static __thread struct reuse_buf hashes_buf, lens_buf, order_buf;
   uint64_t *hashes = reuse_buf(&hashes_buf, n, sizeof(uint64_t));
   uint32_t *lens = reuse_buf(&lens_buf, n, sizeof(uint32_t));
+  uint32_t *order = reuse_buf(&order_buf, n, sizeof(uint32_t));
+  uint32_t start[NSHARDS + 1] = {0};
   for (uint32_t k = 0; k < n; k++) {
     lens[k] = (uint32_t)strlen(names[k]);
     hashes[k] = XXH3_64bits(names[k], lens[k]);
   }
-  for (uint32_t k = 0; k < n; k++) {
-    if (k + PREFETCH_AHEAD < n) {
-      uint64_t h = hashes[k + PREFETCH_AHEAD];
+  uint64_t turn = n ? hashes[0] >> 32 : 0;
+  for (uint32_t k = 0; k < n; k++)
+    start[(hashes[k] + turn) % NSHARDS + 1]++;
+  for (int i = 0; i < NSHARDS; i++)
+    start[i + 1] += start[i];
+  for (uint32_t k = 0; k < n; k++)
+    order[start[(hashes[k] + turn) % NSHARDS]++] = k;
+  struct shard *held = NULL;
+  for (uint32_t j = 0; j < n; j++) {
+    if (j + PREFETCH_AHEAD < n) {
+      uint64_t h = hashes[order[j + PREFETCH_AHEAD]];
       const struct shard *sh = &shards[h % NSHARDS];
       /* the two loads may see a table and the capacity of the next one:
        * the address is computed, never dereferenced */
       uintptr_t slot = (uintptr_t)slots_of(sh) + ((h >> 8) & (cap_of(sh) - 1)) * sizeof(struct slot);
       __builtin_prefetch((const void *)slot);
     }
-    out[k] = intern_hashed(names[k], lens[k], hashes[k]);
+    uint32_t k = order[j];
+    struct shard *sh = &shards[hashes[k] % NSHARDS];
+    if (sh != held) {
+      if (held)
+        pthread_mutex_unlock(&held->mu);
+      held = sh;
+      lock_short(&sh->mu);
+    }
+    out[k] = intern_locked(sh, names[k], lens[k], hashes[k]);
   }
+  if (held)
+    pthread_mutex_unlock(&held->mu);
 }
 
 struct symbol *symmap_find(const char *name) {
