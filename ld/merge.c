@@ -7,9 +7,10 @@
  * parallel over spans of consecutive sections, which may hold several
  * groups; each fragment remembers its first occurrence in command-line
  * order with an atomic min, and fragments are laid out in that order (a
- * prefix sum over sections), so the bytes never depend on thread timing. Each group becomes one synthetic input section; relocations and
- * symbols that point into a merged piece are redirected through find_piece().
- * Runs after gc; ICF and layout follow. */
+ * prefix sum over sections), so the bytes never depend on thread timing.
+ * Each group becomes one synthetic input section; relocations and symbols
+ * that point into a merged piece are redirected through find_piece(). Runs
+ * after gc; ICF and layout follow. */
 #include "ld/ld.h"
 #include <pthread.h>
 #include <xxhash.h>
