@@ -198,7 +198,7 @@ struct batch {
   const uint8_t *src[BATCH];
   struct frag **dst[BATCH];
   uint32_t len[BATCH], by_shard[BATCH];
-  uint8_t gid[BATCH];
+  uint8_t gid[BATCH], order_key[BATCH]; /* group, then shard from a turning point */
   struct mgroup *gs[BATCH_GROUPS];
   uint32_t n, ngroups;
 };
@@ -206,12 +206,6 @@ struct batch {
 /* The shard piece i of a batch goes to. */
 static struct fshard *shard_of(const struct batch *b, uint32_t i) {
   return &b->gs[b->gid[i]]->shards[b->hash[i] % NSHARDS];
-}
-
-/* Where piece i goes in a batch's interning order: by group, then by
- * shard counted from shard turn. */
-static uint32_t order_key(const struct batch *b, uint32_t i, uint64_t turn) {
-  return b->gid[i] * NSHARDS + (uint32_t)((b->hash[i] + turn) % NSHARDS);
 }
 
 /* Interns a batch in order of group and shard, one lock per shard touched.
@@ -226,15 +220,12 @@ static uint32_t order_key(const struct batch *b, uint32_t i, uint64_t turn) {
  * half as far ahead once that slot has arrived, if it is in the shard held
  * (another's table may be replaced under us). */
 static void intern_batch(struct batch *b) {
-  enum { NKEYS = BATCH_GROUPS * NSHARDS };
-  uint32_t start[NKEYS + 1] = {0}, n = b->n;
+  _Static_assert(BATCH_GROUPS * NSHARDS <= UINT8_MAX + 1, "an order key is a byte");
+  uint32_t n = b->n;
   uint64_t turn = n ? b->hash[0] >> 32 : 0;
   for (uint32_t i = 0; i < n; i++)
-    start[order_key(b, i, turn) + 1]++;
-  for (int k = 0; k < NKEYS; k++)
-    start[k + 1] += start[k];
-  for (uint32_t i = 0; i < n; i++)
-    b->by_shard[start[order_key(b, i, turn)]++] = i;
+    b->order_key[i] = (uint8_t)(b->gid[i] * NSHARDS + (b->hash[i] + turn) % NSHARDS);
+  order_by_key(b->order_key, n, b->by_shard);
   struct fshard *sh = NULL;
   for (uint32_t k = 0; k < n; k++) {
     if (k + PREFETCH_AHEAD < n) {

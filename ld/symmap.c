@@ -140,22 +140,20 @@ enum { PREFETCH_AHEAD = 8 };
  * taken from a point that differs between files, so that two threads do
  * not walk them in step. */
 void symmap_intern_many(const char *const *names, uint32_t n, struct symbol **out) {
-  static __thread struct reuse_buf hashes_buf, lens_buf, order_buf;
+  static __thread struct reuse_buf hashes_buf, lens_buf, keys_buf, order_buf;
   uint64_t *hashes = reuse_buf(&hashes_buf, n, sizeof(uint64_t));
   uint32_t *lens = reuse_buf(&lens_buf, n, sizeof(uint32_t));
+  uint8_t *keys = reuse_buf(&keys_buf, n, sizeof(uint8_t));
   uint32_t *order = reuse_buf(&order_buf, n, sizeof(uint32_t));
-  uint32_t start[NSHARDS + 1] = {0};
   for (uint32_t k = 0; k < n; k++) {
     lens[k] = (uint32_t)strlen(names[k]);
     hashes[k] = XXH3_64bits(names[k], lens[k]);
   }
+  _Static_assert(NSHARDS <= UINT8_MAX + 1, "a shard is a byte");
   uint64_t turn = n ? hashes[0] >> 32 : 0;
   for (uint32_t k = 0; k < n; k++)
-    start[(hashes[k] + turn) % NSHARDS + 1]++;
-  for (int i = 0; i < NSHARDS; i++)
-    start[i + 1] += start[i];
-  for (uint32_t k = 0; k < n; k++)
-    order[start[(hashes[k] + turn) % NSHARDS]++] = k;
+    keys[k] = (uint8_t)((hashes[k] + turn) % NSHARDS);
+  order_by_key(keys, n, order);
   struct shard *held = NULL;
   for (uint32_t j = 0; j < n; j++) {
     if (j + PREFETCH_AHEAD < n) {

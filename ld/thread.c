@@ -1,5 +1,6 @@
 /* A small fixed pool of worker threads and one primitive, parallel_for
- * (and lock_short, for the locks the loops share). Work is handed out in
+ * (and lock_short for the locks the loops share, and order_by_key to take
+ * each of them once for a batch of work). Work is handed out in
  * chunks through an atomic counter, each chunk a share of what is left
  * (guided scheduling): large chunks first, single items at the end, so no
  * thread is left with a long tail while the others wait. The caller's
@@ -147,6 +148,16 @@ void parallel_for(int64_t n, void (*fn)(void *, int64_t), void *arg) {
   while (atomic_load(&j.pending) > 0)
     pthread_cond_wait(&done_cv, &mu);
   pthread_mutex_unlock(&mu);
+}
+
+void order_by_key(const uint8_t *key, uint32_t n, uint32_t *order) {
+  uint32_t start[UINT8_MAX + 2] = {0};
+  for (uint32_t i = 0; i < n; i++)
+    start[key[i] + 1]++;
+  for (int k = 0; k <= UINT8_MAX; k++)
+    start[k + 1] += start[k];
+  for (uint32_t i = 0; i < n; i++)
+    order[start[key[i]]++] = i;
 }
 
 /* The hash-table shard locks are held for a probe and an insert, far less

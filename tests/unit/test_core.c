@@ -1346,6 +1346,32 @@ Test(pool, lock_short_waits_for_a_long_holder) {
   cr_assert_eq(atomic_load(&waiter_in), 1);
 }
 
+/* Shard order: every index once, by key, and in index order within a key
+ * (the interning that follows keeps each file's or batch's order per shard). */
+Test(pool, order_by_key_is_a_stable_sort) {
+  enum { N = 5000 };
+  static uint8_t key[N];
+  static uint32_t order[N];
+  uint32_t x = 12345;
+  for (uint32_t i = 0; i < N; i++) {
+    x = x * 1103515245u + 12345u;
+    key[i] = (uint8_t)(i % 7 == 0 ? 255 : i % 5 == 0 ? 0 : x >> 24);
+  }
+  order_by_key(key, N, order);
+  static bool seen[N];
+  for (uint32_t j = 0; j < N; j++) {
+    cr_assert_lt(order[j], N);
+    cr_assert(!seen[order[j]], "index %u twice", order[j]);
+    seen[order[j]] = true;
+    if (j) {
+      uint32_t a = order[j - 1], b = order[j];
+      cr_assert(key[a] < key[b] || (key[a] == key[b] && a < b),
+                "at %u: %u (key %u) before %u (key %u)", j, a, key[a], b, key[b]);
+    }
+  }
+  order_by_key(key, 0, order); /* nothing to order: writes nothing */
+}
+
 /* ---- heap accounting ---- */
 
 /* The heap figure --stats reports and --max-memory limits: a large block
