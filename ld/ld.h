@@ -74,6 +74,10 @@ int pool_size(void); /* threads that parallel_for runs on now */
 void parallel_for(int64_t n, void (*fn)(void *arg, int64_t i), void *arg);
 void pool_serial(bool on); /* parallel_for runs its loop on the calling thread */
 void lock_short(pthread_mutex_t *mu); /* pthread_mutex_lock for a lock held briefly */
+/* Moves the hold from *held to want (lock_short), unless it is there
+ * already; either may be NULL, none. For loops that take their items in
+ * order of lock (order_by_key) and so each lock once for a run of them. */
+void lock_switch(pthread_mutex_t **held, pthread_mutex_t *want);
 /* order[0..n): the indices 0..n-1 sorted by key[i], stably; a table
  * interned in this order of its shards locks each shard once */
 void order_by_key(const uint8_t *key, uint32_t n, uint32_t *order);

@@ -226,20 +226,15 @@ static void intern_batch(struct batch *b) {
   for (uint32_t i = 0; i < n; i++)
     b->order_key[i] = (uint8_t)(b->gid[i] * NSHARDS + (b->hash[i] + turn) % NSHARDS);
   order_by_key(b->order_key, n, b->by_shard);
-  struct fshard *sh = NULL;
+  pthread_mutex_t *held = NULL;
   for (uint32_t k = 0; k < n; k++) {
     if (k + PREFETCH_AHEAD < n) {
       uint32_t ahead = b->by_shard[k + PREFETCH_AHEAD];
       prefetch_slot(shard_of(b, ahead), b->hash[ahead]);
     }
     uint32_t i = b->by_shard[k];
-    struct fshard *want = shard_of(b, i);
-    if (want != sh) {
-      if (sh)
-        pthread_mutex_unlock(&sh->mu);
-      sh = want;
-      lock_short(&sh->mu);
-    }
+    struct fshard *sh = shard_of(b, i);
+    lock_switch(&held, &sh->mu);
     if (k + PREFETCH_AHEAD / 2 < n) {
       uint32_t ahead = b->by_shard[k + PREFETCH_AHEAD / 2];
       struct frag *f = shard_of(b, ahead) == sh ? first_slot(sh, b->hash[ahead])->frag : NULL;
@@ -250,8 +245,7 @@ static void intern_batch(struct batch *b) {
     own(f, b->key[i]);
     *b->dst[i] = f;
   }
-  if (sh)
-    pthread_mutex_unlock(&sh->mu);
+  lock_switch(&held, NULL);
   b->n = b->ngroups = 0;
 }
 

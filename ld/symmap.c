@@ -154,7 +154,7 @@ void symmap_intern_many(const char *const *names, uint32_t n, struct symbol **ou
   for (uint32_t k = 0; k < n; k++)
     keys[k] = (uint8_t)((hashes[k] + turn) % NSHARDS);
   order_by_key(keys, n, order);
-  struct shard *held = NULL;
+  pthread_mutex_t *held = NULL;
   for (uint32_t j = 0; j < n; j++) {
     if (j + PREFETCH_AHEAD < n) {
       uint64_t h = hashes[order[j + PREFETCH_AHEAD]];
@@ -166,16 +166,10 @@ void symmap_intern_many(const char *const *names, uint32_t n, struct symbol **ou
     }
     uint32_t k = order[j];
     struct shard *sh = &shards[hashes[k] % NSHARDS];
-    if (sh != held) {
-      if (held)
-        pthread_mutex_unlock(&held->mu);
-      held = sh;
-      lock_short(&sh->mu);
-    }
+    lock_switch(&held, &sh->mu);
     out[k] = intern_locked(sh, names[k], lens[k], hashes[k]);
   }
-  if (held)
-    pthread_mutex_unlock(&held->mu);
+  lock_switch(&held, NULL);
 }
 
 struct symbol *symmap_find(const char *name) {

@@ -1,11 +1,11 @@
 /* A small fixed pool of worker threads and one primitive, parallel_for
- * (and lock_short for the locks the loops share, and order_by_key to take
- * each of them once for a batch of work). Work is handed out in
- * chunks through an atomic counter, each chunk a share of what is left
- * (guided scheduling): large chunks first, single items at the end, so no
- * thread is left with a long tail while the others wait. The caller's
- * thread takes part. Determinism is the caller's job: loop bodies write
- * only to their own slot i, never in arrival order. */
+ * (and lock_short for the locks the loops share, and order_by_key and
+ * lock_switch to take each of them once for a batch of work). Work is
+ * handed out in chunks through an atomic counter, each chunk a share of
+ * what is left (guided scheduling): large chunks first, single items at
+ * the end, so no thread is left with a long tail while the others wait.
+ * The caller's thread takes part. Determinism is the caller's job: loop
+ * bodies write only to their own slot i, never in arrival order. */
 #include "ld/ld.h"
 #include <pthread.h>
 #include <sched.h>
@@ -181,4 +181,14 @@ void lock_short(pthread_mutex_t *mu) {
 #endif
   }
   pthread_mutex_lock(mu);
+}
+
+void lock_switch(pthread_mutex_t **held, pthread_mutex_t *want) {
+  if (*held == want)
+    return;
+  if (*held)
+    pthread_mutex_unlock(*held);
+  if (want)
+    lock_short(want);
+  *held = want;
 }

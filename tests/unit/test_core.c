@@ -1346,6 +1346,25 @@ Test(pool, lock_short_waits_for_a_long_holder) {
   cr_assert_eq(atomic_load(&waiter_in), 1);
 }
 
+/* The hold moves: the lock left is free (trylock takes it), the one
+ * taken is held, the same one again is kept, NULL lets go. */
+Test(pool, lock_switch_moves_the_hold) {
+  pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER, b = PTHREAD_MUTEX_INITIALIZER, *held = NULL;
+  lock_switch(&held, &a);
+  cr_assert_eq(held, &a);
+  cr_assert_neq(pthread_mutex_trylock(&a), 0, "a is not held");
+  lock_switch(&held, &a); /* already held: a second lock would deadlock */
+  lock_switch(&held, &b);
+  cr_assert_eq(held, &b);
+  cr_assert_eq(pthread_mutex_trylock(&a), 0, "a was not let go");
+  pthread_mutex_unlock(&a);
+  cr_assert_neq(pthread_mutex_trylock(&b), 0, "b is not held");
+  lock_switch(&held, NULL);
+  cr_assert_null(held);
+  cr_assert_eq(pthread_mutex_trylock(&b), 0, "b was not let go");
+  pthread_mutex_unlock(&b);
+}
+
 /* Shard order: every index once, by key, and in index order within a key
  * (the interning that follows keeps each file's or batch's order per shard). */
 Test(pool, order_by_key_is_a_stable_sort) {
