@@ -14,11 +14,17 @@ HARNESSES=${*:-read link}
 CC=${CC:-clang-14}
 command -v "$CC" >/dev/null || { echo "fuzz: $CC not found"; exit 77; }
 B=build-fuzz
-[ -d $B ] || CC=$CC meson setup $B -Dfuzz=true -Dmimalloc=false -Db_lto=false \
+# One build at a time: a second run (the other harness, on the other
+# core) waits for the first one's build instead of relinking under it.
+mkdir -p $B
+exec 9>$B/build.lock
+flock 9
+[ -f $B/build.ninja ] || CC=$CC meson setup $B -Dfuzz=true -Dmimalloc=false -Db_lto=false \
   -Db_sanitize=address,undefined -Dtests=disabled -Dbuildtype=debugoptimized >/dev/null
 # ninja prints compiler errors on stdout: show them when the build fails
 ninja -C $B tests/fuzz/fuzz-read tests/fuzz/fuzz-link >$B/build.log 2>&1 ||
   { echo "fuzz: build failed"; grep -E 'error|FAILED' $B/build.log | head -20; exit 1; }
+flock -u 9
 mkdir -p $B/fuzz-artifacts
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export ASAN_OPTIONS=abort_on_error=0:detect_leaks=0
