@@ -444,8 +444,7 @@ static bool field_inside(const struct rel *r, uint64_t lo, uint64_t hi) {
  * alone is 3.2 MB); asking for the entry RELS_AHEAD on while relocating
  * this one took sqlite3's write pass from 5.89 to 5.61 ms and the Go
  * program's (--compress-debug-sections=none) from 7.25 to 6.38 ms
- * (medians of 41 and 31 alternating runs). Prefetching past the end is
- * harmless: a prefetch never faults. */
+ * (medians of 41 and 31 alternating runs). */
 enum { RELS_AHEAD = 64 };
 
 bool apply_nonalloc_part(struct isec *isec, uint8_t *buf, uint64_t lo, uint64_t hi,
@@ -457,7 +456,8 @@ bool apply_nonalloc_part(struct isec *isec, uint8_t *buf, uint64_t lo, uint64_t 
   if (ctx.arch->is64 && isec->rela) {
     for (uint32_t i = first; i < end; i++) {
       Elf64_Rela e;
-      __builtin_prefetch(isec->rels + ((size_t)i + RELS_AHEAD) * sizeof(e));
+      if (end - i > RELS_AHEAD)
+        __builtin_prefetch(isec->rels + (size_t)(i + RELS_AHEAD) * sizeof(e));
       memcpy(&e, isec->rels + (size_t)i * sizeof(e), sizeof(e));
       struct rel r = {e.r_offset, ELF64_R_TYPE(e.r_info), ELF64_R_SYM(e.r_info), e.r_addend};
       if (!whole && !field_inside(&r, lo, hi))
@@ -471,7 +471,8 @@ bool apply_nonalloc_part(struct isec *isec, uint8_t *buf, uint64_t lo, uint64_t 
                                : sizeof(Elf32_Rel);
   for (uint32_t i = first; i < end; i++) {
     struct rel r;
-    __builtin_prefetch(isec->rels + ((size_t)i + RELS_AHEAD) * ent);
+    if (end - i > RELS_AHEAD)
+      __builtin_prefetch(isec->rels + (size_t)(i + RELS_AHEAD) * ent);
     get_rel(isec, i, &r);
     if (!whole && !field_inside(&r, lo, hi))
       return false;
