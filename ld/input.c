@@ -494,8 +494,7 @@ static void parse(struct objfile *f, bool lazy) {
       continue;
     if (s->info >= shnum)
       CORRUPT(f, "relocation section %u: bad target section index %u", i, s->info);
-    size_t ent = s->type == SHT_RELA ? (w ? sizeof(Elf64_Rela) : sizeof(Elf32_Rela))
-                                     : (w ? sizeof(Elf64_Rel) : sizeof(Elf32_Rel));
+    uint64_t ent = rel_entsize(w, s->type == SHT_RELA);
     if (s->entsize != ent || s->size % ent)
       CORRUPT(f, "relocation section %u: bad entry size", i);
     if ((s->type == SHT_RELA) != ctx.arch->is_rela)

@@ -466,9 +466,7 @@ bool apply_nonalloc_part(struct isec *isec, uint8_t *buf, uint64_t lo, uint64_t 
     }
     return true;
   }
-  size_t ent = ctx.arch->is64 ? sizeof(Elf64_Rel) /* Elf64_Rela went above */
-               : isec->rela    ? sizeof(Elf32_Rela)
-                               : sizeof(Elf32_Rel);
+  uint64_t ent = rel_entsize(ctx.arch->is64, isec->rela);
   for (uint32_t i = first; i < end; i++) {
     struct rel r;
     if (end - i > RELS_AHEAD)
