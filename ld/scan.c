@@ -466,10 +466,10 @@ static inline __attribute__((always_inline)) void nonalloc_one(struct na_part *p
   write_field(p->isec, r, NULL, p->buf + (r->offset - p->lo), (int64_t)v, h->size, CK_NONE);
 }
 
-/* The field r writes lies inside [lo, hi). */
-static bool field_inside(const struct rel *r, uint64_t lo, uint64_t hi) {
-  uint64_t size = r->type < ctx.arch->nhowto ? ctx.arch->howto[r->type].size : 0;
-  return r->offset >= lo && r->offset <= hi && hi - r->offset >= size;
+/* The field r writes lies inside [p->lo, hi). */
+static bool field_inside(const struct na_part *p, const struct rel *r, uint64_t hi) {
+  uint64_t size = r->type < p->nhowto ? p->howto[r->type].size : 0;
+  return r->offset >= p->lo && r->offset <= hi && hi - r->offset >= size;
 }
 
 /* A debug section's relocations are read once, in order, from the input's
@@ -492,7 +492,7 @@ bool apply_nonalloc_part(struct isec *isec, uint8_t *buf, uint64_t lo, uint64_t 
         __builtin_prefetch(isec->rels + (size_t)(i + RELS_AHEAD) * sizeof(e));
       memcpy(&e, isec->rels + (size_t)i * sizeof(e), sizeof(e));
       struct rel r = {e.r_offset, ELF64_R_TYPE(e.r_info), ELF64_R_SYM(e.r_info), e.r_addend};
-      if (!whole && !field_inside(&r, lo, hi))
+      if (!whole && !field_inside(&p, &r, hi))
         return false;
       nonalloc_one(&p, &r);
     }
@@ -504,7 +504,7 @@ bool apply_nonalloc_part(struct isec *isec, uint8_t *buf, uint64_t lo, uint64_t 
     if (end - i > RELS_AHEAD)
       __builtin_prefetch(isec->rels + (size_t)(i + RELS_AHEAD) * ent);
     get_rel(isec, i, &r);
-    if (!whole && !field_inside(&r, lo, hi))
+    if (!whole && !field_inside(&p, &r, hi))
       return false;
     nonalloc_one(&p, &r);
   }
