@@ -390,6 +390,8 @@ struct na_slot {
  * field written through buf may alias memory, so what nonalloc_one read
  * from ctx or the section itself would be loaded again for each entry.
  * buf holds the section's bytes from input offset lo on. */
+enum { NA_CACHE = 64 }; /* slots of na_part's symbol cache, a power of two */
+
 struct na_part {
   struct isec *isec;
   const struct objfile *file;
@@ -397,7 +399,7 @@ struct na_part {
   uint32_t nhowto, nsyms;
   uint64_t size, tls_begin, lo;
   uint8_t *buf;
-  struct na_slot cache[64];
+  struct na_slot cache[NA_CACHE];
 };
 
 static void na_part_init(struct na_part *p, struct isec *isec, uint8_t *buf, uint64_t lo) {
@@ -410,7 +412,7 @@ static void na_part_init(struct na_part *p, struct isec *isec, uint8_t *buf, uin
   p->tls_begin = ctx.tls_begin;
   p->lo = lo;
   p->buf = buf;
-  for (int i = 0; i < 64; i++)
+  for (int i = 0; i < NA_CACHE; i++)
     p->cache[i].sym = UINT32_MAX;
 }
 
@@ -435,7 +437,7 @@ static inline __attribute__((always_inline)) void nonalloc_one(struct na_part *p
   if (h->expr != RX_ABS && h->expr != RX_DTPOFF && h->expr != RX_SIZE)
     return;
   const struct objfile *f = p->file;
-  struct na_slot *c = &p->cache[r->sym & 63];
+  struct na_slot *c = &p->cache[r->sym & (NA_CACHE - 1)];
   if (c->sym != r->sym) {
     const struct symbol *sym = f->syms[r->sym];
     /* a local's class and va (a merged one's value) are packed by
