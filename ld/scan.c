@@ -386,12 +386,12 @@ struct na_slot {
   const struct isec *split; /* ADDR_MERGED: the section it names, split into pieces */
 };
 
+enum { NA_CACHE = 64 }; /* slots of na_part's symbol cache, a power of two */
+
 /* What relocating one debug section needs, loaded once per part: every
  * field written through buf may alias memory, so what nonalloc_one read
  * from ctx or the section itself would be loaded again for each entry.
  * buf holds the section's bytes from input offset lo on. */
-enum { NA_CACHE = 64 }; /* slots of na_part's symbol cache, a power of two */
-
 struct na_part {
   struct isec *isec;
   const struct objfile *file;
