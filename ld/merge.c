@@ -184,10 +184,12 @@ static void own(struct frag *f, uint64_t key) {
 
 enum { PREFETCH_AHEAD = 16, SPAN_BYTES = 64 << 10, BATCH = 4096, BATCH_GROUPS = 8 };
 
+/* A section to split, at its place in command-line order: that place
+ * (its index in the work array) and the offset of a piece in it make the
+ * piece's owner key. */
 struct work {
   struct mgroup *g;
   struct isec *isec;
-  uint64_t ord; /* orders sections: command-line order */
 };
 
 /* Up to BATCH pieces of up to BATCH_GROUPS groups on their way to the
@@ -261,14 +263,15 @@ static uint8_t batch_group(struct batch *b, struct mgroup *g) {
   return (uint8_t)b->ngroups++;
 }
 
-/* Splits a span's sections into pieces and interns them, a batch at a
- * time. */
-static void split(const struct work *w, size_t nw) {
+/* Splits sections ws[from, to) into pieces and interns them, a batch at
+ * a time. */
+static void split(const struct work *ws, size_t from, size_t to) {
   static __thread struct reuse_buf batch_buf;
   struct batch *b = reuse_buf(&batch_buf, 1, sizeof(struct batch));
   b->n = b->ngroups = 0;
-  for (size_t s = 0; s < nw; s++) {
-    struct isec *isec = w[s].isec;
+  for (size_t s = from; s < to; s++) {
+    const struct work *w = &ws[s];
+    struct isec *isec = w->isec;
     uint64_t size = isec->size;
     uint32_t count = 0;
     for (uint64_t off = 0; off < size; off += piece_len(isec, off))
@@ -276,11 +279,11 @@ static void split(const struct work *w, size_t nw) {
     uint8_t shift;
     uint32_t *offs = xalloc((count + piece_index_size(size, count, &shift)) * sizeof(uint32_t));
     struct frag **frags = xalloc(count * sizeof(struct frag *));
-    uint8_t gid = batch_group(b, w[s].g);
+    uint8_t gid = batch_group(b, w->g);
     for (uint32_t i = 0, off = 0; i < count; i++) {
       if (b->n == BATCH) {
         intern_batch(b);
-        gid = batch_group(b, w[s].g);
+        gid = batch_group(b, w->g);
       }
       uint32_t len = (uint32_t)piece_len(isec, off), k = b->n++;
       offs[i] = off;
@@ -288,12 +291,12 @@ static void split(const struct work *w, size_t nw) {
       b->src[k] = isec->data + off;
       b->len[k] = len;
       b->hash[k] = XXH3_64bits(b->src[k], len);
-      b->key[k] = w[s].ord << 32 | off;
+      b->key[k] = (uint64_t)s << 32 | off;
       b->dst[k] = &frags[i];
       off += len;
     }
     struct pieces *pc = xalloc(sizeof(*pc));
-    *pc = (struct pieces){.offs = offs, .frags = frags, .merged = w[s].g->out, .n = count};
+    *pc = (struct pieces){.offs = offs, .frags = frags, .merged = w->g->out, .n = count};
     index_pieces(pc, size);
     isec->pieces = pc;
   }
@@ -310,7 +313,7 @@ struct split_job {
 
 static void split_span(void *arg, int64_t i) {
   const struct split_job *j = arg;
-  split(j->ws + j->at[i], j->at[i + 1] - j->at[i]);
+  split(j->ws, j->at[i], j->at[i + 1]);
 }
 
 /* ---- placing the fragments ----
@@ -523,7 +526,7 @@ static void fill_work(void *arg, int64_t i) {
   const struct fill_job *j = arg;
   struct cands *c = &j->cands[i];
   for (uint32_t k = 0; k < c->n; k++)
-    j->ws[c->ord + k] = (struct work){c->groups[k], c->isecs[k], c->ord + k};
+    j->ws[c->ord + k] = (struct work){c->groups[k], c->isecs[k]};
   xfree(c->isecs), xfree(c->groups), xfree(c->sizes);
 }
 
