@@ -551,9 +551,17 @@ static void init_fshard(void *unused, int64_t i) {
 void merge_sections(void) {
   struct cands *cands = xcalloc(ctx.live.n ? ctx.live.n : 1, sizeof(*cands));
   parallel_for((int64_t)ctx.live.n, find_mergeable, cands);
-  size_t nwork = 0, nspans = 0, cap = 64;
-  size_t *at = xrealloc(NULL, cap * sizeof(size_t)); /* where spans start */
-  uint64_t bytes = SPAN_BYTES;                       /* in the span open */
+  size_t total = 0;
+  for (size_t i = 0; i < ctx.live.n; i++)
+    total += cands[i].n;
+  if (!total) {
+    xfree(cands);
+    return;
+  }
+  /* where spans start, each at a section of its own, and where the last ends */
+  size_t *at = xrealloc(NULL, (total + 1) * sizeof(size_t));
+  size_t nwork = 0, nspans = 0;
+  uint64_t bytes = SPAN_BYTES; /* in the span open */
   for (size_t i = 0; i < ctx.live.n; i++) {
     struct cands *c = &cands[i];
     c->ord = nwork;
@@ -566,21 +574,13 @@ void merge_sections(void) {
       }
       g->total_in += c->sizes[k];
       last = g;
-      if (bytes >= SPAN_BYTES) {
-        if (nspans + 1 == cap)
-          at = xrealloc(at, (cap *= 2) * sizeof(size_t));
+      if (bytes >= SPAN_BYTES)
         at[nspans++] = nwork + k, bytes = 0;
-      }
       bytes += c->sizes[k];
     }
     nwork += c->n;
   }
   at[nspans] = nwork;
-  if (!nwork) {
-    xfree(cands);
-    xfree(at);
-    return;
-  }
   struct work *ws = xrealloc(NULL, nwork * sizeof(struct work));
   parallel_for((int64_t)ctx.live.n, fill_work, &(struct fill_job){cands, ws});
   xfree(cands);
