@@ -892,14 +892,17 @@ void plan_open_files(void) {
 
 static void try_map(struct mapping *m, bool may_keep) {
   m->fd = -1;
-  int fd = open(m->path, O_RDONLY | O_CLOEXEC);
+  /* O_NONBLOCK: a FIFO (or a script naming one) is refused below, not waited on */
+  int fd = open(m->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     m->failed = "open", m->err = errno;
     return;
   }
   struct stat st;
-  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-    m->failed = "open", m->err = S_ISDIR(st.st_mode) ? EISDIR : errno;
+  bool statted = fstat(fd, &st) == 0;
+  if (!statted || !S_ISREG(st.st_mode)) {
+    /* err 0: not a regular file (a FIFO, a device) */
+    m->failed = "open", m->err = !statted ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
     close(fd);
     return;
   }
@@ -934,7 +937,7 @@ static void try_map(struct mapping *m, bool may_keep) {
 static const uint8_t *mapped(const struct mapping *m, uint64_t *size) {
   if (!m->data)
     error("cannot %s %s: %s", m->failed, m->path,
-          m->err == EISDIR ? "is a directory" : strerror(m->err));
+          m->err == EISDIR ? "is a directory" : !m->err ? "not a regular file" : strerror(m->err));
   else if (m->size)
     note_span(m->data, m->size);
   *size = m->size;
@@ -1131,6 +1134,9 @@ static void note_fd(const struct mapping *m, size_t first) {
   }
 }
 
+static void read_script(const char *path, const uint8_t *data, uint64_t size, bool whole,
+                        bool lazy);
+
 /* whole: under --whole-archive; lazy: between --start-lib and --end-lib,
  * where an object is read as an archive member is. */
 static void read_mapped(const struct mapping *m, bool whole, bool lazy) {
@@ -1167,14 +1173,88 @@ static void read_mapped(const struct mapping *m, bool whole, bool lazy) {
   }
   if (size < 8 && !memcmp(data, "!<arch>", size < 7 ? size : 7))
     error("%s: truncated archive", path);
+  else if (looks_like_script(data, size))
+    read_script(path, data, size, whole, lazy);
   else
-    error("%s: unknown file type: not an ELF relocatable or an archive", path);
+    error("%s: unknown file type: not an ELF relocatable, an archive or an input script",
+          path);
 }
 
 static void read_file(const struct mapping *m, bool whole, bool lazy) {
   size_t first = ctx.files.n;
   read_mapped(m, whole, lazy);
   note_fd(m, first);
+}
+
+static bool exists(const char *path) {
+  struct stat st;
+  return !stat(path, &st) && S_ISREG(st.st_mode);
+}
+
+/* A file a script names, as GNU ld looks for it: an absolute path as it is
+ * ("=" before it stands for the sysroot, which smelt does not have), else
+ * next to the script, in the current directory, then in each -L
+ * directory. */
+static const char *script_file(const char *script, const char *name) {
+  if (name[0] == '=')
+    name++;
+  if (name[0] == '/')
+    return name;
+  const char *slash = strrchr(script, '/');
+  if (slash) {
+    char *p = xsprintf("%.*s/%s", (int)(slash - script), script, name);
+    if (exists(p))
+      return p;
+  }
+  if (exists(name))
+    return name;
+  for (size_t i = 0; i < ctx.opt.lib_paths.n; i++) {
+    char *p = xsprintf("%s/%s", (char *)ctx.opt.lib_paths.v[i], name);
+    if (exists(p))
+      return p;
+  }
+  return NULL;
+}
+
+/* Reads the inputs an input script names, in order, where the script
+ * stands on the command line. */
+static void read_script(const char *path, const uint8_t *data, uint64_t size, bool whole,
+                        bool lazy) {
+  static int depth;
+  struct vec items = {0};
+  const char *err;
+  int line;
+  if (!parse_input_script((const char *)data, size, &items, &err, &line)) {
+    error("%s:%d: %s", path, line, err);
+    return;
+  }
+  if (depth == 16) {
+    error("%s: input scripts nested 16 deep (a script that names itself?)", path);
+    return;
+  }
+  struct script_read *sr = xcalloc(1, sizeof(*sr));
+  sr->path = path;
+  vec_push(&ctx.scripts, sr);
+  depth++;
+  for (size_t i = 0; i < items.n; i++) {
+    struct script_item *it = items.v[i];
+    const char *p = NULL;
+    if (it->kind == SCRIPT_DIR) {
+      vec_push(&ctx.opt.lib_paths, (void *)it->name);
+      continue;
+    }
+    if (it->kind == SCRIPT_LIB)
+      p = find_library(it->name);
+    else if (!(p = script_file(path, it->name)))
+      error("%s:%d: cannot find %s", path, it->line, it->name);
+    if (!p)
+      continue;
+    vec_push(&sr->files, (void *)p);
+    struct mapping m = {.path = p};
+    try_map(&m, true);
+    read_file(&m, whole, lazy);
+  }
+  depth--;
 }
 
 const char *find_library(const char *name) {

@@ -457,6 +457,25 @@ void next_segment(uint64_t *addr, uint64_t *off, uint64_t page, bool pad);
 /* ld/input.c: ctx.paths with each path once, in the order first opened */
 const char **unique_input_paths(size_t *n);
 
+/* ld/script.c: input linker scripts, the text files that stand in for an
+ * archive (glibc's libm.a: "GROUP ( libm-2.36.a libmvec.a )") */
+enum { SCRIPT_FILE, SCRIPT_LIB, SCRIPT_DIR };
+struct script_item {
+  int kind;         /* a file; -lNAME (name is NAME); SEARCH_DIR */
+  const char *name;
+  int line;
+};
+/* Appends text's items to items (struct script_item *); false, with the
+ * problem and its line, if it is not an input script smelt reads. */
+bool parse_input_script(const char *text, size_t n, struct vec *items, const char **err,
+                        int *err_line);
+bool looks_like_script(const uint8_t *p, uint64_t n); /* text, not binary */
+/* ld/input.c: a script read, and the paths of the files it named, in order */
+struct script_read {
+  const char *path;
+  struct vec files; /* const char * */
+};
+
 struct options {
   const char *output;
   const char *entry;
@@ -539,6 +558,7 @@ struct context {
   uint64_t nglobals_hint; /* archive index entries + a guess per object: sizes the symbol map */
   uint64_t input_bytes;   /* of the files named on the command line */
   struct vec paths;    /* every input path opened (files and archives), in order */
+  struct vec scripts;  /* struct script_read *: the input scripts read */
   struct vec live;     /* live objfiles in command-line order, after resolve */
   struct vec osecs;    /* struct osec *, in output order after layout */
 

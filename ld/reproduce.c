@@ -3,8 +3,8 @@
  * command line rewritten to use those copies, so that
  *   tar xf FILE.tar && cd <base> && smelt @response.txt
  * repeats the link anywhere. Libraries given with -l are recorded as the
- * paths they resolved to. Written before the link runs, so a failing link
- * can be reproduced too. */
+ * paths they resolved to, input scripts as the files they named. Written
+ * before the link runs, so a failing link can be reproduced too. */
 #include "ld/ld.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -108,6 +108,36 @@ static char *quote(const char *s) {
   return q;
 }
 
+/* The rewritten command line, one argument a line. */
+struct rsp {
+  char *s;
+  size_t len, cap;
+};
+
+static void append(struct rsp *r, const char *s) {
+  size_t n = strlen(s);
+  while (r->len + n + 2 > r->cap)
+    r->s = xrealloc(r->s, r->cap = r->cap ? 2 * r->cap : 4096);
+  memcpy(r->s + r->len, s, n);
+  r->len += n;
+  r->s[r->len++] = '\n';
+}
+
+/* An input, as its copy; an input script as the copies of the files it
+ * named (its own paths point outside the tarball), which links the same:
+ * smelt searches every archive to a fixpoint, so GROUP is INPUT. */
+static void append_input(struct rsp *r, const char *path, int depth) {
+  for (size_t i = 0; i < ctx.scripts.n && depth < 16; i++) {
+    struct script_read *sr = ctx.scripts.v[i];
+    if (!strcmp(sr->path, path)) {
+      for (size_t j = 0; j < sr->files.n; j++)
+        append_input(r, sr->files.v[j], depth + 1);
+      return;
+    }
+  }
+  append(r, quote(xsprintf(".%s", absolute(path))));
+}
+
 void write_reproduce(void) {
   const char *out = ctx.opt.reproduce;
   if (!out)
@@ -121,27 +151,15 @@ void write_reproduce(void) {
   if (dot && !strcmp(dot, ".tar"))
     *dot = 0;
 
-  /* The rewritten command line. Inputs point at the copies ("."-relative). */
-  size_t cap = 4096, len = 0;
-  char *rsp = xrealloc(NULL, cap);
-#define APPEND(s)                                                         \
-  do {                                                                    \
-    const char *s_ = (s);                                                 \
-    size_t n_ = strlen(s_);                                               \
-    while (len + n_ + 2 > cap)                                            \
-      rsp = xrealloc(rsp, cap *= 2);                                      \
-    memcpy(rsp + len, s_, n_);                                            \
-    len += n_;                                                            \
-    rsp[len++] = '\n';                                                    \
-  } while (0)
-
+  /* Inputs point at the copies ("."-relative). */
+  struct rsp r = {0};
   char **args = ctx.opt.args;
   for (size_t i = 0; i < ctx.opt.nargs; i++) {
     const char *a = args[i];
     if (!strcmp(a, "-o") && i + 1 < ctx.opt.nargs) {
-      APPEND("-o");
+      append(&r, "-o");
       const char *o = strrchr(args[++i], '/');
-      APPEND(quote(o ? o + 1 : args[i]));
+      append(&r, quote(o ? o + 1 : args[i]));
     } else if (!strncmp(a, "--reproduce", 11) || !strncmp(a, "-reproduce", 10)) {
       if (!strchr(a, '='))
         i++;
@@ -150,18 +168,23 @@ void write_reproduce(void) {
     } else if (!strncmp(a, "-L", 2) || !strncmp(a, "--library-path=", 15)) {
     } else if ((!strcmp(a, "-l") || !strcmp(a, "--library")) && i + 1 < ctx.opt.nargs) {
       const char *p = find_library(args[++i]);
-      APPEND(quote(p ? xsprintf(".%s", absolute(p)) : args[i]));
+      if (p)
+        append_input(&r, p, 0);
+      else
+        append(&r, quote(args[i]));
     } else if (!strncmp(a, "-l", 2) && a[2]) {
       const char *p = find_library(a + 2);
-      APPEND(quote(p ? xsprintf(".%s", absolute(p)) : a));
+      if (p)
+        append_input(&r, p, 0);
+      else
+        append(&r, quote(a));
     } else if (a[0] != '-' && is_input(a)) {
-      APPEND(quote(xsprintf(".%s", absolute(a))));
+      append_input(&r, a, 0);
     } else {
-      APPEND(quote(a));
+      append(&r, quote(a));
     }
   }
-#undef APPEND
-  add_member(&t, xsprintf("%s/response.txt", base), rsp, len);
+  add_member(&t, xsprintf("%s/response.txt", base), r.s ? r.s : "", r.len);
   add_member(&t, xsprintf("%s/version.txt", base), "smelt " SMELT_VERSION "\n",
              strlen("smelt " SMELT_VERSION "\n"));
   size_t npaths;
@@ -172,5 +195,5 @@ void write_reproduce(void) {
   put(&t, end, sizeof(end));
   if (fclose(t.fp))
     fatal("cannot write %s: %s", out, strerror(errno));
-  xfree(rsp);
+  xfree(r.s);
 }

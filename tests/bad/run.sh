@@ -226,6 +226,8 @@ cat main.o >>bigmember.a
 bad "archive member larger than the archive" "bigmember.a && archive" -- $NS main.o bigmember.a
 
 bad "missing input file" "cannot open && no-such-file.o" -- $NS main.o no-such-file.o
+rm -f fifo.o && mkfifo fifo.o
+bad "a FIFO as an input (not waited on)" "cannot open fifo.o: not a regular file" -- $NS main.o fifo.o
 bad "missing library" "nosuchlib" -- $NS main.o -L. -lnosuchlib
 
 # ---------------------------------------------------------------- unsupported requests
@@ -238,6 +240,19 @@ bad "linker script (-Tscript.ld)" "linker scripts are not supported (-Tscript.ld
 bad "default linker script (-dT)" "linker scripts are not supported (-dT script.ld)" -- $NS -dT script.ld main.o
 bad "default linker script (--default-script=)" \
   "linker scripts are not supported (--default-script=script.ld)" -- $NS --default-script=script.ld main.o
+# a linker script given as an input file: only a library's input script is read
+bad "linker script as an input file" "script.ld:1: && 'SECTIONS' && not linker scripts" -- $NS main.o script.ld
+printf '/* libm.a */\nGROUP ( nothere.a )\n' >libmissing.a
+bad "input script naming a missing file" "libmissing.a:2: cannot find nothere.a" -- $NS main.o libmissing.a
+printf 'GROUP ( libx.a\n\n' >unclosed.a
+bad "input script without its )" "unclosed.a:3: missing )" -- $NS main.o unclosed.a
+printf 'INPUT(main.o)\n/* never closed\n' >comment.a
+bad "input script with an unterminated comment" "comment.a:2: unterminated comment" -- $NS comment.a
+printf 'INPUT(selfscript.a)\n' >selfscript.a
+bad "input script naming itself" "selfscript.a && nested" -- $NS main.o selfscript.a
+bad "C source as an input" "main.c:1: && 'int'" -- $NS main.o main.c
+printf 'not\001text\n' >binary.o
+bad "binary junk as an input" "binary.o: unknown file type" -- $NS main.o binary.o
 bad "GCC LTO object" "lto.o && LTO" -- $NS lto.o
 # the same through the compiler driver, as users see it (gcc exits 1 too)
 LINK="musl-gcc -static -B$BUILD/"

@@ -77,4 +77,8 @@ ar rcs corpus/read/small.a corpus/link/x86_64-basic.o corpus/link/x86_64-common.
   ar rcs long.a a-member-with-a-long-name.o strlen.lo)
 cp "$T/long.a" corpus/read/long-names.a
 ar rcsT corpus/read/thin.a corpus/link/x86_64-basic.o 2>/dev/null || true
+# input scripts (a library's GROUP in place of an archive), naming a seed
+printf '/* libm.a */\nOUTPUT_FORMAT(elf64-x86-64)\nGROUP ( corpus/read/small.a AS_NEEDED ( -lm ) )\n' \
+  >corpus/read/script-group.a
+printf 'SEARCH_DIR("/nonexistent") INPUT(-l:x.a, "a b.o" =/y.a);\n' >corpus/read/script-input.a
 du -sh corpus

@@ -198,8 +198,32 @@ if [ $ok = 1 ]; then
   { link archive3 main.o -Wl,--start-lib b.o unused.o weakmember.o a.o c.o c_dup.o \
       x1.o x2.o y1.o -Wl,--end-lib &&
       verify "--start-lib objects: linked only when needed" archive3; } || broken archive3
+  # an input script standing in for the libraries, as libraries ship them
+  # (glibc's libm.a is one): files found next to the script, in the
+  # current directory and through its SEARCH_DIR; -l, AS_NEEDED, quotes
+  rm -rf sub lx && mkdir sub lx && cp liba.a libc2.a sub/ && cp libx.a lx/
+  printf '/* libscript.a */ SEARCH_DIR(lx)\nGROUP ( liba.a "libc2.a"\n  AS_NEEDED ( -lx ) ) INPUT(liby.a);\n' \
+    >sub/libscript.a
+  { link archive4 main.o sub/libscript.a &&
+      verify "input script in place of archives: its files, libraries and SEARCH_DIR" archive4; } ||
+    broken archive4
+  { link archive5 main.o -Lsub -lscript && verify "input script found by -l" archive5; } ||
+    broken archive5
 else
   broken archive
+fi
+
+# --- glibc's static libm, on Debian 12 x86_64 an input script
+# (GROUP ( libm-2.36.a libmvec.a )), linked through the host's gcc
+if [ "$ARCH" = x86_64 ] && command -v gcc >/dev/null && libm=$(gcc -print-file-name=libm.a) &&
+   [ -f "$libm" ]; then
+  enter glibcm
+  what="an archive"
+  head -c 512 "$libm" | grep -q 'GROUP' && what="an input script"
+  CC_MUSL=$CC CC=gcc
+  { compile main.o main.c $OPT && link glibcm main.o -lm &&
+      verify "glibc -static -lm (libm.a: $what)" glibcm; } || broken "glibc -static -lm"
+  CC=$CC_MUSL
 fi
 
 # --- constructors, destructors, priorities, atexit

@@ -58,6 +58,16 @@ mkdir replay && (cd replay && tar xf ../repro.tar)
 dir=$(ls replay)
 (cd "replay/$dir" && "$BUILD/smelt" @response.txt -o "$T/prog3" >../../replay.log 2>&1)
 check "--reproduce: replays to identical bytes" cmp -s prog2 prog3
+# through an input script: the response names the script's files instead,
+# as the script's own paths would lead out of the tarball
+printf '/* libscripted.a */ INPUT ( libhelper.a )\n' >libscripted.a
+must $LINK main.o -L. -lscripted -o prog4 -Wl,--reproduce=repro2.tar -Wl,--build-id=sha1
+mkdir replay2 && (cd replay2 && tar xf ../repro2.tar)
+dir=$(ls replay2)
+check "--reproduce through an input script: the response names its files" sh -c \
+  "grep -q '/libhelper.a\"\$' replay2/$dir/response.txt && ! grep -q libscripted replay2/$dir/response.txt"
+(cd "replay2/$dir" && "$BUILD/smelt" @response.txt -o "$T/prog5" >../../replay2.log 2>&1)
+check "--reproduce through an input script: replays to identical bytes" cmp -s prog4 prog5
 
 # ---- --print-gc-sections, --print-icf-sections
 must $LINK main.o helper.o fold.o -o gc -Wl,--gc-sections,--print-gc-sections 2>gc.log
