@@ -12,11 +12,18 @@
  *    symbol's address for every reference (calls, pointers, GOT slots), so
  *    pointers to it compare equal wherever they were taken;
  *  - an R_*_IRELATIVE relocation of the word in .rela.iplt (.rel.iplt on
- *    i386), as GNU ld writes it, between __rela_iplt_start and _end.
+ *    i386), as GNU ld writes it, between __rela_iplt_start and _end; in a
+ *    static PIE, as GNU ld writes it too, at the end of .rela.dyn instead
+ *    (glibc applies them there: see ld/pie.c).
  * .iplt starts with a routine (the arch's write_iplt) that applies those
  * relocations: it calls each resolver and stores what it returns. The
  * first word of .init_array runs it, so resolvers run after libc is set up
  * (environment, TLS, auxiliary vector) and before every constructor.
+ * Unless the libc applies them itself: glibc's static start code does,
+ * before its own first IFUNC call, and names __rela_iplt_start (i386:
+ * __rel_iplt_start) to find them; the routine is then not run, as running
+ * it twice would call an i386 implementation (REL keeps the resolver in
+ * the word that its answer replaced) as if it were the resolver.
  * aarch64 resolvers get musl's AT_HWCAP in x0, as glibc passes it. The
  * routine finds its load address itself, so static PIEs work too, except
  * on i386, whose entries would need an absolute address.
@@ -42,6 +49,18 @@ static void collect(void *arg, int64_t i) {
 }
 
 static uint64_t word_size(void) { return ctx.arch->is64 ? 8 : 4; }
+
+/* Whether the libc applies the IRELATIVE relocations (glibc's start code
+ * names these; musl's never does). */
+static bool libc_applies_irelative(void) {
+  static const char *const names[] = {"__rela_iplt_start", "__rel_iplt_start"};
+  for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+    const struct symbol *sym = symmap_find(names[i]);
+    if (sym && !sym->file) /* referenced, and left to the linker to define */
+      return true;
+  }
+  return false;
+}
 
 /* The .init_array word that runs the routine: first of all constructors
  * (priority 0, and the linker's before an input's of the same priority). */
@@ -89,13 +108,16 @@ void create_ifunc_sections(void) {
   ctx.igot = new_osec(".got.plt", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, OS_IGOT);
   ctx.igot->align = ctx.igot->entsize = word_size();
   ctx.igot->size = n * word_size();
+  if (!libc_applies_irelative())
+    add_run_word();
+  if (ctx.opt.pie)
+    return;
   ctx.rela_iplt = new_osec(a->is_rela ? ".rela.iplt" : ".rel.iplt",
                            a->is_rela ? SHT_RELA : SHT_REL, SHF_ALLOC | SHF_INFO_LINK,
                            OS_RELAIPLT);
   ctx.rela_iplt->align = word_size();
   ctx.rela_iplt->entsize = rel_entsize(a->is64, a->is_rela);
   ctx.rela_iplt->size = n * rel_entsize(a->is64, a->is_rela);
-  add_run_word();
 }
 
 static void put_word(uint8_t *p, uint64_t v) {
@@ -105,15 +127,27 @@ static void put_word(uint8_t *p, uint64_t v) {
     wr32(p, (uint32_t)v);
 }
 
+/* One R_*_IRELATIVE per IFUNC symbol at rel: its .got.plt word gets what
+ * its resolver returns. */
+void put_irelatives(uint8_t *rel) {
+  const struct arch *a = ctx.arch;
+  uint64_t word = word_size(), ent = rel_entsize(a->is64, a->is_rela);
+  for (uint32_t i = 0; i < ctx.nifunc; i++)
+    put_rel(rel + i * ent, ctx.igot->addr + i * word, a->irelative_type,
+            sym_def_addr(ctx.ifuncs[i]));
+}
+
 void write_ifunc_sections(void) {
   if (!ctx.iplt)
     return;
   const struct arch *a = ctx.arch;
   const struct symbol *hw = symmap_find("__hwcap");
+  uint64_t ent = rel_entsize(a->is64, a->is_rela);
+  uint64_t rel = ctx.rela_iplt ? ctx.rela_iplt->addr : ctx.reldyn->addr + ctx.nrelative * ent;
   struct iplt l = {
       .addr = ctx.iplt->addr,
-      .rel = ctx.rela_iplt->addr,
-      .end = ctx.rela_iplt->addr + ctx.rela_iplt->size,
+      .rel = rel,
+      .end = rel + ctx.nifunc * ent,
       .slots = ctx.igot->addr,
       .n = ctx.nifunc,
       .hwcap = hw && hw->kind == SYM_DEFINED && sym_is_defined(hw) ? sym_addr(hw) : 0,
@@ -122,15 +156,15 @@ void write_ifunc_sections(void) {
     error("IFUNC entries in .iplt (0x%llx) cannot reach .got.plt (0x%llx) or .rela.iplt "
           "(0x%llx)",
           (unsigned long long)l.addr, (unsigned long long)l.slots, (unsigned long long)l.rel);
-  uint64_t word = word_size(), ent = rel_entsize(a->is64, a->is_rela);
-  uint8_t *slots = ctx.out + ctx.igot->offset, *rel = ctx.out + ctx.rela_iplt->offset;
-  for (uint32_t i = 0; i < ctx.nifunc; i++) {
-    uint64_t slot = l.slots + i * word, resolver = sym_def_addr(ctx.ifuncs[i]);
-    /* REL keeps the resolver in the word itself (the implicit addend) */
-    put_word(slots + i * word, a->is_rela ? 0 : resolver);
-    put_rel(rel + i * ent, slot, a->irelative_type, resolver);
+  uint64_t word = word_size();
+  uint8_t *slots = ctx.out + ctx.igot->offset;
+  for (uint32_t i = 0; i < ctx.nifunc; i++) /* REL keeps the resolver in the word (the addend) */
+    put_word(slots + i * word, a->is_rela ? 0 : sym_def_addr(ctx.ifuncs[i]));
+  if (ctx.rela_iplt) { /* else written with .rela.dyn */
+    put_irelatives(ctx.out + ctx.rela_iplt->offset);
+    ctx.rela_iplt->info = ctx.igot->shndx;
   }
-  ctx.rela_iplt->info = ctx.igot->shndx;
   const struct isec *w = ctx.iplt_run;
-  put_word(ctx.out + w->osec->offset + w->out_off, l.addr);
+  if (w)
+    put_word(ctx.out + w->osec->offset + w->out_off, l.addr);
 }

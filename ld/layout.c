@@ -1018,7 +1018,10 @@ void finalize_synthetic_symbols(void) {
   set_range("__init_array_start", "__init_array_end", osec_named(".init_array"), dflt);
   set_range("__fini_array_start", "__fini_array_end", osec_named(".fini_array"), dflt);
   set_range("__preinit_array_start", "__preinit_array_end", osec_named(".preinit_array"), dflt);
+  /* empty in a static PIE (no .rela.iplt): glibc would apply them
+   * without the load base (ld/pie.c) */
   set_range("__rela_iplt_start", "__rela_iplt_end", ctx.rela_iplt, dflt);
+  set_range("__rel_iplt_start", "__rel_iplt_end", ctx.rela_iplt, dflt); /* glibc's i386 names */
   for (size_t i = 0; i < ctx.osecs.n; i++) {
     struct symbol *sym = symmap_find(xsprintf("__stop_%s", oss[i]->name));
     if (sym && sym->file == ctx.internal && sym->kind == SYM_OSEC)

@@ -272,7 +272,7 @@ enum osec_kind {
   OS_BUILD_ID,
   OS_DYNAMIC,  /* static PIE: .dynamic */
   OS_RELDYN,   /* static PIE: .rela.dyn (.rel.dyn on i386) */
-  OS_DYNSTR,   /* static PIE: .dynstr, empty, the string table .dynamic links to */
+  OS_DYNSTR,   /* static PIE: .dynstr and .dynsym, empty (a 0 byte, a null symbol) */
   OS_IPLT,     /* IFUNC: .iplt, the start-up routine and an entry per IFUNC */
   OS_IGOT,     /* IFUNC: .got.plt, the slots the routine fills */
   OS_RELAIPLT, /* IFUNC: .rela.iplt (.rel.iplt on i386), R_*_IRELATIVE */
@@ -563,7 +563,7 @@ struct context {
   struct vec osecs;    /* struct osec *, in output order after layout */
 
   struct osec *got, *ehframe, *ehframe_hdr, *comment, *symtab, *strtab, *shstrtab, *build_id;
-  struct osec *dynamic, *reldyn, *dynstr; /* static PIE */
+  struct osec *dynamic, *reldyn, *dynstr, *dynsym; /* static PIE */
   uint64_t nrelative;            /* entries of .rela.dyn */
   struct osec *iplt, *igot, *rela_iplt; /* IFUNC (ld/ifunc.c) */
   struct isec *iplt_run;  /* the .init_array word that runs the IFUNC resolvers */
@@ -753,13 +753,20 @@ void create_pie_sections(void);
 void scan_pie_relocs(struct isec *isec); /* counts into isec->file->nrelative, or errors */
 void count_relative(void);               /* after GOT slots: sizes .rela.dyn */
 void write_pie_sections(void);
-/* The dynamic array of a static PIE with `count` relative relocations at
- * reladdr, into out (room for PIE_DYN_ENTRIES entries); returns entries. */
-enum { PIE_DYN_ENTRIES = 6 };
-size_t fill_dynamic(uint8_t *out, bool is64, bool rela, uint64_t reladdr, uint64_t count);
+/* What a static PIE's dynamic array says: where its empty symbol and
+ * string tables are, and its relocations at rel: nrelative relative ones,
+ * then nirelative R_*_IRELATIVE. */
+struct dyn_info {
+  uint64_t symtab, strtab, rel, nrelative, nirelative;
+};
+/* Writes the dynamic array into out (room for PIE_DYN_ENTRIES entries);
+ * returns its entries. */
+enum { PIE_DYN_ENTRIES = 10 };
+size_t fill_dynamic(uint8_t *out, bool is64, bool rela, const struct dyn_info *d);
 /* ---- IFUNC (ld/ifunc.c) ---- */
 void create_ifunc_sections(void); /* with the output sections, if ctx.has_ifunc */
 void write_ifunc_sections(void);
+void put_irelatives(uint8_t *rel); /* the IRELATIVE relocations, one per IFUNC */
 size_t build_id_size(void);
 void write_build_id(void);
 

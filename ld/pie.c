@@ -17,10 +17,22 @@
  * (rcrt1.o cannot write into read-only segments, so there are no text
  * relocations either).
  *
+ * glibc's static PIE start code (_dl_relocate_static_pie) reads more: it
+ * takes the symbol table from DT_SYMTAB even when no relocation names a
+ * symbol, so there is an empty .dynsym (its null symbol) beside the empty
+ * .dynstr, as GNU ld makes them. And glibc's libc.a calls IFUNCs (memcpy,
+ * strlen) long before constructors run: it applies the R_*_IRELATIVE
+ * relocations of DT_RELA itself, after the relative ones (musl's rcrt1.o
+ * passes over them), and would apply those between __rela_iplt_start and
+ * __rela_iplt_end without the load base, so in a static PIE the IRELATIVE
+ * relocations of ld/ifunc.c are at the end of .rela.dyn, where ld/ifunc.c's
+ * routine also finds them for musl, and that range is empty, as GNU ld
+ * leaves it.
+ *
  * The relocations are counted per file while relocations are scanned, and
  * written after the sections, in address order (see struct piece).
- * Layout: .rela.dyn with the read-only data, .dynamic in RELRO before
- * .got, PT_DYNAMIC. */
+ * Layout: .dynsym, .dynstr and .rela.dyn with the read-only data, .dynamic
+ * in RELRO before .got, PT_DYNAMIC. */
 #include "ld/ld.h"
 
 uint64_t rel_entsize(bool is64, bool rela) {
@@ -54,7 +66,12 @@ int pie_class(const struct arch *a, uint32_t type) {
 
 void create_pie_sections(void) {
   bool is64 = ctx.arch->is64, rela = ctx.arch->is_rela;
-  /* no symbols: .dynamic links to an empty string table, as GNU ld's does */
+  /* no symbols: an empty symbol table and string table, as GNU ld's; both
+   * all zeros, left as a new file's bytes */
+  struct osec *y = new_osec(".dynsym", SHT_DYNSYM, SHF_ALLOC, OS_DYNSTR);
+  y->align = is64 ? 8 : 4;
+  y->entsize = y->size = is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym);
+  y->info = 1; /* one local symbol, the null one */
   struct osec *s = new_osec(".dynstr", SHT_STRTAB, SHF_ALLOC, OS_DYNSTR);
   s->size = 1;
   struct osec *r = new_osec(rela ? ".rela.dyn" : ".rel.dyn", rela ? SHT_RELA : SHT_REL,
@@ -68,6 +85,7 @@ void create_pie_sections(void) {
   ctx.dynamic = d;
   ctx.reldyn = r;
   ctx.dynstr = s;
+  ctx.dynsym = y;
 }
 
 /* The kind of load-time fix relocation r of isec needs: PIE_NONE, or
@@ -122,18 +140,22 @@ void count_relative(void) {
     n += got_needs(&ctx.gotents[i]);
   n += ctx.iplt_run != NULL; /* the .init_array word that runs the IFUNC resolvers */
   ctx.nrelative = n;
-  ctx.reldyn->size = n * ctx.reldyn->entsize;
+  ctx.reldyn->size = (n + ctx.nifunc) * ctx.reldyn->entsize;
 }
 
-size_t fill_dynamic(uint8_t *out, bool is64, bool rela, uint64_t reladdr, uint64_t count) {
+size_t fill_dynamic(uint8_t *out, bool is64, bool rela, const struct dyn_info *d) {
   uint64_t ent = rel_entsize(is64, rela);
   uint64_t v[PIE_DYN_ENTRIES][2];
   size_t n = 0;
-  if (count) {
-    v[n][0] = rela ? DT_RELA : DT_REL, v[n++][1] = reladdr;
-    v[n][0] = rela ? DT_RELASZ : DT_RELSZ, v[n++][1] = count * ent;
+  v[n][0] = DT_SYMTAB, v[n++][1] = d->symtab;
+  v[n][0] = DT_SYMENT, v[n++][1] = is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym);
+  v[n][0] = DT_STRTAB, v[n++][1] = d->strtab;
+  v[n][0] = DT_STRSZ, v[n++][1] = 1;
+  if (d->nrelative + d->nirelative) {
+    v[n][0] = rela ? DT_RELA : DT_REL, v[n++][1] = d->rel;
+    v[n][0] = rela ? DT_RELASZ : DT_RELSZ, v[n++][1] = (d->nrelative + d->nirelative) * ent;
     v[n][0] = rela ? DT_RELAENT : DT_RELENT, v[n++][1] = ent;
-    v[n][0] = rela ? DT_RELACOUNT : DT_RELCOUNT, v[n++][1] = count;
+    v[n][0] = rela ? DT_RELACOUNT : DT_RELCOUNT, v[n++][1] = d->nrelative;
   }
   v[n][0] = DT_FLAGS_1, v[n++][1] = DF_1_PIE;
   v[n][0] = DT_NULL, v[n++][1] = 0;
@@ -242,7 +264,9 @@ void write_pie_sections(void) {
   parallel_for((int64_t)np, write_piece, pcs);
   xfree(pcs);
   check_errors();
-  ctx.dynamic->link = ctx.dynstr->shndx; /* its byte is the 0 of a new file */
-  fill_dynamic(ctx.out + ctx.dynamic->offset, ctx.arch->is64, ctx.arch->is_rela,
-               ctx.reldyn->addr, ctx.nrelative);
+  put_irelatives(ctx.out + ctx.reldyn->offset + ctx.nrelative * ctx.reldyn->entsize);
+  ctx.dynamic->link = ctx.dynsym->link = ctx.dynstr->shndx;
+  struct dyn_info d = {ctx.dynsym->addr, ctx.dynstr->addr, ctx.reldyn->addr, ctx.nrelative,
+                       ctx.nifunc};
+  fill_dynamic(ctx.out + ctx.dynamic->offset, ctx.arch->is64, ctx.arch->is_rela, &d);
 }

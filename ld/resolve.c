@@ -411,7 +411,7 @@ void define_synthetic_symbols(void) {
       "__init_array_end", "__fini_array_start", "__fini_array_end", "__preinit_array_start",
       "__preinit_array_end", "_etext", "etext", "__etext", "_edata", "edata", "_end", "end",
       "__bss_start", "__GNU_EH_FRAME_HDR", "__rela_iplt_start", "__rela_iplt_end",
-      "__dso_handle", "_TLS_MODULE_BASE_", "__tls_base"};
+      "__rel_iplt_start", "__rel_iplt_end" /* i386's names (REL) */, "__dso_handle", "_TLS_MODULE_BASE_", "__tls_base"};
   for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
     define(names[i]);
   /* a static PIE's dynamic array, where rcrt1.o looks for its relocations */

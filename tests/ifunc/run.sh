@@ -71,6 +71,12 @@ if [ "$ARCH" = i386 ]; then
 elif "$SCC" -static-pie -O2 "$SRC/prog.c" "$SRC/other.c" $ALIAS -o pie 2>pie.log; then
   check "static PIE" pie
   readelf -hW pie | grep -q 'Type: *DYN' && pass "static PIE is ET_DYN" || fail "not ET_DYN"
+  # as GNU ld writes a PIE's: at the end of .rela.dyn, no .rela.iplt
+  why=$(irel pie) && ! readelf -SW pie | grep -q '\.rela\.iplt' &&
+    readelf -rW pie | awk '/^Relocation section/ { sec = $3 } /_IRELATIVE/ { print sec }' |
+      sort -u | grep -qx "'.rela.dyn'" &&
+    pass "static PIE: one IRELATIVE per IFUNC symbol, in .rela.dyn" ||
+    fail "static PIE relocations: $why $(readelf -SW pie | grep -c '\.rela\.iplt') .rela.iplt"
 else
   fail "static PIE link"; show pie.log
 fi

@@ -213,17 +213,37 @@ else
   broken archive
 fi
 
-# --- glibc's static libm, on Debian 12 x86_64 an input script
-# (GROUP ( libm-2.36.a libmvec.a )), linked through the host's gcc
-if [ "$ARCH" = x86_64 ] && command -v gcc >/dev/null && libm=$(gcc -print-file-name=libm.a) &&
-   [ -f "$libm" ]; then
-  enter glibcm
+# --- glibc's static libc and libm, through the target's glibc gcc: its
+# string functions are IFUNCs whose IRELATIVE relocations glibc applies
+# itself (from __rela_iplt_start, __rel_iplt_start on i386, or a static
+# PIE's .rela.dyn), before smelt's routine would; x86_64's libm.a is an
+# input script (GROUP ( libm-2.36.a libmvec.a )). Not i386 as a static PIE:
+# IFUNCs are refused there.
+if [ -f "$($GCC -print-file-name=libc.a)" ]; then
+  enter glibc
   what="an archive"
-  head -c 512 "$libm" | grep -q 'GROUP' && what="an input script"
-  CC_MUSL=$CC CC=gcc
-  { compile main.o main.c $OPT && link glibcm main.o -lm &&
-      verify "glibc -static -lm (libm.a: $what)" glibcm; } || broken "glibc -static -lm"
+  head -c 512 "$($GCC -print-file-name=libm.a)" | grep -q 'GROUP' && what="an input script"
+  CC_MUSL=$CC CC=$GCC
+  { compile main.o main.c $OPT -pthread && link glibc main.o -lm -pthread &&
+      verify "glibc -static: IFUNCs, threads, -lm (libm.a: $what)" glibc; } ||
+    broken "glibc -static"
+  if [ "$ARCH" != i386 ]; then
+    if compile pie.o main.c $OPT -fPIE -pthread &&
+       $GCC -static-pie -B"$BUILD/" pie.o -lm -pthread -o glibc_pie >link.log 2>&1; then
+      $RUN ./glibc_pie >glibc_pie.out 2>&1
+      if cmp -s glibc_pie.out "$SRC/$C/expected" && readelf -hW glibc_pie | grep -q 'Type: *DYN' &&
+         ! readelf -SW glibc_pie | grep -q '\.rela\.iplt'; then
+        pass "glibc -static-pie: runs; IRELATIVE in .rela.dyn, no .rela.iplt"
+      else
+        fail "glibc -static-pie"; show glibc_pie.out; readelf -SW glibc_pie | grep -E 'iplt|rela' | show /dev/stdin
+      fi
+    else
+      broken "glibc -static-pie"; show link.log
+    fi
+  fi
   CC=$CC_MUSL
+else
+  echo "SKIP: glibc: no static libc.a for $GCC"
 fi
 
 # --- constructors, destructors, priorities, atexit

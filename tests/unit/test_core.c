@@ -716,27 +716,33 @@ Test(pie, what_moves_with_the_image, .init = x86_64) {
   cr_expect(moves_with_image(&s));
 }
 
-/* The dynamic array rcrt1.o reads: the relocation table, its size, entry
- * size and count of relative entries, DF_1_PIE, DT_NULL; no table without
- * relocations. */
+/* The dynamic array rcrt1.o and glibc's static PIE start code read: the
+ * empty symbol and string tables, the relocation table (relative ones,
+ * then IRELATIVE), its size, entry size and count of relative entries,
+ * DF_1_PIE, DT_NULL; no table without relocations. */
 Test(pie, dynamic_array) {
   uint8_t b[PIE_DYN_ENTRIES * 16];
   memset(b, 0xaa, sizeof(b));
-  cr_assert_eq(fill_dynamic(b, true, true, 0x8008, 20), 6);
-  const uint64_t want[] = {DT_RELA, 0x8008, DT_RELASZ, 480, DT_RELAENT, 24, DT_RELACOUNT, 20,
+  struct dyn_info d = {0x2a8, 0x2c0, 0x8008, 20, 2};
+  cr_assert_eq(fill_dynamic(b, true, true, &d), 10);
+  const uint64_t want[] = {DT_SYMTAB, 0x2a8, DT_SYMENT, 24, DT_STRTAB, 0x2c0, DT_STRSZ, 1,
+                           DT_RELA, 0x8008, DT_RELASZ, 528, DT_RELAENT, 24, DT_RELACOUNT, 20,
                            DT_FLAGS_1, DF_1_PIE, DT_NULL, 0};
-  for (int k = 0; k < 12; k++)
+  for (int k = 0; k < 20; k++)
     cr_expect_eq(rd64(b + 8 * k), want[k], "word %d: 0x%llx", k,
                  (unsigned long long)rd64(b + 8 * k));
   memset(b, 0xaa, sizeof(b));
-  cr_assert_eq(fill_dynamic(b, false, false, 0x7000, 3), 6);
-  const uint32_t want32[] = {DT_REL, 0x7000, DT_RELSZ, 24, DT_RELENT, 8, DT_RELCOUNT, 3,
+  d = (struct dyn_info){0x1000, 0x1010, 0x7000, 3, 0};
+  cr_assert_eq(fill_dynamic(b, false, false, &d), 10);
+  const uint32_t want32[] = {DT_SYMTAB, 0x1000, DT_SYMENT, 16, DT_STRTAB, 0x1010, DT_STRSZ, 1,
+                             DT_REL, 0x7000, DT_RELSZ, 24, DT_RELENT, 8, DT_RELCOUNT, 3,
                              DT_FLAGS_1, DF_1_PIE, DT_NULL, 0};
-  for (int k = 0; k < 12; k++)
+  for (int k = 0; k < 20; k++)
     cr_expect_eq(rd32(b + 4 * k), want32[k], "word %d", k);
-  cr_assert_eq(fill_dynamic(b, true, true, 0, 0), 2);
-  cr_expect_eq(rd64(b), DT_FLAGS_1);
-  cr_expect_eq(rd64(b + 16), DT_NULL);
+  d = (struct dyn_info){0x1000, 0x1010, 0, 0, 0};
+  cr_assert_eq(fill_dynamic(b, true, true, &d), 6);
+  cr_expect_eq(rd64(b + 64), DT_FLAGS_1);
+  cr_expect_eq(rd64(b + 80), DT_NULL);
 }
 
 /* ---- reading input sections ---- */
