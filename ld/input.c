@@ -458,6 +458,17 @@ static void parse(struct objfile *f, bool lazy) {
     if (s->type == 0x6fff4c03 /* SHT_LLVM_ADDRSIG */ ||
         (special && (!strcmp(name, ".note.gnu.property") || !strcmp(name, ".gnu.warning"))))
       continue;
+    if (special && !strncmp(name, ".gnu.warning.", 13) && name[13]) {
+      /* not output: its text is a warning for the symbol's users (ld/report.c) */
+      struct gnu_warning *w = xalloc(sizeof(*w));
+      w->sym = name + 13;
+      w->text = s->type == SHT_NOBITS ? "" : (const char *)f->data + s->offset;
+      w->len = s->type == SHT_NOBITS ? 0 : s->size;
+      while (w->len && !w->text[w->len - 1])
+        w->len--;
+      vec_push(&f->warnings, w);
+      continue;
+    }
     if (ctx.opt.strip_debug && is_debug_name(name))
       continue;
     struct isec *isec = xalloc(sizeof(*isec));

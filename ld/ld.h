@@ -192,6 +192,7 @@ struct objfile {
    * section (a -ffunction-sections object has hundreds) */
   struct vec merge_cands; /* SHF_MERGE sections (ld/merge.c) */
   struct vec ehframes;    /* .eh_frame sections (ld/ehframe.c) */
+  struct vec warnings;    /* struct gnu_warning *: its .gnu.warning.SYM sections */
   struct vec undefs;   /* struct undef_ref *, filled by scan */
   struct vec scratch;  /* per-pass scratch list (members pulled in, GOT users) */
   const char *archive; /* the archive's path, for members */
@@ -711,7 +712,14 @@ uint32_t addr_shndx(uint64_t va);      /* ld/symtab.c: st_shndx of a linker-defi
 void write_symtab(void);
 void layout_nonalloc(void);
 void write_reports(void);               /* ld/report.c: -Map, --trace, --why-extract */
-void trace_symbols(void);               /* ld/report.c: -y, once symbols are resolved */
+void trace_symbols(void);
+/* A .gnu.warning.SYM section (GNU ld's link_warning): text is printed for
+ * each linked file that references SYM. */
+struct gnu_warning {
+  const char *sym, *text;
+  size_t len;
+};
+void report_gnu_warnings(void); /* ld/report.c, once the linked files are known */               /* ld/report.c: -y, once symbols are resolved */
 void write_reproduce(void);             /* ld/reproduce.c */
 void write_output(void);                /* ld/write.c */
 enum { PREAD_MIN = 256 << 10 }; /* read_isec() reads this much or more with pread */

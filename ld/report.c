@@ -231,6 +231,41 @@ static void write_dependency_file(void) {
   close_report(fp, ctx.opt.dependency_file);
 }
 
+/* .gnu.warning.SYM in a linked file that defines SYM (glibc's getpwnam,
+ * dlopen...): each linked file that references SYM gets the section's text
+ * as a warning, in command-line order, as GNU ld warns (an error under
+ * --fatal-warnings). Rare, so the files are searched only when one has
+ * such a section. */
+void report_gnu_warnings(void) {
+  struct vec ws = {0}, syms = {0}; /* the warnings of linked definitions, their symbols */
+  for (size_t i = 0; i < ctx.live.n; i++) {
+    struct objfile *f = ctx.live.v[i];
+    for (size_t j = 0; j < f->warnings.n; j++) {
+      struct gnu_warning *w = f->warnings.v[j];
+      struct symbol *sym = symmap_find(w->sym);
+      if (sym && sym->file == f)
+        vec_push(&ws, w), vec_push(&syms, sym);
+    }
+  }
+  for (size_t i = 0; i < ctx.live.n && ws.n; i++) {
+    struct objfile *f = ctx.live.v[i];
+    for (uint32_t k = f->first_global; k < f->nsyms; k++)
+      for (size_t j = 0; j < ws.n; j++) {
+        const struct gnu_warning *w = ws.v[j];
+        if (f->syms[k] != syms.v[j])
+          continue;
+        uint8_t info, other;
+        uint32_t shndx;
+        uint64_t value, size;
+        objfile_sym(f, k, &info, &other, &shndx, &value, &size);
+        if (shndx == SHN_UNDEF)
+          warn("%s: reference to %s: %.*s", f->name, w->sym, (int)w->len, w->text);
+      }
+  }
+  xfree(ws.v);
+  xfree(syms.v);
+}
+
 /* -y SYM: each linked file that defines or references SYM, in
  * command-line order, as GNU ld and lld say it. */
 void trace_symbols(void) {

@@ -314,6 +314,7 @@ void resolve_symbols(void) {
   parallel_for(n, check_definitions, live);
   ctx.has_ifunc = atomic_load(&any_ifunc);
   trace_symbols();
+  report_gnu_warnings();
 
   for (int64_t i = 0; i < n; i++) {
     struct objfile *f = live[i];

@@ -69,6 +69,21 @@ check "--reproduce through an input script: the response names its files" sh -c 
 (cd "replay2/$dir" && "$BUILD/smelt" @response.txt -o "$T/prog5" >../../replay2.log 2>&1)
 check "--reproduce through an input script: replays to identical bytes" cmp -s prog4 prog5
 
+# ---- .gnu.warning.SYM (GNU ld's link_warning; glibc marks getpwnam so): a
+# warning for each linked file that refers to SYM; the section is not output
+printf '.text\n.globl old_api\nold_api:\n\tret\n.section .gnu.warning.old_api\n.string "old_api is deprecated"\n' >oldapi.s
+printf 'int old_api(void);\nint main(void) { return old_api(); }\n' >useold.c
+must musl-gcc -c oldapi.s useold.c
+$LINK useold.o oldapi.o -o useold >warn.log 2>&1
+check ".gnu.warning.SYM: the referring file warned, the section not output" sh -c \
+  'test -x useold && grep -qx "smelt: warning: useold.o: reference to old_api: old_api is deprecated" warn.log &&
+   [ "$(wc -l <warn.log)" = 1 ] && ! readelf -SW useold | grep -q gnu.warning'
+$LINK main.o helper.o oldapi.o -o nowarn >nowarn.log 2>&1
+check ".gnu.warning.SYM: no warning when nothing refers to SYM" sh -c 'test -x nowarn && ! test -s nowarn.log'
+$LINK useold.o oldapi.o -o fatal -Wl,--fatal-warnings >fatal.log 2>&1
+check ".gnu.warning.SYM under --fatal-warnings: an error, no output" sh -c \
+  '! test -e fatal && grep -q "smelt: error: useold.o: reference to old_api" fatal.log'
+
 # ---- --print-gc-sections, --print-icf-sections
 must $LINK main.o helper.o fold.o -o gc -Wl,--gc-sections,--print-gc-sections 2>gc.log
 check "--print-gc-sections names a dropped section" grep -q 'unused_helper' gc.log
