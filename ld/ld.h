@@ -712,14 +712,14 @@ uint32_t addr_shndx(uint64_t va);      /* ld/symtab.c: st_shndx of a linker-defi
 void write_symtab(void);
 void layout_nonalloc(void);
 void write_reports(void);               /* ld/report.c: -Map, --trace, --why-extract */
-void trace_symbols(void);
+void trace_symbols(void);               /* ld/report.c: -y, once symbols are resolved */
 /* A .gnu.warning.SYM section (GNU ld's link_warning): text is printed for
  * each linked file that references SYM. */
 struct gnu_warning {
   const char *sym, *text;
   size_t len;
 };
-void report_gnu_warnings(void); /* ld/report.c, once the linked files are known */               /* ld/report.c: -y, once symbols are resolved */
+void report_gnu_warnings(void); /* ld/report.c, once the linked files are known */
 void write_reproduce(void);             /* ld/reproduce.c */
 void write_output(void);                /* ld/write.c */
 enum { PREAD_MIN = 256 << 10 }; /* read_isec() reads this much or more with pread */
