@@ -1,6 +1,7 @@
 #!/bin/sh
 # End-to-end link tests: small C programs under tests/link/<case>/ are
-# compiled with the musl toolchain of ARCH, linked exactly as users link
+# compiled with the musl toolchain of ARCH (one, glibc/, with the target's
+# glibc gcc against glibc's static libraries), linked exactly as users link
 # (`$CC -static -B"$BUILD/"`, so gcc runs $BUILD/ld = smelt) and run; stdout
 # must equal <case>/expected byte for byte, the exit status must equal
 # <case>/status (default 0), and the output must be static (no PT_INTERP,
