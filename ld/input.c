@@ -1239,8 +1239,8 @@ static void read_script(const char *path, const uint8_t *data, uint64_t size, bo
     error("%s:%d: %s", path, line, err);
     return;
   }
-  if (depth == 16) {
-    error("%s: input scripts nested 16 deep (a script that names itself?)", path);
+  if (depth == SCRIPT_DEPTH) {
+    error("%s: input scripts nested %d deep (a script that names itself?)", path, SCRIPT_DEPTH);
     return;
   }
   struct script_read *sr = xcalloc(1, sizeof(*sr));

@@ -471,7 +471,9 @@ struct script_item {
 bool parse_input_script(const char *text, size_t n, struct vec *items, const char **err,
                         int *err_line);
 bool looks_like_script(const uint8_t *p, uint64_t n); /* text, not binary */
-/* ld/input.c: a script read, and the paths of the files it named, in order */
+/* ld/input.c: a script read, and the paths of the files it named, in order;
+ * scripts naming scripts go at most SCRIPT_DEPTH deep (one naming itself) */
+enum { SCRIPT_DEPTH = 16 };
 struct script_read {
   const char *path;
   struct vec files; /* const char * */

@@ -231,6 +231,34 @@ static void write_dependency_file(void) {
   close_report(fp, ctx.opt.dependency_file);
 }
 
+/* Calls fn(f, shndx, j, arg) for each global symbol entry of a linked file
+ * that is want[j], in command-line and symbol order; shndx is the entry's
+ * own (SHN_UNDEF for a reference). */
+static void visit_entries(struct symbol *const *want, size_t n,
+                          void (*fn)(const struct objfile *f, uint32_t shndx, size_t j,
+                                     void *arg),
+                          void *arg) {
+  for (size_t i = 0; i < ctx.live.n && n; i++) {
+    struct objfile *f = ctx.live.v[i];
+    for (uint32_t k = f->first_global; k < f->nsyms; k++)
+      for (size_t j = 0; j < n; j++) {
+        if (!want[j] || f->syms[k] != want[j])
+          continue;
+        uint8_t info, other;
+        uint32_t shndx;
+        uint64_t value, size;
+        objfile_sym(f, k, &info, &other, &shndx, &value, &size);
+        fn(f, shndx, j, arg);
+      }
+  }
+}
+
+static void warn_reference(const struct objfile *f, uint32_t shndx, size_t j, void *arg) {
+  const struct gnu_warning *w = ((struct vec *)arg)->v[j];
+  if (shndx == SHN_UNDEF)
+    warn("%s: reference to %s: %.*s", f->name, w->sym, (int)w->len, w->text);
+}
+
 /* .gnu.warning.SYM in a linked file that defines SYM (glibc's getpwnam,
  * dlopen...): each linked file that references SYM gets the section's text
  * as a warning, in command-line order, as GNU ld warns (an error under
@@ -247,23 +275,18 @@ void report_gnu_warnings(void) {
         vec_push(&ws, w), vec_push(&syms, sym);
     }
   }
-  for (size_t i = 0; i < ctx.live.n && ws.n; i++) {
-    struct objfile *f = ctx.live.v[i];
-    for (uint32_t k = f->first_global; k < f->nsyms; k++)
-      for (size_t j = 0; j < ws.n; j++) {
-        const struct gnu_warning *w = ws.v[j];
-        if (f->syms[k] != syms.v[j])
-          continue;
-        uint8_t info, other;
-        uint32_t shndx;
-        uint64_t value, size;
-        objfile_sym(f, k, &info, &other, &shndx, &value, &size);
-        if (shndx == SHN_UNDEF)
-          warn("%s: reference to %s: %.*s", f->name, w->sym, (int)w->len, w->text);
-      }
-  }
+  visit_entries((struct symbol *const *)syms.v, syms.n, warn_reference, &ws);
   xfree(ws.v);
   xfree(syms.v);
+}
+
+static void trace_entry(const struct objfile *f, uint32_t shndx, size_t j, void *arg) {
+  const struct symbol *sym = ((struct symbol **)arg)[j];
+  note("%s: %s %s", f->name,
+       shndx == SHN_UNDEF    ? "reference to"
+       : shndx == SHN_COMMON ? "common definition of"
+                             : "definition of",
+       sym->name);
 }
 
 /* -y SYM: each linked file that defines or references SYM, in
@@ -275,23 +298,7 @@ void trace_symbols(void) {
   struct symbol **want = xcalloc(n, sizeof(*want));
   for (size_t j = 0; j < n; j++)
     want[j] = symmap_find(ctx.opt.trace_syms.v[j]);
-  for (size_t i = 0; i < ctx.live.n; i++) {
-    struct objfile *f = ctx.live.v[i];
-    for (uint32_t k = f->first_global; k < f->nsyms; k++)
-      for (size_t j = 0; j < n; j++) {
-        if (!want[j] || f->syms[k] != want[j])
-          continue;
-        uint8_t info, other;
-        uint32_t shndx;
-        uint64_t value, size;
-        objfile_sym(f, k, &info, &other, &shndx, &value, &size);
-        note("%s: %s %s", f->name,
-             shndx == SHN_UNDEF    ? "reference to"
-             : shndx == SHN_COMMON ? "common definition of"
-                                   : "definition of",
-             want[j]->name);
-      }
-  }
+  visit_entries(want, n, trace_entry, want);
   xfree(want);
 }
 

@@ -127,7 +127,7 @@ static void append(struct rsp *r, const char *s) {
  * named (its own paths point outside the tarball), which links the same:
  * smelt searches every archive to a fixpoint, so GROUP is INPUT. */
 static void append_input(struct rsp *r, const char *path, int depth) {
-  for (size_t i = 0; i < ctx.scripts.n && depth < 16; i++) {
+  for (size_t i = 0; i < ctx.scripts.n && depth < SCRIPT_DEPTH; i++) {
     struct script_read *sr = ctx.scripts.v[i];
     if (!strcmp(sr->path, path)) {
       for (size_t j = 0; j < sr->files.n; j++)
