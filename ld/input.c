@@ -1202,27 +1202,53 @@ static bool exists(const char *path) {
   return !stat(path, &st) && S_ISREG(st.st_mode);
 }
 
-/* A file a script names, as GNU ld looks for it: an absolute path as it is
- * ("=" before it stands for the sysroot, which smelt does not have), else
+/* Whether a script lies inside the sysroot (the directory itself or one
+ * of the script's parents), as GNU ld and lld ask before they root its
+ * absolute names there. */
+static bool under_sysroot(const char *script) {
+  struct stat root, st;
+  char *p = *ctx.opt.sysroot && !stat(ctx.opt.sysroot, &root) ? realpath(script, NULL) : NULL;
+  bool in = false;
+  for (char *slash; p && !in && (slash = strrchr(p, '/'));) {
+    slash[slash == p] = '\0'; /* the parent; "/" stays */
+    in = !stat(p, &st) && st.st_dev == root.st_dev && st.st_ino == root.st_ino;
+    if (slash == p)
+      break;
+  }
+  free(p);
+  return in;
+}
+
+/* A file a script names, as GNU ld looks for it: "=" or "$SYSROOT" before
+ * it stands for the sysroot; an absolute path is itself, or inside the
+ * sysroot if the script is (*rooted set); any other name is looked for
  * next to the script, in the current directory, then in each -L
  * directory. */
-static const char *script_file(const char *script, const char *name) {
-  if (name[0] == '=')
-    name++;
-  if (name[0] == '/')
-    return name;
+static const char *script_file(const char *script, const char *name, bool *rooted) {
+  const char *p = sysroot_path(ctx.opt.sysroot, name);
+  *rooted = false;
+  if (p == name && name[0] == '/' && under_sysroot(script)) {
+    size_t n = strlen(ctx.opt.sysroot);
+    while (n && ctx.opt.sysroot[n - 1] == '/') /* "/" roots "/lib/x" at "/lib/x" */
+      n--;
+    *rooted = true;
+    p = xsprintf("%.*s%s", (int)n, ctx.opt.sysroot, name);
+    return exists(p) ? p : NULL;
+  }
+  if (p[0] == '/')
+    return p;
   const char *slash = strrchr(script, '/');
   if (slash) {
-    char *p = xsprintf("%.*s/%s", (int)(slash - script), script, name);
-    if (exists(p))
-      return p;
+    char *q = xsprintf("%.*s/%s", (int)(slash - script), script, p);
+    if (exists(q))
+      return q;
   }
-  if (exists(name))
-    return name;
+  if (exists(p))
+    return p;
   for (size_t i = 0; i < ctx.opt.lib_paths.n; i++) {
-    char *p = xsprintf("%s/%s", (char *)ctx.opt.lib_paths.v[i], name);
-    if (exists(p))
-      return p;
+    char *q = xsprintf("%s/%s", (char *)ctx.opt.lib_paths.v[i], p);
+    if (exists(q))
+      return q;
   }
   return NULL;
 }
@@ -1251,13 +1277,15 @@ static void read_script(const char *path, const uint8_t *data, uint64_t size, bo
     struct script_item *it = items.v[i];
     const char *p = NULL;
     if (it->kind == SCRIPT_DIR) {
-      vec_push(&ctx.opt.lib_paths, (void *)it->name);
+      vec_push(&ctx.opt.lib_paths, (void *)sysroot_path(ctx.opt.sysroot, it->name));
       continue;
     }
+    bool rooted;
     if (it->kind == SCRIPT_LIB)
       p = find_library(it->name);
-    else if (!(p = script_file(path, it->name)))
-      error("%s:%d: cannot find %s", path, it->line, it->name);
+    else if (!(p = script_file(path, it->name, &rooted)))
+      error("%s:%d: cannot find %s%s%s", path, it->line, it->name, rooted ? " inside " : "",
+            rooted ? ctx.opt.sysroot : "");
     if (!p)
       continue;
     vec_push(&sr->files, (void *)p);

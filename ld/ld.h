@@ -451,6 +451,9 @@ struct defsym {
 };
 /* Parses the NAME=EXPR of --defsym into *d; NULL, or what is wrong. */
 const char *parse_defsym(const char *arg, struct defsym *d);
+/* ld/options.c: "=REST" or "$SYSROOTREST" (an -L directory, a file, a
+ * script's name) as the sysroot followed by REST; any other path as is */
+const char *sysroot_path(const char *sysroot, const char *path);
 void define_defsyms(bool final); /* ld/resolve.c */
 uint64_t image_base(void);      /* ld/layout.c: --image-base, else the arch's */
 /* ld/layout.c: from the end of one segment to the start of the next */
@@ -483,6 +486,7 @@ struct options {
   const char *output;
   const char *entry;
   const char *emulation;
+  const char *sysroot;    /* --sysroot, "" without it */
   struct vec lib_paths;   /* const char * */
   struct input_spec *inputs;
   size_t ninputs;

@@ -193,6 +193,17 @@ static bool opt_flag(const char *a, const char *name) {
   return !strcmp(a, name);
 }
 
+/* A path GNU ld roots in the sysroot: "=REST" or "$SYSROOTREST" becomes
+ * the sysroot followed by REST (REST alone without a sysroot); any other
+ * path is itself. */
+const char *sysroot_path(const char *sysroot, const char *path) {
+  static const char var[] = "$SYSROOT";
+  const char *rest = path[0] == '=' ? path + 1
+                     : !strncmp(path, var, sizeof(var) - 1) ? path + sizeof(var) - 1
+                                                            : NULL;
+  return rest ? xsprintf("%s%s", sysroot, rest) : path;
+}
+
 static void push_input(struct vec *inputs, int kind, const char *path) {
   struct input_spec *s = xalloc(sizeof(*s));
   s->kind = kind;
@@ -293,7 +304,7 @@ static const char *const ignored_flags[] = {
     "EL" /* every target is little-endian */, NULL};
 
 static const char *const ignored_with_value[] = {
-    "hash-style", "plugin", "plugin-opt", "sysroot",
+    "hash-style", "plugin", "plugin-opt",
     "soname", "h", "rpath", "rpath-link", "version-script",
     "exclude-libs", "color-diagnostics", "R",
     "thread-count", "mllvm", "lto-O", "lto-partitions", "plugin-opt",
@@ -436,6 +447,7 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
   opt->argc = argc0;
   opt->argv = argv0;
   opt->output = "a.out";
+  opt->sysroot = "";
   opt->threads = 0;
   opt->separate_code = true;
   opt->relro = true;
@@ -472,6 +484,8 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
     } else if ((v = opt_value(argv, argc, &i, "library-path")) ||
                (v = short_value(argv, argc, &i, 'L'))) {
       vec_push(&opt->lib_paths, (void *)v);
+    } else if ((v = opt_value(argv, argc, &i, "sysroot"))) {
+      opt->sysroot = v;
     } else if ((v = opt_value(argv, argc, &i, "library")) ||
                (v = short_value(argv, argc, &i, 'l'))) {
       push_input(&inputs, IN_LIB, v);
@@ -697,8 +711,15 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
           "-static-pie or -no-pie",
           interp);
 
+  /* The last --sysroot roots every -L and file name given before it too,
+   * as GNU ld reads it before the rest of the command line. */
+  for (size_t i = 0; i < opt->lib_paths.n; i++)
+    opt->lib_paths.v[i] = (void *)sysroot_path(opt->sysroot, opt->lib_paths.v[i]);
   opt->inputs = xcalloc(inputs.n ? inputs.n : 1, sizeof(struct input_spec));
-  for (size_t i = 0; i < inputs.n; i++)
+  for (size_t i = 0; i < inputs.n; i++) {
     opt->inputs[i] = *(struct input_spec *)inputs.v[i];
+    if (opt->inputs[i].kind == IN_FILE)
+      opt->inputs[i].path = sysroot_path(opt->sysroot, opt->inputs[i].path);
+  }
   opt->ninputs = inputs.n;
 }

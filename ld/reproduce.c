@@ -178,8 +178,11 @@ void write_reproduce(void) {
         append_input(&r, p, 0);
       else
         append(&r, quote(a));
-    } else if (a[0] != '-' && is_input(a)) {
-      append_input(&r, a, 0);
+    } else if (!strcmp(a, "--sysroot") || !strcmp(a, "-sysroot")) {
+      i++; /* paths are recorded rooted */
+    } else if (!strncmp(a, "--sysroot=", 10) || !strncmp(a, "-sysroot=", 9)) {
+    } else if (a[0] != '-' && is_input(sysroot_path(ctx.opt.sysroot, a))) {
+      append_input(&r, sysroot_path(ctx.opt.sysroot, a), 0);
     } else {
       append(&r, quote(a));
     }

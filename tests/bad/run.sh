@@ -244,6 +244,11 @@ bad "default linker script (--default-script=)" \
 bad "linker script as an input file" "script.ld:1: && 'SECTIONS' && not linker scripts" -- $NS main.o script.ld
 printf '/* libm.a */\nGROUP ( nothere.a )\n' >libmissing.a
 bad "input script naming a missing file" "libmissing.a:2: cannot find nothere.a" -- $NS main.o libmissing.a
+# a script inside the sysroot: its absolute names are looked for inside it
+# only, even where the name exists outside
+rm -rf sr && mkdir -p sr/lib && printf 'GROUP ( %s )\n' "$PWD/main.o" >sr/lib/libgone.a
+bad "input script inside the sysroot naming a file outside it" \
+  "libgone.a:1: cannot find $PWD/main.o inside $PWD/sr" -- $NS --sysroot="$PWD/sr" sr/lib/libgone.a
 printf 'GROUP ( libx.a\n\n' >unclosed.a
 bad "input script without its )" "unclosed.a:3: missing )" -- $NS main.o unclosed.a
 printf 'INPUT(main.o)\n/* never closed\n' >comment.a

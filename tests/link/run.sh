@@ -210,6 +210,15 @@ if [ $ok = 1 ]; then
     broken archive4
   { link archive5 main.o -Lsub -lscript && verify "input script found by -l" archive5; } ||
     broken archive5
+  # a cross sysroot: the script inside it names /usr/lib/liba.a, which is
+  # looked for inside the sysroot; "=" roots -L, SEARCH_DIR and names
+  rm -rf root && mkdir -p root/usr/lib root/opt && cp liba.a libc2.a libx.a root/usr/lib/ &&
+    cp liby.a root/opt/
+  printf 'GROUP ( /usr/lib/liba.a /usr/lib/libc2.a ) INPUT ( =/usr/lib/libx.a )\n%s\n' \
+    'SEARCH_DIR("=/opt") INPUT ( -ly )' >root/usr/lib/libsr.a
+  { link archive6 main.o -Wl,--sysroot="$PWD/root" -L=/usr/lib -lsr &&
+      verify "--sysroot: a script's absolute names, = in -L, SEARCH_DIR and names" archive6; } ||
+    broken archive6
 else
   broken archive
 fi

@@ -68,6 +68,20 @@ check "--reproduce through an input script: the response names its files" sh -c 
   "grep -q '/libhelper.a\"\$' replay2/$dir/response.txt && ! grep -q libscripted replay2/$dir/response.txt"
 (cd "replay2/$dir" && "$BUILD/smelt" @response.txt -o "$T/prog5" >../../replay2.log 2>&1)
 check "--reproduce through an input script: replays to identical bytes" cmp -s prog4 prog5
+# with --sysroot: the response names the rooted files (a "=" input, the
+# files a script inside the sysroot names by absolute path), not the sysroot
+mkdir -p sysr/lib && cp main.o sysr/ && cp libhelper.a sysr/lib/ &&
+  printf 'INPUT ( /lib/libhelper.a )\n' >sysr/lib/libsr.a
+must $LINK -Wl,=/main.o -Wl,--sysroot="$T/sysr" -L=/lib -lsr -o prog6 \
+  -Wl,--reproduce=repro3.tar -Wl,--build-id=sha1
+mkdir replay3 && (cd replay3 && tar xf ../repro3.tar)
+dir=$(ls replay3)
+check "--reproduce with --sysroot: the response names the rooted files" sh -c \
+  "grep -q 'sysr/main.o\"\$' replay3/$dir/response.txt &&
+   grep -q 'sysr/lib/libhelper.a\"\$' replay3/$dir/response.txt &&
+   ! grep -q sysroot replay3/$dir/response.txt"
+(cd "replay3/$dir" && "$BUILD/smelt" @response.txt -o "$T/prog7" >../../replay3.log 2>&1)
+check "--reproduce with --sysroot: replays to identical bytes" cmp -s prog6 prog7
 
 # ---- .gnu.warning.SYM (GNU ld's link_warning; glibc marks getpwnam so): a
 # warning for each linked file that refers to SYM; the section is not output
@@ -83,7 +97,6 @@ check ".gnu.warning.SYM: no warning when nothing refers to SYM" sh -c 'test -x n
 $LINK useold.o oldapi.o -o fatal -Wl,--fatal-warnings >fatal.log 2>&1
 check ".gnu.warning.SYM under --fatal-warnings: an error, no output" sh -c \
   '! test -e fatal && grep -q "smelt: error: useold.o: reference to old_api" fatal.log'
-
 # ---- --print-gc-sections, --print-icf-sections
 must $LINK main.o helper.o fold.o -o gc -Wl,--gc-sections,--print-gc-sections 2>gc.log
 check "--print-gc-sections names a dropped section" grep -q 'unused_helper' gc.log

@@ -554,6 +554,27 @@ Test(layout, text_classes_in_gnu_order) {
             TEXT_HOT < TEXT_OTHER);
 }
 
+Test(options, sysroot_paths, .init = x86_64) {
+  cr_assert_str_eq(sysroot_path("/sr", "=/usr/lib"), "/sr/usr/lib");
+  cr_assert_str_eq(sysroot_path("/sr", "$SYSROOT/lib/x.a"), "/sr/lib/x.a");
+  cr_assert_str_eq(sysroot_path("", "=/usr/lib"), "/usr/lib");
+  cr_assert_str_eq(sysroot_path("/sr", "/usr/lib"), "/usr/lib");
+  cr_assert_str_eq(sysroot_path("/sr", "lib=x"), "lib=x");
+  cr_assert_str_eq(sysroot_path("/sr", "$SYS/lib"), "$SYS/lib");
+  /* the last --sysroot roots the -L and files given before it too */
+  const char *argv[] = {"ld", "-L=/a", "--sysroot=/old", "-L", "$SYSROOT/b", "=/c.o",
+                        "-L/d", "e.o", "--sysroot", "/new"};
+  struct options o = opts(sizeof(argv) / sizeof(argv[0]), argv);
+  cr_assert_str_eq(o.sysroot, "/new");
+  cr_assert_eq(o.lib_paths.n, 3);
+  cr_assert_str_eq(o.lib_paths.v[0], "/new/a");
+  cr_assert_str_eq(o.lib_paths.v[1], "/new/b");
+  cr_assert_str_eq(o.lib_paths.v[2], "/d");
+  cr_assert_eq(o.ninputs, 2);
+  cr_assert_str_eq(o.inputs[0].path, "/new/c.o");
+  cr_assert_str_eq(o.inputs[1].path, "e.o");
+}
+
 Test(options, common_gcc_link_line, .init = x86_64) {
   const char *argv[] = {"ld", "-plugin", "/x/liblto_plugin.so", "-plugin-opt=-fresolution=a",
                         "-dynamic-linker", "/lib/ld-musl-x86_64.so.1", "-nostdlib", "-static",
