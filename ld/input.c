@@ -456,12 +456,14 @@ static void parse(struct objfile *f, bool lazy) {
     if (s->flags & SHF_EXCLUDE)
       continue;
     if (s->type == 0x6fff4c03 /* SHT_LLVM_ADDRSIG */ ||
-        (special && (!strcmp(name, ".note.gnu.property") || !strcmp(name, ".gnu.warning"))))
+        (special && !strcmp(name, ".note.gnu.property")))
       continue;
-    if (special && !strncmp(name, ".gnu.warning.", 13) && name[13]) {
-      /* not output: its text is a warning for the symbol's users (ld/report.c) */
+    if (special && !strncmp(name, ".gnu.warning", 12) &&
+        (!name[12] || (name[12] == '.' && name[13]))) {
+      /* not output: its text is a warning for the symbol's users, or
+       * without a symbol for linking the file at all (ld/report.c) */
       struct gnu_warning *w = xalloc(sizeof(*w));
-      w->sym = name + 13;
+      w->sym = name[12] ? name + 13 : NULL;
       w->text = s->type == SHT_NOBITS ? "" : (const char *)f->data + s->offset;
       w->len = s->type == SHT_NOBITS ? 0 : s->size;
       while (w->len && !w->text[w->len - 1])

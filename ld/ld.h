@@ -720,7 +720,8 @@ void layout_nonalloc(void);
 void write_reports(void);               /* ld/report.c: -Map, --trace, --why-extract */
 void trace_symbols(void);               /* ld/report.c: -y, once symbols are resolved */
 /* A .gnu.warning.SYM section (GNU ld's link_warning): text is printed for
- * each linked file that references SYM. */
+ * each linked file that references SYM; for .gnu.warning (sym NULL), once
+ * if its file is linked. */
 struct gnu_warning {
   const char *sym, *text;
   size_t len;

@@ -262,14 +262,19 @@ static void warn_reference(const struct objfile *f, uint32_t shndx, size_t j, vo
 /* .gnu.warning.SYM in a linked file that defines SYM (glibc's getpwnam,
  * dlopen...): each linked file that references SYM gets the section's text
  * as a warning, in command-line order, as GNU ld warns (an error under
- * --fatal-warnings). Rare, so the files are searched only when one has
- * such a section. */
+ * --fatal-warnings); a plain .gnu.warning warns that its own file is
+ * linked. Rare, so the files are searched only when one has a section
+ * naming a symbol. */
 void report_gnu_warnings(void) {
   struct vec ws = {0}, syms = {0}; /* the warnings of linked definitions, their symbols */
   for (size_t i = 0; i < ctx.live.n; i++) {
     struct objfile *f = ctx.live.v[i];
     for (size_t j = 0; j < f->warnings.n; j++) {
       struct gnu_warning *w = f->warnings.v[j];
+      if (!w->sym) {
+        warn("%s: %.*s", f->name, (int)w->len, w->text);
+        continue;
+      }
       struct symbol *sym = symmap_find(w->sym);
       if (sym && sym->file == f)
         vec_push(&ws, w), vec_push(&syms, sym);

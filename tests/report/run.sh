@@ -97,6 +97,19 @@ check ".gnu.warning.SYM: no warning when nothing refers to SYM" sh -c 'test -x n
 $LINK useold.o oldapi.o -o fatal -Wl,--fatal-warnings >fatal.log 2>&1
 check ".gnu.warning.SYM under --fatal-warnings: an error, no output" sh -c \
   '! test -e fatal && grep -q "smelt: error: useold.o: reference to old_api" fatal.log'
+# a plain .gnu.warning: its text is a warning that its file is linked,
+# here as an archive member (none when the member is not pulled)
+printf '.text\n.globl legacy\nlegacy:\n\tret\n.section .gnu.warning\n.string "legacy.o is obsolete"\n' >legacy.s
+printf 'int legacy(void);\nint main(void) { return legacy(); }\n' >uselegacy.c
+must musl-gcc -c legacy.s uselegacy.c
+rm -f liblegacy.a && must ar rcs liblegacy.a legacy.o
+$LINK uselegacy.o liblegacy.a -o uselegacy >legacy.log 2>&1
+check ".gnu.warning: a warning when its file is linked, the section not output" sh -c \
+  'test -x uselegacy && grep -Eqx "smelt: warning: (\./)?liblegacy.a\(legacy.o\): legacy.o is obsolete" legacy.log &&
+   [ "$(wc -l <legacy.log)" = 1 ] && ! readelf -SW uselegacy | grep -q gnu.warning'
+$LINK main.o helper.o liblegacy.a -o nolegacy >nolegacy.log 2>&1
+check ".gnu.warning: no warning when its member is not linked" sh -c 'test -x nolegacy && ! test -s nolegacy.log'
+
 # ---- --print-gc-sections, --print-icf-sections
 must $LINK main.o helper.o fold.o -o gc -Wl,--gc-sections,--print-gc-sections 2>gc.log
 check "--print-gc-sections names a dropped section" grep -q 'unused_helper' gc.log
