@@ -1148,11 +1148,12 @@ static void note_fd(const struct mapping *m, size_t first) {
 }
 
 static void read_script(const char *path, const uint8_t *data, uint64_t size, bool whole,
-                        bool lazy);
+                        bool lazy, bool by_T);
 
 /* whole: under --whole-archive; lazy: between --start-lib and --end-lib,
- * where an object is read as an archive member is. */
-static void read_mapped(const struct mapping *m, bool whole, bool lazy) {
+ * where an object is read as an archive member is; by_T: given with -T,
+ * so a script, and the only one to be. */
+static void read_mapped(const struct mapping *m, bool whole, bool lazy, bool by_T) {
   const char *path = m->path;
   uint64_t size;
   const uint8_t *data = mapped(m, &size);
@@ -1160,6 +1161,13 @@ static void read_mapped(const struct mapping *m, bool whole, bool lazy) {
     return;
   ctx.input_bytes += size;
   vec_push(&ctx.paths, (void *)path);
+  if (by_T) {
+    if (looks_like_script(data, size))
+      read_script(path, data, size, whole, lazy, true);
+    else
+      error("%s: given with -T, but not a linker script", path);
+    return;
+  }
   if (size >= 8 && (!memcmp(data, "!<arch>\n", 8) || !memcmp(data, "!<thin>\n", 8))) {
     read_archive(path, data, size, whole);
     return;
@@ -1187,21 +1195,31 @@ static void read_mapped(const struct mapping *m, bool whole, bool lazy) {
   if (size < 8 && !memcmp(data, "!<arch>", size < 7 ? size : 7))
     error("%s: truncated archive", path);
   else if (looks_like_script(data, size))
-    read_script(path, data, size, whole, lazy);
+    read_script(path, data, size, whole, lazy, false);
   else
     error("%s: unknown file type: not an ELF relocatable, an archive or an input script",
           path);
 }
 
-static void read_file(const struct mapping *m, bool whole, bool lazy) {
+static void read_file(const struct mapping *m, bool whole, bool lazy, bool by_T) {
   size_t first = ctx.files.n;
-  read_mapped(m, whole, lazy);
+  read_mapped(m, whole, lazy, by_T);
   note_fd(m, first);
 }
 
 static bool exists(const char *path) {
   struct stat st;
   return !stat(path, &st) && S_ISREG(st.st_mode);
+}
+
+/* NAME in the first -L directory that has it as a regular file, or NULL. */
+static const char *in_lib_paths(const char *name) {
+  for (size_t i = 0; i < ctx.opt.lib_paths.n; i++) {
+    char *p = xsprintf("%s/%s", (char *)ctx.opt.lib_paths.v[i], name);
+    if (exists(p))
+      return p;
+  }
+  return NULL;
 }
 
 /* Whether a script lies inside the sysroot (the directory itself or one
@@ -1245,26 +1263,24 @@ static const char *script_file(const char *script, const char *name, bool *roote
     if (exists(q))
       return q;
   }
-  if (exists(p))
-    return p;
-  for (size_t i = 0; i < ctx.opt.lib_paths.n; i++) {
-    char *q = xsprintf("%s/%s", (char *)ctx.opt.lib_paths.v[i], p);
-    if (exists(q))
-      return q;
-  }
-  return NULL;
+  return exists(p) ? p : in_lib_paths(p);
+}
+
+const char *script_option_path(const char *name) {
+  const char *p = exists(name) ? NULL : in_lib_paths(name);
+  return p ? p : name;
 }
 
 /* Reads the inputs an input script names, in order, where the script
  * stands on the command line. */
 static void read_script(const char *path, const uint8_t *data, uint64_t size, bool whole,
-                        bool lazy) {
+                        bool lazy, bool by_T) {
   static int depth;
   struct vec items = {0};
   const char *err;
   int line;
   if (!parse_input_script((const char *)data, size, &items, &err, &line)) {
-    error("%s:%d: %s", path, line, err);
+    error("%s:%d: %s%s", path, line, err, by_T ? " (given with -T)" : "");
     return;
   }
   if (depth == SCRIPT_DEPTH) {
@@ -1293,7 +1309,7 @@ static void read_script(const char *path, const uint8_t *data, uint64_t size, bo
     vec_push(&sr->files, (void *)p);
     struct mapping m = {.path = p};
     try_map(&m, true);
-    read_file(&m, whole, lazy);
+    read_file(&m, whole, lazy, false);
   }
   depth--;
 }
@@ -1349,6 +1365,8 @@ void read_inputs(void) {
     struct input_spec *in = &ctx.opt.inputs[i];
     if (in->kind == IN_FILE)
       maps[i].path = in->path;
+    else if (in->kind == IN_SCRIPT)
+      maps[i].path = script_option_path(in->path);
     else if (in->kind == IN_LIB)
       maps[i].path = find_library(in->path);
   }
@@ -1358,8 +1376,9 @@ void read_inputs(void) {
     switch (in->kind) {
     case IN_FILE:
     case IN_LIB:
+    case IN_SCRIPT:
       if (maps[i].path)
-        read_file(&maps[i], whole, lazy);
+        read_file(&maps[i], whole, lazy, in->kind == IN_SCRIPT);
       break;
     case IN_WHOLE_ON:
       whole = true;

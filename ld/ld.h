@@ -420,6 +420,7 @@ const char *reloc_name(uint32_t type);
 enum input_kind {
   IN_FILE, IN_LIB, IN_GROUP_START, IN_GROUP_END, IN_WHOLE_ON, IN_WHOLE_OFF,
   IN_LAZY_ON, IN_LAZY_OFF, /* --start-lib, --end-lib */
+  IN_SCRIPT,               /* -T and the like */
 };
 
 struct input_spec {
@@ -454,6 +455,10 @@ const char *parse_defsym(const char *arg, struct defsym *d);
 /* ld/options.c: "=REST" or "$SYSROOTREST" (an -L directory, a file, a
  * script's name) as the sysroot followed by REST; any other path as is */
 const char *sysroot_path(const char *sysroot, const char *path);
+/* ld/options.c: the name -T FILE and its other spellings give, *i past it */
+const char *script_option(char **argv, size_t argc, size_t *i);
+/* ld/input.c: where -T NAME is: NAME, else NAME in an -L directory */
+const char *script_option_path(const char *name);
 void define_defsyms(bool final); /* ld/resolve.c */
 uint64_t image_base(void);      /* ld/layout.c: --image-base, else the arch's */
 /* ld/layout.c: from the end of one segment to the start of the next */

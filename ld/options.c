@@ -22,6 +22,10 @@ static const char usage[] =
     "  -e SYM, --entry=SYM         Entry point symbol (default _start)\n"
     "  -L DIR, --library-path=DIR  Add DIR to the library search path\n"
     "  -l NAME, --library=NAME     Link libNAME.a (or -l:FILE)\n"
+    "  -T FILE, --script=FILE      Read FILE's INPUT and GROUP where it stands (an input\n"
+    "                              script; other linker script commands are refused)\n"
+    "  --sysroot=DIR               A leading = or $SYSROOT in -L, file and script names\n"
+    "                              stands for DIR\n"
     "  -u SYM, --undefined=SYM     Start with SYM undefined\n"
     "  --dependency-file=FILE      Write a make rule: the output depends on every input\n"
     "  --wrap=SYM                  Undefined SYM means __wrap_SYM, __real_SYM means SYM\n"
@@ -184,6 +188,18 @@ static const char *short_value(char **argv, size_t argc, size_t *i, char c) {
   if (*i + 1 >= argc)
     fatal("option -%c needs an argument", c);
   return argv[++*i];
+}
+
+/* -T FILE, -TFILE, --script=FILE, -dT FILE, --default-script=FILE (not
+ * -Ttext and the like): the script's name, *i past it; else NULL. */
+const char *script_option(char **argv, size_t argc, size_t *i) {
+  const char *a = argv[*i], *v;
+  if (!strncmp(a, "-Ttext", 6) || !strncmp(a, "-Tdata", 6) || !strncmp(a, "-Tbss", 5))
+    return NULL;
+  if ((v = short_value(argv, argc, i, 'T')) || (v = opt_value(argv, argc, i, "script")) ||
+      (v = opt_value(argv, argc, i, "dT")) || (v = opt_value(argv, argc, i, "default-script")))
+    return v;
+  return NULL;
 }
 
 static bool opt_flag(const char *a, const char *name) {
@@ -682,11 +698,10 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
                !strncmp(arg, "-Tbss", 5) || opt_value(argv, argc, &i, "section-start")) {
       fatal("%s: a section at a fixed address is not supported (smelt places sections "
             "itself; --image-base moves the whole image)", arg);
-    } else if ((v = short_value(argv, argc, &i, 'T')) || (v = opt_value(argv, argc, &i, "script")) ||
-               (v = opt_value(argv, argc, &i, "dT")) ||
-               (v = opt_value(argv, argc, &i, "default-script"))) {
-      bool glued = v > arg && v <= arg + strlen(arg); /* -Tfile, --script=file */
-      fatal("linker scripts are not supported (%s%s%s)", arg, glued ? "" : " ", glued ? "" : v);
+    } else if ((v = script_option(argv, argc, &i))) {
+      /* read where it stands if it is an input script (ld/input.c), as
+       * lld and mold read one; other commands are refused there */
+      push_input(&inputs, IN_SCRIPT, v);
     } else if ((v = short_value(argv, argc, &i, 'o'))) {
       opt->output = v;
     } else {

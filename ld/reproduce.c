@@ -155,7 +155,7 @@ void write_reproduce(void) {
   struct rsp r = {0};
   char **args = ctx.opt.args;
   for (size_t i = 0; i < ctx.opt.nargs; i++) {
-    const char *a = args[i];
+    const char *a = args[i], *v;
     if (!strcmp(a, "-o") && i + 1 < ctx.opt.nargs) {
       append(&r, "-o");
       const char *o = strrchr(args[++i], '/');
@@ -178,6 +178,8 @@ void write_reproduce(void) {
         append_input(&r, p, 0);
       else
         append(&r, quote(a));
+    } else if ((v = script_option(args, ctx.opt.nargs, &i))) {
+      append_input(&r, script_option_path(v), 0);
     } else if (!strcmp(a, "--sysroot") || !strcmp(a, "-sysroot")) {
       i++; /* paths are recorded rooted */
     } else if (!strncmp(a, "--sysroot=", 10) || !strncmp(a, "-sysroot=", 9)) {

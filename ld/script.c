@@ -166,7 +166,7 @@ bool parse_input_script(const char *text, size_t n, struct vec *items, const cha
       skip_args(&lx);
     } else {
       fail(&lx, line,
-           xsprintf("'%.*s': smelt reads only the input scripts of libraries (INPUT, GROUP, "
+           xsprintf("'%.*s': smelt reads only input scripts (INPUT, GROUP, "
                     "AS_NEEDED, SEARCH_DIR, OUTPUT_FORMAT, OUTPUT_ARCH, TARGET), not linker "
                     "scripts",
                     (int)(lx.len > 40 ? 40 : lx.len), lx.tok));

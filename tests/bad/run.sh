@@ -235,11 +235,16 @@ bad "-shared" "static" -- -shared main.o
 [ -f /usr/lib/x86_64-linux-musl/libc.so ] &&
   bad "shared object input" "libc.so && shared" -- $NS main.o /usr/lib/x86_64-linux-musl/libc.so
 printf 'SECTIONS { . = 0x400000; .text : { *(.text) } }\n' >script.ld
-bad "linker script (-T)" "linker scripts are not supported (-T script.ld)" -- $NS -T script.ld main.o
-bad "linker script (-Tscript.ld)" "linker scripts are not supported (-Tscript.ld)" -- $NS -Tscript.ld main.o
-bad "default linker script (-dT)" "linker scripts are not supported (-dT script.ld)" -- $NS -dT script.ld main.o
-bad "default linker script (--default-script=)" \
-  "linker scripts are not supported (--default-script=script.ld)" -- $NS --default-script=script.ld main.o
+# -T and its spellings: an input script is read (tests/link), any other
+# command is refused, naming the script, its line and the command
+T_MSG="script.ld:1: && 'SECTIONS' && not linker scripts (given with -T)"
+bad "linker script (-T)" "$T_MSG" -- $NS -T script.ld main.o
+bad "linker script (-Tscript.ld)" "$T_MSG" -- $NS -Tscript.ld main.o
+bad "linker script (--script=)" "$T_MSG" -- $NS --script=script.ld main.o
+bad "default linker script (-dT)" "$T_MSG" -- $NS -dT script.ld main.o
+bad "default linker script (--default-script=)" "$T_MSG" -- $NS --default-script=script.ld main.o
+bad "-T naming an object" "main.o: given with -T, but not a linker script" -- $NS -T main.o
+bad "-T naming a missing file" "cannot open && noscript.ld" -- $NS main.o -T noscript.ld
 # a linker script given as an input file: only a library's input script is read
 bad "linker script as an input file" "script.ld:1: && 'SECTIONS' && not linker scripts" -- $NS main.o script.ld
 printf '/* libm.a */\nGROUP ( nothere.a )\n' >libmissing.a

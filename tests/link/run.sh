@@ -210,6 +210,13 @@ if [ $ok = 1 ]; then
     broken archive4
   { link archive5 main.o -Lsub -lscript && verify "input script found by -l" archive5; } ||
     broken archive5
+  # the same script given with -T (as lld and mold read one), and with
+  # --script= found in an -L directory
+  printf 'GROUP ( sub/liba.a sub/libc2.a lx/libx.a liby.a )\n' >libs.ld && cp libs.ld sub/libs2.ld
+  { link archive7 main.o -Wl,-T,libs.ld && verify "input script given with -T" archive7; } ||
+    broken archive7
+  { link archive8 main.o -Lsub -Wl,--script=libs2.ld -Wl,-L. &&
+      verify "input script given with --script=, found through -L" archive8; } || broken archive8
   # a cross sysroot: the script inside it names /usr/lib/liba.a, which is
   # looked for inside the sysroot; "=" roots -L, SEARCH_DIR and names
   rm -rf root && mkdir -p root/usr/lib root/opt && cp liba.a libc2.a libx.a root/usr/lib/ &&

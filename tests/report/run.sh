@@ -51,36 +51,43 @@ check "-y: printed before an undefined symbol stops the link" sh -c \
   'grep -q "^smelt: undef.o: reference to missing$" yu.txt && grep -q "undefined symbol: missing" yu.txt'
 
 # ---- --reproduce: the tarball holds inputs and a response file; replayed, same bytes
+# replay TAR OUT: unpack TAR into replay_TAR and link its response.txt to
+# OUT; $rsp is the response file
+replay() {
+  mkdir "replay_$1" && (cd "replay_$1" && tar xf "../$1")
+  rsp="replay_$1/$(ls "replay_$1")/response.txt"
+  (cd "${rsp%/*}" && "$BUILD/smelt" @response.txt -o "$T/$2" >"$T/$1.log" 2>&1)
+}
 must $LINK main.o -L. -lhelper -o prog2 -Wl,--reproduce=repro.tar -Wl,--build-id=sha1
 check "--reproduce: response file and inputs" \
   sh -c 'tar tf repro.tar | grep -q response.txt && tar tf repro.tar | grep -q "libhelper.a$"'
-mkdir replay && (cd replay && tar xf ../repro.tar)
-dir=$(ls replay)
-(cd "replay/$dir" && "$BUILD/smelt" @response.txt -o "$T/prog3" >../../replay.log 2>&1)
+replay repro.tar prog3
 check "--reproduce: replays to identical bytes" cmp -s prog2 prog3
 # through an input script: the response names the script's files instead,
 # as the script's own paths would lead out of the tarball
 printf '/* libscripted.a */ INPUT ( libhelper.a )\n' >libscripted.a
 must $LINK main.o -L. -lscripted -o prog4 -Wl,--reproduce=repro2.tar -Wl,--build-id=sha1
-mkdir replay2 && (cd replay2 && tar xf ../repro2.tar)
-dir=$(ls replay2)
+replay repro2.tar prog5
 check "--reproduce through an input script: the response names its files" sh -c \
-  "grep -q '/libhelper.a\"\$' replay2/$dir/response.txt && ! grep -q libscripted replay2/$dir/response.txt"
-(cd "replay2/$dir" && "$BUILD/smelt" @response.txt -o "$T/prog5" >../../replay2.log 2>&1)
+  "grep -q '/libhelper.a\"\$' $rsp && ! grep -q libscripted $rsp"
 check "--reproduce through an input script: replays to identical bytes" cmp -s prog4 prog5
+# with -T naming an input script: the response names its files, not -T
+printf 'INPUT ( libhelper.a )\n' >helper.ld
+must $LINK main.o -Wl,-T,helper.ld -o prog8 -Wl,--reproduce=repro4.tar -Wl,--build-id=sha1
+replay repro4.tar prog9
+check "--reproduce with -T: the response names the script's files" sh -c \
+  "grep -q '/libhelper.a\"\$' $rsp && ! grep -q -- '-T' $rsp"
+check "--reproduce with -T: replays to identical bytes" cmp -s prog8 prog9
 # with --sysroot: the response names the rooted files (a "=" input, the
 # files a script inside the sysroot names by absolute path), not the sysroot
 mkdir -p sysr/lib && cp main.o sysr/ && cp libhelper.a sysr/lib/ &&
   printf 'INPUT ( /lib/libhelper.a )\n' >sysr/lib/libsr.a
 must $LINK -Wl,=/main.o -Wl,--sysroot="$T/sysr" -L=/lib -lsr -o prog6 \
   -Wl,--reproduce=repro3.tar -Wl,--build-id=sha1
-mkdir replay3 && (cd replay3 && tar xf ../repro3.tar)
-dir=$(ls replay3)
+replay repro3.tar prog7
 check "--reproduce with --sysroot: the response names the rooted files" sh -c \
-  "grep -q 'sysr/main.o\"\$' replay3/$dir/response.txt &&
-   grep -q 'sysr/lib/libhelper.a\"\$' replay3/$dir/response.txt &&
-   ! grep -q sysroot replay3/$dir/response.txt"
-(cd "replay3/$dir" && "$BUILD/smelt" @response.txt -o "$T/prog7" >../../replay3.log 2>&1)
+  "grep -q 'sysr/main.o\"\$' $rsp && grep -q 'sysr/lib/libhelper.a\"\$' $rsp &&
+   ! grep -q sysroot $rsp"
 check "--reproduce with --sysroot: replays to identical bytes" cmp -s prog6 prog7
 
 # ---- .gnu.warning.SYM (GNU ld's link_warning; glibc marks getpwnam so): a

@@ -575,6 +575,20 @@ Test(options, sysroot_paths, .init = x86_64) {
   cr_assert_str_eq(o.inputs[1].path, "e.o");
 }
 
+Test(options, script_spellings, .init = x86_64) {
+  const char *argv[] = {"-T", "a.ld", "-Tb.ld", "--script=c.ld", "-script", "d.ld", "-dT",
+                        "e.ld", "--default-script=f.ld", "-Ttext-segment=0x500000",
+                        "-Ttext=0x1000", "-Tbss", "0x2000", "--scripts=g.ld", "-dTh.ld"};
+  const char *want[] = {"a.ld", "b.ld", "c.ld", "d.ld", "e.ld", "f.ld"};
+  size_t argc = sizeof(argv) / sizeof(argv[0]), i = 0, n = 0;
+  for (; n < sizeof(want) / sizeof(want[0]); i++, n++)
+    cr_assert_str_eq(script_option((char **)argv, argc, &i), want[n]);
+  cr_assert_eq(i, 9);
+  for (; i < 14; i++) /* -Ttext and the like, a longer name */
+    cr_assert_null(script_option((char **)argv, argc, &i), "argv[%zu]", i);
+  cr_assert_null(script_option((char **)argv, argc, &i)); /* -dTh.ld: -dT takes no glued value */
+}
+
 Test(options, common_gcc_link_line, .init = x86_64) {
   const char *argv[] = {"ld", "-plugin", "/x/liblto_plugin.so", "-plugin-opt=-fresolution=a",
                         "-dynamic-linker", "/lib/ld-musl-x86_64.so.1", "-nostdlib", "-static",
