@@ -1227,7 +1227,8 @@ static const char *in_lib_paths(const char *name) {
  * absolute names there. */
 static bool under_sysroot(const char *script) {
   struct stat root, st;
-  char *p = *ctx.opt.sysroot && !stat(ctx.opt.sysroot, &root) ? realpath(script, NULL) : NULL;
+  const char *dir = ctx.opt.sysroot;
+  char *p = dir && *dir && !stat(dir, &root) ? realpath(script, NULL) : NULL;
   bool in = false;
   for (char *slash; p && !in && (slash = strrchr(p, '/'));) {
     slash[slash == p] = '\0'; /* the parent; "/" stays */

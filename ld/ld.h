@@ -491,7 +491,7 @@ struct options {
   const char *output;
   const char *entry;
   const char *emulation;
-  const char *sysroot;    /* --sysroot, "" without it */
+  const char *sysroot;    /* --sysroot, NULL without it */
   struct vec lib_paths;   /* const char * */
   struct input_spec *inputs;
   size_t ninputs;

@@ -210,14 +210,14 @@ static bool opt_flag(const char *a, const char *name) {
 }
 
 /* A path GNU ld roots in the sysroot: "=REST" or "$SYSROOTREST" becomes
- * the sysroot followed by REST (REST alone without a sysroot); any other
- * path is itself. */
+ * the sysroot followed by REST (REST alone without a sysroot: NULL or "");
+ * any other path is itself. */
 const char *sysroot_path(const char *sysroot, const char *path) {
   static const char var[] = "$SYSROOT";
   const char *rest = path[0] == '=' ? path + 1
                      : !strncmp(path, var, sizeof(var) - 1) ? path + sizeof(var) - 1
                                                             : NULL;
-  return rest ? xsprintf("%s%s", sysroot, rest) : path;
+  return rest ? xsprintf("%s%s", sysroot ? sysroot : "", rest) : path;
 }
 
 static void push_input(struct vec *inputs, int kind, const char *path) {
@@ -463,7 +463,6 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
   opt->argc = argc0;
   opt->argv = argv0;
   opt->output = "a.out";
-  opt->sysroot = "";
   opt->threads = 0;
   opt->separate_code = true;
   opt->relro = true;

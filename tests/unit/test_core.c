@@ -558,6 +558,7 @@ Test(options, sysroot_paths, .init = x86_64) {
   cr_assert_str_eq(sysroot_path("/sr", "=/usr/lib"), "/sr/usr/lib");
   cr_assert_str_eq(sysroot_path("/sr", "$SYSROOT/lib/x.a"), "/sr/lib/x.a");
   cr_assert_str_eq(sysroot_path("", "=/usr/lib"), "/usr/lib");
+  cr_assert_str_eq(sysroot_path(NULL, "$SYSROOT/usr/lib"), "/usr/lib");
   cr_assert_str_eq(sysroot_path("/sr", "/usr/lib"), "/usr/lib");
   cr_assert_str_eq(sysroot_path("/sr", "lib=x"), "lib=x");
   cr_assert_str_eq(sysroot_path("/sr", "$SYS/lib"), "$SYS/lib");
