@@ -1152,7 +1152,7 @@ static void read_script(const char *path, const uint8_t *data, uint64_t size, bo
 
 /* whole: under --whole-archive; lazy: between --start-lib and --end-lib,
  * where an object is read as an archive member is; by_T: given with -T,
- * so a script, and the only one to be. */
+ * so it can only be a script. */
 static void read_mapped(const struct mapping *m, bool whole, bool lazy, bool by_T) {
   const char *path = m->path;
   uint64_t size;
@@ -1267,6 +1267,8 @@ static const char *script_file(const char *script, const char *name, bool *roote
   return exists(p) ? p : in_lib_paths(p);
 }
 
+/* -T NAME: NAME if it is a file, else the first in the -L directories
+ * (as lld looks), else NAME for the error. */
 const char *script_option_path(const char *name) {
   const char *p = exists(name) ? NULL : in_lib_paths(name);
   return p ? p : name;
