@@ -190,11 +190,17 @@ static const char *short_value(char **argv, size_t argc, size_t *i, char c) {
   return argv[++*i];
 }
 
+/* -Ttext, -Tdata, -Tbss and their forms (-Ttext-segment among them):
+ * addresses, not -T scripts */
+static bool is_T_address(const char *a) {
+  return !strncmp(a, "-Ttext", 6) || !strncmp(a, "-Tdata", 6) || !strncmp(a, "-Tbss", 5);
+}
+
 /* -T FILE, -TFILE, --script=FILE, -dT FILE, --default-script=FILE (not
  * -Ttext and the like): the script's name, *i past it; else NULL. */
 const char *script_option(char **argv, size_t argc, size_t *i) {
-  const char *a = argv[*i], *v;
-  if (!strncmp(a, "-Ttext", 6) || !strncmp(a, "-Tdata", 6) || !strncmp(a, "-Tbss", 5))
+  const char *v;
+  if (is_T_address(argv[*i]))
     return NULL;
   if ((v = short_value(argv, argc, i, 'T')) || (v = opt_value(argv, argc, i, "script")) ||
       (v = opt_value(argv, argc, i, "dT")) || (v = opt_value(argv, argc, i, "default-script")))
@@ -693,8 +699,7 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
       opt->image_base_set = true;
     } else if (opt_flag(arg, "r") || opt_flag(arg, "relocatable") || opt_flag(arg, "Ur")) {
       fatal("%s: relocatable output is not supported (smelt makes static executables)", arg);
-    } else if (!strncmp(arg, "-Ttext", 6) || !strncmp(arg, "-Tdata", 6) ||
-               !strncmp(arg, "-Tbss", 5) || opt_value(argv, argc, &i, "section-start")) {
+    } else if (is_T_address(arg) || opt_value(argv, argc, &i, "section-start")) {
       fatal("%s: a section at a fixed address is not supported (smelt places sections "
             "itself; --image-base moves the whole image)", arg);
     } else if ((v = script_option(argv, argc, &i))) {

@@ -155,7 +155,7 @@ void write_reproduce(void) {
   struct rsp r = {0};
   char **args = ctx.opt.args;
   for (size_t i = 0; i < ctx.opt.nargs; i++) {
-    const char *a = args[i], *v;
+    const char *a = args[i], *v, *rooted;
     if (!strcmp(a, "-o") && i + 1 < ctx.opt.nargs) {
       append(&r, "-o");
       const char *o = strrchr(args[++i], '/');
@@ -183,8 +183,8 @@ void write_reproduce(void) {
     } else if (!strcmp(a, "--sysroot") || !strcmp(a, "-sysroot")) {
       i++; /* paths are recorded rooted */
     } else if (!strncmp(a, "--sysroot=", 10) || !strncmp(a, "-sysroot=", 9)) {
-    } else if (a[0] != '-' && is_input(sysroot_path(ctx.opt.sysroot, a))) {
-      append_input(&r, sysroot_path(ctx.opt.sysroot, a), 0);
+    } else if (a[0] != '-' && is_input(rooted = sysroot_path(ctx.opt.sysroot, a))) {
+      append_input(&r, rooted, 0);
     } else {
       append(&r, quote(a));
     }

@@ -92,15 +92,21 @@ check "--reproduce with --sysroot: replays to identical bytes" cmp -s prog6 prog
 
 # ---- .gnu.warning.SYM (GNU ld's link_warning; glibc marks getpwnam so): a
 # warning for each linked file that refers to SYM; the section is not output
+# warned_once BIN LOG ERE: BIN linked, LOG one line matching ERE, no
+# .gnu.warning section in BIN; quiet BIN LOG: BIN linked, LOG empty
+warned_once() {
+  test -x "$1" && grep -Eqx "$3" "$2" && [ "$(wc -l <"$2")" = 1 ] &&
+    ! readelf -SW "$1" | grep -q gnu.warning
+}
+quiet() { test -x "$1" && ! test -s "$2"; }
 printf '.text\n.globl old_api\nold_api:\n\tret\n.section .gnu.warning.old_api\n.string "old_api is deprecated"\n' >oldapi.s
 printf 'int old_api(void);\nint main(void) { return old_api(); }\n' >useold.c
 must musl-gcc -c oldapi.s useold.c
 $LINK useold.o oldapi.o -o useold >warn.log 2>&1
-check ".gnu.warning.SYM: the referring file warned, the section not output" sh -c \
-  'test -x useold && grep -qx "smelt: warning: useold.o: reference to old_api: old_api is deprecated" warn.log &&
-   [ "$(wc -l <warn.log)" = 1 ] && ! readelf -SW useold | grep -q gnu.warning'
+check ".gnu.warning.SYM: the referring file warned, the section not output" warned_once useold \
+  warn.log "smelt: warning: useold\.o: reference to old_api: old_api is deprecated"
 $LINK main.o helper.o oldapi.o -o nowarn >nowarn.log 2>&1
-check ".gnu.warning.SYM: no warning when nothing refers to SYM" sh -c 'test -x nowarn && ! test -s nowarn.log'
+check ".gnu.warning.SYM: no warning when nothing refers to SYM" quiet nowarn nowarn.log
 $LINK useold.o oldapi.o -o fatal -Wl,--fatal-warnings >fatal.log 2>&1
 check ".gnu.warning.SYM under --fatal-warnings: an error, no output" sh -c \
   '! test -e fatal && grep -q "smelt: error: useold.o: reference to old_api" fatal.log'
@@ -111,11 +117,10 @@ printf 'int legacy(void);\nint main(void) { return legacy(); }\n' >uselegacy.c
 must musl-gcc -c legacy.s uselegacy.c
 rm -f liblegacy.a && must ar rcs liblegacy.a legacy.o
 $LINK uselegacy.o liblegacy.a -o uselegacy >legacy.log 2>&1
-check ".gnu.warning: a warning when its file is linked, the section not output" sh -c \
-  'test -x uselegacy && grep -Eqx "smelt: warning: (\./)?liblegacy.a\(legacy.o\): legacy.o is obsolete" legacy.log &&
-   [ "$(wc -l <legacy.log)" = 1 ] && ! readelf -SW uselegacy | grep -q gnu.warning'
+check ".gnu.warning: a warning when its file is linked, the section not output" warned_once \
+  uselegacy legacy.log "smelt: warning: (\./)?liblegacy\.a\(legacy\.o\): legacy\.o is obsolete"
 $LINK main.o helper.o liblegacy.a -o nolegacy >nolegacy.log 2>&1
-check ".gnu.warning: no warning when its member is not linked" sh -c 'test -x nolegacy && ! test -s nolegacy.log'
+check ".gnu.warning: no warning when its member is not linked" quiet nolegacy nolegacy.log
 
 # ---- --print-gc-sections, --print-icf-sections
 must $LINK main.o helper.o fold.o -o gc -Wl,--gc-sections,--print-gc-sections 2>gc.log
