@@ -1345,6 +1345,38 @@ const char *find_library(const char *name) {
   return NULL;
 }
 
+/* A file read under -b binary: its object is made once the target is
+ * known (finish_binaries), in the place the file took among the inputs. */
+struct blob {
+  struct objfile *f;
+  const uint8_t *data;
+  uint64_t size;
+};
+static struct vec blobs;
+
+static void read_binary(const struct mapping *m) {
+  uint64_t size;
+  const uint8_t *data = mapped(m, &size);
+  if (!data)
+    return;
+  ctx.input_bytes += size;
+  vec_push(&ctx.paths, (void *)m->path);
+  struct blob *b = xalloc(sizeof(*b));
+  *b = (struct blob){new_objfile(m->path, NULL, 0, false), data, size};
+  vec_push(&blobs, b);
+}
+
+static void finish_binaries(void) {
+  for (size_t i = 0; i < blobs.n; i++) {
+    struct blob *b = blobs.v[i];
+    if (!ctx.arch->is64 && b->size > UINT32_MAX)
+      error("%s: %llu bytes (-b binary) do not fit a 32-bit target", b->f->name,
+            (unsigned long long)b->size);
+    else
+      b->f->data = binary_object(b->f->name, b->data, b->size, ctx.arch, &b->f->size);
+  }
+}
+
 static void map_one(void *arg, int64_t i) {
   struct mapping *m = &((struct mapping *)arg)[i];
   if (m->path)
@@ -1355,7 +1387,7 @@ static void map_one(void *arg, int64_t i) {
  * by all threads first (a link of a thousand objects spends more time in
  * open and mmap than in reading their headers), then read in order. */
 void read_inputs(void) {
-  bool whole = false, lazy = false;
+  bool whole = false, lazy = false, binary = false;
   int group_depth = 0;
   if (ctx.opt.emulation) {
     ctx.arch = arch_by_emulation(ctx.opt.emulation);
@@ -1380,8 +1412,16 @@ void read_inputs(void) {
     case IN_FILE:
     case IN_LIB:
     case IN_SCRIPT:
-      if (maps[i].path)
+      if (!maps[i].path)
+        break;
+      if (binary && in->kind != IN_SCRIPT)
+        read_binary(&maps[i]);
+      else
         read_file(&maps[i], whole, lazy, in->kind == IN_SCRIPT);
+      break;
+    case IN_BINARY_ON:
+    case IN_BINARY_OFF:
+      binary = in->kind == IN_BINARY_ON;
       break;
     case IN_WHOLE_ON:
       whole = true;
@@ -1418,4 +1458,6 @@ void read_inputs(void) {
   if (!ctx.arch)
     fatal(ctx.opt.ninputs ? "no ELF input files; cannot infer the target (use -m)"
                           : "no input files");
+  finish_binaries();
+  check_errors();
 }

@@ -405,6 +405,10 @@ struct arch {
    * load-time relocation in a static PIE: aarch64's :lo12: fields, as the
    * image loads at a page-aligned address. NULL: none is. */
   bool (*abs_pic)(uint32_t type);
+  /* Whether an RX_SPECIAL relocation type is a distance from its place's
+   * page to the target's (aarch64's ADRP): in a static PIE it cannot reach
+   * an absolute value, as RX_PC cannot. NULL: none is. */
+  bool (*page_relative)(uint32_t type);
   /* Whether a relocation type is a direct call or jump (does not take the
    * target's address; used by --icf=safe). */
   bool (*is_call_reloc)(uint32_t type);
@@ -421,6 +425,7 @@ enum input_kind {
   IN_FILE, IN_LIB, IN_GROUP_START, IN_GROUP_END, IN_WHOLE_ON, IN_WHOLE_OFF,
   IN_LAZY_ON, IN_LAZY_OFF, /* --start-lib, --end-lib */
   IN_SCRIPT,               /* -T and the like */
+  IN_BINARY_ON, IN_BINARY_OFF, /* -b binary, -b elf: files read as data, or not */
 };
 
 struct input_spec {
@@ -457,6 +462,17 @@ const char *parse_defsym(const char *arg, struct defsym *d);
 const char *sysroot_path(const char *sysroot, const char *path);
 /* ld/options.c: the name -T FILE and its other spellings give, *i past it */
 const char *script_option(char **argv, size_t argc, size_t *i);
+/* ld/options.c: the value of -b FORMAT or --format=FORMAT, *i past it */
+const char *format_option(char **argv, size_t argc, size_t *i);
+/* ld/options.c: whether a -b value is binary (else ELF; others are fatal) */
+bool binary_format(const char *v);
+/* ld/binary.c (-b binary): "_binary_" and the path with every byte but a
+ * letter or digit as '_'; and the ELF relocatable object for the target
+ * that holds a file's bytes as .data, with the _start, _end and _size
+ * symbols of that prefix (*out_size: its size) */
+char *binary_symbol_prefix(const char *path);
+uint8_t *binary_object(const char *path, const uint8_t *data, uint64_t size,
+                       const struct arch *arch, uint64_t *out_size);
 /* ld/input.c: where -T NAME is: NAME, else NAME in an -L directory */
 const char *script_option_path(const char *name);
 void define_defsyms(bool final); /* ld/resolve.c */

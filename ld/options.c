@@ -24,6 +24,10 @@ static const char usage[] =
     "  -l NAME, --library=NAME     Link libNAME.a (or -l:FILE)\n"
     "  -T FILE, --script=FILE      Read FILE's INPUT and GROUP where it stands (an input\n"
     "                              script; other linker script commands are refused)\n"
+    "  -b binary, --format=binary  Link the files after it as data: each one's bytes in\n"
+    "                              .data, from _binary_NAME_start to _binary_NAME_end\n"
+    "                              (NAME: its path, other than letters and digits as _);\n"
+    "                              -b elf (or default): ELF objects and archives again\n"
     "  --sysroot=DIR               A leading = or $SYSROOT in -L, file and script names\n"
     "                              stands for DIR\n"
     "  -u SYM, --undefined=SYM     Start with SYM undefined\n"
@@ -206,6 +210,28 @@ const char *script_option(char **argv, size_t argc, size_t *i) {
       (v = opt_value(argv, argc, i, "dT")) || (v = opt_value(argv, argc, i, "default-script")))
     return v;
   return NULL;
+}
+
+/* -b FORMAT, -bFORMAT, --format=FORMAT (not -build-id): the input format
+ * of the files after it, *i past it; else NULL. */
+const char *format_option(char **argv, size_t argc, size_t *i) {
+  const char *v;
+  if (!strncmp(argv[*i], "-build-id", 9))
+    return NULL;
+  if ((v = opt_value(argv, argc, i, "format")) || (v = short_value(argv, argc, i, 'b')))
+    return v;
+  return NULL;
+}
+
+/* A -b value: binary, or an ELF object ("elf", "default" or a BFD ELF
+ * target name such as elf64-x86-64); no other format is read. */
+bool binary_format(const char *v) {
+  if (!strcmp(v, "binary"))
+    return true;
+  if (strcmp(v, "default") && strncmp(v, "elf", 3))
+    fatal("-b %s: unsupported input format (binary, elf, default or an ELF target such as "
+          "elf64-x86-64)", v);
+  return false;
 }
 
 static bool opt_flag(const char *a, const char *name) {
@@ -462,6 +488,7 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
 
   struct vec inputs = {0};
   bool whole = false;   /* --whole-archive in effect */
+  bool binary = false;  /* -b binary in effect */
   bool ignore_unresolved = false, warn_unresolved = false;
   const char *interp = NULL; /* -dynamic-linker in effect (the last of it and
                                 --no-dynamic-linker wins) */
@@ -706,6 +733,11 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
       /* read where it stands if it is an input script (ld/input.c), as
        * lld and mold read one; other commands are refused there */
       push_input(&inputs, IN_SCRIPT, v);
+    } else if ((v = format_option(argv, argc, &i))) {
+      bool b = binary_format(v);
+      if (b != binary)
+        push_input(&inputs, b ? IN_BINARY_ON : IN_BINARY_OFF, NULL);
+      binary = b;
     } else if ((v = short_value(argv, argc, &i, 'o'))) {
       opt->output = v;
     } else {

@@ -15,7 +15,9 @@
  * no load-time relocation that could fix it: the link stops, naming the
  * file, section, offset and symbol, and asks for -fPIE code, as lld does
  * (rcrt1.o cannot write into read-only segments, so there are no text
- * relocations either).
+ * relocations either). The other way round, a PC- or GOT-relative
+ * reference to an absolute value would be off by the load base, and is
+ * refused too (GNU ld and lld refuse it).
  *
  * glibc's static PIE start code (_dl_relocate_static_pie) reads more: it
  * takes the symbol table from DT_SYMTAB even when no relocation names a
@@ -98,6 +100,17 @@ static int needs(const struct isec *isec, const struct rel *r, const struct symb
   return c == PIE_WORD && (isec->flags & SHF_WRITE) ? PIE_WORD : PIE_ABS;
 }
 
+/* A distance from a place in the image (RX_PC, ADRP) or from its GOT
+ * (RX_GOTOFF) to an absolute value (not the linker's address symbols) is
+ * known only at load time: GNU ld and lld refuse it in a PIE. */
+static bool distance_to_value(uint32_t type, const struct symbol *sym) {
+  const struct arch *a = ctx.arch;
+  if (sym->kind != SYM_ABS || sym->linker_addr || type >= a->nhowto || !a->howto[type].name)
+    return false;
+  uint8_t e = a->howto[type].expr;
+  return e == RX_PC || e == RX_GOTOFF || (a->page_relative && a->page_relative(type));
+}
+
 static bool scanned(const struct isec *isec) {
   return isec->alive && (isec->flags & SHF_ALLOC) && isec->relsec && !isec->pieces &&
          isec->file != ctx.internal;
@@ -126,6 +139,12 @@ void scan_pie_relocs(struct isec *isec) {
             word ? "the section is read-only, and the start code can only relocate "
                    "writable data"
                  : "the field is narrower than an address");
+    } else if (distance_to_value(r.type, sym)) {
+      error("%s:(%s+0x%llx): relocation %s against absolute symbol %s cannot be used in a "
+            "static PIE: it is relative to the image, which moves, and the symbol's value does "
+            "not; recompile with -fPIC (a GOT load of it is kept)",
+            f->name, isec->name, (unsigned long long)r.offset, reloc_name(r.type),
+            sym_display(sym));
     }
   }
 }

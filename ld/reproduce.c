@@ -66,7 +66,8 @@ static char *absolute(const char *path) {
   return xstrdup(path);
 }
 
-static void add_file(struct tar *t, const char *base, const char *path) {
+/* The file at path, as the member name. */
+static void add_file(struct tar *t, const char *name, const char *path) {
   int fd = open(path, O_RDONLY);
   struct stat st;
   if (fd < 0 || fstat(fd, &st) < 0) {
@@ -83,7 +84,7 @@ static void add_file(struct tar *t, const char *base, const char *path) {
     got += n;
   }
   close(fd);
-  add_member(t, xsprintf("%s%s", base, absolute(path)), buf, (uint64_t)got);
+  add_member(t, name, buf, (uint64_t)got);
   xfree(buf);
 }
 
@@ -138,6 +139,35 @@ static void append_input(struct rsp *r, const char *path, int depth) {
   append(r, quote(xsprintf(".%s", absolute(path))));
 }
 
+/* A relative path without a ".." component. */
+static bool stays_inside(const char *path) {
+  if (path[0] == '/')
+    return false;
+  for (const char *p = path; *p;) {
+    size_t n = strcspn(p, "/");
+    if (n == 2 && !strncmp(p, "..", 2))
+      return false;
+    p += n;
+    p += *p == '/';
+  }
+  return true;
+}
+
+/* A -b binary input's symbols are named after its path: a relative path
+ * inside the current directory is kept, with a copy there in the tarball;
+ * any other path can only point at the copy under its absolute path, and
+ * the replay's symbols differ. */
+static void append_binary(struct rsp *r, struct vec *as_given, const char *path) {
+  if (stays_inside(path)) {
+    append(r, quote(path));
+    vec_push(as_given, (void *)path);
+  } else {
+    warn("--reproduce: %s (-b binary) is not a path inside the current directory: the "
+         "replay names its _binary_ symbols after its copy's path", path);
+    append_input(r, path, 0);
+  }
+}
+
 void write_reproduce(void) {
   const char *out = ctx.opt.reproduce;
   if (!out)
@@ -153,6 +183,8 @@ void write_reproduce(void) {
 
   /* Inputs point at the copies ("."-relative). */
   struct rsp r = {0};
+  struct vec as_given = {0}; /* -b binary inputs kept as named */
+  bool binary = false;
   char **args = ctx.opt.args;
   for (size_t i = 0; i < ctx.opt.nargs; i++) {
     const char *a = args[i], *v, *rooted;
@@ -168,23 +200,33 @@ void write_reproduce(void) {
     } else if (!strncmp(a, "-L", 2) || !strncmp(a, "--library-path=", 15)) {
     } else if ((!strcmp(a, "-l") || !strcmp(a, "--library")) && i + 1 < ctx.opt.nargs) {
       const char *p = find_library(args[++i]);
-      if (p)
+      if (p && binary)
+        append_binary(&r, &as_given, p);
+      else if (p)
         append_input(&r, p, 0);
       else
         append(&r, quote(args[i]));
     } else if (!strncmp(a, "-l", 2) && a[2]) {
       const char *p = find_library(a + 2);
-      if (p)
+      if (p && binary)
+        append_binary(&r, &as_given, p);
+      else if (p)
         append_input(&r, p, 0);
       else
         append(&r, quote(a));
+    } else if ((v = format_option(args, ctx.opt.nargs, &i))) {
+      binary = binary_format(v);
+      append(&r, quote(xsprintf("--format=%s", v)));
     } else if ((v = script_option(args, ctx.opt.nargs, &i))) {
       append_input(&r, script_option_path(v), 0);
     } else if (!strcmp(a, "--sysroot") || !strcmp(a, "-sysroot")) {
       i++; /* paths are recorded rooted */
     } else if (!strncmp(a, "--sysroot=", 10) || !strncmp(a, "-sysroot=", 9)) {
     } else if (a[0] != '-' && is_input(rooted = sysroot_path(ctx.opt.sysroot, a))) {
-      append_input(&r, rooted, 0);
+      if (binary)
+        append_binary(&r, &as_given, rooted);
+      else
+        append_input(&r, rooted, 0);
     } else {
       append(&r, quote(a));
     }
@@ -195,7 +237,9 @@ void write_reproduce(void) {
   size_t npaths;
   const char **paths = unique_input_paths(&npaths);
   for (size_t i = 0; i < npaths; i++)
-    add_file(&t, base, paths[i]);
+    add_file(&t, xsprintf("%s%s", base, absolute(paths[i])), paths[i]);
+  for (size_t i = 0; i < as_given.n; i++)
+    add_file(&t, xsprintf("%s/%s", base, (char *)as_given.v[i]), as_given.v[i]);
   static const uint8_t end[1024];
   put(&t, end, sizeof(end));
   if (fclose(t.fp))

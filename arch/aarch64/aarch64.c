@@ -1075,6 +1075,10 @@ static bool apply_relocs(struct isec *isec, uint8_t *buf, uint64_t addr, uint64_
   return true;
 }
 
+static bool page_relative(uint32_t type) {
+  return type == R_AARCH64_ADR_PREL_PG_HI21 || type == R_AARCH64_ADR_PREL_PG_HI21_NC;
+}
+
 /* :lo12: of an address: the same wherever the (page-aligned) image loads */
 static bool abs_pic(uint32_t type) {
   switch (type) {
@@ -1177,6 +1181,7 @@ const struct arch arch_aarch64 = {
     .write_iplt = a64_write_iplt,
     .iplt_pic = true,
     .abs_pic = abs_pic,
+    .page_relative = page_relative,
     .scan_relocs = scan_relocs,
     .apply_relocs = apply_relocs,
     .relax_after = 12, /* TLS GD: the two instructions after the add */

@@ -263,6 +263,19 @@ bad "input script naming itself" "selfscript.a && nested" -- $NS main.o selfscri
 bad "C source as an input" "main.c:1: && 'int'" -- $NS main.o main.c
 printf 'not\001text\n' >binary.o
 bad "binary junk as an input" "binary.o: unknown file type" -- $NS main.o binary.o
+# -b binary: a format smelt does not read, a missing file, the same file
+# twice (its symbols twice), and more bytes than a 32-bit target addresses
+printf 'blob' >blob.bin
+bad "-b with an unknown input format" "-b ihex: unsupported input format" -- $NS main.o -b ihex blob.bin
+bad "-b binary naming a missing file" "cannot open nothere.bin" -- $NS main.o -b binary nothere.bin
+bad "-b binary: the same file twice" "duplicate symbol: _binary_blob_bin_start" \
+  ">>> defined in && blob.bin" -- $NS main.o -b binary blob.bin blob.bin
+printf '.text\n.globl main\nmain:\n\tret\n' >main32.s
+must as --32 main32.s -o main32.o
+truncate -s 4294967297 big.bin
+bad "-b binary: over 4 GiB for i386" "big.bin: 4294967297 bytes (-b binary) do not fit a 32-bit target" \
+  -- $NS main32.o -b binary big.bin
+rm -f big.bin
 bad "GCC LTO object" "lto.o && LTO" -- $NS lto.o
 # the same through the compiler driver, as users see it (gcc exits 1 too)
 LINK="musl-gcc -static -B$BUILD/"
@@ -420,26 +433,40 @@ readelf -rW rel.o | grep -q 'R_X86_64_32 .*\.data' || fail "test setup: rel.o ha
 corrupt() { cp rel.o "$1" && poke "$1" "$2" "$3"; }
 
 # static PIE: absolute addresses that no load-time relocation can fix
-printf '.text\n.globl main\nmain:\n\tret\n.section .rodata\nptr:\n\t.quad main\n' >ropie.s
-must as ropie.s -o ropie.o
+# pie_refused NAME ASSEMBLER OBJ SOURCE PATTERN...: SOURCE (a printf
+# format) assembled into OBJ, linked as a static PIE, must be refused
+pie_refused() {
+  name=$1 asm=$2 obj=$3 src=$4; shift 4
+  printf "$src" >"${obj%.o}.s" && must $asm "${obj%.o}.s" -o "$obj"
+  bad "$name" "$@" -- -static -pie -e main "$obj"
+}
 bad "static PIE: an absolute 32-bit address in code" \
   "rel.o:(.text+0x1): relocation R_X86_64_32 against .data cannot be used in a static PIE: the field is narrower than an address; recompile with -fPIE" \
   -- -static -pie -e main rel.o
-bad "static PIE: an address in read-only data" \
-  "ropie.o:(.rodata+0x0): relocation R_X86_64_64 against main cannot be used in a static PIE: the section is read-only" \
-  -- -static -pie -e main ropie.o
-printf '.text\n.globl main\nmain:\n\tmovl foo@GOT, %%eax\n\tret\n.data\n.globl foo\nfoo:\n\t.long 0\n' >gotabs.s
-must as --32 gotabs.s -o gotabs.o
-bad "static PIE (i386): a GOT slot's absolute address" \
-  "gotabs.o:(.text+0x2): relocation R_386_GOT32X against foo cannot be used in a static PIE: the instruction takes a GOT slot's absolute address" \
-  -- -static -pie -e main gotabs.o
+pie_refused "static PIE: an address in read-only data" as ropie.o \
+  '.text\n.globl main\nmain:\n\tret\n.section .rodata\nptr:\n\t.quad main\n' \
+  "ropie.o:(.rodata+0x0): relocation R_X86_64_64 against main cannot be used in a static PIE: the section is read-only"
+pie_refused "static PIE (i386): a GOT slot's absolute address" "as --32" gotabs.o \
+  '.text\n.globl main\nmain:\n\tmovl foo@GOT, %%eax\n\tret\n.data\n.globl foo\nfoo:\n\t.long 0\n' \
+  "gotabs.o:(.text+0x2): relocation R_386_GOT32X against foo cannot be used in a static PIE: the instruction takes a GOT slot's absolute address"
+# ... and the other way round: a PC- or GOT-relative reference to an
+# absolute value, off by the load base (an -fPIE reference to -b binary's
+# _size symbol is one); GNU ld and lld refuse it too
+ABS='.globl absv\n.set absv, 32\n'
+pie_refused "static PIE: a PC-relative reference to an absolute symbol" as pcabs.o \
+  ".text\n.globl main\nmain:\n\tleaq absv(%%rip), %%rax\n\tret\n$ABS" \
+  "pcabs.o:(.text+0x3): relocation R_X86_64_PC32 against absolute symbol absv cannot be used in a static PIE"
+pie_refused "static PIE (i386): a GOT-relative reference to an absolute symbol" "as --32" \
+  gotoffabs.o ".text\n.globl main\nmain:\n\tleal absv@GOTOFF(%%ebx), %%eax\n\tret\n$ABS" \
+  "gotoffabs.o:(.text+0x2): relocation R_386_GOTOFF against absolute symbol absv cannot be used in a static PIE"
 if command -v aarch64-linux-gnu-as >/dev/null; then
-  printf '.text\n.globl main\nmain:\n\tmovz x0, #:abs_g1:main\n\tmovk x0, #:abs_g0_nc:main\n\tret\n' >a64abs.s
-  must aarch64-linux-gnu-as a64abs.s -o a64abs.o
-  bad "static PIE (aarch64): an absolute address in movz/movk" \
+  pie_refused "static PIE (aarch64): an ADRP to an absolute symbol" aarch64-linux-gnu-as \
+    a64pcabs.o ".text\n.globl main\nmain:\n\tadrp x0, absv\n\tret\n$ABS" \
+    "a64pcabs.o:(.text+0x0): relocation R_AARCH64_ADR_PREL_PG_HI21 against absolute symbol absv cannot be used in a static PIE"
+  pie_refused "static PIE (aarch64): an absolute address in movz/movk" aarch64-linux-gnu-as \
+    a64abs.o '.text\n.globl main\nmain:\n\tmovz x0, #:abs_g1:main\n\tmovk x0, #:abs_g0_nc:main\n\tret\n' \
     "a64abs.o:(.text+0x0): relocation R_AARCH64_MOVW_UABS_G1 against main cannot be used in a static PIE" \
-    "a64abs.o:(.text+0x4): relocation R_AARCH64_MOVW_UABS_G0_NC against main cannot be used in a static PIE" \
-    -- -static -pie -e main a64abs.o
+    "a64abs.o:(.text+0x4): relocation R_AARCH64_MOVW_UABS_G0_NC against main cannot be used in a static PIE"
 fi
 
 corrupt reltype.o $((RELA + 8)) '\376\000\000\000'

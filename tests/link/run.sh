@@ -230,6 +230,43 @@ else
   broken archive
 fi
 
+# --- -b binary: files linked as data (a path with a directory and a dash
+# in it names the symbols), then ELF again for what gcc adds after them;
+# under --gc-sections a file nothing refers to is dropped; a static PIE of
+# -fPIC code refers to the absolute _size symbols through the GOT
+enter binary
+printf 'Hello from a file\n' >greeting.txt && printf 'UNREFERENCED-BLOB-42\n' >unused.txt &&
+  mkdir -p data &&
+  LC_ALL=C awk 'BEGIN { for (i = 0; i < 300; i++) printf "%c", (i * 7) % 256 }' >data/table-1.bin
+if compile main.o main.c $OPT && compile main_pic.o main.c $OPT -fPIC; then
+  { link binary main.o -Wl,-b,binary,greeting.txt,unused.txt,data/table-1.bin,-b,default &&
+      verify "-b binary: files as data, _binary_ symbols" binary; } || broken binary
+  { link binary_gc main.o -Wl,--gc-sections,--format=binary,greeting.txt,unused.txt \
+      -Wl,data/table-1.bin,--format=elf && verify "-b binary under --gc-sections" binary_gc; } ||
+    broken binary_gc
+  if grep -q UNREFERENCED-BLOB-42 binary && ! grep -q UNREFERENCED-BLOB-42 binary_gc; then
+    pass "-b binary: a file nothing refers to is kept, and dropped by --gc-sections"
+  else
+    fail "-b binary: unused.txt's bytes: expected in binary only"
+  fi
+  if [ -f $MUSLLIB/rcrt1.o ]; then
+    if link binary_pie -Wl,-pie,--no-dynamic-linker -nostartfiles $MUSLLIB/rcrt1.o \
+         $MUSLLIB/crti.o main_pic.o -Wl,-b,binary,greeting.txt,data/table-1.bin,-b,elf \
+         $MUSLLIB/crtn.o; then
+      if $RUN ./binary_pie >binary_pie.out 2>&1 && cmp -s binary_pie.out "$SRC/$C/expected" &&
+         readelf -hW binary_pie | grep -q 'Type: *DYN'; then
+        pass "-b binary in a static PIE"
+      else
+        fail "-b binary in a static PIE"; sed 's/^/    /' binary_pie.out | head -5
+      fi
+    else
+      broken binary_pie
+    fi
+  fi
+else
+  broken binary
+fi
+
 # --- glibc's static libc and libm, through the target's glibc gcc: its
 # string functions are IFUNCs whose IRELATIVE relocations glibc applies
 # itself (from __rela_iplt_start, __rel_iplt_start on i386, or a static

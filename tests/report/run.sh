@@ -58,6 +58,13 @@ replay() {
   rsp="replay_$1/$(ls "replay_$1")/response.txt"
   (cd "${rsp%/*}" && "$BUILD/smelt" @response.txt -o "$T/$2" >"$T/$1.log" 2>&1)
 }
+# warned_once BIN LOG ERE: BIN linked, LOG one line matching ERE, no
+# .gnu.warning section in BIN; quiet BIN LOG: BIN linked, LOG empty
+warned_once() {
+  test -x "$1" && grep -Eqx "$3" "$2" && [ "$(wc -l <"$2")" = 1 ] &&
+    ! readelf -SW "$1" | grep -q gnu.warning
+}
+quiet() { test -x "$1" && ! test -s "$2"; }
 must $LINK main.o -L. -lhelper -o prog2 -Wl,--reproduce=repro.tar -Wl,--build-id=sha1
 check "--reproduce: response file and inputs" \
   sh -c 'tar tf repro.tar | grep -q response.txt && tar tf repro.tar | grep -q "libhelper.a$"'
@@ -89,16 +96,25 @@ check "--reproduce with --sysroot: the response names the rooted files" sh -c \
   "grep -q 'sysr/main.o\"\$' $rsp && grep -q 'sysr/lib/libhelper.a\"\$' $rsp &&
    ! grep -q sysroot $rsp"
 check "--reproduce with --sysroot: replays to identical bytes" cmp -s prog6 prog7
+# with -b binary: the symbols are named after the path, so a relative one
+# is kept (its copy in the same place in the tarball) and replays the same;
+# an absolute one cannot be, and says so
+mkdir -p res && printf 'resource bytes\n' >res/blob.txt
+printf 'extern const char _binary_res_blob_txt_start[];\nint main(void) { return _binary_res_blob_txt_start[0] != 0x72; }\n' >useblob.c
+must musl-gcc -c useblob.c
+must $LINK useblob.o -Wl,-b,binary,res/blob.txt,-b,default -o prog10 \
+  -Wl,--reproduce=repro5.tar -Wl,--build-id=sha1
+replay repro5.tar prog11
+check "--reproduce with -b binary: the response keeps the file's relative path" sh -c \
+  "grep -qx '\"res/blob.txt\"' $rsp && test -f ${rsp%/*}/res/blob.txt"
+check "--reproduce with -b binary: replays to identical bytes" cmp -s prog10 prog11
+$LINK main.o helper.o -Wl,-b,binary,"$T/res/blob.txt",-b,default -o prog12 \
+  -Wl,--reproduce=repro6.tar >repro6.log 2>&1
+check "--reproduce with -b binary: an absolute path is a warning" warned_once prog12 repro6.log \
+  "smelt: warning: --reproduce: $T/res/blob\.txt \(-b binary\) is not a path inside the current directory: .*"
 
 # ---- .gnu.warning.SYM (GNU ld's link_warning; glibc marks getpwnam so): a
 # warning for each linked file that refers to SYM; the section is not output
-# warned_once BIN LOG ERE: BIN linked, LOG one line matching ERE, no
-# .gnu.warning section in BIN; quiet BIN LOG: BIN linked, LOG empty
-warned_once() {
-  test -x "$1" && grep -Eqx "$3" "$2" && [ "$(wc -l <"$2")" = 1 ] &&
-    ! readelf -SW "$1" | grep -q gnu.warning
-}
-quiet() { test -x "$1" && ! test -s "$2"; }
 printf '.text\n.globl old_api\nold_api:\n\tret\n.section .gnu.warning.old_api\n.string "old_api is deprecated"\n' >oldapi.s
 printf 'int old_api(void);\nint main(void) { return old_api(); }\n' >useold.c
 must musl-gcc -c oldapi.s useold.c

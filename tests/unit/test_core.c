@@ -590,6 +590,76 @@ Test(options, script_spellings, .init = x86_64) {
   cr_assert_null(script_option((char **)argv, argc, &i)); /* -dTh.ld: -dT takes no glued value */
 }
 
+/* -b binary and its spellings: a marker where the format changes, none
+ * where it stays; -build-id is not -b uild-id */
+Test(options, binary_format_markers, .init = x86_64) {
+  const char *argv[] = {"ld", "a.o", "-b", "binary", "x.bin", "-bbinary", "y.bin",
+                        "--format=elf64-x86-64", "b.o", "-format", "binary", "-lz",
+                        "-b", "default", "-build-id", "c.o"};
+  struct options o = opts(sizeof(argv) / sizeof(argv[0]), argv);
+  int want[] = {IN_FILE, IN_BINARY_ON, IN_FILE, IN_FILE, IN_BINARY_OFF, IN_FILE,
+                IN_BINARY_ON, IN_LIB, IN_BINARY_OFF, IN_FILE};
+  cr_assert_eq(o.ninputs, sizeof(want) / sizeof(want[0]));
+  for (size_t i = 0; i < o.ninputs; i++)
+    cr_assert_eq(o.inputs[i].kind, want[i], "inputs[%zu]", i);
+  cr_assert_str_eq(o.inputs[3].path, "y.bin");
+  cr_assert_eq(o.build_id, BUILD_ID_FAST);
+}
+
+Test(options, binary_format_unknown_is_refused, .init = x86_64, .exit_code = 1) {
+  cr_redirect_stderr();
+  const char *argv[] = {"ld", "-b", "ihex", "a.hex"};
+  opts(4, argv);
+}
+
+/* ---- -b binary objects ---- */
+
+Test(binary, symbol_prefix) {
+  cr_assert_str_eq(binary_symbol_prefix("d-1.txt"), "_binary_d_1_txt");
+  cr_assert_str_eq(binary_symbol_prefix("../x/Font.ttf"), "_binary____x_Font_ttf");
+  cr_assert_str_eq(binary_symbol_prefix("/a b/\xc3\xa9.9"), "_binary__a_b____9");
+}
+
+/* the object parses as any input does: .data with the bytes, the three
+ * globals where GNU ld's -b binary puts them */
+static void binary_object_reads(uint16_t machine, bool is64) {
+  ctx.arch = arch_by_machine(machine, is64);
+  symmap_init(64);
+  static const uint8_t blob[] = "0123456789abcdef!";
+  uint64_t n;
+  uint8_t *obj = binary_object("dir/blob.bin", blob, sizeof(blob), ctx.arch, &n);
+  struct objfile *f = objfile_from_memory("dir/blob.bin", obj, n);
+  parse_objfile(f);
+  cr_assert_eq(error_count(), 0);
+  struct isec *d = f->secs[1];
+  cr_assert_not_null(d);
+  cr_assert_str_eq(d->name, ".data");
+  cr_assert_eq(d->flags, SHF_ALLOC | SHF_WRITE);
+  cr_assert_eq(d->addralign, 1);
+  cr_assert_eq(d->size, sizeof(blob));
+  cr_assert_arr_eq(d->data, blob, sizeof(blob));
+  cr_assert_eq(f->nsyms, 4);
+  cr_assert_eq(f->first_global, 1);
+  const char *names[] = {"_binary_dir_blob_bin_start", "_binary_dir_blob_bin_end",
+                         "_binary_dir_blob_bin_size"};
+  uint32_t want_shndx[] = {1, 1, SHN_ABS};
+  uint64_t want_value[] = {0, sizeof(blob), sizeof(blob)};
+  for (uint32_t i = 1; i < 4; i++) {
+    uint8_t info, other;
+    uint32_t shndx;
+    uint64_t value, size;
+    objfile_sym(f, i, &info, &other, &shndx, &value, &size);
+    cr_assert_eq(f->syms[i], symmap_find(names[i - 1]), "%s", names[i - 1]);
+    cr_assert_eq(info, ELF64_ST_INFO(STB_GLOBAL, STT_NOTYPE));
+    cr_assert_eq(shndx, want_shndx[i - 1], "%s", names[i - 1]);
+    cr_assert_eq(value, want_value[i - 1], "%s", names[i - 1]);
+  }
+}
+
+Test(binary, object_x86_64) { binary_object_reads(EM_X86_64, true); }
+Test(binary, object_i386) { binary_object_reads(EM_386, false); }
+Test(binary, object_aarch64) { binary_object_reads(EM_AARCH64, true); }
+
 Test(options, common_gcc_link_line, .init = x86_64) {
   const char *argv[] = {"ld", "-plugin", "/x/liblto_plugin.so", "-plugin-opt=-fresolution=a",
                         "-dynamic-linker", "/lib/ld-musl-x86_64.so.1", "-nostdlib", "-static",
