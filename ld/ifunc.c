@@ -71,7 +71,7 @@ static void add_run_word(void) {
   struct isec *w = linker_isec(".init_array", SHT_INIT_ARRAY, SHF_ALLOC | SHF_WRITE,
                                word_size(), (uint32_t)word_size());
   w->data = xalloc(w->size); /* its word is written with the routine */
-  w->init_prio = 0;
+  w->order = 0;
   w->osec = ia;
   vec_push(&ia->members, w);
   ctx.iplt_run = w;

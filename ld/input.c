@@ -127,7 +127,7 @@ void get_rel(const struct isec *isec, uint32_t i, struct rel *out) {
 static uint32_t init_priority(const char *name) {
   static const char *const prefixes[] = {".init_array.", ".fini_array.", ".ctors.", ".dtors."};
   if (name[0] != '.' || (name[1] != 'i' && name[1] != 'f' && name[1] != 'c' && name[1] != 'd'))
-    return 65536;
+    return ORDER_NONE;
   for (int i = 0; i < 4; i++) {
     size_t n = strlen(prefixes[i]);
     if (!strncmp(name, prefixes[i], n)) {
@@ -137,7 +137,7 @@ static uint32_t init_priority(const char *name) {
         return (uint32_t)(i >= 2 ? 65535 - v : v);
     }
   }
-  return 65536;
+  return ORDER_NONE;
 }
 
 static bool is_debug_name(const char *name) {
@@ -486,7 +486,7 @@ static void parse(struct objfile *f, bool lazy) {
     isec->type = s->type;
     isec->shndx = i;
     isec->alive = true;
-    isec->init_prio = init_priority(name);
+    isec->order = init_priority(name);
     isec->is_ehframe = !strcmp(name, ".eh_frame");
     f->secs[i] = isec;
     if (isec->flags & SHF_MERGE)

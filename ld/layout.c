@@ -182,7 +182,7 @@ struct isec *linker_isec(const char *name, uint32_t type, uint64_t flags, uint64
   isec->size = size;
   isec->addralign = align;
   isec->alive = true;
-  isec->init_prio = 65536;
+  isec->order = ORDER_NONE;
   return isec;
 }
 
@@ -259,10 +259,16 @@ static struct osec *find_osec(struct osec_index *ix, const char *name, uint32_t 
   return *slot = os;
 }
 
-static int cmp_init_prio(const void *a, const void *b) {
+bool constructors_osec(const struct osec *os) {
+  return os->type == SHT_INIT_ARRAY || os->type == SHT_FINI_ARRAY ||
+         os->type == SHT_PREINIT_ARRAY || !strcmp(os->name, ".ctors") ||
+         !strcmp(os->name, ".dtors");
+}
+
+int cmp_order(const void *a, const void *b) {
   const struct isec *x = *(struct isec *const *)a, *y = *(struct isec *const *)b;
-  if (x->init_prio != y->init_prio)
-    return x->init_prio < y->init_prio ? -1 : 1;
+  if (x->order != y->order)
+    return x->order < y->order ? -1 : 1;
   if ((x->file == ctx.internal) != (y->file == ctx.internal))
     return x->file == ctx.internal ? -1 : 1; /* the IFUNC resolvers' run, ld/ifunc.c */
   if (x->file->priority != y->file->priority)
@@ -548,11 +554,10 @@ void create_output_sections(void) {
     create_ifunc_sections();
   for (size_t i = 0; i < ctx.osecs.n; i++) {
     struct osec *os = ctx.osecs.v[i];
-    if (os->type == SHT_INIT_ARRAY || os->type == SHT_FINI_ARRAY ||
-        os->type == SHT_PREINIT_ARRAY || !strcmp(os->name, ".ctors") ||
-        !strcmp(os->name, ".dtors"))
-      qsort(os->members.v, os->members.n, sizeof(void *), cmp_init_prio);
+    if (constructors_osec(os))
+      qsort(os->members.v, os->members.n, sizeof(void *), cmp_order);
   }
+  apply_symbol_order();
   if (ctx.opt.pie)
     create_pie_sections();
   ctx.got = new_osec(".got", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, OS_GOT);

@@ -15,6 +15,7 @@
 
 #define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
 #define MAX_ALIGN (1u << 28) /* of an input section or common symbol */
+#define ORDER_NONE UINT32_MAX /* struct isec's order */
 
 /* ---- memory: thread-local bump arenas over mimalloc ---- */
 void *xalloc(size_t size);            /* zeroed, 16-aligned, never freed */
@@ -104,7 +105,12 @@ struct isec {
   uint32_t shndx;
   uint32_t relsec;     /* index of the relocation section, 0 if none */
   uint32_t nrels;
-  uint32_t init_prio;  /* .init_array.N / .fini_array.N priority, 65536 if none */
+  /* its place among its output section's members, lowest first: in the
+   * constructors' sections (.init_array, .ctors, ...) the priority N of
+   * .init_array.N (.ctors.N: 65535 - N); elsewhere the line of
+   * --symbol-ordering-file that names a symbol of it (ld/order.c);
+   * ORDER_NONE for neither */
+  uint32_t order;
   uint32_t neh;
   uint32_t icf_id;     /* ICF candidate index + 1 */
   uint32_t stub_base;  /* first arch stub used by this section (aarch64 GOT window) */
@@ -466,6 +472,18 @@ const char *script_option(char **argv, size_t argc, size_t *i);
 const char *format_option(char **argv, size_t argc, size_t *i);
 /* ld/options.c: whether a -b value is binary (else ELF; others are fatal) */
 bool binary_format(const char *v);
+/* ld/order.c: --symbol-ordering-file, once the output sections have
+ * their members */
+void apply_symbol_order(void);
+/* ld/layout.c: .init_array, .fini_array, .preinit_array, .ctors, .dtors,
+ * whose members are sorted by priority */
+bool constructors_osec(const struct osec *os);
+/* ld/layout.c: qsort's order of struct isec *: by order, then the
+ * linker's sections, then command-line order and section index */
+int cmp_order(const void *a, const void *b);
+/* ld/order.c: the names of an ordering file's text, one a line, '#'
+ * comments and surrounding blanks dropped, appended to out (char *) */
+void ordering_names(const char *text, size_t size, struct vec *out);
 /* ld/binary.c (-b binary): "_binary_" and the path with every byte but a
  * letter or digit as '_'; and the ELF relocatable object for the target
  * that holds a file's bytes as .data, with the _start, _end and _size
@@ -512,6 +530,9 @@ struct options {
   struct input_spec *inputs;
   size_t ninputs;
   struct vec undefined;   /* -u symbols */
+  struct vec required;    /* --require-defined symbols (in undefined too) */
+  const char *symbol_ordering_file;
+  bool warn_symbol_ordering; /* the default; --no-warn-symbol-ordering */
   struct vec trace_syms;  /* -y, --trace-symbol */
   struct vec wrap;        /* --wrap: SYM, __wrap_SYM, SYM, __wrap_SYM, ... */
   struct vec defsyms;     /* struct defsym * */

@@ -31,6 +31,11 @@ static const char usage[] =
     "  --sysroot=DIR               A leading = or $SYSROOT in -L, file and script names\n"
     "                              stands for DIR\n"
     "  -u SYM, --undefined=SYM     Start with SYM undefined\n"
+    "  --require-defined=SYM       As -u, and an error if no input defines SYM\n"
+    "  --symbol-ordering-file=FILE Put the sections of the symbols FILE names (one a line)\n"
+    "                              first in their output sections, in that order\n"
+    "                              (--no-warn-symbol-ordering: no warning for a name\n"
+    "                              that matches nothing)\n"
     "  --dependency-file=FILE      Write a make rule: the output depends on every input\n"
     "  --wrap=SYM                  Undefined SYM means __wrap_SYM, __real_SYM means SYM\n"
     "  -y SYM, --trace-symbol=SYM  Print each linked file that defines or references SYM\n"
@@ -349,7 +354,11 @@ static const char *const ignored_flags[] = {
     "no-rosegment-placeholder", "dynamic-list-data", "Bsymbolic", "Bsymbolic-functions",
     "rosegment", "no-fatal-warnings", "disable-verify", "E" /* --export-dynamic */,
     "undefined-version", "no-undefined-version", "no-keep-memory", "reduce-memory-overheads",
-    "EL" /* every target is little-endian */, NULL};
+    "EL" /* every target is little-endian */,
+    "check-sections", "no-check-sections" /* sections never overlap without a script */,
+    "warn-textrel" /* there are none: refused */, "Bno-symbolic", "gc-keep-exported",
+    "print-map-discarded", "no-print-map-discarded", "strip-discarded", "no-strip-discarded",
+    NULL};
 
 static const char *const ignored_with_value[] = {
     "hash-style", "plugin", "plugin-opt",
@@ -499,6 +508,7 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
   opt->threads = 0;
   opt->separate_code = true;
   opt->relro = true;
+  opt->warn_symbol_ordering = true;
 
   for (size_t i = 0; i < argc; i++) {
     const char *arg = argv[i];
@@ -540,6 +550,17 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
     } else if ((v = opt_value(argv, argc, &i, "undefined")) ||
                (v = short_value(argv, argc, &i, 'u'))) {
       vec_push(&opt->undefined, (void *)v);
+    } else if ((v = opt_value(argv, argc, &i, "require-defined"))) {
+      vec_push(&opt->undefined, (void *)v);
+      vec_push(&opt->required, (void *)v);
+    } else if ((v = opt_value(argv, argc, &i, "symbol-ordering-file"))) {
+      opt->symbol_ordering_file = v;
+    } else if (opt_flag(arg, "no-symbol-ordering-file")) {
+      opt->symbol_ordering_file = NULL;
+    } else if (opt_flag(arg, "warn-symbol-ordering")) {
+      opt->warn_symbol_ordering = true;
+    } else if (opt_flag(arg, "no-warn-symbol-ordering")) {
+      opt->warn_symbol_ordering = false;
     } else if ((v = opt_value(argv, argc, &i, "dependency-file"))) {
       opt->dependency_file = v;
     } else if ((v = opt_value(argv, argc, &i, "wrap"))) {

@@ -168,6 +168,13 @@ static void append_binary(struct rsp *r, struct vec *as_given, const char *path)
   }
 }
 
+/* An option naming a file it reads (--symbol-ordering-file): the copy. */
+static void append_file_option(struct rsp *r, struct vec *extra, const char *opt,
+                               const char *path) {
+  vec_push(extra, (void *)path);
+  append(r, quote(xsprintf("%s=.%s", opt, absolute(path))));
+}
+
 void write_reproduce(void) {
   const char *out = ctx.opt.reproduce;
   if (!out)
@@ -184,6 +191,7 @@ void write_reproduce(void) {
   /* Inputs point at the copies ("."-relative). */
   struct rsp r = {0};
   struct vec as_given = {0}; /* -b binary inputs kept as named */
+  struct vec extra = {0};    /* files options read, not inputs */
   bool binary = false;
   char **args = ctx.opt.args;
   for (size_t i = 0; i < ctx.opt.nargs; i++) {
@@ -219,6 +227,12 @@ void write_reproduce(void) {
       append(&r, quote(xsprintf("--format=%s", v)));
     } else if ((v = script_option(args, ctx.opt.nargs, &i))) {
       append_input(&r, script_option_path(v), 0);
+    } else if ((!strcmp(a, "--symbol-ordering-file") || !strcmp(a, "-symbol-ordering-file")) &&
+               i + 1 < ctx.opt.nargs) {
+      append_file_option(&r, &extra, "--symbol-ordering-file", args[++i]);
+    } else if (!strncmp(a, "--symbol-ordering-file=", 23) ||
+               !strncmp(a, "-symbol-ordering-file=", 22)) {
+      append_file_option(&r, &extra, "--symbol-ordering-file", strchr(a, '=') + 1);
     } else if (!strcmp(a, "--sysroot") || !strcmp(a, "-sysroot")) {
       i++; /* paths are recorded rooted */
     } else if (!strncmp(a, "--sysroot=", 10) || !strncmp(a, "-sysroot=", 9)) {
@@ -238,6 +252,8 @@ void write_reproduce(void) {
   const char **paths = unique_input_paths(&npaths);
   for (size_t i = 0; i < npaths; i++)
     add_file(&t, xsprintf("%s%s", base, absolute(paths[i])), paths[i]);
+  for (size_t i = 0; i < extra.n; i++)
+    add_file(&t, xsprintf("%s%s", base, absolute(extra.v[i])), extra.v[i]);
   for (size_t i = 0; i < as_given.n; i++)
     add_file(&t, xsprintf("%s/%s", base, (char *)as_given.v[i]), as_given.v[i]);
   static const uint8_t end[1024];

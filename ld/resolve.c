@@ -334,6 +334,13 @@ void resolve_symbols(void) {
   check_errors();
   allocate_commons();
   define_defsyms(false);
+  for (size_t i = 0; i < ctx.opt.required.n; i++) {
+    const char *name = ctx.opt.required.v[i];
+    struct symbol *sym = symmap_find(name);
+    if (!sym || sym->kind == SYM_UNDEF)
+      error("--require-defined: required symbol %s is not defined", name);
+  }
+  check_errors();
 }
 
 /* --defsym NAME=EXPR defines NAME whether or not an input file does (the

@@ -263,6 +263,10 @@ bad "input script naming itself" "selfscript.a && nested" -- $NS main.o selfscri
 bad "C source as an input" "main.c:1: && 'int'" -- $NS main.o main.c
 printf 'not\001text\n' >binary.o
 bad "binary junk as an input" "binary.o: unknown file type" -- $NS main.o binary.o
+bad "--require-defined naming a symbol no input defines" \
+  "--require-defined: required symbol nosuch_fn is not defined" -- $NS main.o --require-defined=nosuch_fn
+bad "--symbol-ordering-file naming a missing file" \
+  "cannot open --symbol-ordering-file noorder.txt" -- $NS main.o --symbol-ordering-file=noorder.txt
 # -b binary: a format smelt does not read, a missing file, the same file
 # twice (its symbols twice), and more bytes than a 32-bit target addresses
 printf 'blob' >blob.bin

@@ -102,7 +102,8 @@ fi
 if [ -f main.o ] && link hello_quiet main.o -Wl,-E,--export-dynamic,-O1,--as-needed \
      -Wl,--hash-style=gnu,--no-undefined,-z,relro,-z,now,-z,nocopyreloc,--sort-common \
      -Wl,--dynamic-list=/dev/null,--undefined-version,-Bsymbolic,-rpath,/opt/lib \
-     -Wl,--sort-section=name; then
+     -Wl,--sort-section=name,-Bno-symbolic,--gc-keep-exported,--warn-textrel \
+     -Wl,--check-sections,--print-map-discarded,--strip-discarded; then
   verify "options of dynamic links accepted silently" hello_quiet
 else
   broken "options of dynamic links"
@@ -381,6 +382,30 @@ if [ -f linksyms ]; then
     pass "linker-defined symbols belong to the sections they bound in .symtab"
 fi
 
+# --- --symbol-ordering-file: the named symbols' sections first, in order
+# (a static function's too); the control link without it prints otherwise;
+# the same bytes on one thread and on two
+enter ordering
+if compile main.o main.c -O1 -ffunction-sections -fdata-sections; then
+  { link ordering main.o -Wl,--symbol-ordering-file="$SRC/$C/order.txt" &&
+      verify "--symbol-ordering-file" ordering; } || broken ordering
+  if link ordering_t1 main.o -Wl,--symbol-ordering-file="$SRC/$C/order.txt",--threads=1 &&
+     link ordering_t2 main.o -Wl,--symbol-ordering-file="$SRC/$C/order.txt",--threads=2 &&
+     link ordering_none main.o; then
+    $RUN ./ordering_none >ordering_none.out 2>&1
+    if cmp -s ordering ordering_t1 && cmp -s ordering ordering_t2 &&
+       ! cmp -s ordering_none.out "$SRC/$C/expected"; then
+      pass "--symbol-ordering-file: same bytes on one thread and two; the control differs"
+    else
+      fail "--symbol-ordering-file: --threads=1 or 2 differs, or the control prints the same"
+    fi
+  else
+    broken "ordering control"
+  fi
+else
+  broken ordering
+fi
+
 # --- -ffunction-sections -fdata-sections, same-named static sections
 enter funcsections
 FS="-O1 -fno-inline -ffunction-sections -fdata-sections"
@@ -389,6 +414,21 @@ if compile main.o main.c $FS && compile other.o other.c $FS; then
   { link fs main.o other.o && verify "-ffunction-sections -fdata-sections" fs; } || broken funcsections
   { link fs_gc -Wl,--gc-sections main.o other.o && verify "-ffunction-sections + --gc-sections" fs_gc; } ||
     broken "funcsections --gc-sections"
+  # --require-defined: pulls an archive member nothing refers to and keeps
+  # its section under --gc-sections, as -u does (the control has neither)
+  printf 'int kept_fn(int x) { return x + 1; }\n' >kept.c && $CC $FS -c kept.c -o kept.o &&
+    rm -f libkept.a && ar rcs libkept.a kept.o
+  if link fs_req -Wl,--gc-sections,--require-defined=kept_fn main.o other.o libkept.a &&
+     verify "--require-defined with --gc-sections" fs_req &&
+     link fs_noreq -Wl,--gc-sections main.o other.o libkept.a; then
+    if readelf -sW fs_req | grep -q ' FUNC .* kept_fn$' && ! readelf -sW fs_noreq | grep -q kept_fn; then
+      pass "--require-defined: the member is linked and its function kept"
+    else
+      fail "--require-defined: kept_fn expected in fs_req only"
+    fi
+  else
+    broken "funcsections --require-defined"
+  fi
 else
   broken funcsections
 fi

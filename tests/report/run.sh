@@ -113,6 +113,26 @@ $LINK main.o helper.o -Wl,-b,binary,"$T/res/blob.txt",-b,default -o prog12 \
 check "--reproduce with -b binary: an absolute path is a warning" warned_once prog12 repro6.log \
   "smelt: warning: --reproduce: $T/res/blob\.txt \(-b binary\) is not a path inside the current directory: .*"
 
+# ---- --symbol-ordering-file: a name that matches nothing, one given twice
+# and one with no section to move are warnings, none under
+# --no-warn-symbol-ordering; the link goes on
+printf 'main\nnosuch_fn\nmain\nabs_sym\n' >order.txt
+$LINK main.o helper.o -Wl,--symbol-ordering-file=order.txt,--defsym=abs_sym=0x10 -o ordered \
+  >order.log 2>&1
+check "--symbol-ordering-file: warnings for names it cannot order" sh -c \
+  "test -x ordered && [ \$(wc -l <order.log) = 3 ] &&
+   grep -qx \"smelt: warning: symbol ordering file: no such symbol: nosuch_fn\" order.log &&
+   grep -qx \"smelt: warning: symbol ordering file: symbol 'main' specified multiple times\" order.log &&
+   grep -qx \"smelt: warning: symbol ordering file: unable to order absolute symbol: abs_sym\" order.log"
+$LINK main.o helper.o -Wl,--symbol-ordering-file=order.txt,--defsym=abs_sym=0x10 \
+  -Wl,--no-warn-symbol-ordering -o ordered2 >order2.log 2>&1
+check "--no-warn-symbol-ordering: no warnings" quiet ordered2 order2.log
+$LINK main.o helper.o -Wl,--symbol-ordering-file,order.txt,--no-warn-symbol-ordering \
+  -Wl,--reproduce=repro7.tar,--build-id=sha1 -o ordered3
+replay repro7.tar ordered4
+check "--reproduce with --symbol-ordering-file: the file goes along, replays to identical bytes" \
+  sh -c "grep -q 'symbol-ordering-file=./.*/order.txt\"\$' $rsp && cmp -s ordered3 ordered4"
+
 # ---- .gnu.warning.SYM (GNU ld's link_warning; glibc marks getpwnam so): a
 # warning for each linked file that refers to SYM; the section is not output
 printf '.text\n.globl old_api\nold_api:\n\tret\n.section .gnu.warning.old_api\n.string "old_api is deprecated"\n' >oldapi.s

@@ -606,10 +606,45 @@ Test(options, binary_format_markers, .init = x86_64) {
   cr_assert_eq(o.build_id, BUILD_ID_FAST);
 }
 
+/* --require-defined: pulled as -u is, and checked */
+Test(options, require_defined, .init = x86_64) {
+  const char *argv[] = {"ld", "-u", "a", "--require-defined=b", "-require-defined", "c", "x.o"};
+  struct options o = opts(sizeof(argv) / sizeof(argv[0]), argv);
+  cr_assert_eq(o.undefined.n, 3);
+  cr_assert_str_eq(o.undefined.v[1], "b");
+  cr_assert_eq(o.required.n, 2);
+  cr_assert_str_eq(o.required.v[0], "b");
+  cr_assert_str_eq(o.required.v[1], "c");
+}
+
 Test(options, binary_format_unknown_is_refused, .init = x86_64, .exit_code = 1) {
   cr_redirect_stderr();
   const char *argv[] = {"ld", "-b", "ihex", "a.hex"};
   opts(4, argv);
+}
+
+/* --symbol-ordering-file's text: a name a line, '#' comments and the
+ * blanks around a name dropped, a last line without its newline kept */
+Test(order, file_names) {
+  const char text[] = "# hot\nfourth\n  third\t\r\n\n  # only a comment\ntable_a  # data\n_ZN1a1bEv";
+  struct vec v = {0};
+  ordering_names(text, sizeof(text) - 1, &v);
+  const char *want[] = {"fourth", "third", "table_a", "_ZN1a1bEv"};
+  cr_assert_eq(v.n, 4);
+  for (size_t i = 0; i < 4; i++)
+    cr_assert_str_eq(v.v[i], want[i]);
+}
+
+Test(options, symbol_ordering_file, .init = x86_64) {
+  const char *argv[] = {"ld", "--symbol-ordering-file", "o.txt", "a.o"};
+  struct options o = opts(4, argv);
+  cr_assert_str_eq(o.symbol_ordering_file, "o.txt");
+  cr_assert(o.warn_symbol_ordering);
+  const char *argv2[] = {"ld", "--symbol-ordering-file=o.txt", "--no-warn-symbol-ordering",
+                         "--no-symbol-ordering-file", "a.o"};
+  o = opts(5, argv2);
+  cr_assert_null(o.symbol_ordering_file);
+  cr_assert_not(o.warn_symbol_ordering);
 }
 
 /* ---- -b binary objects ---- */

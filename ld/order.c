@@ -1,0 +1,198 @@
+/* --symbol-ordering-file=FILE, as lld and mold read it: FILE names
+ * symbols, one a line ('#' starts a comment, blanks around a name are
+ * dropped), and the input section that defines each comes first in its
+ * output section, in the order of the first line naming it; the other
+ * sections follow in their usual order. Global and local symbols are
+ * matched by name (a static function of every file that has one). A name
+ * that matches nothing, or only a symbol that has no section to move
+ * (undefined, absolute, discarded, in a merged section), is a warning
+ * unless --no-warn-symbol-ordering; so is a name given twice. The output
+ * sections of constructors (.init_array, .ctors, ...) keep their priority
+ * order. */
+#include "ld/ld.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <xxhash.h>
+
+struct order_table {
+  const char **names; /* by line: the names, in file order */
+  uint32_t n;
+  uint32_t *slots; /* open addressing: line + 1, 0 empty */
+  uint64_t mask;
+  atomic_bool *found;
+};
+
+static uint64_t name_hash(const char *s) { return XXH3_64bits(s, strlen(s)); }
+
+/* the line of name, or UINT32_MAX */
+static uint32_t lookup(const struct order_table *t, const char *name) {
+  for (uint64_t h = name_hash(name) & t->mask;; h = (h + 1) & t->mask) {
+    uint32_t s = t->slots[h];
+    if (!s)
+      return UINT32_MAX;
+    if (!strcmp(t->names[s - 1], name))
+      return s - 1;
+  }
+}
+
+static bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+void ordering_names(const char *text, size_t size, struct vec *out) {
+  for (size_t at = 0; at < size;) {
+    const char *line = text + at, *nl = memchr(line, '\n', size - at);
+    size_t len = nl ? (size_t)(nl - line) : size - at;
+    at += len + 1;
+    const char *hash = memchr(line, '#', len);
+    if (hash)
+      len = (size_t)(hash - line);
+    while (len && is_blank(line[len - 1]))
+      len--;
+    while (len && is_blank(*line))
+      line++, len--;
+    if (len)
+      vec_push(out, xsprintf("%.*s", (int)len, line));
+  }
+}
+
+static void read_table(const char *path, struct order_table *t) {
+  FILE *fp = fopen(path, "rb");
+  if (!fp)
+    fatal("cannot open --symbol-ordering-file %s: %s", path, strerror(errno));
+  size_t size = 0, cap = 1 << 16, got;
+  char *text = xrealloc(NULL, cap);
+  while ((got = fread(text + size, 1, cap - size, fp)) > 0)
+    if ((size += got) == cap)
+      text = xrealloc(text, cap *= 2);
+  bool failed = ferror(fp);
+  fclose(fp);
+  if (failed)
+    fatal("cannot read --symbol-ordering-file %s: %s", path, strerror(errno));
+  struct vec names = {0};
+  ordering_names(text, size, &names);
+  xfree(text);
+
+  t->names = (const char **)names.v;
+  t->n = (uint32_t)names.n;
+  uint64_t nslots = 16;
+  while (nslots < 2 * (uint64_t)t->n)
+    nslots *= 2;
+  t->mask = nslots - 1;
+  t->slots = xcalloc(nslots, sizeof(uint32_t));
+  t->found = xcalloc(t->n ? t->n : 1, sizeof(atomic_bool));
+  for (uint32_t i = 0; i < t->n; i++) {
+    uint64_t h = name_hash(t->names[i]) & t->mask;
+    while (t->slots[h] && strcmp(t->names[t->slots[h] - 1], t->names[i]))
+      h = (h + 1) & t->mask;
+    if (!t->slots[h])
+      t->slots[h] = i + 1;
+    else if (ctx.opt.warn_symbol_ordering)
+      warn("symbol ordering file: symbol '%s' specified multiple times", t->names[i]);
+  }
+}
+
+/* The section a symbol's definition can be moved with, or NULL (and why). */
+static struct isec *movable(const struct symbol *sym, const char **why) {
+  *why = NULL;
+  switch (sym->kind) {
+  case SYM_DEFINED:
+    break;
+  case SYM_UNDEF:
+    *why = "undefined";
+    return NULL;
+  case SYM_ABS:
+    *why = "absolute";
+    return NULL;
+  default:
+    *why = "linker-defined"; /* commons are in the linker's .bss */
+    return NULL;
+  }
+  struct isec *isec = sym->isec ? (struct isec *)live_isec(sym->isec) : NULL;
+  if (!isec || !isec->alive || !isec->osec) {
+    *why = "discarded";
+    return NULL;
+  }
+  if (isec->pieces) {
+    *why = "merged";
+    return NULL;
+  }
+  return isec;
+}
+
+/* isec's order becomes line if that is lower: the same whatever order the
+ * threads come in (a section folded by --icf is ordered as the section it
+ * became, which may be another file's). The constructors' sections keep
+ * their priorities. */
+static void place(struct isec *isec, uint32_t line) {
+  if (constructors_osec(isec->osec))
+    return;
+  uint32_t cur = __atomic_load_n(&isec->order, __ATOMIC_RELAXED);
+  while (line < cur && !__atomic_compare_exchange_n(&isec->order, &cur, line, true,
+                                                    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+    ;
+}
+
+/* Each file's local symbols, files in parallel. */
+static void order_locals(void *arg, int64_t i) {
+  const struct order_table *t = arg;
+  struct objfile *f = ctx.live.v[i];
+  for (uint32_t k = 1; k < f->first_global && k < f->nsyms; k++) {
+    struct symbol *sym = f->syms[k];
+    if (!sym || !sym->name || !*sym->name || sym->type == STT_SECTION || sym->type == STT_FILE)
+      continue;
+    uint32_t line = lookup(t, sym->name);
+    if (line == UINT32_MAX)
+      continue;
+    atomic_store_explicit(&t->found[line], true, memory_order_relaxed);
+    const char *why;
+    struct isec *isec = movable(sym, &why);
+    if (isec)
+      place(isec, line);
+  }
+}
+
+/* os's members with an order first, by it (sections of the same order,
+ * static symbols of one name, in command-line order), then the rest as
+ * they were. */
+static void reorder(struct osec *os) {
+  size_t n = os->members.n, k = 0;
+  struct isec **m = (struct isec **)os->members.v;
+  struct isec **v = xrealloc(NULL, (n ? n : 1) * sizeof(*v));
+  for (size_t i = 0; i < n; i++)
+    if (m[i]->order != ORDER_NONE)
+      v[k++] = m[i];
+  if (!k) {
+    xfree(v);
+    return;
+  }
+  qsort(v, k, sizeof(*v), cmp_order);
+  for (size_t i = 0; i < n; i++)
+    if (m[i]->order == ORDER_NONE)
+      v[k++] = m[i];
+  memcpy(m, v, n * sizeof(*v));
+  xfree(v);
+}
+
+void apply_symbol_order(void) {
+  if (!ctx.opt.symbol_ordering_file)
+    return;
+  struct order_table t = {0};
+  read_table(ctx.opt.symbol_ordering_file, &t);
+  parallel_for((int64_t)ctx.live.n, order_locals, &t);
+  for (uint32_t line = 0; line < t.n; line++) {
+    struct symbol *sym = symmap_find(t.names[line]);
+    bool local = atomic_load_explicit(&t.found[line], memory_order_relaxed);
+    const char *why = NULL;
+    struct isec *isec = sym ? movable(sym, &why) : NULL;
+    if (isec)
+      place(isec, line);
+    if (!ctx.opt.warn_symbol_ordering || isec || local)
+      continue;
+    if (sym && why)
+      warn("symbol ordering file: unable to order %s symbol: %s", why, t.names[line]);
+    else
+      warn("symbol ordering file: no such symbol: %s", t.names[line]);
+  }
+  for (size_t i = 0; i < ctx.osecs.n; i++)
+    if (!constructors_osec(ctx.osecs.v[i]))
+      reorder(ctx.osecs.v[i]);
+}
