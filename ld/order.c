@@ -11,7 +11,10 @@
  * order. */
 #include "ld/ld.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 struct order_table {
@@ -55,18 +58,25 @@ void ordering_names(const char *text, size_t size, struct vec *out) {
 }
 
 static void read_table(const char *path, struct order_table *t) {
-  FILE *fp = fopen(path, "rb");
-  if (!fp)
+  /* O_NONBLOCK: a FIFO is refused, not waited on */
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st) < 0)
     fatal("cannot open --symbol-ordering-file %s: %s", path, strerror(errno));
-  size_t size = 0, cap = 1 << 16, got;
-  char *text = xrealloc(NULL, cap);
-  while ((got = fread(text + size, 1, cap - size, fp)) > 0)
-    if ((size += got) == cap)
-      text = xrealloc(text, cap *= 2);
-  bool failed = ferror(fp);
-  fclose(fp);
-  if (failed)
-    fatal("cannot read --symbol-ordering-file %s: %s", path, strerror(errno));
+  if (!S_ISREG(st.st_mode))
+    fatal("cannot open --symbol-ordering-file %s: %s", path,
+          S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
+  size_t size = (size_t)st.st_size, got = 0;
+  char *text = xrealloc(NULL, size ? size : 1);
+  while (got < size) {
+    ssize_t n = read(fd, text + got, size - got);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      fatal("cannot read --symbol-ordering-file %s: %s", path, n ? strerror(errno) : "truncated");
+    got += (size_t)n;
+  }
+  close(fd);
   struct vec names = {0};
   ordering_names(text, size, &names);
   xfree(text);

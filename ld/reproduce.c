@@ -68,9 +68,9 @@ static char *absolute(const char *path) {
 
 /* The file at path, as the member name. */
 static void add_file(struct tar *t, const char *name, const char *path) {
-  int fd = open(path, O_RDONLY);
+  int fd = open(path, O_RDONLY | O_NONBLOCK); /* a FIFO is not waited on */
   struct stat st;
-  if (fd < 0 || fstat(fd, &st) < 0) {
+  if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
     if (fd >= 0)
       close(fd);
     return; /* the link itself reports it */

@@ -267,6 +267,13 @@ bad "--require-defined naming a symbol no input defines" \
   "--require-defined: required symbol nosuch_fn is not defined" -- $NS main.o --require-defined=nosuch_fn
 bad "--symbol-ordering-file naming a missing file" \
   "cannot open --symbol-ordering-file noorder.txt" -- $NS main.o --symbol-ordering-file=noorder.txt
+bad "--symbol-ordering-file naming a directory" \
+  "cannot open --symbol-ordering-file . && is a directory" -- $NS main.o --symbol-ordering-file=.
+rm -f order.fifo && mkfifo order.fifo
+bad "--symbol-ordering-file naming a FIFO (not waited on), with --reproduce" \
+  "cannot open --symbol-ordering-file order.fifo: not a regular file" \
+  -- $NS main.o --symbol-ordering-file=order.fifo --reproduce=fifo.tar
+rm -f order.fifo fifo.tar
 # -b binary: a format smelt does not read, a missing file, the same file
 # twice (its symbols twice), and more bytes than a 32-bit target addresses
 printf 'blob' >blob.bin
