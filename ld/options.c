@@ -300,7 +300,11 @@ static bool parse_whole_number(const char *s, uint64_t *out) {
 static const char *const ignored_z[] = {
     "now", "lazy", "defs", "nodefs", "text", "notext", "origin", "nodelete", "nodlopen",
     "noexecheap", "common-page-size=", "ibt", "shstk", "cet-report=", "copyreloc",
-    "nocopyreloc", "combreloc", "nocombreloc",
+    "nocopyreloc", "combreloc", "nocombreloc", "interpose", "initfirst", "global",
+    "nodefaultlib", "rodynamic" /* of a dynamic object's .dynamic */,
+    "rel", "rela" /* a static PIE's .rela.dyn reads the same either way */,
+    "unique-symbol", "nounique-symbol" /* -r only */, "nopack-relative-relocs",
+    "nostart-stop-gc" /* __start_ sections are always kept (ld/gc.c) */,
     "start-stop-visibility=" /* of __start_/__stop_: nothing is exported */, NULL};
 
 static bool is_ignored_z(const char *z) {
@@ -339,6 +343,9 @@ static void handle_z(struct options *opt, const char *z) {
     opt->relro = true;
   else if (!strcmp(z, "norelro"))
     opt->relro = false;
+  else if (!strcmp(z, "pack-relative-relocs"))
+    warn("-z pack-relative-relocs ignored: RELR is not supported (musl's rcrt1.o does not "
+         "read it); a static PIE's relative relocations stay in .rela.dyn");
   else if (!is_ignored_z(z))
     warn("unknown -z option ignored: %s", z);
 }

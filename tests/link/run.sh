@@ -103,7 +103,8 @@ if [ -f main.o ] && link hello_quiet main.o -Wl,-E,--export-dynamic,-O1,--as-nee
      -Wl,--hash-style=gnu,--no-undefined,-z,relro,-z,now,-z,nocopyreloc,--sort-common \
      -Wl,--dynamic-list=/dev/null,--undefined-version,-Bsymbolic,-rpath,/opt/lib \
      -Wl,--sort-section=name,-Bno-symbolic,--gc-keep-exported,--warn-textrel \
-     -Wl,--check-sections,--print-map-discarded,--strip-discarded; then
+     -Wl,--check-sections,--print-map-discarded,--strip-discarded,-z,interpose,-z,rela \
+     -Wl,-z,nodefaultlib,-z,nopack-relative-relocs,-z,nostart-stop-gc; then
   verify "options of dynamic links accepted silently" hello_quiet
 else
   broken "options of dynamic links"

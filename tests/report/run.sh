@@ -133,6 +133,11 @@ replay repro7.tar ordered4
 check "--reproduce with --symbol-ordering-file: the file goes along, replays to identical bytes" \
   sh -c "grep -q 'symbol-ordering-file=./.*/order.txt\"\$' $rsp && cmp -s ordered3 ordered4"
 
+# -z pack-relative-relocs: RELR is not made; said once, the link goes on
+$LINK main.o helper.o -Wl,-z,pack-relative-relocs -o norelr >norelr.log 2>&1
+check "-z pack-relative-relocs: one warning, the link made" warned_once norelr norelr.log \
+  "smelt: warning: -z pack-relative-relocs ignored: RELR is not supported .*"
+
 # ---- .gnu.warning.SYM (GNU ld's link_warning; glibc marks getpwnam so): a
 # warning for each linked file that refers to SYM; the section is not output
 printf '.text\n.globl old_api\nold_api:\n\tret\n.section .gnu.warning.old_api\n.string "old_api is deprecated"\n' >oldapi.s
