@@ -482,8 +482,9 @@ bool constructors_osec(const struct osec *os);
  * linker's sections, then command-line order and section index */
 int cmp_order(const void *a, const void *b);
 /* ld/order.c: the names of an ordering file's text, one a line, '#'
- * comments and surrounding blanks dropped, appended to out (char *) */
-void ordering_names(const char *text, size_t size, struct vec *out);
+ * comments and surrounding blanks dropped, appended to out: each is
+ * NUL-terminated in place (text[size] must be writable) */
+void ordering_names(char *text, size_t size, struct vec *out);
 /* ld/binary.c (-b binary): "_binary_" and the path with every byte but a
  * letter or digit as '_'; and the ELF relocatable object for the target
  * that holds a file's bytes as .data, with the _start, _end and _size

@@ -27,22 +27,24 @@ struct order_table {
 
 static uint64_t name_hash(const char *s) { return XXH3_64bits(s, strlen(s)); }
 
+/* name's slot: the one holding it, or the empty one it would go in */
+static uint32_t *slot_of(const struct order_table *t, const char *name) {
+  uint64_t h = name_hash(name) & t->mask;
+  while (t->slots[h] && strcmp(t->names[t->slots[h] - 1], name))
+    h = (h + 1) & t->mask;
+  return &t->slots[h];
+}
+
 /* the line of name, or UINT32_MAX */
 static uint32_t lookup(const struct order_table *t, const char *name) {
-  for (uint64_t h = name_hash(name) & t->mask;; h = (h + 1) & t->mask) {
-    uint32_t s = t->slots[h];
-    if (!s)
-      return UINT32_MAX;
-    if (!strcmp(t->names[s - 1], name))
-      return s - 1;
-  }
+  return *slot_of(t, name) - 1; /* an empty slot: 0 - 1 */
 }
 
 static bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
-void ordering_names(const char *text, size_t size, struct vec *out) {
+void ordering_names(char *text, size_t size, struct vec *out) {
   for (size_t at = 0; at < size;) {
-    const char *line = text + at, *nl = memchr(line, '\n', size - at);
+    char *line = text + at, *nl = memchr(line, '\n', size - at);
     size_t len = nl ? (size_t)(nl - line) : size - at;
     at += len + 1;
     const char *hash = memchr(line, '#', len);
@@ -52,8 +54,10 @@ void ordering_names(const char *text, size_t size, struct vec *out) {
       len--;
     while (len && is_blank(*line))
       line++, len--;
-    if (len)
-      vec_push(out, xsprintf("%.*s", (int)len, line));
+    if (len) {
+      line[len] = 0; /* a blank, '#', the newline or text[size] */
+      vec_push(out, line);
+    }
   }
 }
 
@@ -67,7 +71,7 @@ static void read_table(const char *path, struct order_table *t) {
     fatal("cannot open --symbol-ordering-file %s: %s", path,
           S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
   size_t size = (size_t)st.st_size, got = 0;
-  char *text = xrealloc(NULL, size ? size : 1);
+  char *text = xrealloc(NULL, size + 1); /* kept: the names point into it */
   while (got < size) {
     ssize_t n = read(fd, text + got, size - got);
     if (n < 0 && errno == EINTR)
@@ -79,7 +83,6 @@ static void read_table(const char *path, struct order_table *t) {
   close(fd);
   struct vec names = {0};
   ordering_names(text, size, &names);
-  xfree(text);
 
   t->names = (const char **)names.v;
   t->n = (uint32_t)names.n;
@@ -90,13 +93,14 @@ static void read_table(const char *path, struct order_table *t) {
   t->slots = xcalloc(nslots, sizeof(uint32_t));
   t->found = xcalloc(t->n ? t->n : 1, sizeof(atomic_bool));
   for (uint32_t i = 0; i < t->n; i++) {
-    uint64_t h = name_hash(t->names[i]) & t->mask;
-    while (t->slots[h] && strcmp(t->names[t->slots[h] - 1], t->names[i]))
-      h = (h + 1) & t->mask;
-    if (!t->slots[h])
-      t->slots[h] = i + 1;
-    else if (ctx.opt.warn_symbol_ordering)
-      warn("symbol ordering file: symbol '%s' specified multiple times", t->names[i]);
+    uint32_t *slot = slot_of(t, t->names[i]);
+    if (!*slot) {
+      *slot = i + 1;
+    } else {
+      atomic_store(&t->found[i], true); /* said here: the first line orders */
+      if (ctx.opt.warn_symbol_ordering)
+        warn("symbol ordering file: symbol '%s' specified multiple times", t->names[i]);
+    }
   }
 }
 
@@ -141,45 +145,62 @@ static void place(struct isec *isec, uint32_t line) {
     ;
 }
 
-/* Each file's local symbols, files in parallel. */
-static void order_locals(void *arg, int64_t i) {
+/* Each file's symbols: its locals, and the globals it defines (one entry
+ * of each, the winning definition); files in parallel. A local that
+ * matches marks its line found even if it cannot be ordered (another
+ * file's static symbol of that name may be); a global only if it is. */
+static void order_file(void *arg, int64_t i) {
   const struct order_table *t = arg;
   struct objfile *f = ctx.live.v[i];
-  for (uint32_t k = 1; k < f->first_global && k < f->nsyms; k++) {
+  for (uint32_t k = 1; k < f->nsyms; k++) {
     struct symbol *sym = f->syms[k];
-    if (!sym || !sym->name || !*sym->name || sym->type == STT_SECTION || sym->type == STT_FILE)
+    bool local = k < f->first_global;
+    if (!sym || (!local && (sym->file != f || sym->esym != k)))
+      continue;
+    if (local && (!sym->name || !*sym->name || sym->type == STT_SECTION || sym->type == STT_FILE))
       continue;
     uint32_t line = lookup(t, sym->name);
     if (line == UINT32_MAX)
       continue;
-    atomic_store_explicit(&t->found[line], true, memory_order_relaxed);
     const char *why;
     struct isec *isec = movable(sym, &why);
     if (isec)
       place(isec, line);
+    if (isec || local)
+      atomic_store_explicit(&t->found[line], true, memory_order_relaxed);
   }
 }
 
 /* os's members with an order first, by it (sections of the same order,
- * static symbols of one name, in command-line order), then the rest as
- * they were. */
+ * static symbols of one name, in the order they were), then the rest as
+ * they were. The sort key is the order and the place before. */
+static int cmp_key(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
 static void reorder(struct osec *os) {
   size_t n = os->members.n, k = 0;
   struct isec **m = (struct isec **)os->members.v;
-  struct isec **v = xrealloc(NULL, (n ? n : 1) * sizeof(*v));
+  uint64_t *key = NULL;
   for (size_t i = 0; i < n; i++)
-    if (m[i]->order != ORDER_NONE)
-      v[k++] = m[i];
-  if (!k) {
-    xfree(v);
+    if (m[i]->order != ORDER_NONE) {
+      if (!key)
+        key = xrealloc(NULL, n * sizeof(*key));
+      key[k++] = (uint64_t)m[i]->order << 32 | i;
+    }
+  if (!k)
     return;
-  }
-  qsort(v, k, sizeof(*v), cmp_order);
+  qsort(key, k, sizeof(*key), cmp_key);
+  struct isec **v = xrealloc(NULL, n * sizeof(*v));
+  for (size_t i = 0; i < k; i++)
+    v[i] = m[(uint32_t)key[i]];
   for (size_t i = 0; i < n; i++)
     if (m[i]->order == ORDER_NONE)
       v[k++] = m[i];
   memcpy(m, v, n * sizeof(*v));
   xfree(v);
+  xfree(key);
 }
 
 void apply_symbol_order(void) {
@@ -187,17 +208,16 @@ void apply_symbol_order(void) {
     return;
   struct order_table t = {0};
   read_table(ctx.opt.symbol_ordering_file, &t);
-  parallel_for((int64_t)ctx.live.n, order_locals, &t);
-  for (uint32_t line = 0; line < t.n; line++) {
-    struct symbol *sym = symmap_find(t.names[line]);
-    bool local = atomic_load_explicit(&t.found[line], memory_order_relaxed);
-    const char *why = NULL;
-    struct isec *isec = sym ? movable(sym, &why) : NULL;
-    if (isec)
-      place(isec, line);
-    if (!ctx.opt.warn_symbol_ordering || isec || local)
+  parallel_for((int64_t)ctx.live.n, order_file, &t);
+  /* a line nothing was found for: the global of that name says why */
+  for (uint32_t line = 0; line < t.n && ctx.opt.warn_symbol_ordering; line++) {
+    if (atomic_load_explicit(&t.found[line], memory_order_relaxed))
       continue;
-    if (sym && why)
+    struct symbol *sym = symmap_find(t.names[line]);
+    const char *why = NULL;
+    if (sym)
+      movable(sym, &why);
+    if (why)
       warn("symbol ordering file: unable to order %s symbol: %s", why, t.names[line]);
     else
       warn("symbol ordering file: no such symbol: %s", t.names[line]);

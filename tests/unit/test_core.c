@@ -626,9 +626,9 @@ Test(options, binary_format_unknown_is_refused, .init = x86_64, .exit_code = 1) 
 /* --symbol-ordering-file's text: a name a line, '#' comments and the
  * blanks around a name dropped, a last line without its newline kept */
 Test(order, file_names) {
-  const char text[] = "# hot\nfourth\n  third\t\r\n\n  # only a comment\ntable_a  # data\n_ZN1a1bEv";
+  char text[] = "# hot\nfourth\n  third\t\r\n\n  # only a comment\ntable_a  # data\n_ZN1a1bEv";
   struct vec v = {0};
-  ordering_names(text, sizeof(text) - 1, &v);
+  ordering_names(text, sizeof(text) - 1, &v); /* text[size]: the string's NUL */
   const char *want[] = {"fourth", "third", "table_a", "_ZN1a1bEv"};
   cr_assert_eq(v.n, 4);
   for (size_t i = 0; i < 4; i++)
