@@ -173,34 +173,29 @@ static void order_file(void *arg, int64_t i) {
 
 /* os's members with an order first, by it (sections of the same order,
  * static symbols of one name, in the order they were), then the rest as
- * they were. The sort key is the order and the place before. */
-static int cmp_key(const void *a, const void *b) {
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  return x < y ? -1 : x > y;
-}
-
-static void reorder(struct osec *os) {
+ * they were: a counting sort, the orders being lines [0, nlines). */
+static void reorder(struct osec *os, uint32_t nlines) {
   size_t n = os->members.n, k = 0;
   struct isec **m = (struct isec **)os->members.v;
-  uint64_t *key = NULL;
-  for (size_t i = 0; i < n; i++)
-    if (m[i]->order != ORDER_NONE) {
-      if (!key)
-        key = xrealloc(NULL, n * sizeof(*key));
-      key[k++] = (uint64_t)m[i]->order << 32 | i;
-    }
+  uint32_t *at = NULL; /* by order: where its first member goes */
+  for (size_t i = 0; i < n; i++) {
+    if (m[i]->order == ORDER_NONE)
+      continue;
+    if (!at)
+      at = xcalloc((size_t)nlines + 1, sizeof(*at));
+    at[m[i]->order + 1]++;
+    k++;
+  }
   if (!k)
     return;
-  qsort(key, k, sizeof(*key), cmp_key);
+  for (uint32_t o = 0; o < nlines; o++)
+    at[o + 1] += at[o];
   struct isec **v = xrealloc(NULL, n * sizeof(*v));
-  for (size_t i = 0; i < k; i++)
-    v[i] = m[(uint32_t)key[i]];
   for (size_t i = 0; i < n; i++)
-    if (m[i]->order == ORDER_NONE)
-      v[k++] = m[i];
+    v[m[i]->order == ORDER_NONE ? k++ : at[m[i]->order]++] = m[i];
   memcpy(m, v, n * sizeof(*v));
   xfree(v);
-  xfree(key);
+  xfree(at);
 }
 
 void apply_symbol_order(void) {
@@ -224,5 +219,5 @@ void apply_symbol_order(void) {
   }
   for (size_t i = 0; i < ctx.osecs.n; i++)
     if (!constructors_osec(ctx.osecs.v[i]))
-      reorder(ctx.osecs.v[i]);
+      reorder(ctx.osecs.v[i], t.n);
 }
