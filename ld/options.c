@@ -375,6 +375,34 @@ static const char *const ignored_with_value[] = {
     "error-limit", "dynamic-list", "export-dynamic-symbol", "export-dynamic-symbol-list",
     "sort-section" /* orders a linker script's wildcards */, NULL};
 
+/* Options of GNU ld or lld that smelt knows and does not do: ignored, as
+ * an unknown option is, but with what that means for the output. */
+static const struct {
+  const char *flag;
+  const char *why;
+} unsupported[] = {
+    {"emit-relocs", "the output keeps no relocations (a post-link optimizer such as BOLT "
+                    "works in its non-relocation mode)"},
+    {"q", "the output keeps no relocations (a post-link optimizer such as BOLT works in its "
+          "non-relocation mode)"},
+    {"gdb-index", "no .gdb_index is made (gdb indexes the debug info itself)"},
+    {"N", "segments stay page-aligned and text read-only"},
+    {"omagic", "segments stay page-aligned and text read-only"},
+    {"n", "segments stay page-aligned"},
+    {"nmagic", "segments stay page-aligned"},
+    {"noinhibit-exec", "a link with errors still writes no output"},
+    {"print-memory-usage", "smelt has no memory regions (no linker scripts)"},
+};
+
+static bool is_unsupported(const char *arg) {
+  for (size_t i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++)
+    if (opt_flag(arg, unsupported[i].flag)) {
+      warn("%s ignored: %s", arg, unsupported[i].why);
+      return true;
+    }
+  return false;
+}
+
 #define DEFSYM_FORMS "(smelt takes NUMBER, SYMBOL or SYMBOL+-NUMBER)"
 
 const char *parse_defsym(const char *arg, struct defsym *d) {
@@ -768,7 +796,7 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
       binary = b;
     } else if ((v = short_value(argv, argc, &i, 'o'))) {
       opt->output = v;
-    } else {
+    } else if (!is_unsupported(arg)) {
       warn("unknown option ignored: %s", arg);
     }
   }

@@ -133,6 +133,13 @@ replay repro7.tar ordered4
 check "--reproduce with --symbol-ordering-file: the file goes along, replays to identical bytes" \
   sh -c "grep -q 'symbol-ordering-file=./.*/order.txt\"\$' $rsp && cmp -s ordered3 ordered4"
 
+# options smelt knows and does not do: one warning saying what that means
+$LINK main.o helper.o -Wl,--emit-relocs -o norelocs >norelocs.log 2>&1
+check "--emit-relocs: one warning, the link made" warned_once norelocs norelocs.log \
+  "smelt: warning: --emit-relocs ignored: the output keeps no relocations .*"
+$LINK main.o helper.o -Wl,-n -o nmagic >nmagic.log 2>&1
+check "-n: one warning, the link made" warned_once nmagic nmagic.log \
+  "smelt: warning: -n ignored: segments stay page-aligned"
 # -z pack-relative-relocs: RELR is not made; said once, the link goes on
 $LINK main.o helper.o -Wl,-z,pack-relative-relocs -o norelr >norelr.log 2>&1
 check "-z pack-relative-relocs: one warning, the link made" warned_once norelr norelr.log \
