@@ -377,19 +377,21 @@ static const char *const ignored_with_value[] = {
 
 /* Options of GNU ld or lld that smelt knows and does not do: ignored, as
  * an unknown option is, but with what that means for the output. */
+#define NO_RELOCS                                                                          \
+  "the output keeps no relocations (a post-link optimizer such as BOLT works in its "       \
+  "non-relocation mode)"
+#define PAGE_ALIGNED "segments stay page-aligned"
 static const struct {
   const char *flag;
   const char *why;
 } unsupported[] = {
-    {"emit-relocs", "the output keeps no relocations (a post-link optimizer such as BOLT "
-                    "works in its non-relocation mode)"},
-    {"q", "the output keeps no relocations (a post-link optimizer such as BOLT works in its "
-          "non-relocation mode)"},
+    {"emit-relocs", NO_RELOCS},
+    {"q", NO_RELOCS},
     {"gdb-index", "no .gdb_index is made (gdb indexes the debug info itself)"},
-    {"N", "segments stay page-aligned and text read-only"},
-    {"omagic", "segments stay page-aligned and text read-only"},
-    {"n", "segments stay page-aligned"},
-    {"nmagic", "segments stay page-aligned"},
+    {"N", PAGE_ALIGNED " and text read-only"},
+    {"omagic", PAGE_ALIGNED " and text read-only"},
+    {"n", PAGE_ALIGNED},
+    {"nmagic", PAGE_ALIGNED},
     {"noinhibit-exec", "a link with errors still writes no output"},
     {"print-memory-usage", "smelt has no memory regions (no linker scripts)"},
 };

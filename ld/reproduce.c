@@ -168,6 +168,18 @@ static void append_binary(struct rsp *r, struct vec *as_given, const char *path)
   }
 }
 
+/* -l NAME as the file it found (as -lNAME if it found none: the replay
+ * fails as the link does) */
+static void append_library(struct rsp *r, struct vec *as_given, const char *name, bool binary) {
+  const char *p = find_library(name);
+  if (!p)
+    append(r, quote(xsprintf("-l%s", name)));
+  else if (binary)
+    append_binary(r, as_given, p);
+  else
+    append_input(r, p, 0);
+}
+
 /* An option naming a file it reads (--symbol-ordering-file): the copy. */
 static void append_file_option(struct rsp *r, struct vec *extra, const char *opt,
                                const char *path) {
@@ -207,21 +219,9 @@ void write_reproduce(void) {
       i++; /* libraries are recorded by resolved path */
     } else if (!strncmp(a, "-L", 2) || !strncmp(a, "--library-path=", 15)) {
     } else if ((!strcmp(a, "-l") || !strcmp(a, "--library")) && i + 1 < ctx.opt.nargs) {
-      const char *p = find_library(args[++i]);
-      if (p && binary)
-        append_binary(&r, &as_given, p);
-      else if (p)
-        append_input(&r, p, 0);
-      else
-        append(&r, quote(args[i]));
+      append_library(&r, &as_given, args[++i], binary);
     } else if (!strncmp(a, "-l", 2) && a[2]) {
-      const char *p = find_library(a + 2);
-      if (p && binary)
-        append_binary(&r, &as_given, p);
-      else if (p)
-        append_input(&r, p, 0);
-      else
-        append(&r, quote(a));
+      append_library(&r, &as_given, a + 2, binary);
     } else if ((v = format_option(args, ctx.opt.nargs, &i))) {
       binary = binary_format(v);
       append(&r, quote(xsprintf("--format=%s", v)));
