@@ -533,6 +533,7 @@ struct options {
   struct vec undefined;   /* -u symbols */
   struct vec required;    /* --require-defined symbols (in undefined too) */
   const char *symbol_ordering_file;
+  struct vec why_live;    /* --why-live globs */
   bool warn_symbol_ordering; /* the default; --no-warn-symbol-ordering */
   struct vec trace_syms;  /* -y, --trace-symbol */
   struct vec wrap;        /* --wrap: SYM, __wrap_SYM, SYM, __wrap_SYM, ... */

@@ -80,6 +80,8 @@ static const char usage[] =
     "                              Add .note.gnu.build-id (default style: fast, xxh3-128)\n"
     "  --gc-sections               Drop sections unreachable from the entry point\n"
     "  --print-gc-sections         List the sections --gc-sections drops\n"
+    "  --why-live=GLOB             For each live symbol GLOB matches, the references that\n"
+    "                              keep it under --gc-sections, from a root\n"
     "  --icf=all|safe|none         Fold identical read-only sections (safe: never\n"
     "                              functions whose address is taken)\n"
     "  --print-icf-sections        List folded sections\n"
@@ -590,6 +592,8 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
     } else if ((v = opt_value(argv, argc, &i, "require-defined"))) {
       vec_push(&opt->undefined, (void *)v);
       vec_push(&opt->required, (void *)v);
+    } else if ((v = opt_value(argv, argc, &i, "why-live"))) {
+      vec_push(&opt->why_live, (void *)v);
     } else if ((v = opt_value(argv, argc, &i, "symbol-ordering-file"))) {
       opt->symbol_ordering_file = v;
     } else if (opt_flag(arg, "no-symbol-ordering-file")) {

@@ -173,6 +173,60 @@ check ".gnu.warning: no warning when its member is not linked" quiet nolegacy no
 # ---- --print-gc-sections, --print-icf-sections
 must $LINK main.o helper.o fold.o -o gc -Wl,--gc-sections,--print-gc-sections 2>gc.log
 check "--print-gc-sections names a dropped section" grep -q 'unused_helper' gc.log
+# --why-live: a chain of references from a root to each live symbol the
+# glob matches (lld's format); a dead one is not listed; an LSDA is kept by
+# its function's .eh_frame entry
+cat >whylive.s <<'S'
+.globl _start
+.section ._start,"ax",@progbits
+_start:
+	call test_simple
+	call f
+	ret
+.size _start, .-_start
+.globl test_simple
+.section .test_simple,"ax",@progbits
+test_simple:
+	jmp test_other
+.size test_simple, .-test_simple
+.globl test_incidental
+test_incidental:
+	ret
+.globl test_other
+.section .test_other,"ax",@progbits
+test_other:
+	ret
+.globl test_dead
+.section .test_dead,"ax",@progbits
+test_dead:
+	ret
+.globl f
+.section .text.f,"ax",@progbits
+f:
+.cfi_startproc
+.cfi_lsda 0x1b, test_lsda
+	ret
+.cfi_endproc
+.size f, .-f
+.globl test_lsda
+.section .gcc_except_table.f,"a",@progbits
+test_lsda:
+	.byte 0
+S
+must as whylive.s -o whylive.o
+must "$BUILD/smelt" -static whylive.o -o whylive --gc-sections --why-live='test_*' 2>whylive.log
+ROOT=">>> whylive.o:(._start) is a root: the entry point, _start"
+printf '%s\n' "smelt: live symbol: test_simple" ">>> kept alive by _start" "$ROOT" \
+  "smelt: live symbol: test_other" ">>> kept alive by test_simple" ">>> kept alive by _start" \
+  "$ROOT" "smelt: live symbol: test_incidental" ">>> kept alive by whylive.o:(.test_simple)" \
+  ">>> kept alive by test_simple" ">>> kept alive by _start" "$ROOT" \
+  "smelt: live symbol: test_lsda" ">>> kept alive by the .eh_frame entry of f" \
+  ">>> kept alive by f" ">>> kept alive by _start" "$ROOT" >whylive.want
+check "--why-live: the chains from the entry point (an LSDA's through its FDE), no dead symbol" \
+  cmp -s whylive.log whylive.want
+"$BUILD/smelt" -static whylive.o -o whylive2 --why-live='test_*' >whylive2.log 2>&1
+check "--why-live without --gc-sections: one warning" warned_once whylive2 whylive2.log \
+  "smelt: warning: --why-live without --gc-sections: every section is kept"
 printf 'int fold_a(int), fold_b(int);\nint main(void) { return fold_a(1) - fold_b(1); }\n' >usefold.c
 must musl-gcc -O1 -c usefold.c
 must $LINK usefold.o fold.o -o icf -Wl,--icf=all,--print-icf-sections,-Map=icf.map 2>icf.log
