@@ -333,6 +333,51 @@ static const char *wrapped_name(const char *name) {
   return name;
 }
 
+/* The properties of an NT_GNU_PROPERTY_TYPE_0 note, [p, p + n): the
+ * target's FEATURE_1_AND bits ORed into *bits; what is wrong, or NULL. */
+static const char *read_properties(const uint8_t *p, uint64_t n, uint64_t align, uint32_t *bits) {
+  for (uint64_t q = 0; q < n; q += 8 + ALIGN_UP((uint64_t)rd32(p + q + 4), align)) {
+    if (n - q < 8 || rd32(p + q + 4) > n - q - 8)
+      return "property larger than its note";
+    if (rd32(p + q) != ctx.arch->feature_1_and)
+      continue;
+    if (rd32(p + q + 4) != 4)
+      return "FEATURE_1_AND property not 4 bytes";
+    *bits |= rd32(p + q + 8);
+  }
+  return NULL;
+}
+
+/* .note.gnu.property: the target's FEATURE_1_AND bits into f->features
+ * (other properties are not output, as lld does); false, and reported, if
+ * the notes do not hold together. */
+static bool read_gnu_property(struct objfile *f, const uint8_t *p, uint64_t size) {
+  uint64_t align = is64(f) ? 8 : 4;
+  for (uint64_t off = 0; off < size;) {
+    const char *why = NULL;
+    uint32_t namesz = 0, descsz = 0;
+    uint64_t desc = 0;
+    if (size - off < 12) {
+      why = "truncated note header";
+    } else {
+      namesz = rd32(p + off), descsz = rd32(p + off + 4);
+      desc = off + 12 + ALIGN_UP((uint64_t)namesz, 4);
+      if (desc > size || descsz > size - desc)
+        why = "note larger than the section";
+      else if (rd32(p + off + 8) == NT_GNU_PROPERTY_TYPE_0 && namesz == 4 &&
+               !memcmp(p + off + 12, "GNU", 4))
+        why = read_properties(p + desc, descsz, align, &f->features);
+    }
+    if (why) {
+      error("%s: section .note.gnu.property: %s (note at offset 0x%llx)", f->name, why,
+            (unsigned long long)off);
+      return false;
+    }
+    off = desc + ALIGN_UP((uint64_t)descsz, align);
+  }
+  return true;
+}
+
 static void parse(struct objfile *f, bool lazy) {
   bool globals_read = f->lazy; /* by the lazy pass: kept, not read again */
   f->lazy = lazy;
@@ -455,9 +500,13 @@ static void parse(struct objfile *f, bool lazy) {
     }
     if (s->flags & SHF_EXCLUDE)
       continue;
-    if (s->type == 0x6fff4c03 /* SHT_LLVM_ADDRSIG */ ||
-        (special && !strcmp(name, ".note.gnu.property")))
+    if (s->type == 0x6fff4c03 /* SHT_LLVM_ADDRSIG */)
       continue;
+    if (special && !strcmp(name, ".note.gnu.property")) {
+      if (s->type == SHT_NOTE && !read_gnu_property(f, f->data + s->offset, s->size))
+        return;
+      continue;
+    }
     if (special && !strncmp(name, ".gnu.warning", 12) &&
         (!name[12] || (name[12] == '.' && name[13]))) {
       /* not output: its text is a warning for the symbol's users, or
@@ -1373,7 +1422,8 @@ static void finish_binaries(void) {
       error("%s: %llu bytes (-b binary) do not fit a 32-bit target", b->f->name,
             (unsigned long long)b->size);
     else
-      b->f->data = binary_object(b->f->name, b->data, b->size, ctx.arch, &b->f->size);
+      b->f->data = binary_object(b->f->name, b->data, b->size, ctx.arch, &b->f->size),
+      b->f->binary = true;
   }
 }
 

@@ -539,6 +539,54 @@ static void add_package_note(void) {
   add_own_isec(os, SHF_ALLOC, note, size, 4);
 }
 
+/* .note.gnu.property, as GNU ld and lld make it: the FEATURE_1_AND bits
+ * that every object file has (one without the note has none; -b binary
+ * data has no code and does not count), and those -z ibt, -z shstk or
+ * -z force-bti add. Bit 0 (IBT, BTI) promises a landing pad at every
+ * indirect branch target: smelt's own .iplt entries, which function
+ * pointers to IFUNCs reach, have none, so a link with IFUNCs does not make
+ * that promise. Nothing is output when no bit is left. */
+static void add_gnu_property(void) {
+  const struct arch *a = ctx.arch;
+  bool x86 = a->machine != EM_AARCH64;
+  if (x86 ? ctx.opt.z_force_bti : ctx.opt.z_ibt || ctx.opt.z_shstk)
+    warn("%s ignored: not an %s option", x86 ? "-z force-bti" : "-z ibt / -z shstk",
+         a->emulations[0]);
+  uint32_t force = x86 ? (ctx.opt.z_ibt ? 1 : 0) | (ctx.opt.z_shstk ? 2 : 0)
+                       : (ctx.opt.z_force_bti ? 1 : 0);
+  uint32_t bits = ~0u;
+  bool any = false;
+  for (size_t i = 0; i < ctx.live.n; i++) {
+    const struct objfile *f = ctx.live.v[i];
+    if (f == ctx.internal || f->binary)
+      continue;
+    if (!x86 && ctx.opt.z_force_bti && !(f->features & 1))
+      warn("%s: -z force-bti: the file has no GNU_PROPERTY_AARCH64_FEATURE_1_BTI property",
+           f->name);
+    bits &= f->features;
+    any = true;
+  }
+  bits = (any ? bits : 0) | force;
+  if ((bits & 1) && ctx.has_ifunc) {
+    if (force & 1)
+      warn("%s: not marked in .note.gnu.property: the IFUNC entries smelt makes (.iplt) have "
+           "no landing pads", x86 ? "IBT" : "BTI");
+    bits &= ~1u;
+  }
+  if (!bits)
+    return;
+  /* one note, one property: type, size 4, the bits, padded to a word */
+  uint32_t word = a->is64 ? 8 : 4, descsz = 8 + word, size = 16 + descsz;
+  uint8_t *note = xcalloc(1, size);
+  wr_note_head(note, "GNU", descsz, NT_GNU_PROPERTY_TYPE_0);
+  wr32(note + 16, a->feature_1_and);
+  wr32(note + 20, 4);
+  wr32(note + 24, bits);
+  struct osec *os = input_or_new_osec(".note.gnu.property", SHT_NOTE, SHF_ALLOC, OS_REGULAR);
+  add_own_isec(os, SHF_ALLOC, note, size, word);
+  ctx.gnu_property = os;
+}
+
 void create_output_sections(void) {
   /* one range on one thread: the join then only takes each list whole */
   bin_input_sections(pool_size() > 1 ? (size_t)pool_size() * 4 : 1);
@@ -552,6 +600,7 @@ void create_output_sections(void) {
   }
   if (ctx.has_ifunc)
     create_ifunc_sections();
+  add_gnu_property();
   for (size_t i = 0; i < ctx.osecs.n; i++) {
     struct osec *os = ctx.osecs.v[i];
     if (constructors_osec(os))
@@ -870,7 +919,8 @@ void layout(void) {
       nnote++;
   }
   int nph = nload + nnote + 1 /* GNU_STACK */ + (has_tls ? 1 : 0) +
-            (ctx.ehframe_hdr ? 1 : 0) + (has_relro ? 1 : 0) + (ctx.dynamic ? 1 : 0);
+            (ctx.ehframe_hdr ? 1 : 0) + (has_relro ? 1 : 0) + (ctx.dynamic ? 1 : 0) +
+            (ctx.gnu_property ? 1 : 0);
   ctx.ehdr_size = a->is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
   ctx.phdr_off = ctx.ehdr_size;
 
@@ -913,6 +963,12 @@ void layout(void) {
     p->offset = os->offset;
     p->vaddr = os->addr;
     p->filesz = p->memsz = os->size;
+  }
+  if (ctx.gnu_property) {
+    struct phdr *p = add_phdr(PT_GNU_PROPERTY, PF_R, ctx.gnu_property->align);
+    p->offset = ctx.gnu_property->offset;
+    p->vaddr = ctx.gnu_property->addr;
+    p->filesz = p->memsz = ctx.gnu_property->size;
   }
   if (ctx.dynamic) {
     struct phdr *p = add_phdr(PT_DYNAMIC, PF_R | PF_W, ctx.dynamic->align);

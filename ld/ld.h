@@ -167,6 +167,8 @@ struct objfile {
   atomic_bool alive;
   bool is_internal; /* the linker's own symbols */
   bool exec_stack;  /* has .note.GNU-stack with SHF_EXECINSTR */
+  bool binary;      /* made for a -b binary file: data, no code */
+  uint32_t features; /* its .note.gnu.property's FEATURE_1_AND bits (struct arch) */
 
   uint32_t nsecs;
   const uint8_t *shdrs;
@@ -420,6 +422,11 @@ struct arch {
   bool (*is_call_reloc)(uint32_t type);
   /* Implicit addend for REL targets. */
   int64_t (*implicit_addend)(uint32_t type, const uint8_t *loc);
+  /* The .note.gnu.property type whose bits every input must have for the
+   * output to have them (GNU_PROPERTY_X86_FEATURE_1_AND: IBT, SHSTK;
+   * GNU_PROPERTY_AARCH64_FEATURE_1_AND: BTI, PAC); bit 0 asks for landing
+   * pads at indirect branch targets on both (IBT, BTI) */
+  uint32_t feature_1_and;
 };
 
 const struct arch *arch_by_machine(uint16_t machine, bool is64);
@@ -553,6 +560,7 @@ struct options {
   bool fix_843419;        /* --fix-cortex-a53-843419 */
   bool exec_stack;
   bool relro;
+  bool z_ibt, z_shstk, z_force_bti; /* features the output is marked with (ld/layout.c) */
   bool eh_frame_hdr;
   bool strip_all;
   bool strip_debug;
@@ -614,6 +622,7 @@ struct context {
   struct vec osecs;    /* struct osec *, in output order after layout */
 
   struct osec *got, *ehframe, *ehframe_hdr, *comment, *symtab, *strtab, *shstrtab, *build_id;
+  struct osec *gnu_property; /* .note.gnu.property, if the output has features */
   struct osec *dynamic, *reldyn, *dynstr, *dynsym; /* static PIE */
   uint64_t nrelative;            /* entries of .rela.dyn */
   struct osec *iplt, *igot, *rela_iplt; /* IFUNC (ld/ifunc.c) */

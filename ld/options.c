@@ -301,7 +301,7 @@ static bool parse_whole_number(const char *s, uint64_t *out) {
  * '=' takes any value. */
 static const char *const ignored_z[] = {
     "now", "lazy", "defs", "nodefs", "text", "notext", "origin", "nodelete", "nodlopen",
-    "noexecheap", "common-page-size=", "ibt", "shstk", "cet-report=", "copyreloc",
+    "noexecheap", "common-page-size=", "cet-report=", "bti-report=", "pac-plt", "copyreloc",
     "nocopyreloc", "combreloc", "nocombreloc", "interpose", "initfirst", "global",
     "nodefaultlib", "rodynamic" /* of a dynamic object's .dynamic */,
     "rel", "rela" /* a static PIE's .rela.dyn reads the same either way */,
@@ -345,6 +345,12 @@ static void handle_z(struct options *opt, const char *z) {
     opt->relro = true;
   else if (!strcmp(z, "norelro"))
     opt->relro = false;
+  else if (!strcmp(z, "ibt"))
+    opt->z_ibt = true;
+  else if (!strcmp(z, "shstk"))
+    opt->z_shstk = true;
+  else if (!strcmp(z, "force-bti"))
+    opt->z_force_bti = true;
   else if (!strcmp(z, "pack-relative-relocs"))
     warn("-z pack-relative-relocs ignored: RELR is not supported (musl's rcrt1.o does not "
          "read it); a static PIE's relative relocations stay in .rela.dyn");

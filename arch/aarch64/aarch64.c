@@ -1166,6 +1166,7 @@ const struct arch arch_aarch64 = {
     .name = "aarch64",
     .emulations = emulations,
     .machine = EM_AARCH64,
+    .feature_1_and = 0xc0000000 /* GNU_PROPERTY_AARCH64_FEATURE_1_AND */,
     .is64 = true,
     .is_rela = true,
     .page_size = 65536,

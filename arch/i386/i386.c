@@ -397,6 +397,7 @@ const struct arch arch_i386 = {
     .name = "i386",
     .emulations = emulations,
     .machine = EM_386,
+    .feature_1_and = 0xc0000002 /* GNU_PROPERTY_X86_FEATURE_1_AND */,
     .is64 = false,
     .is_rela = false,
     .page_size = 4096,

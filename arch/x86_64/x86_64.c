@@ -389,6 +389,7 @@ const struct arch arch_x86_64 = {
     .name = "x86_64",
     .emulations = emulations,
     .machine = EM_X86_64,
+    .feature_1_and = 0xc0000002 /* GNU_PROPERTY_X86_FEATURE_1_AND */,
     .is64 = true,
     .is_rela = true,
     .page_size = 4096,

@@ -274,6 +274,27 @@ bad "--symbol-ordering-file naming a FIFO (not waited on), with --reproduce" \
   "cannot open --symbol-ordering-file order.fifo: not a regular file" \
   -- $NS main.o --symbol-ordering-file=order.fifo --reproduce=fifo.tar
 rm -f order.fifo fifo.tar
+# .note.gnu.property (x86 IBT/SHSTK from -fcf-protection) that does not
+# hold together: a note larger than its section, a FEATURE_1_AND property
+# of 8 bytes, a property larger than its note, a section that ends inside
+# a note header
+printf 'int cet_fn(void) { return 1; }\n' >cet.c
+must musl-gcc -fcf-protection=full -c cet.c -o cet.o
+set -- $(shdr cet.o .note.gnu.property); NOTE=$((0x$2))
+cp cet.o cetbig.o && poke cetbig.o $((NOTE + 4)) '\000\001\000\000'
+bad "property note larger than its section" \
+  "cetbig.o: section .note.gnu.property: note larger than the section (note at offset 0x0)" \
+  -- $NS main.o cetbig.o
+cp cet.o cet8.o && poke cet8.o $((NOTE + 20)) '\010'
+bad "FEATURE_1_AND property of 8 bytes" \
+  "cet8.o: section .note.gnu.property: FEATURE_1_AND property not 4 bytes" -- $NS main.o cet8.o
+cp cet.o cetprop.o && poke cetprop.o $((NOTE + 20)) '\000\001'
+bad "property larger than its note" \
+  "cetprop.o: section .note.gnu.property: property larger than its note" -- $NS main.o cetprop.o
+cp cet.o cettrunc.o && poke cettrunc.o $((NOTE + 4)) '\010' && poke cettrunc.o $((NOTE + 8)) '\006'
+bad "property note section ending in part of a note header" \
+  "cettrunc.o: section .note.gnu.property: truncated note header (note at offset 0x18)" \
+  -- $NS main.o cettrunc.o
 # -b binary: a format smelt does not read, a missing file, the same file
 # twice (its symbols twice), and more bytes than a 32-bit target addresses
 printf 'blob' >blob.bin

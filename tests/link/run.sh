@@ -407,6 +407,59 @@ else
   broken ordering
 fi
 
+# --- .note.gnu.property: the FEATURE_1_AND bits every object has (x86 IBT
+# and SHSTK from -fcf-protection, aarch64 BTI and PAC from
+# -mbranch-protection), with PT_GNU_PROPERTY; none when one object lacks
+# them; -z shstk adds SHSTK. qemu-aarch64 enforces BTI on a marked
+# program: the marked one runs; one forced with -z force-bti around a
+# function without a landing pad dies with SIGILL, so the mark is real
+enter property
+case $ARCH in
+aarch64) PROT=-mbranch-protection=standard FEAT="AArch64 feature: BTI, PAC" ;;
+*) PROT=-fcf-protection=full FEAT="x86 feature: IBT, SHSTK" ;;
+esac
+feature() { readelf -nW "$1" | sed -n 's/.*Properties: //p'; }
+if compile value.o value.c -O1 $PROT && compile start.o start.c -O1 $PROT &&
+   compile plain.o value.c -O1; then
+  if link prop -nostdlib value.o start.o && $RUN ./prop; then
+    [ "$(feature prop)" = "$FEAT" ] && readelf -lW prop | grep -q '^ *GNU_PROPERTY' &&
+      pass "property: the inputs' features marked ($FEAT), PT_GNU_PROPERTY, runs" ||
+      fail "property: expected '$FEAT' and PT_GNU_PROPERTY, got '$(feature prop)'"
+  else
+    broken "property"
+  fi
+  if link prop_plain -nostdlib plain.o start.o; then
+    [ -z "$(feature prop_plain)" ] && ! readelf -lW prop_plain | grep -q GNU_PROPERTY &&
+      pass "property: an object without the note: none" ||
+      fail "property: an unmarked object, yet '$(feature prop_plain)'"
+  else
+    broken "property (plain)"
+  fi
+  if [ $ARCH = aarch64 ]; then
+    $GCC -c "$SRC/$C/nobti.s" -o nobti.o && compile usenobti.o usenobti.c -O1 $PROT
+    $CC -static -B"$BUILD/" -nostdlib usenobti.o nobti.o start.o -Wl,-z,force-bti -o forced \
+      >forced.log 2>&1
+    $RUN ./forced 2>/dev/null
+    st=$?
+    if grep -q "nobti.o: -z force-bti: the file has no GNU_PROPERTY_AARCH64_FEATURE_1_BTI" forced.log &&
+       [ "$(feature forced)" = "AArch64 feature: BTI" ] && [ $st = 132 ]; then
+      pass "property: -z force-bti warns, marks BTI, and qemu enforces it (SIGILL)"
+    else
+      fail "property: -z force-bti: status $st, features '$(feature forced)'"; sed 's/^/    /' forced.log
+    fi
+  else
+    if link prop_shstk -nostdlib plain.o start.o -Wl,-z,shstk && $RUN ./prop_shstk; then
+      [ "$(feature prop_shstk)" = "x86 feature: SHSTK" ] &&
+        pass "property: -z shstk marks SHSTK" ||
+        fail "property: -z shstk: '$(feature prop_shstk)'"
+    else
+      broken "property (-z shstk)"
+    fi
+  fi
+else
+  broken property
+fi
+
 # --- -ffunction-sections -fdata-sections, same-named static sections
 enter funcsections
 FS="-O1 -fno-inline -ffunction-sections -fdata-sections"
