@@ -43,10 +43,32 @@ static const struct {
     {".lrodata.", ".lrodata"},
 };
 
+/* -z keep-text-section-prefix: code in these (or their NAME.* sections)
+ * gets an output section of that name, as lld and gold give it, in this
+ * order before .text (the order of their classes within .text without
+ * the option, then lld's two others) */
+static const char *const text_prefixes[] = {".text.unlikely", ".text.exit", ".text.startup",
+                                            ".text.hot", ".text.unknown", ".text.split"};
+enum { NTEXT_PREFIXES = sizeof(text_prefixes) / sizeof(text_prefixes[0]) };
+
+static bool section_prefix(const char *name, const char *prefix, size_t n);
+
+/* the index of the text_prefixes name that n is or starts, else -1 */
+static int text_prefix(const char *n) {
+  for (int i = 0; i < NTEXT_PREFIXES; i++)
+    if (section_prefix(n, text_prefixes[i], strlen(text_prefixes[i])))
+      return i;
+  return -1;
+}
+
 const char *output_section_name(const struct isec *isec) {
   const char *n = isec->name;
   if (!(isec->flags & SHF_ALLOC))
     return n;
+  int k;
+  if (ctx.opt.keep_text_prefix && (isec->flags & SHF_EXECINSTR) && !strncmp(n, ".text.", 6) &&
+      (k = text_prefix(n)) >= 0)
+    return text_prefixes[k];
   if (isec->type == SHT_INIT_ARRAY)
     return ".init_array";
   if (isec->type == SHT_FINI_ARRAY)
@@ -109,6 +131,8 @@ static int section_rank(const struct osec *os) {
       return 20;
     if (!strcmp(n, ".text"))
       return 22;
+    if (ctx.opt.keep_text_prefix && text_prefix(n) >= 0)
+      return 21; /* among themselves: cmp_rank */
     if (!strcmp(n, ".fini"))
       return 24;
     return 23;
@@ -665,6 +689,11 @@ static int cmp_rank(const void *a, const void *b) {
   const struct osec *x = *(struct osec *const *)a, *y = *(struct osec *const *)b;
   if (x->rank != y->rank)
     return x->rank < y->rank ? -1 : 1;
+  if (x->rank == 21) { /* -z keep-text-section-prefix's sections */
+    int i = text_prefix(x->name), j = text_prefix(y->name);
+    if (i != j)
+      return i < j ? -1 : 1;
+  }
   return x->shndx < y->shndx ? -1 : x->shndx > y->shndx; /* creation order */
 }
 

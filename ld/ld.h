@@ -560,7 +560,8 @@ struct options {
   bool fix_843419;        /* --fix-cortex-a53-843419 */
   bool exec_stack;
   bool relro;
-  bool z_ibt, z_shstk, z_force_bti; /* features the output is marked with (ld/layout.c) */
+  bool z_ibt, z_shstk, z_force_bti;
+  bool keep_text_prefix; /* -z keep-text-section-prefix */ /* features the output is marked with (ld/layout.c) */
   bool eh_frame_hdr;
   bool strip_all;
   bool strip_debug;

@@ -345,6 +345,10 @@ static void handle_z(struct options *opt, const char *z) {
     opt->relro = true;
   else if (!strcmp(z, "norelro"))
     opt->relro = false;
+  else if (!strcmp(z, "keep-text-section-prefix"))
+    opt->keep_text_prefix = true;
+  else if (!strcmp(z, "nokeep-text-section-prefix"))
+    opt->keep_text_prefix = false;
   else if (!strcmp(z, "ibt"))
     opt->z_ibt = true;
   else if (!strcmp(z, "shstk"))

@@ -767,6 +767,21 @@ for fs in "" -ffunction-sections; do
     broken "$tag"
   fi
 done
+# -z keep-text-section-prefix: each class its own output section, before
+# .text in the same order (lld and gold keep them apart too)
+for fs in "" -ffunction-sections; do
+  tag=textorder$fs
+  if [ -f $tag.o ] && link ${tag}_keep $tag.o -Wl,-z,keep-text-section-prefix; then
+    order=$(readelf -SW ${tag}_keep | grep -oE ' \.(init|text|text\.(unlikely|exit|startup|hot))  ' |
+      tr -d ' ' | tr '\n' ' ')
+    [ "$order" = ".init .text.unlikely .text.exit .text.startup .text.hot .text " ] &&
+      [ -z "$(readelf -SW $tag | grep -E '\.text\.(unlikely|hot) ')" ] &&
+      verify "-z keep-text-section-prefix: the classes as output sections ($tag)" ${tag}_keep ||
+      fail "-z keep-text-section-prefix: output sections in order '$order' ($tag)"
+  else
+    broken "${tag}_keep"
+  fi
+done
 # -x drops the inputs' local symbols (ctor, FILE symbols), -X only .L ones
 if [ -f textorder.o ] && link textorder_x textorder.o -Wl,-x && link textorder_X textorder.o -Wl,-x,-X; then
   locals() { readelf -sW "$1" | awk '$5 == "LOCAL" && $8 != "" { print $8 }' | sort -u | tr '\n' ' '; }
