@@ -66,6 +66,10 @@ for arch in x86_64 i386 aarch64; do
   $CC -O1 -g -c "$T/switch.c" -o corpus/link/$arch-switch-g.o
 done
 musl-gcc -O1 -g -gz=zlib -c "$T/basic.c" -o corpus/link/x86_64-basic-gz.o
+# .note.gnu.property: x86 IBT/SHSTK, aarch64 BTI/PAC
+musl-gcc -O1 -fcf-protection=full -c "$T/basic.c" -o corpus/link/x86_64-basic-cet.o
+aarch64-linux-gnu-gcc -specs /usr/lib/aarch64-linux-musl/musl-gcc.specs -O1 \
+  -mbranch-protection=standard -c "$T/basic.c" -o corpus/link/aarch64-basic-bti.o
 musl-gcc -O0 -g -c "$T/ctors.c" -o corpus/link/x86_64-ctors-g.o
 
 # The readers see the same objects, real libc members and archives.
