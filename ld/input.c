@@ -713,9 +713,12 @@ void objfile_sym(const struct objfile *f, uint32_t i, uint8_t *info, uint8_t *ot
 
 /* ---- files and archives ---- */
 
+static uint32_t cur_group; /* struct objfile's group, while the inputs are read */
+
 static struct objfile *new_objfile(const char *name, const uint8_t *data, uint64_t size,
                                    bool in_archive) {
   struct objfile *f = xalloc(sizeof(*f));
+  f->group = cur_group;
   f->name = name;
   f->data = data;
   f->fd = -1;
@@ -1462,6 +1465,8 @@ void read_inputs(void) {
     case IN_FILE:
     case IN_LIB:
     case IN_SCRIPT:
+      if (!group_depth)
+        cur_group++;
       if (!maps[i].path)
         break;
       if (binary && in->kind != IN_SCRIPT)
@@ -1492,6 +1497,7 @@ void read_inputs(void) {
     case IN_GROUP_START:
       if (group_depth++)
         error("nested --start-group");
+      cur_group++;
       break;
     case IN_GROUP_END:
       if (--group_depth < 0)

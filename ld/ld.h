@@ -162,6 +162,8 @@ struct objfile {
   int fd;
   uint64_t fd_off;
   int64_t priority; /* command-line order; smaller wins */
+  uint32_t group;   /* its place for --warn-backrefs: one per command-line input, one for a
+                     * --start-group's, a script's files that of the script */
   bool in_archive;
   bool lazy; /* only its global symbols are read so far (ld/input.c) */
   atomic_bool alive;
@@ -561,7 +563,9 @@ struct options {
   bool exec_stack;
   bool relro;
   bool z_ibt, z_shstk, z_force_bti;
-  bool keep_text_prefix; /* -z keep-text-section-prefix */ /* features the output is marked with (ld/layout.c) */
+  bool keep_text_prefix; /* -z keep-text-section-prefix */
+  bool warn_backrefs;
+  struct vec backrefs_exclude; /* --warn-backrefs-exclude globs */ /* features the output is marked with (ld/layout.c) */
   bool eh_frame_hdr;
   bool strip_all;
   bool strip_debug;

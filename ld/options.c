@@ -80,6 +80,9 @@ static const char usage[] =
     "                              Add .note.gnu.build-id (default style: fast, xxh3-128)\n"
     "  --gc-sections               Drop sections unreachable from the entry point\n"
     "  --print-gc-sections         List the sections --gc-sections drops\n"
+    "  --warn-backrefs             Warn where an archive member is linked only for a file\n"
+    "                              after its archive (GNU ld would not link it);\n"
+    "                              --warn-backrefs-exclude=GLOB: not for these archives\n"
     "  --why-live=GLOB             For each live symbol GLOB matches, the references that\n"
     "                              keep it under --gc-sections, from a root\n"
     "  --icf=all|safe|none         Fold identical read-only sections (safe: never\n"
@@ -602,6 +605,12 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
     } else if ((v = opt_value(argv, argc, &i, "require-defined"))) {
       vec_push(&opt->undefined, (void *)v);
       vec_push(&opt->required, (void *)v);
+    } else if (opt_flag(arg, "warn-backrefs")) {
+      opt->warn_backrefs = true;
+    } else if (opt_flag(arg, "no-warn-backrefs")) {
+      opt->warn_backrefs = false;
+    } else if ((v = opt_value(argv, argc, &i, "warn-backrefs-exclude"))) {
+      vec_push(&opt->backrefs_exclude, (void *)v);
     } else if ((v = opt_value(argv, argc, &i, "why-live"))) {
       vec_push(&opt->why_live, (void *)v);
     } else if ((v = opt_value(argv, argc, &i, "symbol-ordering-file"))) {

@@ -10,6 +10,8 @@
  * Then COMDAT groups keep their first copy by command-line order, and the
  * keys are recomputed over the live files only. Follows ld/input.c. */
 #include "ld/ld.h"
+#include <fnmatch.h>
+#include <xxhash.h>
 
 enum { PRIO_BITS = 40 };
 
@@ -292,6 +294,134 @@ static void parse_live_member(void *arg, int64_t i) {
   parse_member(((struct objfile **)arg)[i]);
 }
 
+/* ---- --warn-backrefs: smelt, like lld and mold, searches every archive
+ * until nothing more is needed; GNU ld searches an archive where it stands,
+ * for what the files before it (and its own members) need. A member that
+ * only files after its archive refer to, and no later archive defines,
+ * links here and is an undefined symbol for GNU ld: each such reference is
+ * a warning, naming the symbol, the first file that refers to it and the
+ * member. Files of one --start-group, or of one input script, count as one
+ * place; -u, --defsym and the entry point come first. */
+
+struct backref {
+  struct symbol *sym; /* the key */
+  struct objfile *first; /* the referring file of the lowest group, first on the command line */
+  uint32_t max_def;      /* the last group whose archive defines sym, seen so far */
+};
+
+struct backref_map {
+  struct backref *v;
+  uint64_t mask;
+};
+
+static struct backref *backref_of(struct backref_map *m, struct symbol *sym, bool add) {
+  uint64_t h = XXH3_64bits(&sym, sizeof(sym)) & m->mask;
+  while (m->v[h].sym && m->v[h].sym != sym)
+    h = (h + 1) & m->mask;
+  if (!m->v[h].sym && add)
+    m->v[h].sym = sym;
+  return m->v[h].sym ? &m->v[h] : NULL;
+}
+
+static bool lazy_definer(const struct objfile *f) {
+  return f->in_archive && f != ctx.internal && !f->binary;
+}
+
+static bool backref_excluded(const struct objfile *m) {
+  const char *name = m->archive ? m->archive : m->name;
+  for (size_t i = 0; i < ctx.opt.backrefs_exclude.n; i++)
+    if (!fnmatch(ctx.opt.backrefs_exclude.v[i], name, 0))
+      return true;
+  return false;
+}
+
+/* each global that f refers to (not weakly) or defines, and whether it defines it */
+static void each_global(struct objfile *f, void (*fn)(struct backref_map *, struct objfile *,
+                                                       struct symbol *, bool),
+                        struct backref_map *m) {
+  for (uint32_t k = f->first_global; k < f->nsyms; k++) {
+    uint8_t info, other;
+    uint32_t shndx;
+    uint64_t value, size;
+    objfile_sym(f, k, &info, &other, &shndx, &value, &size);
+    if (shndx != SHN_UNDEF || ELF64_ST_BIND(info) != STB_WEAK)
+      fn(m, f, f->syms[k], shndx != SHN_UNDEF);
+  }
+}
+
+static void note_reference(struct backref_map *m, struct objfile *f, struct symbol *sym,
+                           bool defines) {
+  if (defines || !sym->file || !lazy_definer(sym->file) || sym->file == f)
+    return;
+  struct backref *b = backref_of(m, sym, true);
+  if (!b->first || f->group < b->first->group)
+    b->first = f;
+}
+
+static void note_definition(struct backref_map *m, struct objfile *f, struct symbol *sym,
+                            bool defines) {
+  struct backref *b = defines ? backref_of(m, sym, false) : NULL;
+  if (b && f->group > b->max_def)
+    b->max_def = f->group;
+}
+
+static void report_backrefs(void) {
+  if (!ctx.opt.warn_backrefs)
+    return;
+  uint64_t nrefs = 0;
+  for (size_t i = 0; i < ctx.live.n; i++) {
+    const struct objfile *f = ctx.live.v[i];
+    nrefs += f->nsyms - f->first_global;
+  }
+  uint64_t size = 16;
+  while (size < 2 * nrefs)
+    size *= 2;
+  struct backref_map m = {xcalloc(size, sizeof(struct backref)), size - 1};
+  for (size_t i = 0; i < ctx.live.n; i++)
+    if (ctx.live.v[i] != ctx.internal)
+      each_global(ctx.live.v[i], note_reference, &m);
+  /* -u symbols, --defsym targets and the entry point are needed first of
+   * all (the linker's own file, group 0) */
+  struct vec first = {0};
+  for (size_t i = 0; i < ctx.opt.undefined.n; i++)
+    vec_push(&first, ctx.opt.undefined.v[i]);
+  for (size_t i = 0; i < ctx.opt.defsyms.n; i++)
+    if (((struct defsym *)ctx.opt.defsyms.v[i])->target)
+      vec_push(&first, (void *)((struct defsym *)ctx.opt.defsyms.v[i])->target);
+  vec_push(&first, (void *)(ctx.opt.entry ? ctx.opt.entry : "_start"));
+  for (size_t i = 0; i < first.n; i++) {
+    struct symbol *sym = symmap_find(first.v[i]);
+    if (sym && sym->file && lazy_definer(sym->file))
+      backref_of(&m, sym, true)->first = ctx.internal;
+  }
+  xfree(first.v);
+  /* every archive's definitions, linked or not: a later one would do */
+  for (size_t i = 0; i < ctx.files.n; i++)
+    if (lazy_definer(ctx.files.v[i]))
+      each_global(ctx.files.v[i], note_definition, &m);
+  /* a member that a file at or before its place refers to is linked by GNU
+   * ld too, and defines all its symbols there */
+  for (size_t i = 0; i < ctx.live.n; i++) {
+    struct objfile *mem = ctx.live.v[i];
+    if (!lazy_definer(mem) || backref_excluded(mem))
+      continue;
+    bool forward = false;
+    for (uint32_t k = mem->first_global; k < mem->nsyms && !forward; k++) {
+      struct symbol *sym = mem->syms[k];
+      struct backref *b = sym->file == mem ? backref_of(&m, sym, false) : NULL;
+      forward = b && b->first->group <= mem->group;
+    }
+    for (uint32_t k = mem->first_global; k < mem->nsyms && !forward; k++) {
+      struct symbol *sym = mem->syms[k];
+      struct backref *b = sym->file == mem && sym->esym == k ? backref_of(&m, sym, false) : NULL;
+      if (b && b->max_def < b->first->group)
+        warn("backward reference detected: %s in %s refers to %s", sym->name, b->first->name,
+             mem->name);
+    }
+  }
+  xfree(m.v);
+}
+
 void resolve_symbols(void) {
   struct objfile **all = (struct objfile **)ctx.files.v;
   parallel_for((int64_t)ctx.files.n, install_defs, all);
@@ -334,6 +464,7 @@ void resolve_symbols(void) {
   check_errors();
   allocate_commons();
   define_defsyms(false);
+  report_backrefs();
   for (size_t i = 0; i < ctx.opt.required.n; i++) {
     const char *name = ctx.opt.required.v[i];
     struct symbol *sym = symmap_find(name);

@@ -170,6 +170,27 @@ check ".gnu.warning: a warning when its file is linked, the section not output" 
 $LINK main.o helper.o liblegacy.a -o nolegacy >nolegacy.log 2>&1
 check ".gnu.warning: no warning when its member is not linked" quiet nolegacy nolegacy.log
 
+# ---- --warn-backrefs: a member linked only for a file after its archive,
+# which GNU ld would leave undefined (the control checks that it does)
+printf 'int a_fn(void);\nint main(void) { return a_fn() - 42; }\n' >brmain.c
+printf 'int b_fn(void);\nint a_fn(void) { return b_fn() + 1; }\n' >bra.c
+printf 'int b_fn(void) { return 41; }\n' >brb.c
+must musl-gcc -c brmain.c bra.c brb.c
+rm -f libbra.a libbrb.a && must ar rcs libbra.a bra.o && must ar rcs libbrb.a brb.o
+$LINK brmain.o libbrb.a libbra.a -Wl,--warn-backrefs -o br1 >br1.log 2>&1
+check "--warn-backrefs: a backward reference, one warning, linked" warned_once br1 br1.log \
+  "smelt: warning: backward reference detected: b_fn in libbra\.a\(bra\.o\) refers to libbrb\.a\(brb\.o\)"
+check "--warn-backrefs: GNU ld cannot link that line" sh -c \
+  '! musl-gcc -static brmain.o libbrb.a libbra.a -o br_bfd >/dev/null 2>&1'
+n=2
+for args in "libbra.a libbrb.a" "-Wl,--start-group libbrb.a libbra.a -Wl,--end-group" \
+    "libbrb.a libbra.a libbrb.a" "libbrb.a libbra.a -Wl,--warn-backrefs-exclude=*libbrb.a" \
+    "-Wl,-u,b_fn libbrb.a libbra.a"; do
+  $LINK brmain.o $args -Wl,--warn-backrefs -o br$n >br$n.log 2>&1
+  check "--warn-backrefs: none for brmain.o $args" quiet br$n br$n.log
+  n=$((n + 1))
+done
+
 # ---- --print-gc-sections, --print-icf-sections
 must $LINK main.o helper.o fold.o -o gc -Wl,--gc-sections,--print-gc-sections 2>gc.log
 check "--print-gc-sections names a dropped section" grep -q 'unused_helper' gc.log
