@@ -565,6 +565,7 @@ struct options {
   bool z_ibt, z_shstk, z_force_bti;
   bool keep_text_prefix; /* -z keep-text-section-prefix */
   bool warn_backrefs;
+  const char *archive_stats; /* --print-archive-stats=FILE */
   struct vec backrefs_exclude; /* --warn-backrefs-exclude globs */ /* features the output is marked with (ld/layout.c) */
   bool eh_frame_hdr;
   bool strip_all;

@@ -91,6 +91,8 @@ static const char usage[] =
     "  -Map=FILE, -M               Write a GNU-style link map to FILE (-M: stdout);\n"
     "                              --cref adds a cross reference table\n"
     "  -t, --trace                 Print each input file that is linked\n"
+    "  --print-archive-stats=FILE  Write each archive's member count and how many are\n"
+    "                              linked ('-' = stdout)\n"
     "  --why-extract=FILE          Write why each archive member was extracted ('-' =\n"
     "                              stdout)\n"
     "  --reproduce=FILE.tar        Write the inputs and a response file to replay\n"
@@ -605,6 +607,8 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
     } else if ((v = opt_value(argv, argc, &i, "require-defined"))) {
       vec_push(&opt->undefined, (void *)v);
       vec_push(&opt->required, (void *)v);
+    } else if ((v = opt_value(argv, argc, &i, "print-archive-stats"))) {
+      opt->archive_stats = v;
     } else if (opt_flag(arg, "warn-backrefs")) {
       opt->warn_backrefs = true;
     } else if (opt_flag(arg, "no-warn-backrefs")) {

@@ -61,7 +61,7 @@ static struct why *compute_why(size_t *n) {
 /* The report files written so far: a link that fails later (while
  * writing the output) removes them, as it removes the output. Only
  * regular files are: a report sent to /dev/null or a FIFO stays. */
-static const char *written[3];
+static const char *written[4];
 static int nwritten;
 
 static void remove_reports(void) {
@@ -307,9 +307,33 @@ void trace_symbols(void) {
   xfree(want);
 }
 
+/* --print-archive-stats=FILE, lld's format: for each archive (each time
+ * it is given), its members and how many of them are linked */
+static void write_archive_stats(void) {
+  FILE *fp = open_report(ctx.opt.archive_stats);
+  fprintf(fp, "members\textracted\tarchive\n");
+  for (size_t i = 0; i < ctx.files.n;) {
+    const struct objfile *f = ctx.files.v[i];
+    size_t members = 0, extracted = 0;
+    const char *archive = f->archive;
+    for (; i < ctx.files.n && archive && ((struct objfile *)ctx.files.v[i])->archive == archive;
+         i++) {
+      members++;
+      extracted += atomic_load(&((struct objfile *)ctx.files.v[i])->alive);
+    }
+    if (archive)
+      fprintf(fp, "%zu\t%zu\t%s\n", members, extracted, archive);
+    else
+      i++;
+  }
+  close_report(fp, ctx.opt.archive_stats);
+}
+
 void write_reports(void) {
   if (ctx.opt.dependency_file)
     write_dependency_file();
+  if (ctx.opt.archive_stats)
+    write_archive_stats();
   if (ctx.opt.trace)
     for (size_t i = 0; i < ctx.live.n; i++)
       note("%s", ((struct objfile *)ctx.live.v[i])->name);

@@ -328,8 +328,9 @@ LINK=$SMELT
 bad "relocation out of range" "out of range && use.o && .text && far" \
   "use.o:(.text+$(reloc_at use.o far))" -- $NS far.o use.o
 # that link fails while writing, after the reports: they go with it
-bad "relocation out of range: no -Map, --why-extract or --dependency-file left" \
+bad "relocation out of range: no -Map, --why-extract, --print-archive-stats or --dependency-file left" \
   "out of range && use.o" -- $NS -Map=out/map --why-extract=out/why --dependency-file=out/dep \
+  --print-archive-stats=out/stats \
   far.o use.o
 
 # An output left by an earlier link (an ELF file) is written over in place.
@@ -635,6 +636,8 @@ bad "-z max-page-size not a power of two" "-z max-page-size: expected a power of
 bad "-Map into a missing directory" "cannot open $T/no/such/dir/prog.map" -- $NS main.o -Map=$T/no/such/dir/prog.map
 bad "--dependency-file into a missing directory" "cannot open $T/no/such/dir/prog.d" -- $NS main.o --dependency-file=$T/no/such/dir/prog.d
 bad "--why-extract into a missing directory" "cannot open $T/no/such/dir/why" -- $NS main.o --why-extract=$T/no/such/dir/why
+bad "--print-archive-stats into a missing directory" "cannot open $T/no/such/dir/stats" \
+  -- $NS main.o --print-archive-stats=$T/no/such/dir/stats
 bad "--pop-state without --push-state" "--pop-state without --push-state" -- $NS main.o --pop-state
 bad "-Ttext" "-Ttext=0x500000: a section at a fixed address is not supported" -- $NS main.o -Ttext=0x500000
 bad "-Tbss" "-Tbss: a section at a fixed address is not supported" -- $NS main.o -Tbss 0x500000

@@ -191,6 +191,15 @@ for args in "libbra.a libbrb.a" "-Wl,--start-group libbrb.a libbra.a -Wl,--end-g
   n=$((n + 1))
 done
 
+# --print-archive-stats: members and extracted members of each archive,
+# in lld's format
+rm -f libbr2.a && must ar rcs libbr2.a brb.o bra.o
+must $LINK brmain.o libbra.a libbrb.a libbr2.a -Wl,--print-archive-stats=stats.txt -o brstats
+check "--print-archive-stats: header, then members and extracted per archive" sh -c \
+  "head -1 stats.txt | grep -qx 'members	extracted	archive' &&
+   grep -qx '1	1	libbra.a' stats.txt && grep -qx '1	1	libbrb.a' stats.txt &&
+   grep -qx '2	0	libbr2.a' stats.txt && grep -Eq '^[0-9]+	[1-9][0-9]*	.*libc\.a\$' stats.txt"
+
 # ---- --print-gc-sections, --print-icf-sections
 must $LINK main.o helper.o fold.o -o gc -Wl,--gc-sections,--print-gc-sections 2>gc.log
 check "--print-gc-sections names a dropped section" grep -q 'unused_helper' gc.log
