@@ -374,10 +374,8 @@ static void report_why_live(void) {
   size_t nlive = 0;
   for (size_t i = 0; i < ctx.live.n; i++)
     nlive += ((struct objfile *)ctx.live.v[i])->nsecs;
-  uint64_t size = 16;
-  while (size < 2 * (uint64_t)nlive)
-    size *= 2;
-  struct walk w = {.e = xcalloc(size, sizeof(struct edge)), .mask = size - 1};
+  uint64_t slots = table_slots(nlive);
+  struct walk w = {.e = xcalloc(slots, sizeof(struct edge)), .mask = slots - 1};
   const char *entry = ctx.opt.entry ? ctx.opt.entry : "_start";
   reach_symbol(&w, entry, xsprintf("the entry point, %s", entry));
   for (size_t i = 0; i < ctx.opt.undefined.n; i++)

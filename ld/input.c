@@ -711,6 +711,15 @@ void objfile_sym(const struct objfile *f, uint32_t i, uint8_t *info, uint8_t *ot
   *size = es.size;
 }
 
+bool objfile_defines(const struct objfile *f, uint32_t k, bool *weak) {
+  uint8_t info, other;
+  uint32_t shndx;
+  uint64_t value, size;
+  objfile_sym(f, k, &info, &other, &shndx, &value, &size);
+  *weak = ELF64_ST_BIND(info) == STB_WEAK;
+  return shndx != SHN_UNDEF;
+}
+
 /* ---- files and archives ---- */
 
 static uint32_t cur_group; /* struct objfile's group, while the inputs are read */

@@ -541,6 +541,8 @@ struct options {
   size_t ninputs;
   struct vec undefined;   /* -u symbols */
   struct vec required;    /* --require-defined symbols (in undefined too) */
+  struct vec undefined_globs; /* --undefined-glob: each global an input defines that one
+                               * matches joins undefined (ld/resolve.c) */
   const char *symbol_ordering_file;
   struct vec why_live;    /* --why-live globs */
   bool warn_symbol_ordering; /* the default; --no-warn-symbol-ordering */
@@ -712,6 +714,17 @@ struct symbol *symmap_find(const char *name);
 /* ---- object file accessors (ld/input.c) ---- */
 void objfile_sym(const struct objfile *f, uint32_t i, uint8_t *info, uint8_t *other,
                  uint32_t *shndx, uint64_t *value, uint64_t *size);
+/* Global symbol k of f: whether f defines it (not SHN_UNDEF); *weak: its
+ * binding is weak */
+bool objfile_defines(const struct objfile *f, uint32_t k, bool *weak);
+/* Slots for an open-addressing table of n entries: a power of two, at
+ * least twice n and 16 */
+static inline uint64_t table_slots(uint64_t n) {
+  uint64_t slots = 16;
+  while (slots < 2 * n)
+    slots *= 2;
+  return slots;
+}
 void objfile_group_members(struct objfile *f, void *g, void (*fn)(struct objfile *, uint32_t));
 struct symbol *objfile_group_sig(void *g);
 

@@ -31,6 +31,7 @@ static const char usage[] =
     "  --sysroot=DIR               A leading = or $SYSROOT in -L, file and script names\n"
     "                              stands for DIR\n"
     "  -u SYM, --undefined=SYM     Start with SYM undefined\n"
+    "  --undefined-glob=GLOB       As -u for every symbol an input defines that GLOB matches\n"
     "  --require-defined=SYM       As -u, and an error if no input defines SYM\n"
     "  --symbol-ordering-file=FILE Put the sections of the symbols FILE names (one a line)\n"
     "                              first in their output sections, in that order\n"
@@ -601,6 +602,9 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
     } else if ((v = opt_value(argv, argc, &i, "library")) ||
                (v = short_value(argv, argc, &i, 'l'))) {
       push_input(&inputs, IN_LIB, v);
+    } else if ((v = opt_value(argv, argc, &i, "undefined-glob"))) {
+      /* before -u: -undefined-glob is not -u ndefined-glob */
+      vec_push(&opt->undefined_globs, (void *)v);
     } else if ((v = opt_value(argv, argc, &i, "undefined")) ||
                (v = short_value(argv, argc, &i, 'u'))) {
       vec_push(&opt->undefined, (void *)v);

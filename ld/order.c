@@ -86,9 +86,7 @@ static void read_table(const char *path, struct order_table *t) {
 
   t->names = (const char **)names.v;
   t->n = (uint32_t)names.n;
-  uint64_t nslots = 16;
-  while (nslots < 2 * (uint64_t)t->n)
-    nslots *= 2;
+  uint64_t nslots = table_slots(t->n);
   t->mask = nslots - 1;
   t->slots = xcalloc(nslots, sizeof(uint32_t));
   t->found = xcalloc(t->n ? t->n : 1, sizeof(atomic_bool));

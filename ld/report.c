@@ -35,12 +35,9 @@ static struct why *compute_why(size_t *n) {
   for (size_t i = 0; i < ctx.live.n; i++) {
     struct objfile *f = ctx.live.v[i];
     for (uint32_t k = f->first_global; k < f->nsyms; k++) {
-      uint8_t info, other;
-      uint32_t shndx;
-      uint64_t value, size;
-      objfile_sym(f, k, &info, &other, &shndx, &value, &size);
+      bool weak;
       struct symbol *sym = f->syms[k];
-      if (shndx != SHN_UNDEF || ELF64_ST_BIND(info) == STB_WEAK || !sym->file ||
+      if (objfile_defines(f, k, &weak) || weak || !sym->file ||
           !sym->file->in_archive || sym->file == f || sym->file->why_done)
         continue;
       sym->file->why_done = true;

@@ -101,6 +101,49 @@ static void visit(void *arg, int64_t i) {
   }
 }
 
+/* the global symbol entries of files (struct objfile *) */
+static uint64_t count_globals(const struct vec *files) {
+  uint64_t n = 0;
+  for (size_t i = 0; i < files->n; i++) {
+    const struct objfile *f = files->v[i];
+    n += f->nsyms - f->first_global;
+  }
+  return n;
+}
+
+/* --undefined-glob: the globals that the inputs (archive members too)
+ * define and a glob matches join the -u symbols, each once, in
+ * command-line order */
+static void expand_undefined_globs(void) {
+  if (!ctx.opt.undefined_globs.n)
+    return;
+  uint64_t nslots = table_slots(count_globals(&ctx.files));
+  struct symbol **seen = xcalloc(nslots, sizeof(*seen)); /* open addressing */
+  for (size_t i = 0; i < ctx.files.n; i++) {
+    struct objfile *f = ctx.files.v[i];
+    for (uint32_t k = f->first_global; k < f->nsyms; k++) {
+      bool weak;
+      const char *name = f->syms[k]->name;
+      if (!objfile_defines(f, k, &weak))
+        continue;
+      bool match = false;
+      for (size_t g = 0; g < ctx.opt.undefined_globs.n && !match; g++)
+        match = !fnmatch(ctx.opt.undefined_globs.v[g], name, 0);
+      if (!match)
+        continue;
+      struct symbol *sym = f->syms[k];
+      uint64_t h = XXH3_64bits(&sym, sizeof(sym)) & (nslots - 1);
+      while (seen[h] && seen[h] != sym)
+        h = (h + 1) & (nslots - 1);
+      if (!seen[h]) {
+        seen[h] = sym;
+        vec_push(&ctx.opt.undefined, (void *)name);
+      }
+    }
+  }
+  xfree(seen);
+}
+
 static void mark_live_files(void) {
   struct vec frontier = {0};
   for (size_t i = 0; i < ctx.files.n; i++) {
@@ -340,12 +383,9 @@ static void each_global(struct objfile *f, void (*fn)(struct backref_map *, stru
                                                        struct symbol *, bool),
                         struct backref_map *m) {
   for (uint32_t k = f->first_global; k < f->nsyms; k++) {
-    uint8_t info, other;
-    uint32_t shndx;
-    uint64_t value, size;
-    objfile_sym(f, k, &info, &other, &shndx, &value, &size);
-    if (shndx != SHN_UNDEF || ELF64_ST_BIND(info) != STB_WEAK)
-      fn(m, f, f->syms[k], shndx != SHN_UNDEF);
+    bool weak, defines = objfile_defines(f, k, &weak);
+    if (defines || !weak)
+      fn(m, f, f->syms[k], defines);
   }
 }
 
@@ -368,15 +408,8 @@ static void note_definition(struct backref_map *m, struct objfile *f, struct sym
 static void report_backrefs(void) {
   if (!ctx.opt.warn_backrefs)
     return;
-  uint64_t nrefs = 0;
-  for (size_t i = 0; i < ctx.live.n; i++) {
-    const struct objfile *f = ctx.live.v[i];
-    nrefs += f->nsyms - f->first_global;
-  }
-  uint64_t size = 16;
-  while (size < 2 * nrefs)
-    size *= 2;
-  struct backref_map m = {xcalloc(size, sizeof(struct backref)), size - 1};
+  uint64_t slots = table_slots(count_globals(&ctx.live));
+  struct backref_map m = {xcalloc(slots, sizeof(struct backref)), slots - 1};
   for (size_t i = 0; i < ctx.live.n; i++)
     if (ctx.live.v[i] != ctx.internal)
       each_global(ctx.live.v[i], note_reference, &m);
@@ -425,6 +458,7 @@ static void report_backrefs(void) {
 void resolve_symbols(void) {
   struct objfile **all = (struct objfile **)ctx.files.v;
   parallel_for((int64_t)ctx.files.n, install_defs, all);
+  expand_undefined_globs();
   mark_live_files();
 
   for (size_t i = 0; i < ctx.files.n; i++)

@@ -191,6 +191,18 @@ for args in "libbra.a libbrb.a" "-Wl,--start-group libbrb.a libbra.a -Wl,--end-g
   n=$((n + 1))
 done
 
+# --undefined-glob: every member defining a matching symbol is linked, as
+# with -u; a member with none stays out
+printf 'int plugin_one(void) { return 1; }\n' >plug1.c
+printf 'int plugin_two(void) { return 2; }\n' >plug2.c
+printf 'int not_a_plugin(void) { return 3; }\n' >plug3.c
+must musl-gcc -c plug1.c plug2.c plug3.c
+rm -f libplug.a && must ar rcs libplug.a plug1.o plug2.o plug3.o
+must $LINK brmain.o libbra.a libbrb.a libplug.a '-Wl,--undefined-glob=plugin_*' -o plugged
+check "--undefined-glob: the matching members linked, the other not" sh -c \
+  "nm plugged | grep -q ' T plugin_one\$' && nm plugged | grep -q ' T plugin_two\$' &&
+   ! nm plugged | grep -q not_a_plugin"
+
 # --print-archive-stats: members and extracted members of each archive,
 # in lld's format
 rm -f libbr2.a && must ar rcs libbr2.a brb.o bra.o

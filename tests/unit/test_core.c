@@ -617,6 +617,15 @@ Test(options, require_defined, .init = x86_64) {
   cr_assert_str_eq(o.required.v[1], "c");
 }
 
+Test(options, undefined_glob, .init = x86_64) {
+  const char *argv[] = {"ld", "--undefined-glob=plugin_*", "-undefined-glob", "init_?", "x.o"};
+  struct options o = opts(5, argv);
+  cr_assert_eq(o.undefined_globs.n, 2);
+  cr_assert_str_eq(o.undefined_globs.v[0], "plugin_*");
+  cr_assert_str_eq(o.undefined_globs.v[1], "init_?");
+  cr_assert_eq(o.undefined.n, 0); /* expanded once the inputs are read */
+}
+
 Test(options, binary_format_unknown_is_refused, .init = x86_64, .exit_code = 1) {
   cr_redirect_stderr();
   const char *argv[] = {"ld", "-b", "ihex", "a.hex"};
