@@ -1,7 +1,8 @@
 /* --gc-sections: keep only the allocated sections reachable by relocations
  * from the roots: the entry point, -u symbols, init/fini arrays, .init/.fini,
  * .ctors/.dtors, notes, SHF_GNU_RETAIN sections and sections whose name is a
- * C identifier (reachable through __start_/__stop_). .eh_frame is not a root:
+ * C identifier (reachable through __start_/__stop_; not under -z
+ * start-stop-gc, as GNU ld 2.37 and lld read it). .eh_frame is not a root:
  * an FDE keeps its LSDA and personality alive only when its function is
  * live, and FDEs of dead functions are dropped later (ld/ehframe.c).
  * Non-alloc sections (debug info) are kept and do not keep anything alive.
@@ -32,7 +33,7 @@ static bool is_root(const struct isec *isec) {
       !strncmp(n, ".dtors", 6) || !strncmp(n, ".init_array", 11) ||
       !strncmp(n, ".fini_array", 11) || !strncmp(n, ".preinit_array", 14))
     return true;
-  return is_c_ident(n);
+  return is_c_ident(n) && !ctx.opt.start_stop_gc;
 }
 
 static bool is_eh_frame(const struct isec *isec) { return isec->is_ehframe; }

@@ -566,6 +566,7 @@ struct options {
   bool relro;
   bool z_ibt, z_shstk, z_force_bti;
   bool keep_text_prefix; /* -z keep-text-section-prefix */
+  bool start_stop_gc;    /* -z start-stop-gc: C-identifier sections are not roots */
   bool warn_backrefs;
   const char *archive_stats; /* --print-archive-stats=FILE */
   struct vec backrefs_exclude; /* --warn-backrefs-exclude globs */ /* features the output is marked with (ld/layout.c) */

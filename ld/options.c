@@ -312,7 +312,7 @@ static const char *const ignored_z[] = {
     "nodefaultlib", "rodynamic" /* of a dynamic object's .dynamic */,
     "rel", "rela" /* a static PIE's .rela.dyn reads the same either way */,
     "unique-symbol", "nounique-symbol" /* -r only */, "nopack-relative-relocs",
-    "nostart-stop-gc" /* __start_ sections are always kept (ld/gc.c) */,
+
     "start-stop-visibility=" /* of __start_/__stop_: nothing is exported */, NULL};
 
 static bool is_ignored_z(const char *z) {
@@ -351,6 +351,10 @@ static void handle_z(struct options *opt, const char *z) {
     opt->relro = true;
   else if (!strcmp(z, "norelro"))
     opt->relro = false;
+  else if (!strcmp(z, "start-stop-gc"))
+    opt->start_stop_gc = true;
+  else if (!strcmp(z, "nostart-stop-gc"))
+    opt->start_stop_gc = false;
   else if (!strcmp(z, "keep-text-section-prefix"))
     opt->keep_text_prefix = true;
   else if (!strcmp(z, "nokeep-text-section-prefix"))

@@ -460,6 +460,26 @@ else
   broken property
 fi
 
+# --- __start_/__stop_ under --gc-sections: a C-identifier-named section is
+# kept (GNU ld's rule); with -z start-stop-gc only what something refers to
+# or retains (GNU ld 2.37 and lld)
+enter startstop
+if compile main.o main.c -O1 && compile other.o other.c -O1; then
+  { link startstop main.o other.o -Wl,--gc-sections &&
+      verify "__start_/__stop_ keep a C-identifier section under --gc-sections" startstop; } ||
+    broken startstop
+  if link startstop_gc main.o other.o -Wl,--gc-sections,-z,start-stop-gc; then
+    got=$($RUN ./startstop_gc 2>&1)
+    [ "$got" = "1 entries, sum 7" ] &&
+      pass "-z start-stop-gc: only the retained entry is kept" ||
+      fail "-z start-stop-gc: printed '$got', expected '1 entries, sum 7'"
+  else
+    broken "startstop -z start-stop-gc"
+  fi
+else
+  broken startstop
+fi
+
 # --- -ffunction-sections -fdata-sections, same-named static sections
 enter funcsections
 FS="-O1 -fno-inline -ffunction-sections -fdata-sections"
