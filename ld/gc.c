@@ -23,17 +23,20 @@ static bool is_c_ident(const char *s) {
   return true;
 }
 
-static bool is_root(const struct isec *isec) {
+/* Why a section is a root (--why-live says it), or NULL if it is not. */
+static const char *root_reason(const struct isec *isec) {
   const char *n = isec->name;
+  if (isec->flags & SHF_GNU_RETAIN)
+    return "SHF_GNU_RETAIN";
   if (isec->type == SHT_INIT_ARRAY || isec->type == SHT_FINI_ARRAY ||
-      isec->type == SHT_PREINIT_ARRAY || isec->type == SHT_NOTE ||
-      (isec->flags & SHF_GNU_RETAIN))
-    return true;
+      isec->type == SHT_PREINIT_ARRAY || isec->type == SHT_NOTE)
+    return "constructors, notes or .init/.fini";
   if (!strcmp(n, ".init") || !strcmp(n, ".fini") || !strncmp(n, ".ctors", 6) ||
       !strncmp(n, ".dtors", 6) || !strncmp(n, ".init_array", 11) ||
       !strncmp(n, ".fini_array", 11) || !strncmp(n, ".preinit_array", 14))
-    return true;
-  return is_c_ident(n) && !ctx.opt.start_stop_gc;
+    return "constructors, notes or .init/.fini";
+  return is_c_ident(n) && !ctx.opt.start_stop_gc ? "a C identifier name (__start_, __stop_)"
+                                                 : NULL;
 }
 
 static bool is_eh_frame(const struct isec *isec) { return isec->is_ehframe; }
@@ -179,7 +182,7 @@ static void mark_roots_of(void *arg, int64_t i) {
   struct eh_job *job = arg;
   struct objfile *f = ctx.live.v[i];
   for (uint32_t k = 1; k < f->nsecs; k++)
-    if (f->secs[k] && is_root(f->secs[k]))
+    if (f->secs[k] && root_reason(f->secs[k]))
       mark(f->secs[k], &job->out[i]);
 }
 
@@ -193,7 +196,7 @@ static void sweep(void *arg, int64_t i) {
   }
 }
 
-static void mark_symbol(const char *name, struct vec *out) {
+static void mark_root_symbol(void *out, const char *name, int kind, const struct defsym *d) {
   struct symbol *sym = symmap_find(name);
   if (sym && sym->kind == SYM_DEFINED)
     mark(sym->isec, out);
@@ -248,10 +251,14 @@ static void reach(struct walk *w, struct isec *isec, struct isec *from, const ch
   vec_push(&w->queue, isec);
 }
 
-static void reach_symbol(struct walk *w, const char *name, const char *root) {
+static void reach_root_symbol(void *arg, const char *name, int kind, const struct defsym *d) {
   struct symbol *sym = symmap_find(name);
-  if (sym && sym->kind == SYM_DEFINED)
-    reach(w, sym->isec, NULL, root, NULL, NULL, false);
+  if (!sym || sym->kind != SYM_DEFINED)
+    return;
+  const char *why = kind == ROOT_ENTRY     ? xsprintf("the entry point, %s", name)
+                    : kind == ROOT_DEFSYM ? xsprintf("--defsym %s=%s", d->name, name)
+                                          : xsprintf("-u %s", name);
+  reach(arg, sym->isec, NULL, why, NULL, NULL, false);
 }
 
 static void walk_queue(struct walk *w) {
@@ -377,24 +384,14 @@ static void report_why_live(void) {
     nlive += ((struct objfile *)ctx.live.v[i])->nsecs;
   uint64_t slots = table_slots(nlive);
   struct walk w = {.e = xcalloc(slots, sizeof(struct edge)), .mask = slots - 1};
-  const char *entry = ctx.opt.entry ? ctx.opt.entry : "_start";
-  reach_symbol(&w, entry, xsprintf("the entry point, %s", entry));
-  for (size_t i = 0; i < ctx.opt.undefined.n; i++)
-    reach_symbol(&w, ctx.opt.undefined.v[i], xsprintf("-u %s", (char *)ctx.opt.undefined.v[i]));
-  for (size_t i = 0; i < ctx.opt.defsyms.n; i++) {
-    const struct defsym *d = ctx.opt.defsyms.v[i];
-    if (d->target)
-      reach_symbol(&w, d->target, xsprintf("--defsym %s=%s", d->name, d->target));
-  }
+  each_root_symbol(reach_root_symbol, &w);
   for (size_t i = 0; i < ctx.live.n; i++) {
     struct objfile *f = ctx.live.v[i];
-    for (uint32_t k = 1; k < f->nsecs; k++)
-      if (f->secs[k] && is_root(f->secs[k]))
-        reach(&w, f->secs[k], NULL,
-              f->secs[k]->flags & SHF_GNU_RETAIN ? "SHF_GNU_RETAIN"
-              : is_c_ident(f->secs[k]->name)     ? "a C identifier name (__start_, __stop_)"
-                                                 : "constructors, notes or .init/.fini",
-              NULL, NULL, false);
+    for (uint32_t k = 1; k < f->nsecs; k++) {
+      const char *why = f->secs[k] ? root_reason(f->secs[k]) : NULL;
+      if (why)
+        reach(&w, f->secs[k], NULL, why, NULL, NULL, false);
+    }
   }
   do
     walk_queue(&w);
@@ -424,14 +421,7 @@ void gc_sections(void) {
   struct vec frontier = {0};
   struct eh_job roots = {0};
   per_file(mark_roots_of, &roots, &frontier);
-  mark_symbol(ctx.opt.entry ? ctx.opt.entry : "_start", &frontier);
-  for (size_t i = 0; i < ctx.opt.undefined.n; i++)
-    mark_symbol(ctx.opt.undefined.v[i], &frontier);
-  for (size_t i = 0; i < ctx.opt.defsyms.n; i++) {
-    const struct defsym *d = ctx.opt.defsyms.v[i];
-    if (d->target)
-      mark_symbol(d->target, &frontier);
-  }
+  each_root_symbol(mark_root_symbol, &frontier);
   do
     propagate(&frontier);
   while (mark_from_eh_frames(&frontier));

@@ -504,6 +504,13 @@ uint8_t *binary_object(const char *path, const uint8_t *data, uint64_t size,
 /* ld/input.c: where -T NAME is: NAME, else NAME in an -L directory */
 const char *script_option_path(const char *name);
 void define_defsyms(bool final); /* ld/resolve.c */
+/* ld/resolve.c: the symbols a link needs before any file, in this order:
+ * the entry point (ROOT_ENTRY), the -u symbols (ROOT_UNDEFINED; those of
+ * --require-defined and --undefined-glob too) and the targets of --defsym
+ * (ROOT_DEFSYM, d its definition): fn(arg, name, kind, d) for each */
+enum { ROOT_ENTRY, ROOT_UNDEFINED, ROOT_DEFSYM };
+typedef void root_symbol_fn(void *arg, const char *name, int kind, const struct defsym *d);
+void each_root_symbol(root_symbol_fn *fn, void *arg);
 uint64_t image_base(void);      /* ld/layout.c: --image-base, else the arch's */
 /* ld/layout.c: from the end of one segment to the start of the next */
 void next_segment(uint64_t *addr, uint64_t *off, uint64_t page, bool pad);

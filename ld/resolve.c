@@ -144,6 +144,21 @@ static void expand_undefined_globs(void) {
   xfree(seen);
 }
 
+void each_root_symbol(root_symbol_fn *fn, void *arg) {
+  fn(arg, ctx.opt.entry ? ctx.opt.entry : "_start", ROOT_ENTRY, NULL);
+  for (size_t i = 0; i < ctx.opt.undefined.n; i++)
+    fn(arg, ctx.opt.undefined.v[i], ROOT_UNDEFINED, NULL);
+  for (size_t i = 0; i < ctx.opt.defsyms.n; i++) {
+    const struct defsym *d = ctx.opt.defsyms.v[i];
+    if (d->target)
+      fn(arg, d->target, ROOT_DEFSYM, d);
+  }
+}
+
+static void extract_root(void *arg, const char *name, int kind, const struct defsym *d) {
+  extract(ctx.internal, symmap_intern(name, strlen(name)));
+}
+
 static void mark_live_files(void) {
   struct vec frontier = {0};
   for (size_t i = 0; i < ctx.files.n; i++) {
@@ -151,18 +166,10 @@ static void mark_live_files(void) {
     if (atomic_load(&f->alive))
       vec_push(&frontier, f);
   }
-  /* -u symbols and the entry point pull members like undefined references. */
+  /* the entry point, -u symbols and --defsym targets pull members like
+   * undefined references */
   struct objfile *root = ctx.internal;
-  for (size_t i = 0; i < ctx.opt.undefined.n; i++)
-    extract(root, symmap_intern(ctx.opt.undefined.v[i], strlen(ctx.opt.undefined.v[i])));
-  const char *entry = ctx.opt.entry ? ctx.opt.entry : "_start";
-  extract(root, symmap_intern(entry, strlen(entry)));
-  /* so do the symbols --defsym names in its expressions */
-  for (size_t i = 0; i < ctx.opt.defsyms.n; i++) {
-    const struct defsym *d = ctx.opt.defsyms.v[i];
-    if (d->target)
-      extract(root, symmap_intern(d->target, strlen(d->target)));
-  }
+  each_root_symbol(extract_root, NULL);
   for (size_t i = 0; i < root->scratch.n; i++)
     vec_push(&frontier, root->scratch.v[i]);
 
@@ -405,6 +412,13 @@ static void note_definition(struct backref_map *m, struct objfile *f, struct sym
     b->max_def = f->group;
 }
 
+/* the root symbols come first of all (the linker's own file, group 0) */
+static void note_root_reference(void *arg, const char *name, int kind, const struct defsym *d) {
+  struct symbol *sym = symmap_find(name);
+  if (sym && sym->file && lazy_definer(sym->file))
+    backref_of(arg, sym, true)->first = ctx.internal;
+}
+
 static void report_backrefs(void) {
   if (!ctx.opt.warn_backrefs)
     return;
@@ -413,21 +427,7 @@ static void report_backrefs(void) {
   for (size_t i = 0; i < ctx.live.n; i++)
     if (ctx.live.v[i] != ctx.internal)
       each_global(ctx.live.v[i], note_reference, &m);
-  /* -u symbols, --defsym targets and the entry point are needed first of
-   * all (the linker's own file, group 0) */
-  struct vec first = {0};
-  for (size_t i = 0; i < ctx.opt.undefined.n; i++)
-    vec_push(&first, ctx.opt.undefined.v[i]);
-  for (size_t i = 0; i < ctx.opt.defsyms.n; i++)
-    if (((struct defsym *)ctx.opt.defsyms.v[i])->target)
-      vec_push(&first, (void *)((struct defsym *)ctx.opt.defsyms.v[i])->target);
-  vec_push(&first, (void *)(ctx.opt.entry ? ctx.opt.entry : "_start"));
-  for (size_t i = 0; i < first.n; i++) {
-    struct symbol *sym = symmap_find(first.v[i]);
-    if (sym && sym->file && lazy_definer(sym->file))
-      backref_of(&m, sym, true)->first = ctx.internal;
-  }
-  xfree(first.v);
+  each_root_symbol(note_root_reference, &m);
   /* every archive's definitions, linked or not: a later one would do */
   for (size_t i = 0; i < ctx.files.n; i++)
     if (lazy_definer(ctx.files.v[i]))
