@@ -11,7 +11,6 @@
 #include "ld/ld.h"
 #include <fnmatch.h>
 #include <stdlib.h>
-#include <xxhash.h>
 
 static bool is_c_ident(const char *s) {
   if (!*s)
@@ -226,10 +225,7 @@ struct walk {
 };
 
 static struct edge *edge_of(const struct walk *w, const struct isec *isec) {
-  uint64_t h = XXH3_64bits(&isec, sizeof(isec)) & w->mask;
-  while (w->e[h].to && w->e[h].to != isec)
-    h = (h + 1) & w->mask;
-  return &w->e[h];
+  return &w->e[ptr_slot(w->e, sizeof(struct edge), w->mask, isec)];
 }
 
 static bool is_live(const struct isec *isec) {

@@ -733,6 +733,10 @@ static inline uint64_t table_slots(uint64_t n) {
     slots *= 2;
   return slots;
 }
+/* ld/symmap.c: in an open-addressing table keyed by pointer (slots - 1 =
+ * mask; each entry stride bytes, the key its first field, NULL empty), the
+ * index of key's entry, or of the empty one it would take */
+uint64_t ptr_slot(const void *table, size_t stride, uint64_t mask, const void *key);
 void objfile_group_members(struct objfile *f, void *g, void (*fn)(struct objfile *, uint32_t));
 struct symbol *objfile_group_sig(void *g);
 

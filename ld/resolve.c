@@ -11,7 +11,6 @@
  * keys are recomputed over the live files only. Follows ld/input.c. */
 #include "ld/ld.h"
 #include <fnmatch.h>
-#include <xxhash.h>
 
 enum { PRIO_BITS = 40 };
 
@@ -132,9 +131,7 @@ static void expand_undefined_globs(void) {
       if (!match)
         continue;
       struct symbol *sym = f->syms[k];
-      uint64_t h = XXH3_64bits(&sym, sizeof(sym)) & (nslots - 1);
-      while (seen[h] && seen[h] != sym)
-        h = (h + 1) & (nslots - 1);
+      uint64_t h = ptr_slot(seen, sizeof(*seen), nslots - 1, sym);
       if (!seen[h]) {
         seen[h] = sym;
         vec_push(&ctx.opt.undefined, (void *)name);
@@ -365,9 +362,7 @@ struct backref_map {
 };
 
 static struct backref *backref_of(struct backref_map *m, struct symbol *sym, bool add) {
-  uint64_t h = XXH3_64bits(&sym, sizeof(sym)) & m->mask;
-  while (m->v[h].sym && m->v[h].sym != sym)
-    h = (h + 1) & m->mask;
+  uint64_t h = ptr_slot(m->v, sizeof(struct backref), m->mask, sym);
   if (!m->v[h].sym && add)
     m->v[h].sym = sym;
   return m->v[h].sym ? &m->v[h] : NULL;

@@ -7,6 +7,15 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+uint64_t ptr_slot(const void *table, size_t stride, uint64_t mask, const void *key) {
+  for (uint64_t h = XXH3_64bits(&key, sizeof(key)) & mask;; h = (h + 1) & mask) {
+    const void *k;
+    memcpy(&k, (const char *)table + h * stride, sizeof(k));
+    if (!k || k == key)
+      return h;
+  }
+}
+
 enum { NSHARDS = 64 };
 
 struct slot {
