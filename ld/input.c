@@ -498,7 +498,7 @@ static void parse(struct objfile *f, bool lazy) {
       f->exec_stack = (s->flags & SHF_EXECINSTR) != 0;
       continue;
     }
-    if (s->flags & SHF_EXCLUDE)
+    if ((s->flags & SHF_EXCLUDE) && !ctx.opt.relocatable) /* -r keeps them, for the link */
       continue;
     if (s->type == 0x6fff4c03 /* SHT_LLVM_ADDRSIG */)
       continue;
@@ -695,6 +695,7 @@ void objfile_group_members(struct objfile *f, void *g, void (*fn)(struct objfile
 }
 
 struct symbol *objfile_group_sig(void *g) { return ((struct group *)g)->sig; }
+uint32_t objfile_group_shndx(void *g) { return ((struct group *)g)->shndx; }
 
 /* The ELF symbol of index i, normalized. */
 void objfile_sym(const struct objfile *f, uint32_t i, uint8_t *info, uint8_t *other,

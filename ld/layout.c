@@ -570,7 +570,7 @@ static void add_package_note(void) {
  * indirect branch target: smelt's own .iplt entries, which function
  * pointers to IFUNCs reach, have none, so a link with IFUNCs does not make
  * that promise. Nothing is output when no bit is left. */
-static void add_gnu_property(void) {
+uint8_t *gnu_property_note(bool executable, uint32_t *size) {
   const struct arch *a = ctx.arch;
   bool x86 = a->machine != EM_AARCH64;
   if (x86 ? ctx.opt.z_force_bti : ctx.opt.z_ibt || ctx.opt.z_shstk)
@@ -591,23 +591,32 @@ static void add_gnu_property(void) {
     any = true;
   }
   bits = (any ? bits : 0) | force;
-  if ((bits & 1) && ctx.has_ifunc) {
+  if ((bits & 1) && ctx.has_ifunc && executable) {
     if (force & 1)
       warn("%s: not marked in .note.gnu.property: the IFUNC entries smelt makes (.iplt) have "
            "no landing pads", x86 ? "IBT" : "BTI");
     bits &= ~1u;
   }
   if (!bits)
-    return;
+    return NULL;
   /* one note, one property: type, size 4, the bits, padded to a word */
-  uint32_t word = a->is64 ? 8 : 4, descsz = 8 + word, size = 16 + descsz;
-  uint8_t *note = xcalloc(1, size);
+  uint32_t word = a->is64 ? 8 : 4, descsz = 8 + word;
+  *size = 16 + descsz;
+  uint8_t *note = xcalloc(1, *size);
   wr_note_head(note, "GNU", descsz, NT_GNU_PROPERTY_TYPE_0);
   wr32(note + 16, a->feature_1_and);
   wr32(note + 20, 4);
   wr32(note + 24, bits);
+  return note;
+}
+
+static void add_gnu_property(void) {
+  uint32_t size;
+  uint8_t *note = gnu_property_note(true, &size);
+  if (!note)
+    return;
   struct osec *os = input_or_new_osec(".note.gnu.property", SHT_NOTE, SHF_ALLOC, OS_REGULAR);
-  add_own_isec(os, SHF_ALLOC, note, size, word);
+  add_own_isec(os, SHF_ALLOC, note, size, ctx.arch->is64 ? 8 : 4);
   ctx.gnu_property = os;
 }
 

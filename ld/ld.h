@@ -562,6 +562,8 @@ struct options {
   bool image_base_set;
   int threads;
   bool is_static;
+  bool relocatable;       /* -r: an ELF relocatable object (ld/relocatable.c) */
+  bool define_common;     /* -d: with -r, common symbols are given space in .bss */
   bool nostdlib;
   bool pie;              /* with is_static: a static PIE (ld/pie.c) */
   bool shared;
@@ -739,6 +741,7 @@ static inline uint64_t table_slots(uint64_t n) {
 uint64_t ptr_slot(const void *table, size_t stride, uint64_t mask, const void *key);
 void objfile_group_members(struct objfile *f, void *g, void (*fn)(struct objfile *, uint32_t));
 struct symbol *objfile_group_sig(void *g);
+uint32_t objfile_group_shndx(void *g); /* its SHT_GROUP section */
 
 /* The whole link, as the smelt command runs it; never returns. */
 int smelt_main(int argc, char **argv);
@@ -813,6 +816,18 @@ struct gnu_warning {
 void report_gnu_warnings(void); /* ld/report.c, once the linked files are known */
 void write_reproduce(void);             /* ld/reproduce.c */
 void write_output(void);                /* ld/write.c */
+/* ld/write.c: the output under a temporary name, ctx.filesize bytes mapped
+ * at ctx.out (may_reuse: an earlier link's output may be the file written
+ * over, its stale bytes then the caller's to clear); close_output() puts it
+ * in place */
+void open_output(bool may_reuse);
+void close_output(void);
+/* ld/relocatable.c: -r, the whole link after resolve */
+void write_relocatable(void);
+/* ld/layout.c: the .note.gnu.property the output gets (NULL: none; *size
+ * its bytes): the FEATURE_1_AND bits every object has, and -z ibt/shstk/
+ * force-bti's; for an executable with IFUNCs not IBT/BTI */
+uint8_t *gnu_property_note(bool executable, uint32_t *size);
 enum { PREAD_MIN = 256 << 10 }; /* read_isec() reads this much or more with pread */
 void read_isec(const struct isec *isec, uint64_t off, uint64_t n, uint8_t *dst);
 void copy_isec(struct isec *isec, uint8_t *buf); /* buf: where its output bytes go */
@@ -907,6 +922,9 @@ bool write_field(struct isec *isec, const struct rel *r, const struct symbol *sy
 uint64_t generic_value(struct isec *isec, const struct rel *r, const struct symbol *sym,
                        int expr, uint64_t P);
 void record_undef(struct isec *isec, const struct rel *r, struct symbol *sym);
+/* A relocation's type is known, its symbol index in range and its field
+ * inside the section; else an error naming file, section and offset. */
+bool check_rel(const struct isec *isec, const struct rel *r);
 void mark_sym(struct symbol *sym, unsigned flag);
 const char *sym_display(const struct symbol *sym);
 void apply_nonalloc_whole(struct isec *isec, uint8_t *buf); /* through the arch hook */

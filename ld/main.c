@@ -110,6 +110,13 @@ int smelt_main(int argc, char **argv) {
 
   pass("open+parse", open_inputs);
   pass("resolve", resolve_symbols);
+  if (ctx.opt.relocatable) {
+    pass("reports", write_reports);
+    pass("write relocatable", write_relocatable);
+    fflush(stdout);
+    drop_spans();
+    _exit(0);
+  }
   pass("gc sections", gc_sections);
   pass("merge", merge_sections);
   pass("icf", fold_identical_sections);

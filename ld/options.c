@@ -15,7 +15,8 @@ struct context ctx;
 
 static const char usage[] =
     "Usage: smelt [options] file...\n"
-    "Links ELF relocatable objects and archives into a static executable.\n"
+    "Links ELF relocatable objects and archives into a static executable (or, with -r,\n"
+    "into one relocatable object).\n"
     "\n"
     "Options:\n"
     "  -o FILE                     Write the output to FILE (default a.out)\n"
@@ -56,6 +57,9 @@ static const char usage[] =
     "  --start-lib, --end-lib      The objects between are linked as if archive members:\n"
     "                              only if they define a symbol the link needs\n"
     "  -static, -Bstatic           Static link (the only kind smelt makes)\n"
+    "  -r, --relocatable, -Ur      Write one relocatable object (ET_REL) holding the\n"
+    "                              inputs' sections, symbols and relocations\n"
+    "  -d, -dc, -dp                With -r, give common symbols space in .bss\n"
     "  -static -pie, -no-pie       A static PIE: loaded anywhere, relocated by musl's\n"
     "                              rcrt1.o (gcc/clang -static-pie); or not\n"
     "  --threads=N                 Worker threads (default: one per usable CPU; one for a link\n"
@@ -545,6 +549,41 @@ static bool is_ignored(char **argv, size_t argc, size_t *i) {
   return false;
 }
 
+static void finish_inputs(struct options *opt, struct vec *in);
+
+/* -r: what a relocatable link cannot be asked for is refused, what it has
+ * no use for ignored, as GNU ld and lld do; -s keeps the symbols that
+ * relocations need, as GNU ld's -r -s does. */
+static void check_relocatable(struct options *opt) {
+  if (opt->shared)
+    fatal("-r and -shared may not be used together");
+  if (opt->pie)
+    fatal("-r and -pie may not be used together");
+  if (opt->gc_sections)
+    fatal("-r and --gc-sections may not be used together");
+  if (opt->icf)
+    fatal("-r and --icf may not be used together");
+  if (opt->compress_debug) {
+    warn("--compress-debug-sections ignored with -r: the output's debug sections are not "
+         "compressed");
+    opt->compress_debug = false;
+  }
+  if (opt->map_file) {
+    warn("-Map ignored with -r: a relocatable output has no addresses to map");
+    opt->map_file = NULL;
+  }
+  if (opt->symbol_ordering_file) {
+    warn("--symbol-ordering-file ignored with -r: sections keep their order");
+    opt->symbol_ordering_file = NULL;
+  }
+  if (opt->strip_all) {
+    opt->strip_all = false;
+    opt->strip_debug = true;
+    opt->discard = DISCARD_ALL;
+  }
+  opt->pie = false;
+}
+
 void parse_options(int argc0, char **argv0, struct options *opt) {
   struct args a = {0};
   for (int i = 1; i < argc0; i++)
@@ -818,7 +857,12 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
         fatal("--image-base: expected an address, not '%s'", v);
       opt->image_base_set = true;
     } else if (opt_flag(arg, "r") || opt_flag(arg, "relocatable") || opt_flag(arg, "Ur")) {
-      fatal("%s: relocatable output is not supported (smelt makes static executables)", arg);
+      opt->relocatable = true;
+    } else if (opt_flag(arg, "d") || opt_flag(arg, "dc") || opt_flag(arg, "dp") ||
+               opt_flag(arg, "define-common")) {
+      opt->define_common = true;
+    } else if (opt_flag(arg, "no-define-common")) {
+      opt->define_common = false;
     } else if (is_T_address(arg) || opt_value(argv, argc, &i, "section-start")) {
       fatal("%s: a section at a fixed address is not supported (smelt places sections "
             "itself; --image-base moves the whole image)", arg);
@@ -841,6 +885,11 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
   opt->unresolved = ignore_unresolved ? UNRESOLVED_IGNORE
                     : warn_unresolved ? UNRESOLVED_WARN
                                       : UNRESOLVED_ERROR;
+  if (opt->relocatable) {
+    check_relocatable(opt);
+    finish_inputs(opt, &inputs);
+    return;
+  }
   if (opt->shared)
     fatal("-shared: smelt only makes static executables");
   if (opt->pie && !opt->is_static)
@@ -854,9 +903,13 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
           "static libraries); smelt only makes static executables: link with -static, "
           "-static-pie or -no-pie",
           interp);
+  finish_inputs(opt, &inputs);
+}
 
-  /* The last --sysroot roots every -L and file name given before it too,
-   * as GNU ld reads it before the rest of the command line. */
+/* The last --sysroot roots every -L and file name given before it too,
+ * as GNU ld reads it before the rest of the command line. */
+static void finish_inputs(struct options *opt, struct vec *in) {
+  struct vec inputs = *in;
   for (size_t i = 0; i < opt->lib_paths.n; i++)
     opt->lib_paths.v[i] = (void *)sysroot_path(opt->sysroot, opt->lib_paths.v[i]);
   opt->inputs = xcalloc(inputs.n ? inputs.n : 1, sizeof(struct input_spec));

@@ -142,7 +142,8 @@ static void expand_undefined_globs(void) {
 }
 
 void each_root_symbol(root_symbol_fn *fn, void *arg) {
-  fn(arg, ctx.opt.entry ? ctx.opt.entry : "_start", ROOT_ENTRY, NULL);
+  if (!ctx.opt.relocatable) /* -r: an object has no entry point */
+    fn(arg, ctx.opt.entry ? ctx.opt.entry : "_start", ROOT_ENTRY, NULL);
   for (size_t i = 0; i < ctx.opt.undefined.n; i++)
     fn(arg, ctx.opt.undefined.v[i], ROOT_UNDEFINED, NULL);
   for (size_t i = 0; i < ctx.opt.defsyms.n; i++) {
@@ -324,6 +325,8 @@ static void allocate_commons(void) {
     }
   }
   check_errors();
+  if (ctx.opt.relocatable && !ctx.opt.define_common)
+    return; /* -r: they stay common, with that size and alignment */
   for (size_t i = 0; i < ctx.live.n; i++) {
     struct objfile *f = ctx.live.v[i];
     for (uint32_t k = f->first_global; k < f->nsyms; k++) {

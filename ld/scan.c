@@ -516,3 +516,25 @@ bool apply_nonalloc_part(struct isec *isec, uint8_t *buf, uint64_t lo, uint64_t 
 void apply_nonalloc_whole(struct isec *isec, uint8_t *buf) {
   ctx.arch->apply_nonalloc_relocs(isec, buf, 0, UINT64_MAX, 0, isec_nrels(isec));
 }
+
+bool check_rel(const struct isec *isec, const struct rel *r) {
+  const struct objfile *f = isec->file;
+  const struct howto *howto = ctx.arch->howto;
+  if (r->type >= ctx.arch->nhowto || !howto[r->type].name) {
+    error("%s:(%s+0x%llx): unknown relocation type %u", f->name, isec->name,
+          (unsigned long long)r->offset, r->type);
+    return false;
+  }
+  if (r->sym >= f->nsyms) {
+    error("%s:(%s+0x%llx): relocation %s has a bad symbol index %u", f->name, isec->name,
+          (unsigned long long)r->offset, howto[r->type].name, r->sym);
+    return false;
+  }
+  if (r->offset > isec->size || isec->size - r->offset < howto[r->type].size) {
+    error("%s:(%s+0x%llx): relocation %s is outside its section (size 0x%llx)", f->name,
+          isec->name, (unsigned long long)r->offset, howto[r->type].name,
+          (unsigned long long)isec->size);
+    return false;
+  }
+  return true;
+}

@@ -81,7 +81,7 @@ static bool open_special_output(const char *out) {
   return true;
 }
 
-static void open_output(void) {
+void open_output(bool may_reuse) {
   const char *out = ctx.opt.output;
   if (open_special_output(out))
     return;
@@ -94,7 +94,7 @@ static void open_output(void) {
     fatal("cannot create output file %s: %s", out, strerror(errno));
   }
   cleanup_on_exit(remove_tmp);
-  int old = reuse_old_output(out);
+  int old = may_reuse ? reuse_old_output(out) : -1;
   if (old >= 0) {
     close(tmp_fd); /* the empty file the rename replaced */
     tmp_fd = old;
@@ -133,7 +133,7 @@ void write_out(const uint8_t *p, uint64_t n, uint64_t off) {
   }
 }
 
-static void close_output(void) {
+void close_output(void) {
   const char *out = ctx.opt.output;
   if (special_fd >= 0) {
     for (uint64_t at = 0; at < ctx.filesize;) {
@@ -689,7 +689,7 @@ static void zero_stale(void) {
 void write_output(void) {
   resolve_entry();
   check_errors();
-  open_output();
+  open_output(true);
 
   /* The linker's own sections, then every file's allocated sections, one
    * file per iteration, then the streamed non-allocated ones. */

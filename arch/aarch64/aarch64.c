@@ -240,27 +240,6 @@ static uint64_t page(uint64_t x) { return x & ~(uint64_t)0xfff; }
 
 /* ---- scan ---- */
 
-static bool check_rel(struct isec *isec, const struct rel *r) {
-  struct objfile *f = isec->file;
-  if (r->type >= NHOWTO || !howto[r->type].name) {
-    error("%s:(%s+0x%llx): unknown relocation type %u", f->name, isec->name,
-          (unsigned long long)r->offset, r->type);
-    return false;
-  }
-  if (r->sym >= f->nsyms) {
-    error("%s:(%s+0x%llx): relocation %s has a bad symbol index %u", f->name, isec->name,
-          (unsigned long long)r->offset, howto[r->type].name, r->sym);
-    return false;
-  }
-  if (r->offset > isec->size || isec->size - r->offset < howto[r->type].size) {
-    error("%s:(%s+0x%llx): relocation %s is outside its section (size 0x%llx)", f->name,
-          isec->name, (unsigned long long)r->offset, howto[r->type].name,
-          (unsigned long long)isec->size);
-    return false;
-  }
-  return true;
-}
-
 /* adrp + add is PC-relative: in a static PIE only for addresses in the
  * image, not for absolute values. */
 static bool got_relaxable(const struct symbol *sym) {

@@ -176,27 +176,6 @@ static bool got32x_target_ok(const struct symbol *sym) {
 
 /* ---- scan ---- */
 
-static bool check_rel(struct isec *isec, const struct rel *r) {
-  struct objfile *f = isec->file;
-  if (r->type >= sizeof(howto) / sizeof(howto[0]) || !howto[r->type].name) {
-    error("%s:(%s+0x%llx): unknown relocation type %u", f->name, isec->name,
-          (unsigned long long)r->offset, r->type);
-    return false;
-  }
-  if (r->sym >= f->nsyms) {
-    error("%s:(%s+0x%llx): relocation %s has a bad symbol index %u", f->name, isec->name,
-          (unsigned long long)r->offset, howto[r->type].name, r->sym);
-    return false;
-  }
-  if (r->offset > isec->size || isec->size - r->offset < howto[r->type].size) {
-    error("%s:(%s+0x%llx): relocation %s is outside its section (size 0x%llx)", f->name,
-          isec->name, (unsigned long long)r->offset, howto[r->type].name,
-          (unsigned long long)isec->size);
-    return false;
-  }
-  return true;
-}
-
 static void bad_sequence(struct isec *isec, const struct rel *r, const char *what) {
   error("%s:(%s+0x%llx): %s against %s is not the %s code sequence smelt can relax",
         isec->file->name, isec->name, (unsigned long long)r->offset, reloc_name(r->type),

@@ -180,7 +180,14 @@ bad "--image-base that is not a number" "smelt: error: --image-base: expected an
   -- $NS --image-base=base main.o
 bad "-z stack-size that is not a number" "smelt: error: -z stack-size: expected a size in bytes" \
   -- $NS -z stack-size=big main.o
-bad "-r (relocatable output)" "smelt: error: -r: relocatable output is not supported" -- -r main.o
+bad "-r with --gc-sections" "smelt: error: -r and --gc-sections may not be used together" \
+  -- -r --gc-sections main.o
+bad "-r with -pie" "smelt: error: -r and -pie may not be used together" -- -r -pie main.o
+bad "-r with -shared" "smelt: error: -r and -shared may not be used together" -- -r -shared main.o
+bad "-r with --icf" "smelt: error: -r and --icf may not be used together" -- -r --icf=all main.o
+bad "-r: --defsym naming a symbol no input defines" \
+  "smelt: error: --defsym alias=nosuch: nosuch is not defined by an input" -- -r --defsym=alias=nosuch main.o
+bad "-r: a missing input" "smelt: error: " "nosuch.o" -- -r main.o nosuch.o
 
 # ---------------------------------------------------------------- corrupt and foreign files
 size=$(stat -c %s main.o)
@@ -508,6 +515,11 @@ corrupt relsym.o $((RELA + 12)) '\377\377\000\000'
 bad "relocation with a bad symbol index" "relsym.o:(.text+0x1): && bad symbol index 65535" -- $NS relsym.o
 corrupt reloff.o $RELA '\000\001\000\000'
 bad "relocation offset outside its section" "reloff.o:(.text+0x100): && outside its section" -- $NS reloff.o
+bad "-r: relocation with a bad symbol index" "relsym.o:(.text+0x1): && bad symbol index 65535" \
+  -- -r relsym.o
+bad "-r: unknown relocation type" "reltype.o:(.text+0x1): unknown relocation type 254" -- -r reltype.o
+bad "-r: relocation offset outside its section" "reloff.o:(.text+0x100): && outside its section" \
+  -- -r reloff.o
 corrupt symname.o $((SYMEND - 24)) '\377\377\000\000'
 bad "symbol name offset out of range" "symname.o: symbol 3: name offset 0xffff out of range" -- $NS symname.o
 corrupt secname.o $((SHOFF + DATA * 64)) '\377\377\000\000'

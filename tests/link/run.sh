@@ -269,6 +269,58 @@ else
   broken binary
 fi
 
+# --- -r: one relocatable object from a.c, b.c and the member of libx.a
+# that a.c needs (unused.c stays out), through `gcc -r`: sections of the
+# same names, so b's move and so must every reference to them (on i386 the
+# addend is in the code); a COMDAT group both define, b's dropped; a common
+# symbol; TLS; constructors. The program is linked from it by smelt and by
+# the target's GNU ld, and from a -r of it and main.o; --threads=1 and 2
+# make the same bytes; -d gives the common symbol space in .bss
+enter relocatable
+# rlink OUT ARGS...: gcc -r through smelt
+rlink() {
+  o=$1; shift
+  $CC -B"$BUILD/" -r -nostdlib "$@" -o "$o" >link.log 2>&1 && [ ! -s link.log ] && return
+  echo "  -r failed or printed: $CC -B$BUILD/ -r -nostdlib $* -o $o"; show link.log; return 1
+}
+if compile a.o a.c $OPT -fcommon && compile b.o b.c $OPT -fcommon && compile x.o x.c $OPT &&
+   compile unused.o unused.c $OPT && compile main.o main.c $OPT -fcommon &&
+   must ar rcs libx.a x.o unused.o && rlink ab.o a.o b.o libx.a; then
+  type=$(readelf -hW ab.o | awk '$1 == "Type:" { print $2 }')
+  groups=$(readelf -gW ab.o | grep -c '^COMDAT group section.*\[pick_data\]')
+  common=$(readelf -sW ab.o | awk '$8 == "shared_common" { print $7 }')
+  if [ "$type" = REL ] && [ "$groups" = 1 ] && [ "$common" = COM ] &&
+     nm ab.o | grep -q ' T x_func$' && ! nm ab.o | grep -q unused_func; then
+    pass "-r: ET_REL, one pick_data group, common kept, x.o pulled from libx.a, unused.o not"
+  else
+    fail "-r: type '$type', $groups pick_data group(s), shared_common in '$common', x_func $(nm ab.o | grep -c x_func), unused_func $(nm ab.o | grep -c unused_func)"
+  fi
+  { link relocatable main.o ab.o && verify "-r output linked by smelt" relocatable; } ||
+    broken relocatable
+  if $CC -static main.o ab.o -o relocatable_gnu >gnu.log 2>&1; then
+    verify "-r output linked by GNU ld" relocatable_gnu
+  else
+    fail "-r output: GNU ld cannot link it"; show gnu.log
+  fi
+  { rlink all.o main.o ab.o && link relocatable2 all.o &&
+      verify "-r of -r output (main.o and ab.o), then linked" relocatable2; } || broken relocatable2
+  if rlink t1.o -Wl,--threads=1 a.o b.o libx.a && rlink t2.o -Wl,--threads=2 a.o b.o libx.a &&
+     cmp -s t1.o t2.o && cmp -s t1.o ab.o; then
+    pass "-r: --threads=1, 2 and default: identical output"
+  else
+    fail "-r: output differs across --threads"
+  fi
+  if rlink abd.o -Wl,-d a.o b.o libx.a &&
+     [ "$(readelf -sW abd.o | awk '$8 == "shared_common" { print $7 }')" != COM ] &&
+     [ "$(shdr abd.o .bss 2)" = NOBITS ] && link relocatable_d main.o abd.o; then
+    verify "-r -d: the common symbol defined in .bss" relocatable_d
+  else
+    fail "-r -d: shared_common is $(readelf -sW abd.o 2>&1 | awk '$8 == "shared_common" { print $7 }')"
+  fi
+else
+  broken relocatable
+fi
+
 # --- glibc's static libc and libm, through the target's glibc gcc: its
 # string functions are IFUNCs whose IRELATIVE relocations glibc applies
 # itself (from __rela_iplt_start, __rel_iplt_start on i386, or a static
