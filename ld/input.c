@@ -615,10 +615,12 @@ static void parse(struct objfile *f, bool lazy) {
       if (!f->symtab_shndx)
         CORRUPT(f, "symbol %u: SHN_XINDEX without SHT_SYMTAB_SHNDX", i);
       memcpy(&shndx, &f->symtab_shndx[i], 4);
-    } else if (shndx >= SHN_LORESERVE && shndx != SHN_ABS && shndx != SHN_COMMON) {
+    } else if (shndx == SHN_ABS || shndx == SHN_COMMON) {
+      shndx = shndx == SHN_ABS ? SHNDX_ABS : SHNDX_COMMON;
+    } else if (shndx >= SHN_LORESERVE) {
       CORRUPT(f, "symbol %u: unsupported section index 0x%x", i, shndx);
     }
-    if (shndx != SHN_ABS && shndx != SHN_COMMON && shndx >= shnum)
+    if (shndx != SHNDX_ABS && shndx != SHNDX_COMMON && shndx >= shnum)
       CORRUPT(f, "symbol %u: section index %u out of range", i, shndx);
     const char *name = f->strtab + es.name;
     if (!strcmp(name, "__gnu_lto_slim"))
@@ -638,9 +640,9 @@ static void parse(struct objfile *f, bool lazy) {
       if (i == 0 || shndx == SHN_UNDEF) {
         sym->kind = SYM_UNDEF;
         sym->file = NULL;
-      } else if (shndx == SHN_ABS) {
+      } else if (shndx == SHNDX_ABS) {
         sym->kind = SYM_ABS;
-      } else if (shndx == SHN_COMMON) {
+      } else if (shndx == SHNDX_COMMON) {
         CORRUPT(f, "symbol %u (%s): local symbol in SHN_COMMON", i, name);
       } else {
         sym->kind = SYM_DEFINED;
@@ -705,6 +707,8 @@ void objfile_sym(const struct objfile *f, uint32_t i, uint8_t *info, uint8_t *ot
   uint32_t x = es.shndx;
   if (x == SHN_XINDEX && f->symtab_shndx)
     memcpy(&x, &f->symtab_shndx[i], 4);
+  else if (x == SHN_ABS || x == SHN_COMMON)
+    x = x == SHN_ABS ? SHNDX_ABS : SHNDX_COMMON;
   *info = es.info;
   *other = es.other;
   *shndx = x;

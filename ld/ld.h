@@ -722,6 +722,10 @@ void symmap_intern_many(const char *const *names, uint32_t n, struct symbol **ou
 struct symbol *symmap_find(const char *name);
 
 /* ---- object file accessors (ld/input.c) ---- */
+/* objfile_sym()'s section index of an absolute and of a common symbol:
+ * not SHN_ABS and SHN_COMMON, which are real section indices too (through
+ * SHT_SYMTAB_SHNDX) in an object of more than 0xff00 sections */
+enum { SHNDX_ABS = 0xfffffff1u, SHNDX_COMMON = 0xfffffff2u };
 void objfile_sym(const struct objfile *f, uint32_t i, uint8_t *info, uint8_t *other,
                  uint32_t *shndx, uint64_t *value, uint64_t *size);
 /* Global symbol k of f: whether f defines it (not SHN_UNDEF); *weak: its

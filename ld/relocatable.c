@@ -503,10 +503,16 @@ static uint32_t out_sym(const struct rfile *rf, uint32_t k, uint64_t *delta) {
 
 /* ---- writing ---- */
 
+/* put_sym's section index of an absolute or a common symbol (an output
+ * section's index may be 0xfff1 or 0xfff2 too, then written as SHN_XINDEX) */
+enum { OUT_ABS = UINT32_MAX, OUT_COMMON = UINT32_MAX - 1 };
+
 static void put_sym(uint32_t i, uint32_t name, uint64_t value, uint64_t size, uint8_t info,
                     uint8_t other, uint32_t shndx) {
-  uint16_t st = shndx >= SHN_LORESERVE && shndx != SHN_ABS && shndx != SHN_COMMON ? SHN_XINDEX
-                                                                                   : (uint16_t)shndx;
+  uint16_t st = shndx == OUT_ABS ? SHN_ABS
+                : shndx == OUT_COMMON ? SHN_COMMON
+                : shndx >= SHN_LORESERVE ? SHN_XINDEX
+                                         : (uint16_t)shndx;
   if (xindex_shndx)
     wr32(ctx.out + xindex_off + 4 * (uint64_t)i, st == SHN_XINDEX ? shndx : 0);
   if (ctx.arch->is64) {
@@ -538,6 +544,8 @@ static void write_locals(void *arg, int64_t i) {
       value += s->isec->out_off, shndx = section_of(s);
     else if (s->kind == SYM_DEFINED)
       shndx = symbol_group(rf, k)->shndx;
+    else
+      shndx = OUT_ABS; /* what else local_placed() keeps */
     put_sym(rf->first - 1 + rf->map[k], (uint32_t)str, value, size, info, other, shndx);
     size_t n = strlen(s->name) + 1;
     memcpy(ctx.out + strtab_off + str, s->name, n);
@@ -553,16 +561,26 @@ static void write_globals(void) {
     uint64_t value = 0, size = 0;
     uint32_t shndx = SHN_UNDEF;
     uint8_t bind = s->flags & REF_STRONG ? STB_GLOBAL : STB_WEAK, type = g->type;
+    uint8_t other = g->other;
     if (s->kind == SYM_DEFINED && s->isec && s->isec->alive && s->isec->osec)
       shndx = section_of(s), value = s->value + s->isec->out_off;
     else if (s->kind == SYM_ABS)
-      shndx = SHN_ABS, value = s->value;
+      shndx = OUT_ABS, value = s->value;
     else if (s->kind == SYM_COMMON)
-      shndx = SHN_COMMON, value = s->value;
-    if (shndx != SHN_UNDEF)
+      shndx = OUT_COMMON, value = s->value;
+    if (shndx != SHN_UNDEF) {
       bind = s->bind, type = s->type, size = s->size;
+      if (s->file && s->file != ctx.internal) { /* the definition's other bits (aarch64's
+                                                 * STO_AARCH64_VARIANT_PCS) */
+        uint8_t info, o;
+        uint32_t x;
+        uint64_t v, z;
+        objfile_sym(s->file, s->esym, &info, &o, &x, &v, &z);
+        other |= o & ~3u;
+      }
+    }
     put_sym(first_global + (uint32_t)i, (uint32_t)str, value, size, ELF64_ST_INFO(bind, type),
-            g->other, shndx);
+            other, shndx);
     size_t n = strlen(s->name) + 1;
     memcpy(ctx.out + strtab_off + str, s->name, n);
     str += n;

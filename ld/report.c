@@ -286,7 +286,7 @@ static void trace_entry(const struct objfile *f, uint32_t shndx, size_t j, void 
   const struct symbol *sym = ((struct symbol **)arg)[j];
   note("%s: %s %s", f->name,
        shndx == SHN_UNDEF    ? "reference to"
-       : shndx == SHN_COMMON ? "common definition of"
+       : shndx == SHNDX_COMMON ? "common definition of"
                              : "definition of",
        sym->name);
 }

@@ -17,7 +17,7 @@ enum { PRIO_BITS = 40 };
 static uint64_t def_key(struct objfile *f, uint8_t bind, uint32_t shndx, bool lazy) {
   uint64_t rank;
   bool weak = bind == STB_WEAK;
-  if (shndx == SHN_COMMON)
+  if (shndx == SHNDX_COMMON)
     rank = lazy ? 6 : 5;
   else if (lazy)
     rank = weak ? 4 : 3;
@@ -32,7 +32,7 @@ static struct objfile *key_file(uint64_t key) {
 }
 
 static bool defined_in_live_section(struct objfile *f, uint32_t shndx) {
-  if (shndx == SHN_ABS || shndx == SHN_COMMON)
+  if (shndx == SHNDX_ABS || shndx == SHNDX_COMMON)
     return true;
   struct isec *isec = f->secs[shndx];
   return !isec || isec->alive;
@@ -234,9 +234,9 @@ static void bind_winners(void *arg, int64_t i) {
     sym->visibility = ELF64_ST_VISIBILITY(other);
     sym->size = size;
     sym->value = value;
-    if (shndx == SHN_ABS) {
+    if (shndx == SHNDX_ABS) {
       sym->kind = SYM_ABS;
-    } else if (shndx == SHN_COMMON) {
+    } else if (shndx == SHNDX_COMMON) {
       sym->kind = SYM_COMMON;
       atomic_store_explicit(&any_common, true, memory_order_relaxed);
     } else {
@@ -272,7 +272,7 @@ static void check_definitions(void *arg, int64_t i) {
       vec_push(&f->tls_mismatch, sym);
       continue;
     }
-    if (shndx == SHN_UNDEF || shndx == SHN_COMMON || ELF64_ST_BIND(info) != STB_GLOBAL || !live)
+    if (shndx == SHN_UNDEF || shndx == SHNDX_COMMON || ELF64_ST_BIND(info) != STB_GLOBAL || !live)
       continue;
     if (sym->file && sym->file != f && sym->bind == STB_GLOBAL && sym->kind != SYM_COMMON &&
         !ctx.opt.allow_muldefs)
@@ -314,7 +314,7 @@ static void allocate_commons(void) {
       uint32_t shndx;
       uint64_t value, size;
       objfile_sym(f, k, &info, &other, &shndx, &value, &size);
-      if (shndx != SHN_COMMON)
+      if (shndx != SHNDX_COMMON)
         continue;
       uint64_t align = common_align(value);
       if (align > MAX_ALIGN)

@@ -151,7 +151,7 @@ void close_output(void) {
     fatal("cannot write %s: %s", out, strerror(errno));
   mode_t mask = umask(0);
   umask(mask);
-  if (fchmod(tmp_fd, 0777 & ~mask))
+  if (fchmod(tmp_fd, (ctx.opt.relocatable ? 0666 : 0777) & ~mask)) /* -r: not a program */
     fatal("cannot set mode of %s: %s", out, strerror(errno));
   if (close(tmp_fd))
     fatal("cannot write %s: %s", out, strerror(errno));

@@ -17,8 +17,9 @@ pkgs="$pkgs libc6-dev-i386-cross libc6-dev-arm64-cross"
 # Go external linking through smelt-cc (tests/go): Go 1.19 and Debian's
 # go-sqlite3 for the seed scenario; g++ for smelt-cc's C++ exception test
 pkgs="$pkgs golang-go golang-github-mattn-go-sqlite3-dev make g++"
-# the sanitizer build and the libFuzzer harnesses (tests/fuzz)
-pkgs="$pkgs clang-14 libclang-rt-14-dev"
+# the sanitizer build and the libFuzzer harnesses (tests/fuzz); lld reads
+# what smelt -r writes in tests/link, as another linker would
+pkgs="$pkgs clang-14 libclang-rt-14-dev lld"
 
 missing=""
 for p in $pkgs; do

@@ -246,6 +246,14 @@ if compile main.o main.c $OPT && compile main_pic.o main.c $OPT -fPIC; then
   { link binary_gc main.o -Wl,--gc-sections,--format=binary,greeting.txt,unused.txt \
       -Wl,data/table-1.bin,--format=elf && verify "-b binary under --gc-sections" binary_gc; } ||
     broken binary_gc
+  # ld -r -b binary: the files as one object (the classic way to embed
+  # data), linked into the program afterwards
+  if "$BUILD/ld" -r -m $EMUL -b binary greeting.txt unused.txt data/table-1.bin -o blobs.o \
+       >blobs.log 2>&1 && [ ! -s blobs.log ] && link binary_r main.o blobs.o; then
+    verify "ld -r -b binary: the files as one object, then linked" binary_r
+  else
+    fail "ld -r -b binary"; show blobs.log
+  fi
   if grep -q UNREFERENCED-BLOB-42 binary && ! grep -q UNREFERENCED-BLOB-42 binary_gc; then
     pass "-b binary: a file nothing refers to is kept, and dropped by --gc-sections"
   else
@@ -317,8 +325,54 @@ if compile a.o a.c $OPT -fcommon && compile b.o b.c $OPT -fcommon && compile x.o
   else
     fail "-r -d: shared_common is $(readelf -sW abd.o 2>&1 | awk '$8 == "shared_common" { print $7 }')"
   fi
+  # C++ (glibc's g++, x86_64): COMDAT groups of inline functions in both
+  # files, signatures defined in the group section, an exception thrown
+  # across them; linked by smelt, GNU ld and lld if there is one
+  if [ "$ARCH" = x86_64 ] && command -v g++ >/dev/null; then
+    cxx_ok=1
+    for f in cxx1 cxx2; do
+      g++ -O0 -g -c "$SRC/$C/$f.cc" -o $f.o 2>>build.log || cxx_ok=0
+    done
+    if [ $cxx_ok = 1 ] && g++ -B"$BUILD/" -r cxx1.o cxx2.o -o cxx.o >link.log 2>&1; then
+      for ld in smelt bfd lld; do
+        case $ld in
+        smelt) how=-B"$BUILD/" ;;
+        lld) command -v ld.lld >/dev/null || continue; how=-fuse-ld=lld ;;
+        *) how=-fuse-ld=$ld ;;
+        esac
+        if g++ -static $how cxx.o -o cxx_$ld >cxx.log 2>&1 && ./cxx_$ld >cxx_$ld.out 2>&1 &&
+           cmp -s cxx_$ld.out "$SRC/$C/expected_cxx"; then
+          pass "-r of C++ objects (COMDAT groups, exceptions) linked by $ld"
+        else
+          fail "-r of C++ objects linked by $ld"; show cxx.log 5; show cxx_$ld.out 5
+        fi
+      done
+    else
+      broken "-r of C++ objects"; show link.log
+    fi
+  fi
 else
   broken relocatable
+fi
+
+# --- an object of more than 0xff00 sections (66,000 .data.dN, assembled
+# here), whose symbols' section indices go through SHT_SYMTAB_SHNDX and two
+# of whose sections have the indices SHN_ABS and SHN_COMMON stand for;
+# linked directly, and through a -r output of that many sections
+enter manysections
+awk 'BEGIN { for (i = 0; i < 66000; i++)
+  printf ".section .data.d%d,\"aw\"\n.globl d%d\n.p2align 2\nd%d: .long %d\n", i, i, i, i }' >many.s
+if compile main.o main.c $OPT && $CC -c many.s -o many.o 2>>build.log; then
+  { link manysections main.o many.o && verify "66,000 sections: symbols in sections 0xfff1 and 0xfff2" manysections; } ||
+    broken manysections
+  if rlink many_r.o main.o many.o && [ "$(readelf -hW many_r.o | awk '/Number of section headers/ { print $5 }')" = 0 ] &&
+     readelf -SW many_r.o | grep -q "SYMTAB SECTION INDICES" && link manysections_r many_r.o; then
+    verify "-r of 66,000 sections: e_shnum 0, SHT_SYMTAB_SHNDX, linked" manysections_r
+  else
+    fail "-r of 66,000 sections"; show link.log
+  fi
+else
+  broken manysections
 fi
 
 # --- glibc's static libc and libm, through the target's glibc gcc: its
