@@ -828,6 +828,10 @@ void open_output(bool may_reuse);
 void close_output(void);
 /* ld/relocatable.c: -r, the whole link after resolve */
 void write_relocatable(void);
+/* ld/relocatable.c: of two STV_ visibilities, the more restrictive
+ * (internal, then hidden, then protected, then default), as a symbol
+ * several files declare gets it */
+uint8_t stricter_visibility(uint8_t a, uint8_t b);
 /* ld/layout.c: the .note.gnu.property the output gets (NULL: none; *size
  * its bytes): the FEATURE_1_AND bits every object has, and -z ibt/shstk/
  * force-bti's; for an executable with IFUNCs not IBT/BTI */

@@ -306,6 +306,12 @@ static void size_sections(void) {
 
 /* ---- symbols ---- */
 
+uint8_t stricter_visibility(uint8_t a, uint8_t b) {
+  static const uint8_t rank[4] = {[STV_DEFAULT] = 0, [STV_PROTECTED] = 1, [STV_HIDDEN] = 2,
+                                  [STV_INTERNAL] = 3};
+  return rank[b & 3] > rank[a & 3] ? b & 3 : a & 3;
+}
+
 static bool is_section_sym(const struct symbol *s) { return s->type == STT_SECTION; }
 
 /* The output group made of f's group section shndx, or NULL. */
@@ -433,11 +439,7 @@ static void number_globals(void) {
         continue;
       }
       g = &globals[sym->va - first_global];
-      uint8_t v = ELF64_ST_VISIBILITY(other), w = g->other;
-      /* protected (3) > hidden (2) > internal (1) in strength: internal is
-       * the most restrictive, then hidden, then protected */
-      if (v && (!w || (v == STV_INTERNAL) || (v == STV_HIDDEN && w == STV_PROTECTED)))
-        g->other = v;
+      g->other = stricter_visibility(g->other, ELF64_ST_VISIBILITY(other));
     }
   }
   xfree(extra.v);

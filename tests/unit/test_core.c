@@ -632,6 +632,43 @@ Test(options, binary_format_unknown_is_refused, .init = x86_64, .exit_code = 1) 
   opts(4, argv);
 }
 
+/* -r as gcc -r passes it (with -dynamic-linker, ignored); -d; -s keeps
+ * the symbols relocations need: -S and -x */
+Test(options, relocatable, .init = x86_64) {
+  const char *argv[] = {"ld", "-dynamic-linker", "/lib64/ld-linux-x86-64.so.2", "-r", "-dc",
+                        "-s", "--build-id", "a.o"};
+  struct options o = opts(sizeof(argv) / sizeof(argv[0]), argv);
+  cr_assert(o.relocatable && o.define_common && o.strip_debug);
+  cr_assert(!o.strip_all && !o.pie);
+  cr_assert_eq(o.discard, DISCARD_ALL);
+  const char *spellings[] = {"--relocatable", "-Ur", "-relocatable"};
+  for (size_t i = 0; i < 3; i++) {
+    const char *v[] = {"ld", spellings[i], "a.o"};
+    struct options p = opts(3, v);
+    cr_assert(p.relocatable && !p.define_common, "%s", spellings[i]);
+  }
+  const char *nd[] = {"ld", "-r", "-d", "--no-define-common", "a.o"};
+  cr_assert(!opts(5, nd).define_common);
+}
+
+Test(options, relocatable_pie_is_refused, .init = x86_64, .exit_code = 1) {
+  cr_redirect_stderr();
+  const char *argv[] = {"ld", "-r", "-pie", "a.o"};
+  opts(4, argv);
+}
+
+/* the visibility a global gets in a -r output from the files that name it */
+Test(relocatable, stricter_visibility) {
+  cr_assert_eq(stricter_visibility(STV_DEFAULT, STV_HIDDEN), STV_HIDDEN);
+  cr_assert_eq(stricter_visibility(STV_HIDDEN, STV_DEFAULT), STV_HIDDEN);
+  cr_assert_eq(stricter_visibility(STV_PROTECTED, STV_HIDDEN), STV_HIDDEN);
+  cr_assert_eq(stricter_visibility(STV_HIDDEN, STV_PROTECTED), STV_HIDDEN);
+  cr_assert_eq(stricter_visibility(STV_HIDDEN, STV_INTERNAL), STV_INTERNAL);
+  cr_assert_eq(stricter_visibility(STV_DEFAULT, STV_PROTECTED), STV_PROTECTED);
+  cr_assert_eq(stricter_visibility(STV_DEFAULT, STV_DEFAULT), STV_DEFAULT);
+  cr_assert_eq(stricter_visibility(STV_INTERNAL, STV_PROTECTED), STV_INTERNAL);
+}
+
 /* --symbol-ordering-file's text: a name a line, '#' comments and the
  * blanks around a name dropped, a last line without its newline kept */
 Test(order, file_names) {
@@ -686,7 +723,7 @@ static void binary_object_reads(uint16_t machine, bool is64) {
   cr_assert_eq(f->first_global, 1);
   const char *names[] = {"_binary_dir_blob_bin_start", "_binary_dir_blob_bin_end",
                          "_binary_dir_blob_bin_size"};
-  uint32_t want_shndx[] = {1, 1, SHN_ABS};
+  uint32_t want_shndx[] = {1, 1, SHNDX_ABS}; /* objfile_sym's SHN_ABS */
   uint64_t want_value[] = {0, sizeof(blob), sizeof(blob)};
   for (uint32_t i = 1; i < 4; i++) {
     uint8_t info, other;
