@@ -105,10 +105,16 @@ static uint64_t out_flags(const struct isec *isec, bool grouped) {
   return grouped ? f : f & ~(uint64_t)SHF_GROUP;
 }
 
+/* clang's .eh_frame is SHT_X86_64_UNWIND, gcc's SHT_PROGBITS: one section
+ * of the latter, as an executable's link makes them */
+static uint32_t out_type(const struct isec *isec) {
+  return isec->is_ehframe && isec->type == SHT_X86_64_UNWIND ? SHT_PROGBITS : isec->type;
+}
+
 static struct rsec *new_rsec(const struct isec *isec, bool grouped, struct rsec *link) {
   struct rsec *rs = xalloc(sizeof(*rs));
   rs->os.name = isec->name;
-  rs->os.type = isec->type;
+  rs->os.type = out_type(isec);
   rs->os.flags = out_flags(isec, grouped);
   rs->os.entsize = isec->entsize;
   rs->os.align = 1;
@@ -121,12 +127,13 @@ static struct rsec *new_rsec(const struct isec *isec, bool grouped, struct rsec 
 /* The output section an input section of no group joins, made if new. */
 static struct rsec *rsec_for(struct rkey_table *t, const struct isec *isec, struct rsec *link) {
   uint64_t flags = out_flags(isec, false);
-  uint64_t h = rkey_hash(isec->name, isec->type, flags, isec->entsize, link);
+  uint32_t type = out_type(isec);
+  uint64_t h = rkey_hash(isec->name, type, flags, isec->entsize, link);
   for (uint64_t i = h & t->mask;; i = (i + 1) & t->mask) {
     struct rsec *rs = t->slots[i];
     if (!rs)
       return t->slots[i] = new_rsec(isec, false, link);
-    if (rs->os.type == isec->type && rs->os.flags == flags && rs->os.entsize == isec->entsize &&
+    if (rs->os.type == type && rs->os.flags == flags && rs->os.entsize == isec->entsize &&
         rs->link == link && !strcmp(rs->os.name, isec->name))
       return rs;
   }

@@ -3,8 +3,9 @@
  * into a directory that already holds an old output file. The last byte of
  * the input picks extra options (gc, ICF, debug compression, build-id, map,
  * strip, layout), the byte before it more (static PIE, two threads, safe
- * ICF, no RELRO, zstd, no locals, one text segment), so every pass runs on
- * mutated data. Besides crashes and hangs, the harness checks the promise
+ * ICF, no RELRO, zstd, no locals, one text segment) and, its top bit,
+ * -r (a relocatable output; then without the options -r refuses), so
+ * every pass runs on mutated data. Besides crashes and hangs, the harness checks the promise
  * made to users: a link that fails exits 1 and leaves the old output
  * byte-identical and nothing else behind; one that succeeds leaves the new
  * output. */
@@ -31,8 +32,11 @@ static void link_one(const uint8_t *data, size_t size, void *arg) {
       "--gc-sections", "--icf=all", "--compress-debug-sections=zlib", "--build-id", NULL,
       "--strip-debug", "--no-rosegment", "-s", "-pie",
       "--threads=2", /* after --threads=1: the last one counts */
-      "--icf=safe", "-znorelro", "--compress-debug-sections=zstd", "-x", "-znoseparate-code"};
+      "--icf=safe", "-znorelro", "--compress-debug-sections=zstd", "-x", "-znoseparate-code",
+      "-r"};
   unsigned sel = (size ? data[size - 1] : 0) | (size > 1 ? data[size - 2] : 0) << 8;
+  if (sel >> 15 & 1) /* -r: not with --gc-sections, --icf, -pie */
+    sel &= ~(1u << 0 | 1u << 1 | 1u << 8 | 1u << 10);
   char map_arg[160];
   snprintf(map_arg, sizeof(map_arg), "-Map=%s", p->map);
   char *argv[40];

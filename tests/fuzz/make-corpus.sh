@@ -71,6 +71,11 @@ musl-gcc -O1 -fcf-protection=full -c "$T/basic.c" -o corpus/link/x86_64-basic-ce
 aarch64-linux-gnu-gcc -specs /usr/lib/aarch64-linux-musl/musl-gcc.specs -O1 \
   -mbranch-protection=standard -c "$T/basic.c" -o corpus/link/aarch64-basic-bti.o
 musl-gcc -O0 -g -c "$T/ctors.c" -o corpus/link/x86_64-ctors-g.o
+# -r: the top bit of fuzz-link's option bytes (the last two), set in copies
+# of some seeds (bytes after the section headers change nothing else)
+for f in x86_64-ctors-g x86_64-basic-sections i386-basic aarch64-switch-g; do
+  { cat corpus/link/$f.o; printf '\200\000'; } >corpus/link/$f-r.o
+done
 
 # The readers see the same objects, real libc members and archives.
 cp corpus/link/*.o corpus/read/
