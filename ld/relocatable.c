@@ -416,8 +416,12 @@ static void number_globals(void) {
   struct vec extra = {0};
   for (size_t i = 0; i < ctx.opt.defsyms.n; i++)
     vec_push(&extra, ((struct defsym *)ctx.opt.defsyms.v[i])->sym);
-  for (size_t i = 0; i < ctx.opt.undefined.n; i++)
-    vec_push(&extra, symmap_find(ctx.opt.undefined.v[i]));
+  for (size_t i = 0; i < ctx.opt.undefined.n; i++) {
+    struct symbol *sym = symmap_find(ctx.opt.undefined.v[i]);
+    if (sym)
+      mark_sym(sym, REF_STRONG); /* -u is a reference: undefined, it is not weak */
+    vec_push(&extra, sym);
+  }
   for (size_t i = 0; i < extra.n; i++)
     if (extra.v[i])
       ((struct symbol *)extra.v[i])->va = 0;
@@ -792,8 +796,12 @@ static void write_shstrtab(void) {
   for (size_t i = 0; i < groups.n; i++) {
     struct rgroup *rg = groups.v[i];
     uint64_t delta;
+    uint32_t sig = out_sym(&rfiles[rg->file->out_local_idx], rg->sig, &delta);
+    if (!sig)
+      error("%s: group section %u: its signature symbol %u is not in the output", rg->file->name,
+            rg->in_shndx, rg->sig);
     put_shdr(rg->shndx, rg->name_off, SHT_GROUP, 0, rg->offset, group_size(rg), symtab_shndx,
-             out_sym(&rfiles[rg->file->out_local_idx], rg->sig, &delta), 4, 4);
+             sig, 4, 4);
     write_group(rg);
   }
   for (size_t i = 0; i < rsecs.n; i++) {
