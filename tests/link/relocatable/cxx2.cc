@@ -1,15 +1,5 @@
+#include "cxx.h"
 #include <cstdio>
-#include <stdexcept>
-#include <string>
-inline int shared_inline(int x) {
-  if (x < 0)
-    throw std::runtime_error("negative " + std::to_string(x));
-  return x * 2;
-}
-template <class T> struct Box {
-  T v;
-  T get() const { return v + 1; }
-};
 int f1(int x);
 static thread_local int tl = 5;
 int main() {
