@@ -288,8 +288,9 @@ void cc_parse(int argc0, char **argv0, int host_arch, struct cc_args *a) {
     } else if (!strcmp(s, "-static") || !strcmp(s, "-pie") || !strcmp(s, "-rdynamic") ||
                !strcmp(s, "-static-libgcc") || !strcmp(s, "-static-libstdc++")) {
       /* every image is static; -static -pie is gcc's static non-PIE too */
-    } else if (!strcmp(s, "-shared") || !strcmp(s, "-r") ||
-               !strcmp(s, "-shared-libgcc") || !strcmp(s, "-mx32")) {
+    } else if (!strcmp(s, "-r")) {
+      a->relocatable = true; /* a partial link, as gcc -r: no crt files, no libraries */
+    } else if (!strcmp(s, "-shared") || !strcmp(s, "-shared-libgcc") || !strcmp(s, "-mx32")) {
       if (!strcmp(s, "-mx32"))
         keep = false;
       refuse(a, fmt("%s is not supported: smelt-cc makes static executables", s));
@@ -415,8 +416,8 @@ int cc_elf_arch(const unsigned char *h, size_t n) {
 void cc_link_argv(const struct cc_args *a, const struct cc_runtime *rt, const char *const *objs,
                   struct cc_strs *out) {
   cc_push(out, "smelt");
-  cc_push(out, "-static");
-  if (a->static_pie)
+  cc_push(out, a->relocatable ? "-r" : "-static");
+  if (a->static_pie && !a->relocatable)
     cc_push(out, "-pie");
   cc_push(out, "-m");
   cc_push(out, cc_targets[a->arch].emul);
@@ -424,6 +425,12 @@ void cc_link_argv(const struct cc_args *a, const struct cc_runtime *rt, const ch
   cc_push(out, a->output ? a->output : "a.out");
   for (size_t i = 0; i < a->libdirs.n; i++)
     cc_push(out, fmt("-L%s", a->libdirs.v[i]));
+  if (a->relocatable) { /* the inputs, as given */
+    size_t src = 0;
+    for (size_t i = 0; i < a->nitems; i++)
+      cc_push(out, a->items[i].source ? objs[src++] : a->items[i].arg);
+    return;
+  }
   cc_push(out, fmt("-L%s", rt->crt_dir));
   if (rt->gcc_dir)
     cc_push(out, fmt("-L%s", rt->gcc_dir));

@@ -56,6 +56,7 @@ struct cc_args {
   bool verbose, nostartfiles, nodefaultlibs, nolibc, has_ldargs;
   bool profile;          /* --coverage, -fprofile-arcs, -fprofile-generate*: link libgcov */
   bool static_pie;       /* -static-pie (unless a later -no-pie): rcrt1.o, smelt -pie */
+  bool relocatable;      /* -r: smelt -r with the inputs alone (no crt files, no libraries) */
   bool dump_named;       /* -dumpdir, -dumpbase or -dumpbase-ext given */
   char *error;           /* the message if the command line is refused */
 };

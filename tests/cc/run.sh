@@ -81,6 +81,18 @@ if $CC $T -O1 -g -c "$SRC/hello.c" -o hello.o 2>c.log && $CC $T -c "$SRC/twice.S
   else
     fail "link with the target inferred from the objects"; show l3.log
   fi
+  # -r: a partial link of the objects alone (no crt files, no libc: _start
+  # and printf stay undefined), then the program from it
+  if $CC $T -r hello.o twice.o -o hello_r.o 2>lr.log && $CC $T hello_r.o libsmeltcc.a -o hello4 2>>lr.log; then
+    if readelf -hW hello_r.o | grep -q 'Type: *REL' && nm hello_r.o | grep -q ' U printf$' &&
+       ! nm hello_r.o | grep -q ' _start$'; then
+      check "-r, then the program from its output" hello4 hello.expected
+    else
+      fail "-r: not a relocatable object of the two objects alone"; nm hello_r.o | head -5
+    fi
+  else
+    fail "-r and the link of its output"; show lr.log
+  fi
 else
   fail "compile with -c"; show c.log
 fi

@@ -221,6 +221,20 @@ Test(cc_link, static_pie) {
   cr_assert_not(a.static_pie);
 }
 
+/* -r: a partial link of the inputs as given (gcc -r adds no crt files and
+ * no libraries), -L and -Wl kept, -static-pie meaningless */
+Test(cc_link, relocatable) {
+  struct cc_args a = parse(CC_I386, "smelt-cc", "-r", "-static-pie", "-L", "u", "-o", "ab.o",
+                           "a.c", "b.o", "-lz", "-Wl,-d", NULL);
+  cr_assert_null(a.error);
+  cr_assert(a.relocatable);
+  struct cc_runtime rt = {.crt_dir = "/m", .gcc_dir = "/g", .have_eh = true, .have_crtbegin = true};
+  const char *objs[] = {"/t/0-a.o"};
+  struct cc_strs out = {0};
+  cc_link_argv(&a, &rt, objs, &out);
+  cr_assert_str_eq(joined(&out), "smelt -r -m elf_i386 -o ab.o -Lu /t/0-a.o b.o -lz -d");
+}
+
 Test(cc_link, nostdlib_and_defaults) {
   struct cc_args a = parse(CC_AARCH64, "smelt-cc", "-nostdlib", "start.o", NULL);
   struct cc_runtime rt = {.crt_dir = "/m", .gcc_dir = "/g", .have_eh = false};
