@@ -114,7 +114,7 @@ Test(cc_args, go_probes_are_accepted) {
 }
 
 Test(cc_args, unknown_flags_are_unrecognized) {
-  const char *bad[] = {"--frobnicate", "-qux", "-shared", "-r"};
+  const char *bad[] = {"--frobnicate", "-qux", "-shared"};
   for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
     struct cc_args a = parse(CC_X86_64, "smelt-cc", bad[i], "a.o", NULL);
     cr_assert_not_null(a.error, "%s accepted", bad[i]);
