@@ -194,6 +194,8 @@ struct objfile {
   uint8_t *local_class;
 
   /* output .symtab bookkeeping (ld/symtab.c) */
+  uint32_t *out_idx; /* --emit-relocs: each ELF symbol's place among the file's kept locals or
+                      * globals, 1-based (0: not in .symtab) */
   uint64_t out_nlocal, out_nglobal, out_strsize;
   uint64_t out_local_idx, out_global_idx, out_stroff;
 
@@ -287,6 +289,7 @@ enum osec_kind {
   OS_IPLT,     /* IFUNC: .iplt, the start-up routine and an entry per IFUNC */
   OS_IGOT,     /* IFUNC: .got.plt, the slots the routine fills */
   OS_RELAIPLT, /* IFUNC: .rela.iplt (.rel.iplt on i386), R_*_IRELATIVE */
+  OS_EMITREL,  /* --emit-relocs: .rela.NAME, the input relocations of `target` */
 };
 
 struct osec {
@@ -299,6 +302,8 @@ struct osec {
   uint8_t kind;
   bool listed; /* in ctx.osecs */
   uint32_t shndx; /* index in the output section header table; 0 = not emitted */
+  uint32_t symidx; /* --emit-relocs: its STT_SECTION symbol in .symtab, 0 if none */
+  struct osec *target; /* OS_EMITREL: the section whose relocations it holds */
   uint32_t name_off;
   uint32_t link, info;
   uint64_t entsize;
@@ -422,6 +427,10 @@ struct arch {
   /* Whether a relocation type is a direct call or jump (does not take the
    * target's address; used by --icf=safe). */
   bool (*is_call_reloc)(uint32_t type);
+  /* --emit-relocs: the type of relocation i of isec (r) that describes the
+   * bytes as relaxed (aarch64: a GOT load made adrp + add, a TLS sequence
+   * made movz + movk, R_*_NONE for a word made a nop). NULL: the input's. */
+  uint32_t (*emitted_type)(const struct isec *isec, uint32_t i, const struct rel *r);
   /* Implicit addend for REL targets. */
   int64_t (*implicit_addend)(uint32_t type, const uint8_t *loc);
   /* The .note.gnu.property type whose bits every input must have for the
@@ -563,6 +572,7 @@ struct options {
   int threads;
   bool is_static;
   bool relocatable;       /* -r: an ELF relocatable object (ld/relocatable.c) */
+  bool emit_relocs;       /* --emit-relocs, -q: the inputs' relocations kept (ld/emitrel.c) */
   bool define_common;     /* -d: with -r, common symbols are given space in .bss */
   bool nostdlib;
   bool pie;              /* with is_static: a static PIE (ld/pie.c) */
@@ -826,6 +836,13 @@ void write_output(void);                /* ld/write.c */
  * in place */
 void open_output(bool may_reuse);
 void close_output(void);
+/* ld/emitrel.c (--emit-relocs): the .rela sections, made with the output
+ * sections; their entries, written once addresses and .symtab are final */
+void create_emit_relocs(void);
+void write_emit_relocs(void);
+/* ld/symtab.c: the .symtab index of a file's ELF symbol k (0: none) */
+uint32_t symtab_index(const struct objfile *f, uint32_t k);
+uint32_t synthetic_index(const struct symbol *sym); /* of a linker-defined symbol, 0: none */
 /* ld/relocatable.c: -r, the whole link after resolve */
 void write_relocatable(void);
 /* ld/relocatable.c: of two STV_ visibilities, the more restrictive
@@ -897,6 +914,7 @@ const uint8_t *elf_shdr(const struct objfile *f, uint32_t i);
 uint64_t sym_addr(const struct symbol *sym); /* an IFUNC's: its .iplt entry */
 uint64_t sym_def_addr(const struct symbol *sym); /* where it is defined (an IFUNC's resolver) */
 uint64_t sym_va(const struct symbol *sym, int64_t addend); /* S + A, merge-aware */
+uint8_t sym_class(const struct symbol *sym); /* ADDR_* */
 const struct isec *live_isec(const struct isec *isec);   /* after ICF folding */
 uint32_t find_piece(const struct isec *isec, uint64_t off); /* index of the piece at off */
 struct fkey {

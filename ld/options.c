@@ -60,6 +60,8 @@ static const char usage[] =
     "  -r, --relocatable, -Ur      Write one relocatable object (ET_REL) holding the\n"
     "                              inputs' sections, symbols and relocations\n"
     "  -d, -dc, -dp                With -r, give common symbols space in .bss\n"
+    "  -q, --emit-relocs           Keep the inputs' relocations of allocated sections in the\n"
+    "                              executable (.rela.NAME, for BOLT and the like)\n"
     "  -static -pie, -no-pie       A static PIE: loaded anywhere, relocated by musl's\n"
     "                              rcrt1.o (gcc/clang -static-pie); or not\n"
     "  --threads=N                 Worker threads (default: one per usable CPU; one for a link\n"
@@ -403,16 +405,11 @@ static const char *const ignored_with_value[] = {
 
 /* Options of GNU ld or lld that smelt knows and does not do: ignored, as
  * an unknown option is, but with what that means for the output. */
-#define NO_RELOCS                                                                          \
-  "the output keeps no relocations (a post-link optimizer such as BOLT works in its "       \
-  "non-relocation mode)"
 #define PAGE_ALIGNED "segments stay page-aligned"
 static const struct {
   const char *flag;
   const char *why;
 } unsupported[] = {
-    {"emit-relocs", NO_RELOCS},
-    {"q", NO_RELOCS},
     {"gdb-index", "no .gdb_index is made (gdb indexes the debug info itself)"},
     {"N", PAGE_ALIGNED " and text read-only"},
     {"omagic", PAGE_ALIGNED " and text read-only"},
@@ -861,6 +858,8 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
     } else if (opt_flag(arg, "d") || opt_flag(arg, "dc") || opt_flag(arg, "dp") ||
                opt_flag(arg, "define-common")) {
       opt->define_common = true;
+    } else if (opt_flag(arg, "emit-relocs") || opt_flag(arg, "q")) {
+      opt->emit_relocs = true;
     } else if (opt_flag(arg, "no-define-common")) {
       opt->define_common = false;
     } else if (is_T_address(arg) || opt_value(argv, argc, &i, "section-start")) {

@@ -251,7 +251,7 @@ bool moves_with_image(const struct symbol *sym) {
   }
 }
 
-static uint8_t sym_class(const struct symbol *sym) {
+uint8_t sym_class(const struct symbol *sym) {
   return ctx.addrs_final ? sym->addr_class : compute_class(sym);
 }
 

@@ -30,6 +30,7 @@ static bool keep_global(const struct objfile *f, uint32_t k) {
 static void count_file(void *arg, int64_t i) {
   struct objfile *f = ((struct objfile **)arg)[i];
   uint64_t nl = 0, ng = 0, str = 0;
+  uint32_t *idx = ctx.opt.emit_relocs ? xcalloc(f->nsyms ? f->nsyms : 1, sizeof(*idx)) : NULL;
   for (uint32_t k = 1; k < f->nsyms; k++) {
     prefetch_global(f, k);
     bool keep = k < f->first_global ? keep_local(f->syms[k]) : keep_global(f, k);
@@ -39,12 +40,16 @@ static void count_file(void *arg, int64_t i) {
       nl++;
     else
       ng++;
+    if (idx)
+      idx[k] = (uint32_t)(k < f->first_global ? nl : ng);
     str += strlen(f->syms[k]->name) + 1;
   }
+  f->out_idx = idx;
   f->out_nlocal = nl, f->out_nglobal = ng, f->out_strsize = str;
 }
 
 static uint64_t nsynth_out, synth_str, synth_idx, synth_stroff;
+static void index_synthetic(void);
 
 /* A run of files' locals, globals and names are built in a thread's buffer
  * and written with three pwrites, like the streamed sections: the output
@@ -78,6 +83,12 @@ void prepare_symtab(void) {
     synth_str += strlen(sym->name) + 1;
   }
   uint64_t idx = 1, str = 1;
+  /* --emit-relocs: a section symbol for each allocated section first, for
+   * relocations whose symbol has no place of its own in .symtab */
+  for (size_t i = 0; ctx.opt.emit_relocs && i < ctx.osecs.n; i++) {
+    struct osec *os = oss[i];
+    os->symidx = (os->flags & SHF_ALLOC) && os->shndx ? (uint32_t)idx++ : 0;
+  }
   for (size_t i = 0; i < ctx.live.n; i++) {
     struct objfile *f = ctx.live.v[i];
     f->out_local_idx = idx;
@@ -101,6 +112,8 @@ void prepare_symtab(void) {
   }
   synth_idx = idx;
   synth_stroff = str;
+  if (ctx.opt.emit_relocs)
+    index_synthetic();
   idx += nsynth_out;
   str += synth_str;
   ctx.symtab->size = idx * entsize;
@@ -204,6 +217,21 @@ void write_symtab(void) {
   parallel_for((int64_t)runs.n, write_run, NULL);
   size_t entsize = ctx.symtab->entsize;
   uint8_t *symtab = ctx.out + ctx.symtab->offset;
+  for (size_t i = 0; i < ctx.osecs.n; i++) {
+    const struct osec *os = oss[i];
+    if (!os->symidx)
+      continue;
+    uint8_t *p = symtab + os->symidx * entsize;
+    uint8_t info = ELF64_ST_INFO(STB_LOCAL, STT_SECTION);
+    if (ctx.arch->is64) {
+      Elf64_Sym e = {0, info, 0, (uint16_t)(os->shndx < SHN_LORESERVE ? os->shndx : SHN_XINDEX),
+                     os->addr, 0};
+      memcpy(p, &e, sizeof(e));
+    } else {
+      Elf32_Sym e = {0, (uint32_t)os->addr, 0, info, 0, (uint16_t)os->shndx};
+      memcpy(p, &e, sizeof(e));
+    }
+  }
   char *strtab = (char *)ctx.out + ctx.strtab->offset;
   uint64_t idx = synth_idx, so = synth_stroff;
   for (size_t i = 0; i < ctx.synthetic.n; i++) {
@@ -213,4 +241,38 @@ void write_symtab(void) {
     put_sym(symtab + idx++ * entsize, (uint32_t)so, sym, STB_GLOBAL);
     so += len;
   }
+}
+
+/* --emit-relocs: the linker's own symbols' .symtab indices, by symbol */
+struct synth_slot {
+  const struct symbol *sym;
+  uint32_t idx;
+};
+static struct synth_slot *synth_table;
+static uint64_t synth_mask;
+
+static void index_synthetic(void) {
+  uint64_t slots = table_slots(ctx.synthetic.n);
+  synth_table = xcalloc(slots, sizeof(*synth_table));
+  synth_mask = slots - 1;
+  for (size_t i = 0; i < ctx.synthetic.n; i++) {
+    const struct symbol *sym = ctx.synthetic.v[i];
+    struct synth_slot *s = &synth_table[ptr_slot(synth_table, sizeof(*s), synth_mask, sym)];
+    s->sym = sym;
+    s->idx = (uint32_t)(synth_idx + i);
+  }
+}
+
+uint32_t synthetic_index(const struct symbol *sym) {
+  if (!synth_table)
+    return 0;
+  const struct synth_slot *s = &synth_table[ptr_slot(synth_table, sizeof(*s), synth_mask, sym)];
+  return s->sym ? s->idx : 0;
+}
+
+uint32_t symtab_index(const struct objfile *f, uint32_t k) {
+  if (!f->out_idx || !f->out_idx[k])
+    return 0;
+  return (uint32_t)((k < f->first_global ? f->out_local_idx : f->out_global_idx) - 1 +
+                    f->out_idx[k]);
 }

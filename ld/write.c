@@ -713,6 +713,7 @@ void write_output(void) {
     write_pie_sections();
   write_eh_frame_hdr();
   write_symtab();
+  write_emit_relocs();
   write_headers();
   check_errors();
   write_build_id(); /* hashes everything above */

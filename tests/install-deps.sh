@@ -20,6 +20,8 @@ pkgs="$pkgs golang-go golang-github-mattn-go-sqlite3-dev make g++"
 # the sanitizer build and the libFuzzer harnesses (tests/fuzz); lld reads
 # what smelt -r writes in tests/link, as another linker would
 pkgs="$pkgs clang-14 libclang-rt-14-dev lld"
+# BOLT rewrites what smelt --emit-relocs writes in tests/link
+pkgs="$pkgs bolt-15"
 
 missing=""
 for p in $pkgs; do

@@ -241,10 +241,12 @@ static uint64_t page(uint64_t x) { return x & ~(uint64_t)0xfff; }
 /* ---- scan ---- */
 
 /* adrp + add is PC-relative: in a static PIE only for addresses in the
- * image, not for absolute values. */
+ * image, not for absolute values. With --emit-relocs the GOT loads stay,
+ * as GNU ld leaves them: BOLT 15 misplaces an adrp + add made of one when
+ * its target ends a section (__fini_array_end), and reads the loads. */
 static bool got_relaxable(const struct symbol *sym) {
   return sym_is_defined(sym) && sym->type != STT_GNU_IFUNC &&
-         (!ctx.opt.pie || moves_with_image(sym));
+         (!ctx.opt.pie || moves_with_image(sym)) && !ctx.opt.emit_relocs;
 }
 
 static void scan_relocs(struct isec *isec) {
@@ -1135,6 +1137,41 @@ bool a64_write_iplt(uint8_t *out, const struct iplt *l) {
   return true;
 }
 
+uint32_t a64_emitted_type(uint32_t type, bool got_relaxed, bool stubbed, uint32_t prev) {
+  switch (type) {
+  case R_AARCH64_ADR_GOT_PAGE:
+    return got_relaxed ? R_AARCH64_ADR_PREL_PG_HI21 : type;
+  case R_AARCH64_LD64_GOT_LO12_NC:
+    return got_relaxed ? R_AARCH64_ADD_ABS_LO12_NC : type;
+  case R_AARCH64_LD64_GOTPAGE_LO15: /* a branch to a stub */
+    return stubbed ? R_AARCH64_NONE : type;
+  case R_AARCH64_TLSIE_ADR_GOTTPREL_PAGE21:
+  case R_AARCH64_TLSDESC_ADR_PAGE21:
+  case R_AARCH64_TLSGD_ADR_PAGE21:
+    return R_AARCH64_TLSLE_MOVW_TPREL_G1; /* movz */
+  case R_AARCH64_TLSIE_LD64_GOTTPREL_LO12_NC:
+  case R_AARCH64_TLSDESC_LD64_LO12:
+  case R_AARCH64_TLSGD_ADD_LO12_NC:
+    return R_AARCH64_TLSLE_MOVW_TPREL_G0_NC; /* movk */
+  case R_AARCH64_TLSDESC_ADD_LO12:
+  case R_AARCH64_TLSDESC_CALL:
+    return R_AARCH64_NONE; /* nop */
+  case R_AARCH64_CALL26: /* after a GD sequence's add: the call became mrs */
+    return prev == R_AARCH64_TLSGD_ADD_LO12_NC ? R_AARCH64_NONE : type;
+  default:
+    return type;
+  }
+}
+
+static uint32_t emitted_type(const struct isec *isec, uint32_t i, const struct rel *r) {
+  const struct symbol *sym = isec->file->syms[r->sym];
+  struct rel prev = {0};
+  if (i > 0)
+    get_rel(isec, i - 1, &prev);
+  return a64_emitted_type(r->type, got_relaxable(sym), outside_window(sym, r->addend),
+                          i > 0 ? prev.type : R_AARCH64_NONE);
+}
+
 static bool is_call_reloc(uint32_t type) {
   return type == R_AARCH64_CALL26 || type == R_AARCH64_JUMP26;
 }
@@ -1167,6 +1204,7 @@ const struct arch arch_aarch64 = {
     .relax_after = 12, /* TLS GD: the two instructions after the add */
     .apply_nonalloc_relocs = apply_nonalloc_part,
     .is_call_reloc = is_call_reloc,
+    .emitted_type = emitted_type,
     .after_scan = after_scan,
     .add_thunks = add_thunks,
     .finish_output = finish_output,

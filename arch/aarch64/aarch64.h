@@ -27,6 +27,11 @@ uint32_t a64_window_stub(uint8_t out[16], uint32_t ldr, uint64_t P, uint64_t stu
  * (four), both or neither. */
 enum { A64_SITE_8 = 1, A64_SITE_12 = 2 };
 unsigned a64_843419_sites(const uint8_t *code, uint64_t avail);
+/* --emit-relocs: the type that describes relocation `type` once applied
+ * (got_relaxed: a GOT load made adrp + add; stubbed: a GOTPAGE_LO15 load
+ * sent to a stub; prev: the type of the relocation before it, whose GD
+ * sequence may have consumed this call) */
+uint32_t a64_emitted_type(uint32_t type, bool got_relaxed, bool stubbed, uint32_t prev);
 struct iplt;
 enum { A64_IPLT_INIT_SIZE = 128 };
 /* IFUNC: the start-up routine that applies .rela.iplt, then the entries

@@ -638,6 +638,54 @@ else
   broken switch
 fi
 
+# --- --emit-relocs: the relocations of the allocated sections kept, for
+# BOLT's relocation mode. The switch case (jump tables, -fPIC and not) and
+# the relocatable case's objects (TLS, strings, data pointers, a COMDAT
+# group, constructors), linked with it, run as without it; .rela.text
+# belongs to .text; where BOLT 15 is installed it rewrites them with every
+# block reversed and every function moved (-lite=0), and the results run
+# (only x86_64 and aarch64: REL cannot keep an addend, i386 warns)
+BOLT=$(command -v llvm-bolt-15 || command -v llvm-bolt || true)
+# bolted LABEL CASE BINARY: BOLT's rewrite of BINARY, run as CASE's expected
+bolted() {
+  if [ -z "$BOLT" ] || [ "$ARCH" = i386 ]; then return; fi
+  if "$BOLT" "$3" -o "$3.bolt" -reorder-blocks=reverse -reorder-functions=hfsort+ -lite=0 \
+       >bolt.log 2>&1 && grep -q 'enabling relocation mode' bolt.log; then
+    C=$2 verify "$1" "$3.bolt"
+  else
+    fail "$1: llvm-bolt failed or did not use the relocations"; show bolt.log 8
+  fi
+}
+# emitted BINARY: .rela.text exists and its sh_info is .text's index
+emitted() {
+  idx=$(readelf -SW "$1" | sed -n 's/^ *\[ *\([0-9]*\)\] \.text .*/\1/p')
+  info=$(readelf -SW "$1" | sed 's/^ *\[ *[0-9]*\]//' | awk '$1 == ".rela.text" { print $9 }')
+  [ -n "$idx" ] && [ "$info" = "$idx" ]
+}
+for c in switch relocatable; do
+  cd "$T/$c"
+  objs="main.o pic.o nopic.o"
+  [ $c = relocatable ] && objs="main.o a.o b.o x.o"
+  if [ "$ARCH" = i386 ]; then
+    if $CC -static -B"$BUILD/" $objs -Wl,--emit-relocs -o ${c}_q >q.log 2>&1 &&
+       grep -q 'warning: --emit-relocs ignored: not supported on i386' q.log &&
+       ! readelf -SW ${c}_q | grep -q '\.rela\.text'; then
+      C=$c verify "--emit-relocs on i386: a warning, no relocations ($c)" ${c}_q
+    else
+      fail "--emit-relocs on i386 ($c)"; show q.log
+    fi
+  elif link ${c}_q $objs -Wl,--emit-relocs; then
+    if emitted ${c}_q; then
+      C=$c verify "--emit-relocs: .rela.text of .text, the program runs ($c)" ${c}_q
+    else
+      fail "--emit-relocs: no .rela.text for .text ($c)"
+    fi
+    bolted "--emit-relocs: BOLT's rewrite runs ($c)" $c ${c}_q
+  else
+    broken "--emit-relocs ($c)"
+  fi
+done
+
 # --- libc coverage
 enter libc
 { compile main.o main.c $OPT && link libc main.o -lm && verify "libc: qsort, strtod, snprintf, math" libc; } ||

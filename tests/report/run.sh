@@ -134,9 +134,9 @@ check "--reproduce with --symbol-ordering-file: the file goes along, replays to 
   sh -c "grep -q 'symbol-ordering-file=./.*/order.txt\"\$' $rsp && cmp -s ordered3 ordered4"
 
 # options smelt knows and does not do: one warning saying what that means
-$LINK main.o helper.o -Wl,--emit-relocs -o norelocs >norelocs.log 2>&1
-check "--emit-relocs: one warning, the link made" warned_once norelocs norelocs.log \
-  "smelt: warning: --emit-relocs ignored: the output keeps no relocations .*"
+$LINK main.o helper.o -Wl,--emit-relocs,-s -o norelocs >norelocs.log 2>&1
+check "--emit-relocs with -s: one warning, the link made" warned_once norelocs norelocs.log \
+  "smelt: warning: --emit-relocs ignored with -s: the relocations need .symtab"
 $LINK main.o helper.o -Wl,-n -o nmagic >nmagic.log 2>&1
 check "-n: one warning, the link made" warned_once nmagic nmagic.log \
   "smelt: warning: -n ignored: segments stay page-aligned"

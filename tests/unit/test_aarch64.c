@@ -1,6 +1,7 @@
 /* AArch64 encoders: the expected words are GNU as output for the same
  * instruction with the immediate filled in. */
 #include "arch/aarch64/aarch64.h"
+#include <elf.h>
 #include <criterion/criterion.h>
 
 Test(a64, adrp_pages) {
@@ -158,4 +159,26 @@ Test(a64, erratum_843419_lookalikes) {
   cr_expect_eq(sites((uint32_t[]){ADRP_X1, STR_X3_X0_8, MOV_X4_5, LDR_X0_X1}, 3), 0,
                "the fourth word is past the end");
   cr_expect_eq(sites((uint32_t[]){ADRP_X1, LDR_X2_X0}, 2), 0);
+}
+
+/* --emit-relocs: a relaxed relocation is written as the type of what its
+ * bytes now hold */
+Test(a64, emitted_types) {
+  cr_expect_eq(a64_emitted_type(R_AARCH64_ADR_GOT_PAGE, true, false, 0), R_AARCH64_ADR_PREL_PG_HI21);
+  cr_expect_eq(a64_emitted_type(R_AARCH64_ADR_GOT_PAGE, false, false, 0), R_AARCH64_ADR_GOT_PAGE);
+  cr_expect_eq(a64_emitted_type(R_AARCH64_LD64_GOT_LO12_NC, true, false, 0),
+               R_AARCH64_ADD_ABS_LO12_NC);
+  cr_expect_eq(a64_emitted_type(R_AARCH64_LD64_GOTPAGE_LO15, false, true, 0), R_AARCH64_NONE);
+  cr_expect_eq(a64_emitted_type(R_AARCH64_LD64_GOTPAGE_LO15, false, false, 0),
+               R_AARCH64_LD64_GOTPAGE_LO15);
+  cr_expect_eq(a64_emitted_type(R_AARCH64_TLSDESC_ADR_PAGE21, false, false, 0),
+               R_AARCH64_TLSLE_MOVW_TPREL_G1);
+  cr_expect_eq(a64_emitted_type(R_AARCH64_TLSIE_LD64_GOTTPREL_LO12_NC, false, false, 0),
+               R_AARCH64_TLSLE_MOVW_TPREL_G0_NC);
+  cr_expect_eq(a64_emitted_type(R_AARCH64_TLSDESC_CALL, false, false, 0), R_AARCH64_NONE);
+  cr_expect_eq(a64_emitted_type(R_AARCH64_CALL26, false, false, R_AARCH64_TLSGD_ADD_LO12_NC),
+               R_AARCH64_NONE);
+  cr_expect_eq(a64_emitted_type(R_AARCH64_CALL26, false, false, R_AARCH64_ADD_ABS_LO12_NC),
+               R_AARCH64_CALL26);
+  cr_expect_eq(a64_emitted_type(R_AARCH64_ABS64, false, false, 0), R_AARCH64_ABS64);
 }

@@ -651,6 +651,15 @@ Test(options, relocatable, .init = x86_64) {
   cr_assert(!opts(5, nd).define_common);
 }
 
+Test(options, emit_relocs, .init = x86_64) {
+  const char *argv[] = {"ld", "-q", "a.o"};
+  cr_assert(opts(3, argv).emit_relocs);
+  const char *argv2[] = {"ld", "--emit-relocs", "a.o"};
+  cr_assert(opts(3, argv2).emit_relocs);
+  const char *argv3[] = {"ld", "a.o"};
+  cr_assert(!opts(2, argv3).emit_relocs);
+}
+
 Test(options, relocatable_pie_is_refused, .init = x86_64, .exit_code = 1) {
   cr_redirect_stderr();
   const char *argv[] = {"ld", "-r", "-pie", "a.o"};
