@@ -681,6 +681,15 @@ for c in switch relocatable; do
       fail "--emit-relocs: no .rela.text for .text ($c)"
     fi
     bolted "--emit-relocs: BOLT's rewrite runs ($c)" $c ${c}_q
+    if [ $c = relocatable ]; then
+      if link ${c}_q1 $objs -Wl,--emit-relocs,--threads=1 &&
+         link ${c}_q2 $objs -Wl,--emit-relocs,--threads=2 && cmp -s ${c}_q1 ${c}_q2 &&
+         cmp -s ${c}_q1 ${c}_q; then
+        pass "--emit-relocs: --threads=1, 2 and default: identical output"
+      else
+        fail "--emit-relocs: output differs across --threads"
+      fi
+    fi
   else
     broken "--emit-relocs ($c)"
   fi
