@@ -70,6 +70,11 @@ check "--reproduce: response file and inputs" \
   sh -c 'tar tf repro.tar | grep -q response.txt && tar tf repro.tar | grep -q "libhelper.a$"'
 replay repro.tar prog3
 check "--reproduce: replays to identical bytes" cmp -s prog2 prog3
+# -r: the tarball replays the relocatable link (an archive member pulled)
+must "$BUILD/smelt" -r main.o -L. -lhelper -o rel.o --reproduce=reprorel.tar
+replay reprorel.tar rel2.o
+check "--reproduce with -r: replays to identical bytes" \
+  sh -c 'cmp -s rel.o rel2.o && nm rel.o | grep -q " T helper$"'
 # through an input script: the response names the script's files instead,
 # as the script's own paths would lead out of the tarball
 printf '/* libscripted.a */ INPUT ( libhelper.a )\n' >libscripted.a
