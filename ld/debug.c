@@ -254,6 +254,24 @@ void compress_debug_sections(void) {
   layout_nonalloc();
 }
 
+void compress_whole(struct osec **oss, uint8_t *const *bufs, size_t n) {
+  struct vec zs = {0};
+  for (size_t i = 0; i < n; i++)
+    for (uint64_t off = 0; off < oss[i]->size; off += ZCHUNK)
+      new_zchunk(&zs, oss[i], off, oss[i]->size - off < ZCHUNK ? oss[i]->size : off + ZCHUNK)
+          ->src = bufs[i] + off;
+  parallel_for((int64_t)zs.n, compress_one, zs.v);
+  struct zchunk **z = (struct zchunk **)zs.v;
+  for (size_t first = 0, end; first < zs.n; first = end) {
+    for (end = first + 1; end < zs.n && z[end]->os == z[first]->os;)
+      end++;
+    assemble(z[first]->os, z, first, end);
+  }
+  for (size_t i = 0; i < zs.n; i++)
+    xfree(z[i]);
+  xfree(zs.v);
+}
+
 /* ---- build id ---- */
 
 size_t build_id_size(void) {

@@ -878,6 +878,11 @@ size_t uncovered(struct span *covered, size_t n, uint64_t end, struct span *gaps
  * relocation r: returns the next part's first relocation, sets *cut. */
 uint32_t gap_after(const struct isec *isec, uint32_t nrels, uint32_t r, uint64_t *cut);
 void compress_debug_sections(void);     /* ld/debug.c */
+/* ld/debug.c: each oss[i]'s bytes given whole (bufs[i], oss[i]->size of
+ * them) compressed into its zparts, as an executable's debug sections are
+ * (-r's, ld/relocatable.c); its size, flags and alignment become the
+ * compressed section's */
+void compress_whole(struct osec **oss, uint8_t *const *bufs, size_t n);
 
 /* ---- static PIE (ld/pie.c) ---- */
 /* What a relocation type asks of a static PIE: nothing, a load-time

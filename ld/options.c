@@ -560,11 +560,6 @@ static void check_relocatable(struct options *opt) {
     fatal("-r and --gc-sections may not be used together");
   if (opt->icf)
     fatal("-r and --icf may not be used together");
-  if (opt->compress_debug) {
-    warn("--compress-debug-sections ignored with -r: the output's debug sections are not "
-         "compressed");
-    opt->compress_debug = false;
-  }
   if (opt->map_file) {
     warn("-Map ignored with -r: a relocatable output has no addresses to map");
     opt->map_file = NULL;

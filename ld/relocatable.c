@@ -621,26 +621,37 @@ static void add_implicit(const struct isec *isec, const struct rel *r, uint8_t *
   memcpy(p, &v, size);
 }
 
-static void write_member(void *arg, int64_t i) {
-  struct isec *isec = members.v[i];
-  struct rsec *rs = (struct rsec *)isec->osec;
-  uint8_t *buf = ctx.out + rs->os.offset + isec->out_off;
-  if (rs->os.type != SHT_NOBITS && isec->data)
-    read_isec(isec, 0, isec->size, buf);
-  if (!isec->nrels)
+/* isec's bytes at buf, the addends i386 keeps there moved (see out_sym) */
+static void member_bytes(struct isec *isec, uint8_t *buf) {
+  if (isec->osec->type == SHT_NOBITS || !isec->data)
     return;
+  read_isec(isec, 0, isec->size, buf);
+  if (ctx.arch->is_rela || !isec->nrels)
+    return;
+  const struct rfile *rf = &rfiles[isec->file->out_local_idx];
+  for (uint32_t k = 0; k < isec->nrels; k++) {
+    struct rel r;
+    get_rel(isec, k, &r); /* checked by mark_rels */
+    uint64_t delta;
+    out_sym(rf, r.sym, &delta);
+    if (delta)
+      add_implicit(isec, &r, buf, delta);
+  }
+}
+
+/* Member i's relocations, into its output section's relocation section. */
+static void member_rels(struct isec *isec, size_t i) {
+  struct rsec *rs = (struct rsec *)isec->osec;
   const struct rfile *rf = &rfiles[isec->file->out_local_idx];
   bool is64 = ctx.arch->is64, rela = ctx.arch->is_rela;
   uint64_t ent = rel_entsize(is64, rela);
   uint8_t *out = ctx.out + rs->rel_off + rel_first[i] * ent;
   for (uint32_t k = 0; k < isec->nrels; k++, out += ent) {
     struct rel r;
-    get_rel(isec, k, &r); /* checked by mark_rels */
+    get_rel(isec, k, &r);
     uint64_t delta;
     uint32_t sym = out_sym(rf, r.sym, &delta);
     uint64_t where = r.offset + isec->out_off;
-    if (!rela && delta && rs->os.type != SHT_NOBITS)
-      add_implicit(isec, &r, buf, delta);
     if (is64) {
       Elf64_Rela e = {where, ELF64_R_INFO((uint64_t)sym, r.type), r.addend + (int64_t)delta};
       memcpy(out, &e, rela ? sizeof(Elf64_Rela) : sizeof(Elf64_Rel));
@@ -649,6 +660,70 @@ static void write_member(void *arg, int64_t i) {
                       (int32_t)(r.addend + (int64_t)delta)};
       memcpy(out, &e, rela ? sizeof(Elf32_Rela) : sizeof(Elf32_Rel));
     }
+  }
+}
+
+static void write_member(void *arg, int64_t i) {
+  struct isec *isec = members.v[i];
+  struct osec *os = isec->osec;
+  if (!os->zparts) /* a compressed section is written whole */
+    member_bytes(isec, ctx.out + os->offset + isec->out_off);
+  if (isec->nrels)
+    member_rels(isec, (size_t)i);
+}
+
+/* --compress-debug-sections: each .debug_ section is built whole and
+ * compressed as an executable's are (compress_whole), before the layout
+ * that needs its size; its relocations stay those of the uncompressed
+ * bytes, as the gABI has them. */
+static bool compressible(const struct rsec *rs) {
+  return !(rs->os.flags & SHF_ALLOC) && rs->os.type == SHT_PROGBITS && rs->os.size &&
+         !strncmp(rs->os.name, ".debug", 6);
+}
+
+struct zbuild {
+  struct isec **isecs;
+  uint8_t **bufs; /* per isec: its section's bytes */
+};
+
+static void build_one(void *arg, int64_t i) {
+  const struct zbuild *b = arg;
+  member_bytes(b->isecs[i], b->bufs[i] + b->isecs[i]->out_off);
+}
+
+static void compress_sections(void) {
+  if (!ctx.opt.compress_debug)
+    return;
+  struct vec oss = {0}, bufs = {0}, isecs = {0}, ibufs = {0};
+  for (size_t i = 0; i < rsecs.n; i++) {
+    struct rsec *rs = rsecs.v[i];
+    if (!compressible(rs))
+      continue;
+    uint8_t *buf = xcalloc(1, rs->os.size);
+    vec_push(&oss, &rs->os);
+    vec_push(&bufs, buf);
+    for (size_t k = 0; k < rs->os.members.n; k++) {
+      vec_push(&isecs, rs->os.members.v[k]);
+      vec_push(&ibufs, buf);
+    }
+  }
+  struct zbuild b = {(struct isec **)isecs.v, (uint8_t **)ibufs.v};
+  parallel_for((int64_t)isecs.n, build_one, &b);
+  check_errors();
+  compress_whole((struct osec **)oss.v, (uint8_t *const *)bufs.v, oss.n);
+  for (size_t i = 0; i < bufs.n; i++)
+    xfree(bufs.v[i]);
+  xfree(oss.v);
+  xfree(bufs.v);
+  xfree(isecs.v);
+  xfree(ibufs.v);
+}
+
+static void write_zparts(void) {
+  for (size_t i = 0; i < rsecs.n; i++) {
+    const struct osec *os = &((struct rsec *)rsecs.v[i])->os;
+    for (uint32_t k = 0; k < os->nzparts; k++)
+      memcpy(ctx.out + os->offset + os->zparts[k].off, os->zparts[k].p, os->zparts[k].n);
   }
 }
 
@@ -871,9 +946,11 @@ void write_relocatable(void) {
   check_errors();
   size_sections();
   plan_symbols();
+  compress_sections();
   place();
   open_output(false);
   parallel_for((int64_t)members.n, write_member, NULL);
+  write_zparts();
   parallel_for((int64_t)nrfiles, write_locals, rfiles);
   put_sym(0, 0, 0, 0, 0, 0, 0);
   for (size_t i = 0; i < rsecs.n; i++) {

@@ -325,6 +325,26 @@ if compile a.o a.c $OPT -fcommon && compile b.o b.c $OPT -fcommon && compile x.o
   else
     fail "-r -d: shared_common is $(readelf -sW abd.o 2>&1 | awk '$8 == "shared_common" { print $7 }')"
   fi
+  # -g objects, their debug sections compressed in the -r output (zlib,
+  # zstd): GNU ld and smelt link the program from it, and the line of
+  # b_name found through the GNU ld-linked program's DWARF is b.c's
+  if compile a_g.o a.c $OPT -g -fcommon && compile b_g.o b.c $OPT -g -fcommon; then
+    for z in zlib zstd; do
+      if rlink ab_$z.o -Wl,--compress-debug-sections=$z a_g.o b_g.o x.o &&
+         readelf -SW ab_$z.o | grep -q '\.debug_info .* C ' &&
+         $CC -static main.o ab_$z.o -o relocatable_${z}_gnu >gnu.log 2>&1 &&
+         link relocatable_$z main.o ab_$z.o &&
+         addr2line -e relocatable_${z}_gnu \
+           "0x$(nm relocatable_${z}_gnu | awk '$3 == "b_name" { print $1 }')" | grep -q '/b\.c:21$'; then
+        verify "-r --compress-debug-sections=$z, linked by smelt" relocatable_$z
+        verify "-r --compress-debug-sections=$z, linked by GNU ld (b_name at b.c:21)" relocatable_${z}_gnu
+      else
+        fail "-r --compress-debug-sections=$z"; show gnu.log
+      fi
+    done
+  else
+    broken "-r with -g objects"
+  fi
   # C++ (glibc's g++, x86_64): COMDAT groups of inline functions in both
   # files, signatures defined in the group section, an exception thrown
   # across them; linked by smelt, GNU ld and lld if there is one
