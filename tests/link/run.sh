@@ -325,6 +325,23 @@ if compile a.o a.c $OPT -fcommon && compile b.o b.c $OPT -fcommon && compile x.o
   else
     fail "-r -d: shared_common is $(readelf -sW abd.o 2>&1 | awk '$8 == "shared_common" { print $7 }')"
   fi
+  # all of musl's libc.a through -r (--whole-archive): the program linked
+  # against that one object in its place, by smelt and by GNU ld
+  libgcc=$($CC -print-libgcc-file-name)
+  if "$BUILD/ld" -r -m $EMUL --whole-archive $MUSLLIB/libc.a -o libc_all.o >lc.log 2>&1 &&
+     [ ! -s lc.log ]; then
+    for l in smelt gnu; do
+      b=-B"$BUILD/"; [ $l = gnu ] && b=
+      if $CC -static $b -nostdlib $MUSLLIB/crt1.o $MUSLLIB/crti.o main.o ab.o libc_all.o \
+           "$libgcc" $MUSLLIB/crtn.o -o relocatable_libc_$l >lc.log 2>&1; then
+        verify "musl's whole libc.a through -r, the program linked by $l" relocatable_libc_$l
+      else
+        fail "musl's whole libc.a through -r, linked by $l"; show lc.log
+      fi
+    done
+  else
+    fail "-r --whole-archive libc.a"; show lc.log
+  fi
   # -g objects, their debug sections compressed in the -r output (zlib,
   # zstd): GNU ld and smelt link the program from it, and the line of
   # b_name found through the GNU ld-linked program's DWARF is b.c's
