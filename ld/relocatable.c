@@ -639,13 +639,11 @@ static void member_bytes(struct isec *isec, uint8_t *buf) {
   }
 }
 
-/* Member i's relocations, into its output section's relocation section. */
-static void member_rels(struct isec *isec, size_t i) {
-  struct rsec *rs = (struct rsec *)isec->osec;
+/* isec's relocations as the output has them, at out. */
+static void member_rels(struct isec *isec, uint8_t *out) {
   const struct rfile *rf = &rfiles[isec->file->out_local_idx];
   bool is64 = ctx.arch->is64, rela = ctx.arch->is_rela;
   uint64_t ent = rel_entsize(is64, rela);
-  uint8_t *out = ctx.out + rs->rel_off + rel_first[i] * ent;
   for (uint32_t k = 0; k < isec->nrels; k++, out += ent) {
     struct rel r;
     get_rel(isec, k, &r);
@@ -663,13 +661,54 @@ static void member_rels(struct isec *isec, size_t i) {
   }
 }
 
-static void write_member(void *arg, int64_t i) {
-  struct isec *isec = members.v[i];
-  struct osec *os = isec->osec;
-  if (!os->zparts) /* a compressed section is written whole */
-    member_bytes(isec, ctx.out + os->offset + isec->out_off);
-  if (isec->nrels)
-    member_rels(isec, (size_t)i);
+/* The members are written in runs of about RUN bytes of one output
+ * section, each built in a thread's buffer, bytes and relocations, and
+ * written with a pwrite apiece: the output's pages are then never faulted
+ * in through the mapping (on the synthetic bench link, 280 MB of output,
+ * that took 384 ms on two threads and its unmapping 65 ms). A new file
+ * reads as zeros where nothing is written (the padding). */
+enum { RUN = 1 << 20 };
+
+struct run {
+  uint32_t first, end; /* members [first, end) */
+};
+static struct run *runs;
+static size_t nruns;
+
+static void plan_runs(void) {
+  runs = xcalloc(members.n + 1, sizeof(*runs));
+  uint64_t bytes = 0;
+  for (size_t i = 0; i < members.n; i++) {
+    const struct isec *isec = members.v[i];
+    if (!nruns || bytes >= RUN || ((const struct isec *)members.v[i - 1])->osec != isec->osec) {
+      runs[nruns++] = (struct run){(uint32_t)i, (uint32_t)i};
+      bytes = 0;
+    }
+    runs[nruns - 1].end = (uint32_t)i + 1;
+    bytes += isec->size + isec->nrels * 24;
+  }
+}
+
+static void write_run(void *arg, int64_t r) {
+  (void)arg;
+  const struct run *run = &runs[r];
+  struct isec **m = (struct isec **)members.v;
+  const struct rsec *rs = (const struct rsec *)m[run->first]->osec;
+  const struct isec *last = m[run->end - 1];
+  bool data = rs->os.type != SHT_NOBITS && !rs->os.zparts; /* compressed: written whole */
+  uint64_t lo = m[run->first]->out_off, n = data ? last->out_off + last->size - lo : 0;
+  uint64_t ent = rel_entsize(ctx.arch->is64, ctx.arch->is_rela);
+  uint64_t r0 = rel_first[run->first], nr = rel_first[run->end - 1] + last->nrels - r0;
+  uint8_t *buf = scratch(n + nr * ent), *rels = buf + n;
+  memset(buf, 0, n);
+  for (uint32_t i = run->first; i < run->end; i++) {
+    if (data)
+      member_bytes(m[i], buf + (m[i]->out_off - lo));
+    if (m[i]->nrels)
+      member_rels(m[i], rels + (rel_first[i] - r0) * ent);
+  }
+  write_out(buf, n, rs->os.offset + lo);
+  write_out(rels, nr * ent, rs->rel_off + r0 * ent);
 }
 
 /* --compress-debug-sections: each .debug_ section is built whole and
@@ -948,8 +987,9 @@ void write_relocatable(void) {
   plan_symbols();
   compress_sections();
   place();
+  plan_runs();
   open_output(false);
-  parallel_for((int64_t)members.n, write_member, NULL);
+  parallel_for((int64_t)nruns, write_run, NULL);
   write_zparts();
   parallel_for((int64_t)nrfiles, write_locals, rfiles);
   put_sym(0, 0, 0, 0, 0, 0, 0);
