@@ -221,6 +221,21 @@ static void assemble(struct osec *os, struct zchunk **z, size_t first, size_t en
   os->align = ctx.arch->is64 ? 8 : 4;
 }
 
+/* Each section's pieces assembled (the pieces of one section are
+ * consecutive in zs), and the list freed. */
+static void assemble_all(struct vec *zs) {
+  struct zchunk **z = (struct zchunk **)zs->v;
+  for (size_t first = 0, end; first < zs->n; first = end) {
+    for (end = first + 1; end < zs->n && z[end]->os == z[first]->os;)
+      end++;
+    assemble(z[first]->os, z, first, end);
+  }
+  for (size_t i = 0; i < zs->n; i++)
+    xfree(z[i]);
+  xfree(zs->v);
+  *zs = (struct vec){0};
+}
+
 void compress_debug_sections(void) {
   if (!ctx.opt.compress_debug)
     return;
@@ -237,17 +252,9 @@ void compress_debug_sections(void) {
   redo_failed(&zs, &wholes);
   check_errors();
 
-  struct zchunk **z = (struct zchunk **)zs.v;
-  for (size_t first = 0, end; first < zs.n; first = end) {
-    for (end = first + 1; end < zs.n && z[end]->os == z[first]->os;)
-      end++;
-    assemble(z[first]->os, z, first, end);
-  }
-  for (size_t i = 0; i < zs.n; i++)
-    xfree(z[i]);
+  assemble_all(&zs);
   for (size_t i = 0; i < wholes.n; i++)
     xfree(wholes.v[i]);
-  xfree(zs.v);
   xfree(isecs.v);
   xfree(bufs.v);
   xfree(wholes.v);
@@ -261,15 +268,7 @@ void compress_whole(struct osec **oss, uint8_t *const *bufs, size_t n) {
       new_zchunk(&zs, oss[i], off, oss[i]->size - off < ZCHUNK ? oss[i]->size : off + ZCHUNK)
           ->src = bufs[i] + off;
   parallel_for((int64_t)zs.n, compress_one, zs.v);
-  struct zchunk **z = (struct zchunk **)zs.v;
-  for (size_t first = 0, end; first < zs.n; first = end) {
-    for (end = first + 1; end < zs.n && z[end]->os == z[first]->os;)
-      end++;
-    assemble(z[first]->os, z, first, end);
-  }
-  for (size_t i = 0; i < zs.n; i++)
-    xfree(z[i]);
-  xfree(zs.v);
+  assemble_all(&zs);
 }
 
 /* ---- build id ---- */
