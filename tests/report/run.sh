@@ -160,6 +160,12 @@ check ".gnu.warning.SYM: the referring file warned, the section not output" warn
   warn.log "smelt: warning: useold\.o: reference to old_api: old_api is deprecated"
 $LINK main.o helper.o oldapi.o -o nowarn >nowarn.log 2>&1
 check ".gnu.warning.SYM: no warning when nothing refers to SYM" quiet nowarn nowarn.log
+# -r keeps the section (made again from the warning read), so the final
+# link warns as it would have
+must "$BUILD/smelt" -r oldapi.o -o oldapi_r.o
+$LINK useold.o oldapi_r.o -o useold_r >warn_r.log 2>&1
+check ".gnu.warning.SYM through -r: the final link warns" warned_once useold_r \
+  warn_r.log "smelt: warning: useold\.o: reference to old_api: old_api is deprecated"
 $LINK useold.o oldapi.o -o fatal -Wl,--fatal-warnings >fatal.log 2>&1
 check ".gnu.warning.SYM under --fatal-warnings: an error, no output" sh -c \
   '! test -e fatal && grep -q "smelt: error: useold.o: reference to old_api" fatal.log'
