@@ -23,13 +23,15 @@
  *   where it won, else undefined (weak only if every reference is), with
  *   the most restrictive visibility any file gives it.
  * - .note.GNU-stack, and .note.gnu.property with the features every input
- *   has, are made as for an executable.
+ *   has, are made as for an executable; .gnu.warning sections again from
+ *   the warnings read; with --compress-debug-sections the .debug_ sections
+ *   are compressed as an executable's are.
  *
  * No address is assigned and nothing is resolved against a value. The
  * sizes and offsets are laid out on one thread, in command-line order; the
- * bytes are written in parallel (sections and their relocations member by
- * member, each file's local symbols), each in its own place: the output
- * does not depend on --threads. */
+ * bytes are written in parallel (runs of one section's members with their
+ * relocations, each file's local symbols), each in its own place: the
+ * output does not depend on --threads. */
 #include "ld/ld.h"
 #include <stdlib.h>
 #include <xxhash.h>
