@@ -520,6 +520,15 @@ bad "-r: relocation with a bad symbol index" "relsym.o:(.text+0x1): && bad symbo
 bad "-r: unknown relocation type" "reltype.o:(.text+0x1): unknown relocation type 254" -- -r reltype.o
 bad "-r: relocation offset outside its section" "reloff.o:(.text+0x100): && outside its section" \
   -- -r reloff.o
+# an SHF_LINK_ORDER section whose sh_link names no section (-r places it
+# beside the section it names)
+printf '.text\n.globl main\nmain:\n\tret\n.section .meta,"ao",@progbits,.text\n.long 1\n' >lo.s
+must as lo.s -o lo.o
+LOIDX=$(readelf -SW lo.o | sed -n 's/^ *\[ *\([0-9]*\)\] \.meta .*/\1/p')
+LOSHOFF=$(readelf -hW lo.o | awk '/Start of section headers/ { print $5 }')
+poke lo.o $((LOSHOFF + LOIDX * 64 + 40)) '\143\000\000\000'
+bad "-r: SHF_LINK_ORDER section linked to no section" \
+  "lo.o: section .meta (SHF_LINK_ORDER): bad linked section index 99" -- -r lo.o
 corrupt symname.o $((SYMEND - 24)) '\377\377\000\000'
 bad "symbol name offset out of range" "symname.o: symbol 3: name offset 0xffff out of range" -- $NS symname.o
 corrupt secname.o $((SHOFF + DATA * 64)) '\377\377\000\000'
