@@ -1,5 +1,5 @@
-/* --emit-relocs (-q): the executable keeps the relocations of its
- * allocated input sections, as GNU ld and lld keep them for post-link
+/* --emit-relocs (-q): the executable keeps the relocations of its input
+ * sections, as GNU ld and lld keep them for post-link
  * optimizers (BOLT's relocation mode), in a .rela.NAME section per output
  * section NAME (SHF_INFO_LINK, sh_info that section, sh_link .symtab).
  *
@@ -13,17 +13,19 @@
  * weak symbol becomes symbol 0. So S + A of every entry is what smelt
  * applied.
  *
- * .eh_frame is rewritten by smelt (CIEs shared, dead FDEs dropped) and
- * keeps none; nor do non-allocated (debug) sections. RELA targets only:
+ * Non-allocated (debug) sections keep theirs too, placed by offset in the
+ * section (also when it is compressed: the gABI relocates the bytes before
+ * compression). .eh_frame is rewritten by smelt (CIEs shared, dead FDEs
+ * dropped) and keeps none. RELA targets only:
  * i386's REL relocations would keep their addends in bytes the link has
  * overwritten (a warning there; BOLT reads x86_64 and aarch64). */
 #include "ld/ld.h"
 
-/* Whether isec's relocations are kept: an allocated input section in the
- * output whose bytes are its own (not folded, merged or rewritten). */
+/* Whether isec's relocations are kept: an input section in the output
+ * whose bytes are its own (not folded, merged or rewritten). */
 static bool keeps_relocs(const struct isec *isec) {
   return isec->nrels && isec->alive && !isec->is_ehframe && !isec->pieces &&
-         isec->file != ctx.internal && (isec->flags & SHF_ALLOC) && live_isec(isec) == isec;
+         isec->file != ctx.internal && live_isec(isec) == isec;
 }
 
 void create_emit_relocs(void) {
@@ -44,7 +46,7 @@ void create_emit_relocs(void) {
   size_t n = ctx.osecs.n; /* the .rela sections join the list */
   for (size_t i = 0; i < n; i++) {
     struct osec *os = ctx.osecs.v[i];
-    if (!(os->flags & SHF_ALLOC) || os->kind == OS_EHFRAME)
+    if (os->kind != OS_REGULAR)
       continue;
     uint64_t nrels = 0;
     for (size_t k = 0; k < os->members.n; k++) {
@@ -120,7 +122,8 @@ struct emit_job {
 static void write_member(void *arg, int64_t i) {
   const struct emit_job *j = &((const struct emit_job *)arg)[i];
   const struct isec *isec = j->isec;
-  uint64_t base = isec->osec->addr + isec->out_off;
+  /* a place is an address in an allocated section, an offset elsewhere */
+  uint64_t base = (isec->osec->flags & SHF_ALLOC ? isec->osec->addr : 0) + isec->out_off;
   bool is64 = ctx.arch->is64;
   uint64_t ent = j->rel->entsize;
   uint8_t *out = ctx.out + j->rel->offset + j->first * ent;

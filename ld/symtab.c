@@ -83,11 +83,13 @@ void prepare_symtab(void) {
     synth_str += strlen(sym->name) + 1;
   }
   uint64_t idx = 1, str = 1;
-  /* --emit-relocs: a section symbol for each allocated section first, for
-   * relocations whose symbol has no place of its own in .symtab */
+  /* --emit-relocs: a section symbol for each section of contents first,
+   * for relocations whose symbol has no place of its own in .symtab */
   for (size_t i = 0; ctx.opt.emit_relocs && i < ctx.osecs.n; i++) {
     struct osec *os = oss[i];
-    os->symidx = (os->flags & SHF_ALLOC) && os->shndx ? (uint32_t)idx++ : 0;
+    bool tables = os->kind == OS_SYMTAB || os->kind == OS_STRTAB || os->kind == OS_SHSTRTAB ||
+                  os->kind == OS_EMITREL;
+    os->symidx = os->shndx && !tables ? (uint32_t)idx++ : 0;
   }
   for (size_t i = 0; i < ctx.live.n; i++) {
     struct objfile *f = ctx.live.v[i];

@@ -686,7 +686,7 @@ BOLT=$(command -v llvm-bolt-15 || command -v llvm-bolt || true)
 # bolted LABEL CASE BINARY: BOLT's rewrite of BINARY, run as CASE's expected
 bolted() {
   if [ -z "$BOLT" ] || [ "$ARCH" = i386 ]; then return; fi
-  if "$BOLT" "$3" -o "$3.bolt" -reorder-blocks=reverse -reorder-functions=hfsort+ -lite=0 \
+  if timeout 120 "$BOLT" "$3" -o "$3.bolt" -reorder-blocks=reverse -reorder-functions=hfsort+ -lite=0 \
        >bolt.log 2>&1 && grep -q 'enabling relocation mode' bolt.log; then
     C=$2 verify "$1" "$3.bolt"
   else
@@ -718,6 +718,23 @@ for c in switch relocatable; do
       fail "--emit-relocs: no .rela.text for .text ($c)"
     fi
     bolted "--emit-relocs: BOLT's rewrite runs ($c)" $c ${c}_q
+    # x86_64: every kept data or PC-relative relocation against a defined
+    # symbol matches the bytes it relocated (emitrel_check.py); with -g
+    # objects the debug sections' relocations are kept and checked too
+    if [ "$ARCH" = x86_64 ]; then
+      if python3 "$SRC/emitrel_check.py" ${c}_q >check.log 2>&1; then
+        pass "--emit-relocs: S + A of every plain relocation is in the bytes ($c: $(cat check.log))"
+      else
+        fail "--emit-relocs: relocations do not match the bytes ($c)"; show check.log
+      fi
+      if [ $c = relocatable ] && link ${c}_qg main.o a_g.o b_g.o x.o -Wl,--emit-relocs &&
+         readelf -SW ${c}_qg | grep -q '\.rela\.debug_info' &&
+         python3 "$SRC/emitrel_check.py" ${c}_qg >check.log 2>&1; then
+        pass "--emit-relocs with -g: .rela.debug_info, every plain relocation matches ($(cat check.log))"
+      elif [ $c = relocatable ]; then
+        fail "--emit-relocs with -g objects"; show check.log
+      fi
+    fi
     if [ $c = relocatable ]; then
       if link ${c}_q1 $objs -Wl,--emit-relocs,--threads=1 &&
          link ${c}_q2 $objs -Wl,--emit-relocs,--threads=2 && cmp -s ${c}_q1 ${c}_q2 &&
