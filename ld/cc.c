@@ -415,9 +415,13 @@ int cc_elf_arch(const unsigned char *h, size_t n) {
 
 void cc_link_argv(const struct cc_args *a, const struct cc_runtime *rt, const char *const *objs,
                   struct cc_strs *out) {
+  /* -r: the inputs as given, none of the runtime (crt files, -L to it,
+   * libraries), as gcc -r links */
+  bool runtime = !a->relocatable;
+  bool startfiles = runtime && !a->nostartfiles;
   cc_push(out, "smelt");
-  cc_push(out, a->relocatable ? "-r" : "-static");
-  if (a->static_pie && !a->relocatable)
+  cc_push(out, runtime ? "-static" : "-r");
+  if (a->static_pie && runtime)
     cc_push(out, "-pie");
   cc_push(out, "-m");
   cc_push(out, cc_targets[a->arch].emul);
@@ -425,16 +429,12 @@ void cc_link_argv(const struct cc_args *a, const struct cc_runtime *rt, const ch
   cc_push(out, a->output ? a->output : "a.out");
   for (size_t i = 0; i < a->libdirs.n; i++)
     cc_push(out, fmt("-L%s", a->libdirs.v[i]));
-  if (a->relocatable) { /* the inputs, as given */
-    size_t src = 0;
-    for (size_t i = 0; i < a->nitems; i++)
-      cc_push(out, a->items[i].source ? objs[src++] : a->items[i].arg);
-    return;
+  if (runtime) {
+    cc_push(out, fmt("-L%s", rt->crt_dir));
+    if (rt->gcc_dir)
+      cc_push(out, fmt("-L%s", rt->gcc_dir));
   }
-  cc_push(out, fmt("-L%s", rt->crt_dir));
-  if (rt->gcc_dir)
-    cc_push(out, fmt("-L%s", rt->gcc_dir));
-  if (!a->nostartfiles) {
+  if (startfiles) {
     cc_push(out, fmt("%s/%s", rt->crt_dir, a->static_pie ? "rcrt1.o" : "crt1.o"));
     cc_push(out, fmt("%s/crti.o", rt->crt_dir));
     if (rt->have_crtbegin)
@@ -443,9 +443,9 @@ void cc_link_argv(const struct cc_args *a, const struct cc_runtime *rt, const ch
   size_t src = 0;
   for (size_t i = 0; i < a->nitems; i++)
     cc_push(out, a->items[i].source ? objs[src++] : a->items[i].arg);
-  if (a->profile)
+  if (a->profile && runtime)
     cc_push(out, "-lgcov");
-  if (!a->nodefaultlibs) {
+  if (!a->nodefaultlibs && runtime) {
     cc_push(out, "--start-group");
     if (rt->gcc_dir) {
       cc_push(out, fmt("%s/libgcc.a", rt->gcc_dir));
@@ -458,7 +458,7 @@ void cc_link_argv(const struct cc_args *a, const struct cc_runtime *rt, const ch
       cc_push(out, rt->dlfo_archive);
     cc_push(out, "--end-group");
   }
-  if (!a->nostartfiles) {
+  if (startfiles) {
     if (rt->have_crtbegin)
       cc_push(out, fmt("%s/crtendS.o", rt->gcc_dir));
     cc_push(out, fmt("%s/crtn.o", rt->crt_dir));

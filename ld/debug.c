@@ -64,7 +64,7 @@ size_t zstd_part(const uint8_t *in, size_t n, uint8_t **out) {
   return len;
 }
 
-static bool is_debug_osec(const struct osec *os) {
+bool is_debug_osec(const struct osec *os) {
   return !(os->flags & SHF_ALLOC) && os->type == SHT_PROGBITS && os->size > 0 &&
          !strncmp(os->name, ".debug", 6);
 }

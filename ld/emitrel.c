@@ -124,7 +124,6 @@ static void write_member(void *arg, int64_t i) {
   const struct isec *isec = j->isec;
   /* a place is an address in an allocated section, an offset elsewhere */
   uint64_t base = (isec->osec->flags & SHF_ALLOC ? isec->osec->addr : 0) + isec->out_off;
-  bool is64 = ctx.arch->is64;
   uint64_t ent = j->rel->entsize;
   uint8_t *out = ctx.out + j->rel->offset + j->first * ent;
   for (uint32_t k = 0; k < isec->nrels; k++, out += ent) {
@@ -134,45 +133,32 @@ static void write_member(void *arg, int64_t i) {
     uint32_t sym = out_symbol(isec, &r, &addend);
     if (ctx.arch->emitted_type)
       r.type = ctx.arch->emitted_type(isec, k, &r);
-    if (is64) {
-      Elf64_Rela e = {base + r.offset, ELF64_R_INFO((uint64_t)sym, r.type), addend};
-      memcpy(out, &e, sizeof(e));
-    } else {
-      Elf32_Rela e = {(uint32_t)(base + r.offset), ELF32_R_INFO(sym, r.type), (int32_t)addend};
-      memcpy(out, &e, sizeof(e));
-    }
+    put_rel(out, base + r.offset, sym, r.type, (uint64_t)addend);
   }
 }
 
 void write_emit_relocs(void) {
   if (!ctx.opt.emit_relocs)
     return;
-  size_t njobs = 0;
-  for (int fill = 0; fill < 2; fill++) {
-    static struct emit_job *jobs;
-    if (fill)
-      jobs = xcalloc(njobs ? njobs : 1, sizeof(*jobs));
-    njobs = 0;
-    for (size_t i = 0; i < ctx.osecs.n; i++) {
-      struct osec *rel = ctx.osecs.v[i];
-      if (rel->kind != OS_EMITREL || !rel->shndx)
+  struct emit_job *jobs = NULL;
+  size_t njobs = 0, cap = 0;
+  for (size_t i = 0; i < ctx.osecs.n; i++) {
+    struct osec *rel = ctx.osecs.v[i];
+    if (rel->kind != OS_EMITREL || !rel->shndx)
+      continue;
+    rel->link = ctx.symtab->shndx;
+    rel->info = rel->target->shndx;
+    uint64_t at = 0;
+    for (size_t k = 0; k < rel->target->members.n; k++) {
+      struct isec *isec = rel->target->members.v[k];
+      if (!keeps_relocs(isec))
         continue;
-      rel->link = ctx.symtab->shndx;
-      rel->info = rel->target->shndx;
-      uint64_t at = 0;
-      for (size_t k = 0; k < rel->target->members.n; k++) {
-        struct isec *isec = rel->target->members.v[k];
-        if (!keeps_relocs(isec))
-          continue;
-        if (fill)
-          jobs[njobs] = (struct emit_job){rel, isec, at};
-        njobs++;
-        at += isec->nrels;
-      }
-    }
-    if (fill) {
-      parallel_for((int64_t)njobs, write_member, jobs);
-      xfree(jobs);
+      if (njobs == cap)
+        jobs = xrealloc(jobs, (cap = cap ? 2 * cap : 64) * sizeof(*jobs));
+      jobs[njobs++] = (struct emit_job){rel, isec, at};
+      at += isec->nrels;
     }
   }
+  parallel_for((int64_t)njobs, write_member, jobs);
+  xfree(jobs);
 }

@@ -133,7 +133,7 @@ void put_irelatives(uint8_t *rel) {
   const struct arch *a = ctx.arch;
   uint64_t word = word_size(), ent = rel_entsize(a->is64, a->is_rela);
   for (uint32_t i = 0; i < ctx.nifunc; i++)
-    put_rel(rel + i * ent, ctx.igot->addr + i * word, a->irelative_type,
+    put_rel(rel + i * ent, ctx.igot->addr + i * word, 0, a->irelative_type,
             sym_def_addr(ctx.ifuncs[i]));
 }
 

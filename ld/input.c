@@ -686,14 +686,28 @@ static void parse(struct objfile *f, bool lazy) {
   xfree(groups.v);
 }
 
+const uint8_t *objfile_group_words(const struct objfile *f, void *g, uint64_t *n,
+                                   uint32_t *sig_sym) {
+  struct eshdr s;
+  read_shdr(f, ((struct group *)g)->shndx, &s);
+  *n = s.size / 4 - 1; /* after the flag word */
+  if (sig_sym)
+    *sig_sym = s.info;
+  return f->data + s.offset + 4;
+}
+
 /* Sections of a group; used by resolve. */
 void objfile_group_members(struct objfile *f, void *g, void (*fn)(struct objfile *, uint32_t)) {
-  struct group *grp = g;
+  uint64_t n;
+  const uint8_t *p = objfile_group_words(f, g, &n, NULL);
+  for (uint64_t k = 0; k < n; k++)
+    fn(f, rd32(p + 4 * k));
+}
+
+uint32_t objfile_section_link(const struct objfile *f, uint32_t i) {
   struct eshdr s;
-  read_shdr(f, grp->shndx, &s);
-  const uint8_t *p = f->data + s.offset;
-  for (uint64_t k = 4; k < s.size; k += 4)
-    fn(f, rd32(p + k));
+  read_shdr(f, i, &s);
+  return s.link;
 }
 
 struct symbol *objfile_group_sig(void *g) { return ((struct group *)g)->sig; }

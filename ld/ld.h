@@ -756,6 +756,11 @@ uint64_t ptr_slot(const void *table, size_t stride, uint64_t mask, const void *k
 void objfile_group_members(struct objfile *f, void *g, void (*fn)(struct objfile *, uint32_t));
 struct symbol *objfile_group_sig(void *g);
 uint32_t objfile_group_shndx(void *g); /* its SHT_GROUP section */
+/* A group's member section indices (*n 32-bit words) and, if sig_sym, its
+ * signature's ELF symbol index (sh_info); checked when parsed */
+const uint8_t *objfile_group_words(const struct objfile *f, void *g, uint64_t *n,
+                                   uint32_t *sig_sym);
+uint32_t objfile_section_link(const struct objfile *f, uint32_t i); /* its sh_link */
 
 /* The whole link, as the smelt command runs it; never returns. */
 int smelt_main(int argc, char **argv);
@@ -842,6 +847,10 @@ void create_emit_relocs(void);
 void write_emit_relocs(void);
 /* ld/symtab.c: the .symtab index of a file's ELF symbol k (0: none) */
 uint32_t symtab_index(const struct objfile *f, uint32_t k);
+/* ld/symtab.c: whether -x, -X (the default) or --discard-none leave an
+ * input's local symbol out of .symtab by its name: all with --discard-all,
+ * the assembler's .L labels unless --discard-none, nameless ones always */
+bool local_discarded(const struct symbol *sym);
 uint32_t synthetic_index(const struct symbol *sym); /* of a linker-defined symbol, 0: none */
 /* ld/relocatable.c: -r, the whole link after resolve */
 void write_relocatable(void);
@@ -883,6 +892,8 @@ void compress_debug_sections(void);     /* ld/debug.c */
  * (-r's, ld/relocatable.c); its size, flags and alignment become the
  * compressed section's */
 void compress_whole(struct osec **oss, uint8_t *const *bufs, size_t n);
+/* ld/debug.c: a .debug_ section with bytes, which --compress-debug-sections compresses */
+bool is_debug_osec(const struct osec *os);
 
 /* ---- static PIE (ld/pie.c) ---- */
 /* What a relocation type asks of a static PIE: nothing, a load-time
@@ -891,7 +902,8 @@ void compress_whole(struct osec **oss, uint8_t *const *bufs, size_t n);
 enum { PIE_NONE, PIE_WORD, PIE_ABS };
 int pie_class(const struct arch *a, uint32_t type);
 uint64_t rel_entsize(bool is64, bool rela); /* of a RELA or REL entry, ELF64 or ELF32 */
-void put_rel(uint8_t *p, uint64_t where, uint32_t type, uint64_t addend); /* ld/pie.c */
+/* ld/pie.c: a relocation entry of the target's kind (RELA or REL; REL drops the addend) */
+void put_rel(uint8_t *p, uint64_t where, uint32_t sym, uint32_t type, uint64_t addend);
 bool moves_with_image(const struct symbol *sym); /* ld/scan.c: its address is base + value */
 void create_pie_sections(void);
 void scan_pie_relocs(struct isec *isec); /* counts into isec->file->nrelative, or errors */

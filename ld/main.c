@@ -94,6 +94,26 @@ static void open_inputs(void) {
   check_errors();
 }
 
+/* After resolve, what an executable's link runs (-r runs
+ * write_relocatable() instead). */
+static void link_executable(void) {
+  pass("gc sections", gc_sections);
+  pass("merge", merge_sections);
+  pass("icf", fold_identical_sections);
+  pass("output sections", create_output_sections);
+  pass("synthetic symbols", define_synthetic_symbols);
+  pass("scan relocations", scan_relocations);
+  pass("eh_frame", parse_eh_frames);
+  pass("layout", layout);
+  pass("finalize symbols", finalize_synthetic_symbols);
+  pass("addresses", finalize_addresses);
+  pass("compress debug", compress_debug_sections);
+  /* before the output: a report that cannot be written fails the link
+   * with no output file put in place */
+  pass("reports", write_reports);
+  pass("write", write_file);
+}
+
 int smelt_main(int argc, char **argv) {
   t_wall = now(), t_cpu = cpu_now();
   signal(SIGXFSZ, SIG_IGN); /* a file size limit is an error to report, not a kill */
@@ -113,25 +133,9 @@ int smelt_main(int argc, char **argv) {
   if (ctx.opt.relocatable) {
     pass("reports", write_reports);
     pass("write relocatable", write_relocatable);
-    fflush(stdout);
-    drop_spans();
-    _exit(0);
+  } else {
+    link_executable();
   }
-  pass("gc sections", gc_sections);
-  pass("merge", merge_sections);
-  pass("icf", fold_identical_sections);
-  pass("output sections", create_output_sections);
-  pass("synthetic symbols", define_synthetic_symbols);
-  pass("scan relocations", scan_relocations);
-  pass("eh_frame", parse_eh_frames);
-  pass("layout", layout);
-  pass("finalize symbols", finalize_synthetic_symbols);
-  pass("addresses", finalize_addresses);
-  pass("compress debug", compress_debug_sections);
-  /* before the output: a report that cannot be written fails the link
-   * with no output file put in place */
-  pass("reports", write_reports);
-  pass("write", write_file);
   if (ctx.opt.print_stats) {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);

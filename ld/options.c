@@ -573,7 +573,6 @@ static void check_relocatable(struct options *opt) {
     opt->strip_debug = true;
     opt->discard = DISCARD_ALL;
   }
-  opt->pie = false;
 }
 
 void parse_options(int argc0, char **argv0, struct options *opt) {

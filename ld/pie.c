@@ -44,16 +44,16 @@ uint64_t rel_entsize(bool is64, bool rela) {
 
 /* One relocation of the output's own tables (no symbol): at p, the target's
  * Elf_Rela, or Elf_Rel without the addend. */
-void put_rel(uint8_t *p, uint64_t where, uint32_t type, uint64_t addend) {
+void put_rel(uint8_t *p, uint64_t where, uint32_t sym, uint32_t type, uint64_t addend) {
   const struct arch *a = ctx.arch;
   if (a->is64) {
     wr64(p, where);
-    wr64(p + 8, type);
+    wr64(p + 8, ELF64_R_INFO((uint64_t)sym, type));
     if (a->is_rela)
       wr64(p + 16, addend);
   } else {
     wr32(p, (uint32_t)where);
-    wr32(p + 4, type);
+    wr32(p + 4, ELF32_R_INFO(sym, type));
     if (a->is_rela)
       wr32(p + 8, (uint32_t)addend);
   }
@@ -201,7 +201,7 @@ struct piece {
 };
 
 static void emit(uint8_t *p, uint64_t where, uint64_t value) {
-  put_rel(p, where, ctx.arch->relative_type, value);
+  put_rel(p, where, 0, ctx.arch->relative_type, value);
 }
 
 /* Counts the piece's relative relocations, or with out writes them there

@@ -45,7 +45,6 @@ struct rsec {
   uint32_t rel_shndx;   /* 0: none */
   uint32_t rel_name_off;
   uint32_t sym;         /* its section symbol */
-  bool grouped;         /* a COMDAT group's: never joined by another section */
 };
 
 /* A COMDAT group kept in the output. */
@@ -120,7 +119,6 @@ static struct rsec *new_rsec(const struct isec *isec, bool grouped, struct rsec 
   rs->os.flags = out_flags(isec, grouped);
   rs->os.entsize = isec->entsize;
   rs->os.align = 1;
-  rs->grouped = grouped;
   rs->link = link;
   vec_push(&rsecs, rs);
   return rs;
@@ -148,17 +146,11 @@ static void add_member(struct rsec *rs, struct isec *isec) {
     rs->os.align = isec->addralign;
 }
 
-/* The sh_link of an input section (SHF_LINK_ORDER's section). */
-static uint32_t shdr_link(const struct isec *isec) {
-  const uint8_t *sh = elf_shdr(isec->file, isec->shndx);
-  return ctx.arch->is64 ? rd32(sh + 40) : rd32(sh + 24);
-}
-
 /* The output section of isec's SHF_LINK_ORDER section, or NULL if that is
  * dropped or not a content section (then isec is dropped too). */
 static struct rsec *link_target(struct isec *isec) {
-  uint32_t l = shdr_link(isec);
   struct objfile *f = isec->file;
+  uint32_t l = objfile_section_link(f, isec->shndx);
   struct isec *to = l && l < f->nsecs ? f->secs[l] : NULL;
   if (!to || !to->alive || !to->osec) {
     if (!l || l >= f->nsecs)
@@ -172,20 +164,19 @@ static struct rsec *link_target(struct isec *isec) {
 /* Each file's COMDAT groups that won: an output group each, whose
  * sections get output sections of their own (of[shndx]: the group). */
 static void find_groups(struct objfile *f, struct rgroup **of) {
-  bool is64 = ctx.arch->is64;
   for (size_t g = 0; g < f->groups_.n; g++) {
-    const uint8_t *sh = elf_shdr(f, objfile_group_shndx(f->groups_.v[g]));
-    const uint8_t *words = f->data + (is64 ? rd64(sh + 24) : rd32(sh + 16));
-    uint64_t size = is64 ? rd64(sh + 32) : rd32(sh + 20); /* checked by parse */
+    uint64_t n;
+    uint32_t sig;
+    const uint8_t *words = objfile_group_words(f, f->groups_.v[g], &n, &sig);
     struct rgroup *rg = NULL;
-    for (uint64_t k = 4; k < size; k += 4) {
-      uint32_t i = rd32(words + k);
+    for (uint64_t k = 0; k < n; k++) {
+      uint32_t i = rd32(words + 4 * k);
       if (!f->secs[i] || !f->secs[i]->alive || of[i])
         continue;
       if (!rg) {
         rg = xalloc(sizeof(*rg));
         rg->file = f;
-        rg->sig = rd32(sh + (is64 ? 44 : 28)); /* sh_info */
+        rg->sig = sig;
         rg->in_shndx = objfile_group_shndx(f->groups_.v[g]);
         vec_push(&groups, rg);
       }
@@ -220,13 +211,11 @@ static void bin_file(struct objfile *f, struct rgroup **of, struct rkey_table *t
 }
 
 /* A section the linker writes (a note), with one member holding bytes. */
-static struct rsec *own_rsec(const char *name, uint32_t type, uint64_t flags, const uint8_t *bytes,
-                             uint64_t size, uint32_t align) {
+static void own_rsec(const char *name, uint32_t type, uint64_t flags, const uint8_t *bytes,
+                     uint64_t size, uint32_t align) {
   struct isec *isec = linker_isec(name, type, flags, size, align);
   isec->data = bytes;
-  struct rsec *rs = new_rsec(isec, false, NULL);
-  add_member(rs, isec);
-  return rs;
+  add_member(new_rsec(isec, false, NULL), isec);
 }
 
 /* .gnu.warning.SYM sections are read as warnings, not kept as sections
@@ -240,7 +229,6 @@ static void add_warnings(struct rkey_table *t) {
       uint8_t *text = xalloc(w->len + 1);
       memcpy(text, w->text, w->len);
       struct isec *isec = linker_isec(name, SHT_PROGBITS, 0, w->len + 1, 1);
-      isec->alive = true;
       isec->data = text;
       add_member(rsec_for(t, isec, NULL), isec);
     }
@@ -287,29 +275,23 @@ static void bin_sections(void) {
 
 /* Members' offsets, sizes, and where each member's relocations start. */
 static void size_sections(void) {
+  size_t n = 0;
+  for (size_t i = 0; i < rsecs.n; i++)
+    n += ((struct rsec *)rsecs.v[i])->os.members.n;
+  rel_first = xcalloc(n + 1, sizeof(*rel_first));
   for (size_t i = 0; i < rsecs.n; i++) {
     struct rsec *rs = rsecs.v[i];
     uint64_t size = 0;
-    for (size_t k = 0; k < rs->os.members.n; k++)
-      vec_push(&members, rs->os.members.v[k]);
     for (size_t k = 0; k < rs->os.members.n; k++) {
       struct isec *isec = rs->os.members.v[k];
+      rel_first[members.n] = rs->nrels;
+      vec_push(&members, isec);
       size = ALIGN_UP(size, isec->addralign);
       isec->out_off = size;
       size += isec->size;
       rs->nrels += isec->nrels;
     }
     rs->os.size = size;
-  }
-  rel_first = xcalloc(members.n + 1, sizeof(*rel_first));
-  uint64_t at = 0;
-  struct osec *os = NULL;
-  for (size_t i = 0; i < members.n; i++) {
-    struct isec *isec = members.v[i];
-    if (isec->osec != os)
-      os = isec->osec, at = 0;
-    rel_first[i] = at;
-    at += isec->nrels;
   }
 }
 
@@ -390,15 +372,13 @@ static void count_locals(void *arg, int64_t i) {
     const struct symbol *s = f->syms[k];
     if (is_section_sym(s) || !local_placed(rf, k))
       continue;
-    if (!rf->keep[k]) {
-      if (!s->name[0] || ctx.opt.discard == DISCARD_ALL)
-        continue;
-      if (s->name[0] == '.' && s->name[1] == 'L' && ctx.opt.discard != DISCARD_NONE)
-        continue;
-    }
+    if (!rf->keep[k] && local_discarded(s))
+      continue;
     rf->map[k] = ++n; /* relative: made absolute by the prefix sum */
     str += strlen(s->name) + 1;
   }
+  xfree(rf->keep);
+  rf->keep = NULL;
   rf->nlocal = n;
   rf->strsize = str;
 }
@@ -651,22 +631,13 @@ static void member_bytes(struct isec *isec, uint8_t *buf) {
 /* isec's relocations as the output has them, at out. */
 static void member_rels(struct isec *isec, uint8_t *out) {
   const struct rfile *rf = &rfiles[isec->file->out_local_idx];
-  bool is64 = ctx.arch->is64, rela = ctx.arch->is_rela;
-  uint64_t ent = rel_entsize(is64, rela);
+  uint64_t ent = rel_entsize(ctx.arch->is64, ctx.arch->is_rela);
   for (uint32_t k = 0; k < isec->nrels; k++, out += ent) {
     struct rel r;
     get_rel(isec, k, &r);
     uint64_t delta;
     uint32_t sym = out_sym(rf, r.sym, &delta);
-    uint64_t where = r.offset + isec->out_off;
-    if (is64) {
-      Elf64_Rela e = {where, ELF64_R_INFO((uint64_t)sym, r.type), r.addend + (int64_t)delta};
-      memcpy(out, &e, rela ? sizeof(Elf64_Rela) : sizeof(Elf64_Rel));
-    } else {
-      Elf32_Rela e = {(uint32_t)where, ELF32_R_INFO(sym, r.type),
-                      (int32_t)(r.addend + (int64_t)delta)};
-      memcpy(out, &e, rela ? sizeof(Elf32_Rela) : sizeof(Elf32_Rel));
-    }
+    put_rel(out, r.offset + isec->out_off, sym, r.type, (uint64_t)r.addend + delta);
   }
 }
 
@@ -724,11 +695,6 @@ static void write_run(void *arg, int64_t r) {
  * compressed as an executable's are (compress_whole), before the layout
  * that needs its size; its relocations stay those of the uncompressed
  * bytes, as the gABI has them. */
-static bool compressible(const struct rsec *rs) {
-  return !(rs->os.flags & SHF_ALLOC) && rs->os.type == SHT_PROGBITS && rs->os.size &&
-         !strncmp(rs->os.name, ".debug", 6);
-}
-
 struct zbuild {
   struct isec **isecs;
   uint8_t **bufs; /* per isec: its section's bytes */
@@ -745,7 +711,7 @@ static void compress_sections(void) {
   struct vec oss = {0}, bufs = {0}, isecs = {0}, ibufs = {0};
   for (size_t i = 0; i < rsecs.n; i++) {
     struct rsec *rs = rsecs.v[i];
-    if (!compressible(rs))
+    if (!is_debug_osec(&rs->os))
       continue;
     uint8_t *buf = xcalloc(1, rs->os.size);
     vec_push(&oss, &rs->os);

@@ -5,12 +5,15 @@
  * file that defines it), then the linker's own symbols. */
 #include "ld/ld.h"
 
-/* An input's local symbol, kept unless --discard-all, or a .L name unless
- * --discard-none (the assembler's labels, when it keeps any) */
+bool local_discarded(const struct symbol *sym) {
+  if (!sym->name[0] || ctx.opt.discard == DISCARD_ALL)
+    return true;
+  return sym->name[0] == '.' && sym->name[1] == 'L' && ctx.opt.discard != DISCARD_NONE;
+}
+
+/* An input's local symbol, kept unless local_discarded() */
 static bool keep_local(const struct symbol *sym) {
-  if (sym->type == STT_SECTION || !sym->name[0] || ctx.opt.discard == DISCARD_ALL)
-    return false;
-  if (sym->name[0] == '.' && sym->name[1] == 'L' && ctx.opt.discard != DISCARD_NONE)
+  if (sym->type == STT_SECTION || local_discarded(sym))
     return false;
   if (sym->kind == SYM_ABS)
     return true;
