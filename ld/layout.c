@@ -653,6 +653,7 @@ void create_output_sections(void) {
   }
   ctx.shstrtab = new_osec(".shstrtab", SHT_STRTAB, 0, OS_SHSTRTAB);
   create_emit_relocs();
+  create_gdb_index();
   if (ctx.opt.build_id != BUILD_ID_NONE) {
     ctx.build_id = new_osec(".note.gnu.build-id", SHT_NOTE, SHF_ALLOC, OS_BUILD_ID);
     ctx.build_id->align = 4;

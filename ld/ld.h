@@ -290,6 +290,7 @@ enum osec_kind {
   OS_IGOT,     /* IFUNC: .got.plt, the slots the routine fills */
   OS_RELAIPLT, /* IFUNC: .rela.iplt (.rel.iplt on i386), R_*_IRELATIVE */
   OS_EMITREL,  /* --emit-relocs: .rela.NAME, the input relocations of `target` */
+  OS_GDB_INDEX, /* --gdb-index: .gdb_index (ld/gdbindex.c) */
 };
 
 struct osec {
@@ -573,6 +574,7 @@ struct options {
   bool is_static;
   bool relocatable;       /* -r: an ELF relocatable object (ld/relocatable.c) */
   bool emit_relocs;       /* --emit-relocs, -q: the inputs' relocations kept (ld/emitrel.c) */
+  bool gdb_index;         /* --gdb-index: a .gdb_index section (ld/gdbindex.c) */
   bool define_common;     /* -d: with -r, common symbols are given space in .bss */
   bool nostdlib;
   bool pie;              /* with is_static: a static PIE (ld/pie.c) */
@@ -651,6 +653,7 @@ struct context {
 
   struct osec *got, *ehframe, *ehframe_hdr, *comment, *symtab, *strtab, *shstrtab, *build_id;
   struct osec *gnu_property; /* .note.gnu.property, if the output has features */
+  struct osec *gdb_index;    /* --gdb-index, if the output gets one */
   struct osec *dynamic, *reldyn, *dynstr, *dynsym; /* static PIE */
   uint64_t nrelative;            /* entries of .rela.dyn */
   struct osec *iplt, *igot, *rela_iplt; /* IFUNC (ld/ifunc.c) */
@@ -887,6 +890,8 @@ size_t uncovered(struct span *covered, size_t n, uint64_t end, struct span *gaps
  * relocation r: returns the next part's first relocation, sets *cut. */
 uint32_t gap_after(const struct isec *isec, uint32_t nrels, uint32_t r, uint64_t *cut);
 void compress_debug_sections(void);     /* ld/debug.c */
+void create_gdb_index(void);            /* ld/gdbindex.c: the section, if there will be one */
+void build_gdb_index(void);             /* its bytes, once addresses are final */
 /* ld/debug.c: each oss[i]'s bytes given whole (bufs[i], oss[i]->size of
  * them) compressed into its zparts, as an executable's debug sections are
  * (-r's, ld/relocatable.c); its size, flags and alignment become the
@@ -971,8 +976,76 @@ bool check_rel(const struct isec *isec, const struct rel *r);
 void mark_sym(struct symbol *sym, unsigned flag);
 const char *sym_display(const struct symbol *sym);
 void apply_nonalloc_whole(struct isec *isec, uint8_t *buf); /* through the arch hook */
+/* The first of isec's n relocations at or past off, if they are sorted by
+ * offset (ld/write.c). */
+uint32_t first_rel_at(const struct isec *isec, uint32_t n, uint64_t off);
 /* The apply_nonalloc_relocs hook of all three targets. */
 bool apply_nonalloc_part(struct isec *isec, uint8_t *buf, uint64_t lo, uint64_t hi,
                          uint32_t first, uint32_t end);
+
+/* ---- --gdb-index (ld/gdbindex.c): DWARF read from relocated bytes ---- */
+struct dw_unit {
+  uint64_t size;       /* the whole unit, its length field included */
+  uint64_t abbrev_off; /* in .debug_abbrev */
+  uint64_t die_off;    /* its first entry, from the unit's start */
+  uint16_t version;
+  uint8_t unit_type, addr_size, off_size;
+};
+/* What a unit's first entry says of its addresses. */
+struct dw_cu {
+  bool has_low, low_index, has_high, high_is_size, has_ranges, ranges_index;
+  bool has_addr_base, has_rnglists_base;
+  uint64_t low, high, ranges, addr_base, rnglists_base;
+};
+struct dw_sections {
+  const uint8_t *addr;
+  uint64_t addr_size;
+  const uint8_t *ranges;
+  uint64_t ranges_size;
+  const uint8_t *rnglists;
+  uint64_t rnglists_size;
+};
+struct dw_range {
+  uint64_t lo, hi;
+};
+struct dw_ranges {
+  struct dw_range *v;
+  size_t n, cap;
+};
+/* Each returns false and sets *why for bytes that are not what DWARF 2-5
+ * describes. The unit at p (avail bytes to the section's end): */
+bool dw_unit_header(const uint8_t *p, uint64_t avail, struct dw_unit *u, const char **why);
+/* The unit's first entry, at die: */
+bool dw_cu_die(const uint8_t *die, uint64_t avail, const struct dw_unit *u,
+               const uint8_t *abbrev, uint64_t abbrev_size, struct dw_cu *cu, const char **why);
+/* Its address ranges (empty ones left out), appended to out: */
+bool dw_cu_ranges(const struct dw_sections *s, const struct dw_unit *u, const struct dw_cu *cu,
+                  struct dw_ranges *out, const char **why);
+/* fn for each entry of a .debug_gnu_pubnames/pubtypes section's sets, with
+ * its set's .debug_info offset; *bad_off: where a failure was found. */
+bool dw_pubnames(const uint8_t *p, uint64_t size, uint64_t *bad_off,
+                 void (*fn)(void *arg, uint64_t info_off, uint8_t flags, const char *name,
+                            size_t len),
+                 void *arg, const char **why);
+
+struct gdb_unit {
+  uint64_t off, len; /* in .debug_info */
+};
+struct gdb_addr {
+  uint64_t lo, hi;
+  uint32_t cu;
+};
+struct gdb_name {
+  const char *name;
+  uint32_t len;
+  uint32_t attr; /* unit index | the entry's flag byte << 24 */
+  uint64_t key;  /* XXH3_64bits of the name */
+};
+uint32_t gdb_name_hash(const char *s, size_t n); /* gdb's (index version 5 on) */
+uint32_t gdb_table_size(size_t nsyms);
+/* The section's bytes, *size of them (names with the same bytes merged). */
+uint8_t *gdb_index_build(const struct gdb_unit *cus, uint32_t ncu, const struct gdb_addr *addrs,
+                         size_t naddr, const struct gdb_name *names, size_t nnames,
+                         uint64_t *size);
 
 #endif

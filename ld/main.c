@@ -107,6 +107,7 @@ static void link_executable(void) {
   pass("layout", layout);
   pass("finalize symbols", finalize_synthetic_symbols);
   pass("addresses", finalize_addresses);
+  pass("gdb index", build_gdb_index);
   pass("compress debug", compress_debug_sections);
   /* before the output: a report that cannot be written fails the link
    * with no output file put in place */

@@ -60,6 +60,8 @@ static const char usage[] =
     "  -r, --relocatable, -Ur      Write one relocatable object (ET_REL) holding the\n"
     "                              inputs' sections, symbols and relocations\n"
     "  -d, -dc, -dp                With -r, give common symbols space in .bss\n"
+    "  --gdb-index                 Add a .gdb_index of the units, addresses and the names\n"
+    "                              of .debug_gnu_pubnames/pubtypes (-ggnu-pubnames)\n"
     "  -q, --emit-relocs           Keep the inputs' relocations in the executable\n"
     "                              (.rela.NAME, for BOLT and the like)\n"
     "  -static -pie, -no-pie       A static PIE: loaded anywhere, relocated by musl's\n"
@@ -410,7 +412,6 @@ static const struct {
   const char *flag;
   const char *why;
 } unsupported[] = {
-    {"gdb-index", "no .gdb_index is made (gdb indexes the debug info itself)"},
     {"N", PAGE_ALIGNED " and text read-only"},
     {"omagic", PAGE_ALIGNED " and text read-only"},
     {"n", PAGE_ALIGNED},
@@ -560,6 +561,8 @@ static void check_relocatable(struct options *opt) {
     fatal("-r and --gc-sections may not be used together");
   if (opt->icf)
     fatal("-r and --icf may not be used together");
+  if (opt->gdb_index)
+    fatal("-r and --gdb-index may not be used together");
   if (opt->map_file) {
     warn("-Map ignored with -r: a relocatable output has no addresses to map");
     opt->map_file = NULL;
@@ -852,6 +855,8 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
     } else if (opt_flag(arg, "d") || opt_flag(arg, "dc") || opt_flag(arg, "dp") ||
                opt_flag(arg, "define-common")) {
       opt->define_common = true;
+    } else if (opt_flag(arg, "gdb-index") || opt_flag(arg, "no-gdb-index")) {
+      opt->gdb_index = arg[strspn(arg, "-")] == 'g';
     } else if (opt_flag(arg, "emit-relocs") || opt_flag(arg, "q")) {
       opt->emit_relocs = true;
     } else if (opt_flag(arg, "no-define-common")) {

@@ -242,7 +242,7 @@ static uint64_t rel_offset(const struct isec *isec, uint32_t i) {
 /* The first relocation at or past off, if they are sorted by offset (as
  * compilers write them; if not, the parts notice and the section is done
  * whole). */
-static uint32_t first_rel_at(const struct isec *isec, uint32_t n, uint64_t off) {
+uint32_t first_rel_at(const struct isec *isec, uint32_t n, uint64_t off) {
   uint32_t lo = 0;
   while (n) {
     uint32_t half = n / 2;
