@@ -408,15 +408,16 @@ static bool ranges_v5(const struct dw_sections *s, const struct dw_unit *u,
   for (;;) {
     uint8_t kind = (uint8_t)dw_fixed(&d, 1);
     uint64_t a = 0, b = 0;
-    bool ok = true;
+    bool ok = true, is_base = false;
     switch (kind) {
     case DW_RLE_end_of_list:
-      if (d.bad)
-        break;
-      return true;
+      if (!d.bad)
+        return true;
+      break;
     case DW_RLE_base_addressx:
       ok = dw_addrx(s, u, cu, dw_uleb(&d), &base);
-      continue;
+      is_base = true;
+      break;
     case DW_RLE_startx_endx:
       a = dw_uleb(&d), b = dw_uleb(&d);
       ok = dw_addrx(s, u, cu, a, &a) && dw_addrx(s, u, cu, b, &b);
@@ -431,7 +432,8 @@ static bool ranges_v5(const struct dw_sections *s, const struct dw_unit *u,
       break;
     case DW_RLE_base_address:
       base = dw_fixed(&d, u->addr_size);
-      continue;
+      is_base = true;
+      break;
     case DW_RLE_start_end:
       a = dw_fixed(&d, u->addr_size), b = dw_fixed(&d, u->addr_size);
       break;
@@ -451,7 +453,8 @@ static bool ranges_v5(const struct dw_sections *s, const struct dw_unit *u,
       *why = "range list entry names no .debug_addr entry";
       return false;
     }
-    add_range(out, a, b);
+    if (!is_base)
+      add_range(out, a, b);
   }
 }
 

@@ -398,6 +398,7 @@ struct na_part {
   const struct howto *howto;
   uint32_t nhowto, nsyms;
   uint64_t size, tls_begin, lo;
+  uint64_t dead; /* what a relocation against a discarded symbol gives */
   uint8_t *buf;
   struct na_slot cache[NA_CACHE];
 };
@@ -411,6 +412,10 @@ static void na_part_init(struct na_part *p, struct isec *isec, uint8_t *buf, uin
   p->size = isec->size;
   p->tls_begin = ctx.tls_begin;
   p->lo = lo;
+  /* 1 in DWARF 2-4 range and location lists, as GNU ld and lld write
+   * it: there a 0, 0 pair ends the list, so the entries after one for a
+   * collected function would be lost (its 1, 1 is an empty range) */
+  p->dead = !strcmp(isec->name, ".debug_ranges") || !strcmp(isec->name, ".debug_loc");
   p->buf = buf;
   for (int i = 0; i < NA_CACHE; i++)
     p->cache[i].sym = UINT32_MAX;
@@ -453,7 +458,7 @@ static inline __attribute__((always_inline)) void nonalloc_one(struct na_part *p
       c->base = c->class != ADDR_PLAIN ? 0 : packed ? f->local_va[r->sym] : sym_addr(sym);
     }
   }
-  uint64_t v = 0;
+  uint64_t v = p->dead;
   if (c->class != ADDR_DEAD) {
     if (h->expr == RX_SIZE)
       v = f->syms[r->sym]->size + (uint64_t)r->addend;

@@ -113,6 +113,50 @@ for style in md5 sha1 uuid 0x0123456789abcdef; do
 done
 readelf -lW b1 | grep -q NOTE && pass "build id has a PT_NOTE" || fail "no PT_NOTE for the build id"
 
+# --gdb-index: gdb takes smelt's .gdb_index (maint print objfiles names it,
+# rather than its own "cooked index") and finds through it a type only
+# b.c has, a static function of a.c, and b_func to stop in; with the debug
+# sections compressed and with split DWARF (.dwo files) too. (gdb finds
+# those even when a name's unit is wrong, reading more units: the index's
+# contents are checked in tests/link, whose gdbindex case these sources
+# are.)
+GI=$SRC/../link/gdbindex
+check_index() { # label binary
+  out=$(gdb -batch -nx -ex 'maint print objfiles' -ex 'ptype ulong_t' -ex 'info line helper' \
+    -ex 'break b_func' -ex run -ex bt -ex 'print *p' "./$2" 2>&1)
+  if echo "$out" | grep -q '^\.gdb_index: version 7' &&
+     echo "$out" | grep -q '^type = unsigned long' &&
+     echo "$out" | grep -q '^Line [0-9]* of ".*a.c" starts at address .*<helper' &&
+     echo "$out" | grep -q '^#0  b_func (p=.*, k=3) at .*b.c:11' &&
+     echo "$out" | grep -q '^#1  .* main (.*) at .*a.c:15' &&
+     echo "$out" | grep -q '^\$1 = {x = 2, y = 3}'; then
+    pass "gdb reads smelt's .gdb_index ($1)"
+  else
+    fail "gdb with --gdb-index ($1)"; echo "$out" | tail -12
+  fi
+}
+for v in 5 4; do
+  musl-gcc -g -gdwarf-$v -ggnu-pubnames -O1 -ffunction-sections -c "$GI/a.c" -o gia$v.o
+  musl-gcc -g -gdwarf-$v -ggnu-pubnames -O1 -ffunction-sections -c "$GI/b.c" -o gib$v.o
+  link -Wl,--gdb-index,--gc-sections gia$v.o gib$v.o -o gi$v && check_index "DWARF $v" gi$v
+done
+link -Wl,--gdb-index,--gc-sections,--compress-debug-sections=zlib gia5.o gib5.o -o giz &&
+  check_index "compressed debug sections" giz
+musl-gcc -g -gsplit-dwarf -O1 -ffunction-sections -c "$GI/a.c" -o gisa.o
+musl-gcc -g -gsplit-dwarf -O1 -ffunction-sections -c "$GI/b.c" -o gisb.o
+link -Wl,--gdb-index,--gc-sections gisa.o gisb.o -o gis && check_index "split DWARF" gis
+# DWARF 4 under --gc-sections: b.c's unit's .debug_ranges list names the
+# collected b_unused first; its entry must not end the list (0, 0, what a
+# relocation against a discarded symbol gave before): b_func's range
+# follows it
+link -Wl,--gc-sections gia4.o gib4.o -o gc4
+at=$(nm gc4 | sed -n 's/^\([0-9a-f]*\) T b_func$/\1/p')
+if [ -n "$at" ] && readelf -wR gc4 | grep -q " $at "; then
+  pass "DWARF 4 range lists keep the ranges after a collected function's"
+else
+  fail "DWARF 4 range list cut short by a collected function"; readelf -wR gc4 | tail -6
+fi
+
 # A 2.4 MB debug section is relocated in parts by both threads; its bytes
 # must be what one pass gives, also when its relocations are not sorted by
 # offset (the parts then give way to one pass over the whole section).

@@ -749,6 +749,72 @@ for c in switch relocatable; do
   fi
 done
 
+# --- --gdb-index: .gdb_index of the units of .debug_info, their address
+# ranges and the -ggnu-pubnames names, checked against the program itself
+# (gdbindex_check.py: units, ranges of each file's functions in its own
+# unit, the names' units and kinds, the hash probe), for DWARF 5, DWARF 4
+# and split DWARF (skeleton units, .debug_addr), under --gc-sections (the
+# collected function's range is left out); where lld is installed, its
+# index of the same objects has the same units and names. The gdb side is
+# in tests/debug (x86_64).
+enter gdbindex
+LLDBIN=
+if command -v ld.lld >/dev/null; then
+  mkdir -p lldbin && ln -sf "$(command -v ld.lld)" lldbin/ld && LLDBIN=$PWD/lldbin/
+fi
+for dw in 5 4 split; do
+  case $dw in
+  split) flags=-gsplit-dwarf ;;
+  *) flags="-gdwarf-$dw -ggnu-pubnames" ;;
+  esac
+  compile a$dw.o a.c -g -O1 -ffunction-sections $flags &&
+    compile b$dw.o b.c -g -O1 -ffunction-sections $flags || { fail "gdb index: compile ($dw)"; continue; }
+  if link gi$dw a$dw.o b$dw.o -Wl,--gdb-index,--gc-sections; then
+    verify "--gdb-index (DWARF $dw): the program runs" gi$dw
+    if python3 "$SRC/gdbindex_check.py" check gi$dw >check.log 2>&1; then
+      pass "--gdb-index (DWARF $dw): the index matches the program ($(cat check.log))"
+    else
+      fail "--gdb-index (DWARF $dw): the index does not match the program"; show check.log
+    fi
+    if [ -n "$LLDBIN" ]; then
+      if $CC -static -B"$LLDBIN" a$dw.o b$dw.o -Wl,--gdb-index,--gc-sections -o lld$dw >lld.log 2>&1 &&
+         python3 "$SRC/gdbindex_check.py" names gi$dw >ours.txt &&
+         python3 "$SRC/gdbindex_check.py" names lld$dw >lld.txt && cmp -s ours.txt lld.txt; then
+        pass "--gdb-index (DWARF $dw): the units, names and number of ranges of lld's index"
+      else
+        fail "--gdb-index (DWARF $dw): differs from lld's index"; show lld.log 4
+        diff ours.txt lld.txt | head -8
+      fi
+    fi
+  fi
+done
+# the index reads the debug sections as relocated, whatever the output
+# keeps: compressed, it is the same; on one thread, the whole output is
+if link gi_z a5.o b5.o -Wl,--gdb-index,--gc-sections,--compress-debug-sections=zlib &&
+   [ "$(shdr gi_z .debug_info 7)" = C ] &&
+   python3 "$SRC/gdbindex_check.py" names gi_z >z.txt &&
+   python3 "$SRC/gdbindex_check.py" names gi5 >p.txt && cmp -s z.txt p.txt; then
+  pass "--gdb-index with compressed debug sections: the same index"
+else
+  fail "--gdb-index with compressed debug sections"
+fi
+if link gi_t1 a5.o b5.o -Wl,--gdb-index,--gc-sections,--threads=1 &&
+   link gi_t2 a5.o b5.o -Wl,--gdb-index,--gc-sections,--threads=2 && cmp -s gi_t1 gi_t2 &&
+   cmp -s gi_t1 gi5; then
+  pass "--gdb-index: --threads=1, 2 and default: identical output"
+else
+  fail "--gdb-index: output differs across --threads"
+fi
+# objects without the name tables: a warning, and no index
+compile plain_a.o a.c -g -O1 && compile plain_b.o b.c -g -O1 &&
+  $CC -static -B"$BUILD/" plain_a.o plain_b.o -Wl,--gdb-index -o gi_plain >plain.log 2>&1
+if grep -q 'warning: --gdb-index: no input has .debug_gnu_pubnames' plain.log &&
+   ! readelf -SW gi_plain | grep -q '\.gdb_index'; then
+  verify "--gdb-index without -ggnu-pubnames: a warning, no index, the program runs" gi_plain
+else
+  fail "--gdb-index without -ggnu-pubnames"; show plain.log
+fi
+
 # --- libc coverage
 enter libc
 { compile main.o main.c $OPT && link libc main.o -lm && verify "libc: qsort, strtod, snprintf, math" libc; } ||
