@@ -185,6 +185,8 @@ bad "-r with --gc-sections" "smelt: error: -r and --gc-sections may not be used 
 bad "-r with -pie" "smelt: error: -r and -pie may not be used together" -- -r -pie main.o
 bad "-r with -shared" "smelt: error: -r and -shared may not be used together" -- -r -shared main.o
 bad "-r with --icf" "smelt: error: -r and --icf may not be used together" -- -r --icf=all main.o
+bad "-r with --gdb-index" "smelt: error: -r and --gdb-index may not be used together" \
+  -- -r --gdb-index main.o
 bad "-r: --defsym naming a symbol no input defines" \
   "smelt: error: --defsym alias=nosuch: nosuch is not defined by an input" -- -r --defsym=alias=nosuch main.o
 bad "-r: a missing input" "smelt: error: " "nosuch.o" -- -r main.o nosuch.o
@@ -522,6 +524,60 @@ bad "-r: relocation offset outside its section" "reloff.o:(.text+0x100): && outs
   -- -r reloff.o
 # an SHF_LINK_ORDER section whose sh_link names no section (-r places it
 # beside the section it names)
+# --gdb-index reads each unit's header and first entry, and the name
+# tables: DWARF it cannot read is an error naming file, section and offset
+# (the output then would be an index that misleads gdb). gi.s is a
+# valid unit and name table; each variant breaks one field.
+gi_obj() { # NAME VERSION INFO_REF SET_LENGTH
+  cat >$1.s <<EOF
+.text
+.globl main
+main:
+	ret
+.section .debug_abbrev,"",@progbits
+.Labbrev:
+	.uleb128 1, 0x11
+	.byte 0
+	.uleb128 0x11, 0x01, 0x12, 0x06
+	.byte 0, 0, 0
+.section .debug_info,"",@progbits
+.Linfo:
+	.long .Lend - .Lstart
+.Lstart:
+	.value $2
+	.long .Labbrev
+	.byte 8
+	.uleb128 1
+	.quad main
+	.long 1
+.Lend:
+.section .debug_gnu_pubnames,"",@progbits
+	.long $4
+	.value 2
+	.long $3
+	.long .Lend - .Linfo
+	.long 0xb
+	.byte 0x30
+	.asciz "main"
+	.long 0
+EOF
+  must as $1.s -o $1.o
+}
+gi_obj gi 4 .Linfo 0x18
+"$SMELT" $NS --gdb-index -o gi.out gi.o >log 2>&1 && readelf -SW gi.out | grep -q '\.gdb_index' &&
+  pass "--gdb-index: the valid variant links, with an index" ||
+  { fail "--gdb-index: the valid variant"; sed 's/^/    | /' log | head -5; }
+gi_obj giver 9 .Linfo 0x18
+bad "--gdb-index: a unit of an unknown DWARF version" \
+  "giver.o:(.debug_info+0x0): --gdb-index: unknown DWARF version" -- $NS --gdb-index giver.o
+gi_obj gilen 4 .Linfo 0x40
+bad "--gdb-index: a name table longer than its section" \
+  "gilen.o:(.debug_gnu_pubnames+0x0): --gdb-index: name table length runs past the section" \
+  -- $NS --gdb-index gilen.o
+gi_obj giref 4 .Linfo+1 0x18
+bad "--gdb-index: a name table naming no unit" \
+  "giref.o:(.debug_gnu_pubnames+0xe): --gdb-index: name table names no unit of .debug_info" \
+  -- $NS --gdb-index giref.o
 printf '.text\n.globl main\nmain:\n\tret\n.section .meta,"ao",@progbits,.text\n.long 1\n' >lo.s
 must as lo.s -o lo.o
 LOIDX=$(readelf -SW lo.o | sed -n 's/^ *\[ *\([0-9]*\)\] \.meta .*/\1/p')

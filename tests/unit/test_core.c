@@ -660,6 +660,21 @@ Test(options, emit_relocs, .init = x86_64) {
   cr_assert(!opts(2, argv3).emit_relocs);
 }
 
+Test(options, gdb_index, .init = x86_64) {
+  const char *argv[] = {"ld", "--gdb-index", "a.o"};
+  cr_assert(opts(3, argv).gdb_index);
+  const char *argv2[] = {"ld", "-gdb-index", "--no-gdb-index", "a.o"};
+  cr_assert(!opts(4, argv2).gdb_index, "the last one counts");
+  const char *argv3[] = {"ld", "a.o"};
+  cr_assert(!opts(2, argv3).gdb_index);
+}
+
+Test(options, relocatable_gdb_index_is_refused, .init = x86_64, .exit_code = 1) {
+  cr_redirect_stderr();
+  const char *argv[] = {"ld", "-r", "--gdb-index", "a.o"};
+  opts(4, argv);
+}
+
 Test(options, relocatable_pie_is_refused, .init = x86_64, .exit_code = 1) {
   cr_redirect_stderr();
   const char *argv[] = {"ld", "-r", "-pie", "a.o"};
