@@ -681,17 +681,46 @@ static struct osec *debug_osec(const char *name) {
   return NULL;
 }
 
+/* The first member of .debug_info holding a DWARF 5 type unit, or NULL:
+ * the unit headers' lengths and types, which no relocation changes. */
+static struct isec *type_units(struct osec *info) {
+  for (size_t k = 0; k < info->members.n; k++) {
+    struct isec *isec = info->members.v[k];
+    if (!plain_member(isec))
+      continue;
+    for (uint64_t off = 0; off + 12 <= isec->size;) {
+      struct dw d = {isec->data + off, isec->data + isec->size, false};
+      uint8_t off_size;
+      uint64_t len = dw_length(&d, &off_size);
+      uint16_t version = (uint16_t)dw_fixed(&d, 2);
+      uint8_t type = (uint8_t)dw_fixed(&d, 1);
+      if (d.bad || len > (uint64_t)(d.end - d.p) + 3)
+        break; /* the index's reader reports it */
+      if (version == 5 && (type == DW_UT_type || type == DW_UT_split_type))
+        return isec;
+      off = (uint64_t)(d.p - isec->data) - 3 + len;
+    }
+  }
+  return NULL;
+}
+
 void create_gdb_index(void) {
-  if (!ctx.opt.gdb_index || !debug_osec(".debug_info"))
+  struct osec *info = ctx.opt.gdb_index ? debug_osec(".debug_info") : NULL;
+  if (!info)
     return;
   if (!debug_osec(".debug_gnu_pubnames") && !debug_osec(".debug_gnu_pubtypes")) {
     warn("--gdb-index: no input has .debug_gnu_pubnames or .debug_gnu_pubtypes (compile with "
          "-ggnu-pubnames): no .gdb_index is made");
     return;
   }
-  if (debug_osec(".debug_types")) {
-    warn("--gdb-index: .debug_types (type units of -fdebug-types-section) are not indexed: no "
-         ".gdb_index is made");
+  /* gdb finds a type unit's types through the index's type unit list,
+   * which version 7 has only for .debug_types: lld leaves them out, and
+   * gdb then finds none of those types */
+  struct isec *tu = type_units(info);
+  if (tu || debug_osec(".debug_types")) {
+    warn("--gdb-index: %s has type units (-fdebug-types-section), which the index cannot "
+         "describe to gdb: no .gdb_index is made",
+         tu ? tu->file->name : "the link");
     return;
   }
   ctx.gdb_index = new_osec(".gdb_index", SHT_PROGBITS, 0, OS_GDB_INDEX);
@@ -847,8 +876,6 @@ static void read_units(void *arg, int64_t i) {
     struct dw_cu cu;
     rs.n = 0;
     if (!read_unit(isec, whole, off, &win, p, &u, &cu, &why) ||
-        ((u.unit_type == DW_UT_type || u.unit_type == DW_UT_split_type) &&
-         (why = "a type unit (-fdebug-types-section): .gdb_index does not index type units")) ||
         !dw_cu_ranges(p->secs, &u, &cu, &rs, &why)) {
       unit_error(isec, off, why);
       break;

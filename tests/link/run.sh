@@ -805,6 +805,17 @@ if link gi_t1 a5.o b5.o -Wl,--gdb-index,--gc-sections,--threads=1 &&
 else
   fail "--gdb-index: output differs across --threads"
 fi
+# type units (-fdebug-types-section; DWARF 5's are in .debug_info), which
+# a version 7 index cannot describe: a warning, and no index
+compile tu_a.o a.c -g -O1 -ggnu-pubnames -fdebug-types-section &&
+  compile tu_b.o b.c -g -O1 -ggnu-pubnames -fdebug-types-section &&
+  $CC -static -B"$BUILD/" tu_a.o tu_b.o -Wl,--gdb-index -o gi_tu >tu.log 2>&1
+if grep -q 'warning: --gdb-index: tu_a.o has type units' tu.log &&
+   ! readelf -SW gi_tu | grep -q '\.gdb_index'; then
+  verify "--gdb-index with type units: a warning, no index, the program runs" gi_tu
+else
+  fail "--gdb-index with type units"; show tu.log
+fi
 # objects without the name tables: a warning, and no index
 compile plain_a.o a.c -g -O1 && compile plain_b.o b.c -g -O1 &&
   $CC -static -B"$BUILD/" plain_a.o plain_b.o -Wl,--gdb-index -o gi_plain >plain.log 2>&1
