@@ -805,26 +805,23 @@ if link gi_t1 a5.o b5.o -Wl,--gdb-index,--gc-sections,--threads=1 &&
 else
   fail "--gdb-index: output differs across --threads"
 fi
-# type units (-fdebug-types-section; DWARF 5's are in .debug_info), which
-# a version 7 index cannot describe: a warning, and no index
-compile tu_a.o a.c -g -O1 -ggnu-pubnames -fdebug-types-section &&
-  compile tu_b.o b.c -g -O1 -ggnu-pubnames -fdebug-types-section &&
-  $CC -static -B"$BUILD/" tu_a.o tu_b.o -Wl,--gdb-index -o gi_tu >tu.log 2>&1
-if grep -q 'warning: --gdb-index: tu_a.o has type units' tu.log &&
-   ! readelf -SW gi_tu | grep -q '\.gdb_index'; then
-  verify "--gdb-index with type units: a warning, no index, the program runs" gi_tu
-else
-  fail "--gdb-index with type units"; show tu.log
-fi
-# objects without the name tables: a warning, and no index
-compile plain_a.o a.c -g -O1 && compile plain_b.o b.c -g -O1 &&
-  $CC -static -B"$BUILD/" plain_a.o plain_b.o -Wl,--gdb-index -o gi_plain >plain.log 2>&1
-if grep -q 'warning: --gdb-index: no input has .debug_gnu_pubnames' plain.log &&
-   ! readelf -SW gi_plain | grep -q '\.gdb_index'; then
-  verify "--gdb-index without -ggnu-pubnames: a warning, no index, the program runs" gi_plain
-else
-  fail "--gdb-index without -ggnu-pubnames"; show plain.log
-fi
+# no_index LABEL WARNING CFLAGS...: objects an index cannot serve get a
+# warning and no index, and the program runs: without -ggnu-pubnames (no
+# names), and with type units (-fdebug-types-section; DWARF 5's are in
+# .debug_info), which a version 7 index cannot describe
+no_index() {
+  label=$1 warning=$2; shift 2
+  compile ni_a.o a.c "$@" && compile ni_b.o b.c "$@" &&
+    $CC -static -B"$BUILD/" ni_a.o ni_b.o -Wl,--gdb-index -o gi_none >none.log 2>&1
+  if grep -q "warning: --gdb-index: $warning" none.log &&
+     ! readelf -SW gi_none | grep -q '\.gdb_index'; then
+    verify "--gdb-index $label: a warning, no index, the program runs" gi_none
+  else
+    fail "--gdb-index $label"; show none.log
+  fi
+}
+no_index "without -ggnu-pubnames" "no input has .debug_gnu_pubnames" -g -O1
+no_index "with type units" "ni_a.o has type units" -g -O1 -ggnu-pubnames -fdebug-types-section
 
 # --- libc coverage
 enter libc
