@@ -552,77 +552,158 @@ uint32_t gdb_table_size(size_t nsyms) {
   return (uint32_t)size;
 }
 
-/* A distinct name: its first entry, the number of entries it got, and
- * where its CU vector and name go in the constant pool. */
+/* Names are merged in NSHARD shards by the top bits of their xxh3 key,
+ * each on its own and in input order; the index lists each shard's
+ * distinct names in order of first appearance, shard after shard. The
+ * shard count is fixed, so the bytes do not depend on the threads. */
+enum { SHARD_BITS = 6, NSHARD = 1 << SHARD_BITS };
+
+uint32_t gdb_shard(uint64_t key) { return (uint32_t)(key >> (64 - SHARD_BITS)); }
+
+/* A distinct name: its first entry, its hash, its unit vector (sorted,
+ * without repeats) and where that and the name go in the constant pool. */
 struct gsym {
-  uint32_t first, last, count;
+  const char *name;
+  uint32_t len, hash, nvals;
   uint32_t vec_off, name_off;
+  uint32_t *vals;
+  uint64_t key;
 };
 
-static int cmp_u32(const void *a, const void *b) {
-  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-  return x < y ? -1 : x > y;
+struct shard {
+  const struct gdb_name *entries; /* its names' entries, in input order */
+  uint32_t n;
+  uint32_t *vals;    /* its symbols' unit vectors */
+  struct gsym *syms;
+  uint32_t nsyms;
+};
+
+struct merge {
+  const struct gdb_name *names;
+  struct shard *shards;
+  uint8_t *pool;
+};
+
+/* v[0..n) sorted, without repeats; the new n. Most names have one or
+ * two units: insertion sort. */
+static uint32_t sort_unique(uint32_t *v, uint32_t n) {
+  for (uint32_t k = 1; k < n; k++) {
+    uint32_t x = v[k], j = k;
+    for (; j > 0 && v[j - 1] > x; j--)
+      v[j] = v[j - 1];
+    v[j] = x;
+  }
+  uint32_t m = 0;
+  for (uint32_t k = 0; k < n; k++)
+    if (!m || v[m - 1] != v[k])
+      v[m++] = v[k];
+  return m;
+}
+
+static void merge_shard(void *arg, int64_t i) {
+  struct merge *m = arg;
+  struct shard *sh = &m->shards[i];
+  uint32_t n = sh->n ? sh->n : 1;
+  uint64_t mapsize = 16;
+  while (mapsize < 2 * (uint64_t)sh->n)
+    mapsize *= 2;
+  uint32_t *map = xcalloc(mapsize, sizeof(uint32_t)); /* symbol + 1 */
+  uint32_t *sym_of = xcalloc(n, sizeof(uint32_t)), *attr = xcalloc(n, sizeof(uint32_t));
+  sh->syms = xcalloc(n, sizeof(struct gsym));
+  for (uint32_t k = 0; k < sh->n; k++) {
+    const struct gdb_name *e = &sh->entries[k];
+    attr[k] = e->attr;
+    for (uint64_t h = e->key & (mapsize - 1);; h = (h + 1) & (mapsize - 1)) {
+      uint32_t s = map[h];
+      if (!s) {
+        map[h] = ++sh->nsyms;
+        sh->syms[sh->nsyms - 1] =
+            (struct gsym){.name = e->name, .len = e->len, .key = e->key};
+        sym_of[k] = sh->nsyms - 1;
+        break;
+      }
+      struct gsym *g = &sh->syms[s - 1];
+      if (g->key == e->key && g->len == e->len && !memcmp(g->name, e->name, e->len)) {
+        sym_of[k] = s - 1;
+        break;
+      }
+    }
+    sh->syms[sym_of[k]].nvals++;
+  }
+  xfree(map);
+  /* each symbol's units: a slice of vals, filled in entry order */
+  sh->vals = xcalloc(n, sizeof(uint32_t));
+  uint32_t at = 0;
+  for (uint32_t s = 0; s < sh->nsyms; s++) {
+    struct gsym *g = &sh->syms[s];
+    g->vals = sh->vals + at;
+    at += g->nvals;
+    g->nvals = 0;
+    g->hash = gdb_name_hash(g->name, g->len);
+  }
+  for (uint32_t k = 0; k < sh->n; k++) {
+    struct gsym *g = &sh->syms[sym_of[k]];
+    g->vals[g->nvals++] = attr[k];
+  }
+  for (uint32_t s = 0; s < sh->nsyms; s++)
+    sh->syms[s].nvals = sort_unique(sh->syms[s].vals, sh->syms[s].nvals);
+  xfree(sym_of);
+  xfree(attr);
+}
+
+static void write_shard(void *arg, int64_t i) {
+  struct merge *m = arg;
+  struct shard *sh = &m->shards[i];
+  for (uint32_t s = 0; s < sh->nsyms; s++) {
+    const struct gsym *g = &sh->syms[s];
+    wr32(m->pool + g->vec_off, g->nvals);
+    for (uint32_t k = 0; k < g->nvals; k++)
+      wr32(m->pool + g->vec_off + 4 + 4 * (uint64_t)k, g->vals[k]);
+    memcpy(m->pool + g->name_off, g->name, g->len);
+  }
 }
 
 uint8_t *gdb_index_build(const struct gdb_unit *cus, uint32_t ncu, const struct gdb_addr *addrs,
                          size_t naddr, const struct gdb_name *names, size_t nnames,
                          uint64_t *size) {
-  /* distinct names in order of first appearance; each name's entries
-   * chained through next[] */
-  uint32_t *next = xcalloc(nnames ? nnames : 1, sizeof(uint32_t));
-  struct gsym *syms = xcalloc(nnames ? nnames : 1, sizeof(struct gsym));
-  uint32_t nsyms = 0;
-  uint64_t mapsize = 16;
-  while (mapsize < 2 * (uint64_t)nnames)
-    mapsize *= 2;
-  uint32_t *map = xcalloc(mapsize, sizeof(uint32_t)); /* sym index + 1 */
+  /* each shard's entries laid end to end (as the link gives them), so
+   * that its merge reads them in order rather than every NSHARD-th of the
+   * whole list */
+  struct shard shards[NSHARD] = {0};
+  bool grouped = true;
   for (size_t i = 0; i < nnames; i++) {
-    const struct gdb_name *e = &names[i];
-    for (uint64_t h = e->key & (mapsize - 1);; h = (h + 1) & (mapsize - 1)) {
-      uint32_t k = map[h];
-      if (!k) {
-        map[h] = ++nsyms;
-        syms[nsyms - 1] = (struct gsym){.first = (uint32_t)i, .last = (uint32_t)i, .count = 1};
-        next[i] = UINT32_MAX;
-        break;
-      }
-      struct gsym *g = &syms[k - 1];
-      const struct gdb_name *f = &names[g->first];
-      if (f->key == e->key && f->len == e->len && !memcmp(f->name, e->name, e->len)) {
-        next[g->last] = (uint32_t)i;
-        next[i] = UINT32_MAX;
-        g->last = (uint32_t)i;
-        g->count++;
-        break;
-      }
+    uint64_t k = gdb_shard(names[i].key);
+    grouped &= !i || gdb_shard(names[i - 1].key) <= k;
+    shards[k].n++;
+  }
+  struct gdb_name *copy = grouped ? NULL : xcalloc(nnames, sizeof(*copy));
+  uint64_t at = 0;
+  for (int k = 0; k < NSHARD; k++) {
+    shards[k].entries = (copy ? copy : names) + at;
+    at += shards[k].n;
+  }
+  if (copy) {
+    uint32_t fill[NSHARD] = {0};
+    for (size_t i = 0; i < nnames; i++) {
+      uint64_t k = gdb_shard(names[i].key);
+      copy[shards[k].entries - copy + fill[k]++] = names[i];
     }
   }
-  xfree(map);
+  struct merge m = {names, shards, NULL};
+  parallel_for(NSHARD, merge_shard, &m);
 
-  /* each name's CU vector, sorted and without repeats, as gdb writes it */
-  uint32_t *vals = xcalloc(nnames ? nnames : 1, sizeof(uint32_t));
-  uint64_t pool = 0, nvals = 0;
-  for (uint32_t s = 0; s < nsyms; s++) {
-    struct gsym *g = &syms[s];
-    uint32_t *v = vals + nvals, n = 0;
-    for (uint32_t i = g->first; i != UINT32_MAX; i = next[i])
-      v[n++] = names[i].attr;
-    qsort(v, n, sizeof(*v), cmp_u32);
-    uint32_t m = 0;
-    for (uint32_t k = 0; k < n; k++)
-      if (!m || v[m - 1] != v[k])
-        v[m++] = v[k];
-    g->count = m;
-    g->vec_off = (uint32_t)pool;
-    pool += 4 * (1 + (uint64_t)m);
-    nvals += n;
-  }
-  uint64_t vals_at = 0;
-  for (uint32_t s = 0; s < nsyms; s++) {
-    syms[s].name_off = (uint32_t)pool;
-    pool += names[syms[s].first].len + 1;
-  }
-
+  /* the constant pool: every unit vector, then every name */
+  uint64_t pool = 0, nsyms = 0;
+  for (int k = 0; k < NSHARD; k++)
+    for (uint32_t s = 0; s < shards[k].nsyms; s++, nsyms++) {
+      shards[k].syms[s].vec_off = (uint32_t)pool;
+      pool += 4 * (1 + (uint64_t)shards[k].syms[s].nvals);
+    }
+  for (int k = 0; k < NSHARD; k++)
+    for (uint32_t s = 0; s < shards[k].nsyms; s++) {
+      shards[k].syms[s].name_off = (uint32_t)pool;
+      pool += shards[k].syms[s].len + 1;
+    }
   uint32_t tsize = gdb_table_size(nsyms);
   uint64_t cu_off = 24, addr_off = cu_off + 16 * (uint64_t)ncu, tab_off = addr_off + 20 * naddr,
            pool_off = tab_off + 8 * (uint64_t)tsize;
@@ -647,26 +728,25 @@ uint8_t *gdb_index_build(const struct gdb_unit *cus, uint32_t ncu, const struct 
     wr64(p + 8, addrs[i].hi);
     wr32(p + 16, addrs[i].cu);
   }
+  /* gdb's open addressing: from hash & mask, by an odd step */
   uint32_t mask = tsize - 1;
-  uint8_t *tab = out + tab_off, *cp = out + pool_off;
-  for (uint32_t s = 0; s < nsyms; s++) {
-    struct gsym *g = &syms[s];
-    const struct gdb_name *e = &names[g->first];
-    uint32_t h = gdb_name_hash(e->name, e->len), slot = h & mask, step = ((h * 17) & mask) | 1;
-    while (rd32(tab + 8 * (uint64_t)slot) || rd32(tab + 8 * (uint64_t)slot + 4))
-      slot = (slot + step) & mask;
-    wr32(tab + 8 * (uint64_t)slot, g->name_off);
-    wr32(tab + 8 * (uint64_t)slot + 4, g->vec_off);
-    wr32(cp + g->vec_off, g->count);
-    for (uint32_t k = 0; k < g->count; k++)
-      wr32(cp + g->vec_off + 4 + 4 * (uint64_t)k, vals[vals_at + k]);
-    memcpy(cp + g->name_off, e->name, e->len);
-    for (uint32_t i = g->first; i != UINT32_MAX; i = next[i])
-      vals_at++;
+  uint8_t *tab = out + tab_off;
+  for (int k = 0; k < NSHARD; k++)
+    for (uint32_t s = 0; s < shards[k].nsyms; s++) {
+      const struct gsym *g = &shards[k].syms[s];
+      uint32_t slot = g->hash & mask, step = ((g->hash * 17) & mask) | 1;
+      while (rd32(tab + 8 * (uint64_t)slot) || rd32(tab + 8 * (uint64_t)slot + 4))
+        slot = (slot + step) & mask;
+      wr32(tab + 8 * (uint64_t)slot, g->name_off);
+      wr32(tab + 8 * (uint64_t)slot + 4, g->vec_off);
+    }
+  m.pool = out + pool_off;
+  parallel_for(NSHARD, write_shard, &m);
+  for (int k = 0; k < NSHARD; k++) {
+    xfree(shards[k].vals);
+    xfree(shards[k].syms);
   }
-  xfree(vals);
-  xfree(syms);
-  xfree(next);
+  xfree(copy);
   return out;
 }
 
@@ -782,10 +862,21 @@ struct info_pass {
   size_t ntext;
 };
 
+/* Relocations sorted by offset, as compilers write them: a scan of the
+ * offsets alone (the write pass reads these pages next anyway). */
 static bool rels_sorted(const struct isec *isec) {
   uint32_t n = isec_nrels(isec);
-  struct rel r;
   uint64_t prev = 0;
+  if (ctx.arch->is64 && isec->rela) {
+    for (uint32_t i = 0; i < n; i++) {
+      uint64_t off = rd64(isec->rels + (size_t)i * sizeof(Elf64_Rela));
+      if (off < prev)
+        return false;
+      prev = off;
+    }
+    return true;
+  }
+  struct rel r;
   for (uint32_t i = 0; i < n; i++) {
     get_rel(isec, i, &r);
     if (r.offset < prev)
@@ -899,12 +990,13 @@ static void read_units(void *arg, int64_t i) {
 /* The names of one member of .debug_gnu_pubnames or .debug_gnu_pubtypes. */
 struct name_job {
   struct isec *isec;
-  const uint8_t *bytes; /* relocated */
   const struct gdb_unit *units; /* every unit of the index, by offset */
   uint32_t nunits;
   struct gdb_name *names;
   size_t n, cap;
-  uint64_t at;    /* the entry being read */
+  uint32_t per_shard[NSHARD]; /* its names in each shard of gdb_index_build */
+  const uint8_t *bytes;   /* relocated, while it is read */
+  uint64_t at;            /* the entry being read */
   const char *why;
   uint64_t why_at;
 };
@@ -926,12 +1018,35 @@ static void add_name(void *arg, uint64_t info_off, uint8_t flags, const char *na
   }
   if (j->n == j->cap)
     j->names = xrealloc(j->names, (j->cap = j->cap ? 2 * j->cap : 64) * sizeof(*j->names));
-  j->names[j->n++] = (struct gdb_name){name, (uint32_t)len, (uint32_t)flags << 24 | a,
-                                       XXH3_64bits(name, len)};
+  /* the name's bytes are the input's (no relocation touches them) */
+  name = (const char *)j->isec->data + (name - (const char *)j->bytes);
+  uint64_t key = XXH3_64bits(name, len);
+  j->per_shard[gdb_shard(key)]++;
+  j->names[j->n++] = (struct gdb_name){name, (uint32_t)len, (uint32_t)flags << 24 | a, key};
+}
+
+/* A job's names, each where its shard's next one goes (dst: a cursor
+ * per shard, its own). */
+struct place {
+  struct name_job *jobs;
+  struct gdb_name *all;
+  uint64_t (*dst)[NSHARD];
+};
+
+static void place_names(void *arg, int64_t i) {
+  struct place *p = arg;
+  struct name_job *j = &p->jobs[i];
+  for (size_t k = 0; k < j->n; k++)
+    p->all[p->dst[i][gdb_shard(j->names[k].key)]++] = j->names[k];
+  xfree(j->names);
 }
 
 static void read_names(void *arg, int64_t i) {
   struct name_job *j = &((struct name_job *)arg)[i];
+  static __thread struct reuse_buf buf;
+  uint8_t *b = reuse_buf(&buf, j->isec->size, 1);
+  copy_isec(j->isec, b);
+  j->bytes = b;
   const char *why = NULL;
   if (!dw_pubnames(j->bytes, j->isec->size, &j->at, add_name, j, &why))
     unit_error(j->isec, j->at, why);
@@ -957,23 +1072,11 @@ static struct span *text_spans(size_t *n) {
   return s;
 }
 
-void build_gdb_index(void) {
-  struct osec *os = ctx.gdb_index;
-  if (!os)
-    return;
-  enum { ABBREV, ADDR, RANGES, RNGLISTS, PUBNAMES, PUBTYPES, NWHOLE };
-  static const char *const names[NWHOLE] = {".debug_abbrev",   ".debug_addr",
-                                            ".debug_ranges",   ".debug_rnglists",
-                                            ".debug_gnu_pubnames", ".debug_gnu_pubtypes"};
-  struct whole w[NWHOLE];
-  for (int k = 0; k < NWHOLE; k++)
-    w[k] = (struct whole){debug_osec(names[k]), NULL};
-  build_wholes(w, NWHOLE);
-  check_errors();
-#define WHOLE(k) w[k].buf, w[k].os ? w[k].os->size : 0
-  struct dw_sections secs = {WHOLE(ADDR), WHOLE(RANGES), WHOLE(RNGLISTS)};
-
-  /* the units and their ranges, member by member */
+/* Every unit of .debug_info and its ranges, member by member in parallel,
+ * joined in output order. */
+static uint32_t read_all_units(const struct dw_sections *secs, const uint8_t *abbrev,
+                               uint64_t abbrev_size, struct gdb_unit **units,
+                               struct gdb_addr **addrs, size_t *naddrs) {
   size_t nspans;
   struct span *spans = text_spans(&nspans);
   struct osec *info = debug_osec(".debug_info");
@@ -982,59 +1085,96 @@ void build_gdb_index(void) {
   for (size_t k = 0; k < info->members.n; k++)
     if (plain_member(info->members.v[k]))
       jobs[njobs++].isec = info->members.v[k];
-  struct info_pass ip = {jobs, &secs, WHOLE(ABBREV), spans, nspans};
-#undef WHOLE
+  struct info_pass ip = {jobs, secs, abbrev, abbrev_size, spans, nspans};
   parallel_for((int64_t)njobs, read_units, &ip);
   check_errors();
-  uint64_t nunits = 0, naddrs = 0;
+  uint64_t nunits = 0;
+  *naddrs = 0;
   for (size_t k = 0; k < njobs; k++)
-    nunits += jobs[k].nunits, naddrs += jobs[k].naddrs;
+    nunits += jobs[k].nunits, *naddrs += jobs[k].naddrs;
   if (nunits >= 1u << 24)
     fatal("--gdb-index: %llu units in .debug_info, more than the index's 24-bit unit numbers "
           "reach", (unsigned long long)nunits);
-  struct gdb_unit *units = xcalloc(nunits ? nunits : 1, sizeof(*units));
-  struct gdb_addr *addrs = xcalloc(naddrs ? naddrs : 1, sizeof(*addrs));
+  *units = xcalloc(nunits ? nunits : 1, sizeof(**units));
+  *addrs = xcalloc(*naddrs ? *naddrs : 1, sizeof(**addrs));
   uint32_t u = 0;
   size_t a = 0;
   for (size_t k = 0; k < njobs; k++) {
-    memcpy(units + u, jobs[k].units, jobs[k].nunits * sizeof(*units));
+    memcpy(*units + u, jobs[k].units, jobs[k].nunits * sizeof(**units));
     for (size_t r = 0; r < jobs[k].naddrs; r++) {
-      addrs[a] = jobs[k].addrs[r];
-      addrs[a++].cu += u;
+      (*addrs)[a] = jobs[k].addrs[r];
+      (*addrs)[a++].cu += u;
     }
     u += jobs[k].nunits;
     xfree(jobs[k].units);
     xfree(jobs[k].addrs);
   }
+  xfree(jobs);
+  xfree(spans);
+  return u;
+}
 
-  /* the names, pubnames' first, each member's in its order */
+/* The names of .debug_gnu_pubnames, then .debug_gnu_pubtypes, read member
+ * by member in parallel and laid out by gdb_shard(), each shard's in input
+ * order. */
+static struct gdb_name *read_all_names(const struct gdb_unit *units, uint32_t nunits,
+                                       size_t *nnames) {
   struct name_job *nj = NULL;
   size_t nnj = 0;
-  for (int k = PUBNAMES; k <= PUBTYPES; k++) {
-    if (!w[k].os)
+  static const char *const tables[] = {".debug_gnu_pubnames", ".debug_gnu_pubtypes"};
+  for (int k = 0; k < 2; k++) {
+    struct osec *t = debug_osec(tables[k]);
+    if (!t)
       continue;
-    nj = xrealloc(nj, (nnj + w[k].os->members.n) * sizeof(*nj));
-    for (size_t m = 0; m < w[k].os->members.n; m++) {
-      struct isec *isec = w[k].os->members.v[m];
+    nj = xrealloc(nj, (nnj + t->members.n) * sizeof(*nj));
+    for (size_t m = 0; m < t->members.n; m++) {
+      struct isec *isec = t->members.v[m];
       if (plain_member(isec))
-        nj[nnj++] = (struct name_job){.isec = isec, .bytes = w[k].buf + isec->out_off,
-                                      .units = units, .nunits = u};
+        nj[nnj++] = (struct name_job){.isec = isec, .units = units, .nunits = nunits};
     }
   }
   parallel_for((int64_t)nnj, read_names, nj);
   check_errors();
-  size_t nnames = 0;
+  *nnames = 0;
   for (size_t k = 0; k < nnj; k++)
-    nnames += nj[k].n;
-  struct gdb_name *all = xcalloc(nnames ? nnames : 1, sizeof(*all));
-  for (size_t k = 0, at = 0; k < nnj; k++) {
-    memcpy(all + at, nj[k].names, nj[k].n * sizeof(*all));
-    at += nj[k].n;
-    xfree(nj[k].names);
-  }
+    *nnames += nj[k].n;
+  struct place pl = {nj, xcalloc(*nnames ? *nnames : 1, sizeof(struct gdb_name)),
+                     xcalloc(nnj ? nnj : 1, sizeof(*pl.dst))};
+  uint64_t at = 0;
+  for (int s = 0; s < NSHARD; s++)
+    for (size_t k = 0; k < nnj; k++) {
+      pl.dst[k][s] = at;
+      at += nj[k].per_shard[s];
+    }
+  parallel_for((int64_t)nnj, place_names, &pl);
+  xfree(pl.dst);
+  xfree(nj);
+  return pl.all;
+}
+
+void build_gdb_index(void) {
+  struct osec *os = ctx.gdb_index;
+  if (!os)
+    return;
+  enum { ABBREV, ADDR, RANGES, RNGLISTS, NWHOLE };
+  static const char *const names[NWHOLE] = {".debug_abbrev", ".debug_addr", ".debug_ranges",
+                                            ".debug_rnglists"};
+  struct whole w[NWHOLE];
+  for (int k = 0; k < NWHOLE; k++)
+    w[k] = (struct whole){debug_osec(names[k]), NULL};
+  build_wholes(w, NWHOLE);
+  check_errors();
+#define WHOLE(k) w[k].buf, w[k].os ? w[k].os->size : 0
+  struct dw_sections secs = {WHOLE(ADDR), WHOLE(RANGES), WHOLE(RNGLISTS)};
+  struct gdb_unit *units;
+  struct gdb_addr *addrs;
+  size_t naddrs, nnames;
+  uint32_t nunits = read_all_units(&secs, WHOLE(ABBREV), &units, &addrs, &naddrs);
+#undef WHOLE
+  struct gdb_name *all = read_all_names(units, nunits, &nnames);
 
   uint64_t size;
-  uint8_t *bytes = gdb_index_build(units, u, addrs, a, all, nnames, &size);
+  uint8_t *bytes = gdb_index_build(units, nunits, addrs, naddrs, all, nnames, &size);
   os->size = size;
   os->nzparts = 1;
   os->zparts = xcalloc(1, sizeof(struct zpart));
@@ -1042,11 +1182,8 @@ void build_gdb_index(void) {
   layout_nonalloc();
 
   xfree(all);
-  xfree(nj);
   xfree(units);
   xfree(addrs);
-  xfree(jobs);
-  xfree(spans);
   for (int k = 0; k < NWHOLE; k++)
     xfree(w[k].buf);
 }

@@ -1043,6 +1043,9 @@ struct gdb_name {
 };
 uint32_t gdb_name_hash(const char *s, size_t n); /* gdb's (index version 5 on) */
 uint32_t gdb_table_size(size_t nsyms);
+/* The shard gdb_index_build merges a name in, by its key: given in shard
+ * order (each shard's in input order) the names are not copied first. */
+uint32_t gdb_shard(uint64_t key);
 /* The section's bytes, *size of them (names with the same bytes merged). */
 uint8_t *gdb_index_build(const struct gdb_unit *cus, uint32_t ncu, const struct gdb_addr *addrs,
                          size_t naddr, const struct gdb_name *names, size_t nnames,
