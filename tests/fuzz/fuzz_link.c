@@ -4,7 +4,8 @@
  * the input picks extra options (gc, ICF, debug compression, build-id, map,
  * strip, layout), the byte before it more (static PIE, two threads, safe
  * ICF, no RELRO, zstd, no locals, one text segment) and, its top bit,
- * -r (a relocatable output; then without the options -r refuses), so
+ * -r (a relocatable output; then without the options -r refuses); the low
+ * bit of the third byte from the end adds --gdb-index (not with -r), so
  * every pass runs on mutated data. Besides crashes and hangs, the harness checks the promise
  * made to users: a link that fails exits 1 and leaves the old output
  * byte-identical and nothing else behind; one that succeeds leaves the new
@@ -35,8 +36,9 @@ static void link_one(const uint8_t *data, size_t size, void *arg) {
       "--icf=safe", "-znorelro", "--compress-debug-sections=zstd", "-x", "-znoseparate-code",
       "-r"};
   unsigned sel = (size ? data[size - 1] : 0) | (size > 1 ? data[size - 2] : 0) << 8;
-  if (sel >> 15 & 1) /* -r: not with --gc-sections, --icf, -pie */
-    sel &= ~(1u << 0 | 1u << 1 | 1u << 8 | 1u << 10);
+  bool gdb_index = size > 2 && (data[size - 3] & 1);
+  if (sel >> 15 & 1) /* -r: not with --gc-sections, --icf, -pie, --gdb-index */
+    sel &= ~(1u << 0 | 1u << 1 | 1u << 8 | 1u << 10), gdb_index = false;
   char map_arg[160];
   snprintf(map_arg, sizeof(map_arg), "-Map=%s", p->map);
   char *argv[40];
@@ -56,6 +58,8 @@ static void link_one(const uint8_t *data, size_t size, void *arg) {
       argv[argc++] = "--cref";
     }
   }
+  if (gdb_index)
+    argv[argc++] = "--gdb-index";
   argv[argc++] = "-o";
   argv[argc++] = p->out;
   argv[argc++] = p->in;

@@ -77,6 +77,14 @@ for f in x86_64-ctors-g x86_64-basic-sections i386-basic aarch64-switch-g; do
   { cat corpus/link/$f.o; printf '\200\000'; } >corpus/link/$f-r.o
 done
 
+# --gdb-index: the low bit of the third byte from the end, set in objects
+# with the name tables (DWARF 5 with range lists; DWARF 4 on i386)
+musl-gcc -O1 -g -ggnu-pubnames -ffunction-sections -c "$T/basic.c" -o "$T/gi5.o"
+i686-linux-gnu-gcc -specs /usr/lib/i386-linux-musl/musl-gcc.specs -O1 -g -gdwarf-4 \
+  -ggnu-pubnames -c "$T/switch.c" -o "$T/gi4.o"
+{ cat "$T/gi5.o"; printf '\001\000\000'; } >corpus/link/x86_64-basic-gdb-index.o
+{ cat "$T/gi4.o"; printf '\001\000\000'; } >corpus/link/i386-switch-gdb-index.o
+
 # The readers see the same objects, real libc members and archives.
 cp corpus/link/*.o corpus/read/
 (cd "$T" && ar x /usr/lib/x86_64-linux-musl/libc.a strlen.lo memcpy.lo printf.lo atexit.lo __libc_start_main.lo)
