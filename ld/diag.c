@@ -44,8 +44,11 @@ void error(const char *fmt, ...) {
   atomic_fetch_add(&nerrors, 1);
 }
 
-/* Under --fatal-warnings a warning is an error, and says so (as in lld). */
+/* Under --fatal-warnings a warning is an error, and says so (as in lld);
+ * under --no-warnings it is nothing, whatever the order of the two. */
 void warn(const char *fmt, ...) {
+  if (ctx.opt.no_warnings)
+    return;
   va_list ap;
   va_start(ap, fmt);
   emit(ctx.opt.fatal_warnings ? "error: " : "warning: ", fmt, ap);

@@ -13,7 +13,9 @@
  * address is taken (any relocation to it other than a direct call or jump,
  * arch->is_call_reloc) is never folded, and read-only data is not folded at
  * all: folding could make distinct addresses compare equal. all: everything
- * eligible folds. Runs after merge (fragments are known), before layout. */
+ * eligible folds. A section defining a --keep-unique symbol is never a
+ * candidate (lld's option: its address stays its own). Runs after merge
+ * (fragments are known), before layout. */
 #include "ld/ld.h"
 #include <stdlib.h>
 #include <xxhash.h>
@@ -175,13 +177,21 @@ void fold_identical_sections(void) {
     return;
   if (ctx.opt.icf == 1)
     parallel_for((int64_t)ctx.live.n, mark_address_taken, ctx.live.v);
+  for (size_t i = 0; i < ctx.opt.keep_unique.n; i++) {
+    const char *name = ctx.opt.keep_unique.v[i];
+    struct symbol *sym = symmap_find(name);
+    if (sym && sym->kind == SYM_DEFINED && sym->isec)
+      sym->isec->icf_keep = true;
+    else
+      warn("--keep-unique: no section defines %s", name);
+  }
 
   struct vec v = {0};
   for (size_t i = 0; i < ctx.live.n; i++) {
     struct objfile *f = ctx.live.v[i];
     for (uint32_t k = 1; k < f->nsecs; k++) {
       struct isec *isec = f->secs[k];
-      if (eligible(isec) && !(ctx.opt.icf == 1 && isec->icf_addr_taken)) {
+      if (eligible(isec) && !isec->icf_keep && !(ctx.opt.icf == 1 && isec->icf_addr_taken)) {
         vec_push(&v, isec);
         isec->icf_id = (uint32_t)v.n;
       }

@@ -118,6 +118,7 @@ struct isec {
   bool alive;
   atomic_bool gc_mark; /* ld/gc.c */
   bool icf_addr_taken;
+  bool icf_keep;       /* defines a --keep-unique symbol: never folded */
   bool is_ehframe;     /* named .eh_frame */
   bool streamed;       /* written with pwrite by ld/write.c, never through the mapping */
 };
@@ -615,6 +616,12 @@ struct options {
   char **args; /* after @file expansion */
   size_t nargs;
   bool fatal_warnings;
+  bool no_warnings;       /* --no-warnings, -w: warnings not printed (nor fatal) */
+  struct vec keep_unique; /* --keep-unique: names of symbols ICF must not fold */
+  /* -z dead-reloc-in-nonalloc=GLOB=VALUE: GLOB, then VALUE as a pointer to a
+   * uint64_t; the last pattern a non-allocated section's name matches gives
+   * what a relocation there against a discarded symbol resolves to */
+  struct vec dead_reloc;
   bool allow_muldefs;     /* --allow-multiple-definition, -z muldefs: the first one wins */
   int unresolved;         /* UNRESOLVED_*: what an undefined symbol is */
   struct vec ignore_unresolved; /* --ignore-unresolved-symbol: names never reported */
@@ -976,6 +983,7 @@ bool check_rel(const struct isec *isec, const struct rel *r);
 void mark_sym(struct symbol *sym, unsigned flag);
 const char *sym_display(const struct symbol *sym);
 void apply_nonalloc_whole(struct isec *isec, uint8_t *buf); /* through the arch hook */
+uint64_t dead_reloc_value(const char *name); /* of a discarded symbol in non-alloc `name` */
 /* The first of isec's n relocations at or past off, if they are sorted by
  * offset (ld/write.c). */
 uint32_t first_rel_at(const struct isec *isec, uint32_t n, uint64_t off);

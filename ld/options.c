@@ -72,6 +72,10 @@ static const char usage[] =
     "  --max-memory=SIZE           Stop with an error rather than use more heap than\n"
     "                              SIZE (K, M, G suffixes; default: physical memory)\n"
     "  -z noexecstack|execstack|separate-code|noseparate-code|relro|now|...\n"
+    "  -z dead-reloc-in-nonalloc=GLOB=VALUE\n"
+    "                              What a relocation in a non-allocated section matching\n"
+    "                              GLOB gives for a discarded symbol (default 1 in\n"
+    "                              .debug_ranges and .debug_loc, else 0)\n"
     "  --no-rosegment              Same as -z noseparate-code\n"
     "  --fix-cortex-a53-843419     Patch the code sequences of Cortex-A53 erratum 843419\n"
     "                              (aarch64)\n"
@@ -97,6 +101,7 @@ static const char usage[] =
     "  --icf=all|safe|none         Fold identical read-only sections (safe: never\n"
     "                              functions whose address is taken)\n"
     "  --print-icf-sections        List folded sections\n"
+    "  --keep-unique=SYM           Never fold the section defining SYM\n"
     "  -Map=FILE, -M               Write a GNU-style link map to FILE (-M: stdout);\n"
     "                              --cref adds a cross reference table\n"
     "  -t, --trace                 Print each input file that is linked\n"
@@ -107,6 +112,7 @@ static const char usage[] =
     "  --reproduce=FILE.tar        Write the inputs and a response file to replay\n"
     "                              the link\n"
     "  --fatal-warnings            Treat warnings as errors\n"
+    "  --no-warnings, -w           Print no warnings (and cancel --fatal-warnings)\n"
     "  --stats                     Print per-pass statistics\n"
     "  @FILE                       Read options from FILE\n"
     "  -v, --version, --verbose    Print the version\n"
@@ -341,6 +347,14 @@ static void handle_z(struct options *opt, const char *z) {
     if (!parse_whole_number(z + 14, &n) || n < 4096 || n > (1u << 28) || (n & (n - 1)))
       fatal("-z max-page-size: expected a power of two from 4096 to 256 MiB, not '%s'", z + 14);
     opt->max_page_size = n;
+  } else if (!strncmp(z, "dead-reloc-in-nonalloc=", 23)) {
+    /* GLOB=VALUE; the value is after the last '=' (a glob may hold one) */
+    const char *pat = z + 23, *eq = strrchr(pat, '=');
+    uint64_t *v = xalloc(sizeof(*v));
+    if (!eq || eq == pat || !parse_whole_number(eq + 1, v))
+      fatal("-z dead-reloc-in-nonalloc: expected GLOB=VALUE, not '%s'", pat);
+    vec_push(&opt->dead_reloc, xsprintf("%.*s", (int)(eq - pat), pat));
+    vec_push(&opt->dead_reloc, v);
   } else if (!strcmp(z, "noexecstack"))
     opt->exec_stack = false;
   else if (!strcmp(z, "execstack"))
@@ -389,7 +403,7 @@ static const char *const ignored_flags[] = {
     "Qy", "relax", "no-relax", "warn-once",
     "no-warn-rwx-segments", "warn-rwx-segments", "no-warn-execstack", "color-diagnostics",
     "no-rosegment-placeholder", "dynamic-list-data", "Bsymbolic", "Bsymbolic-functions",
-    "rosegment", "no-fatal-warnings", "disable-verify", "E" /* --export-dynamic */,
+    "rosegment", "disable-verify", "E" /* --export-dynamic */,
     "undefined-version", "no-undefined-version", "no-keep-memory", "reduce-memory-overheads",
     "EL" /* every target is little-endian */,
     "check-sections", "no-check-sections" /* sections never overlap without a script */,
@@ -601,6 +615,10 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
   opt->separate_code = true;
   opt->relro = true;
   opt->warn_symbol_ordering = true;
+  /* --no-warnings silences the options' own warnings too, wherever it is */
+  for (size_t i = 0; i < argc; i++)
+    if (opt_flag(argv[i], "no-warnings") || opt_flag(argv[i], "w"))
+      opt->no_warnings = true;
 
   for (size_t i = 0; i < argc; i++) {
     const char *arg = argv[i];
@@ -843,6 +861,12 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
         opt->strip_debug = true;
     } else if (opt_flag(arg, "fatal-warnings")) {
       opt->fatal_warnings = true;
+    } else if (opt_flag(arg, "no-fatal-warnings")) {
+      opt->fatal_warnings = false;
+    } else if (opt_flag(arg, "no-warnings") || opt_flag(arg, "w")) {
+      /* read before the others (parse_options), so it also silences them */
+    } else if ((v = opt_value(argv, argc, &i, "keep-unique"))) {
+      vec_push(&opt->keep_unique, (void *)v);
     } else if (opt_flag(arg, "stats") || opt_flag(arg, "perf") || opt_flag(arg, "time-trace")) {
       opt->print_stats = true;
     } else if ((v = opt_value(argv, argc, &i, "image-base")) ||

@@ -5,6 +5,7 @@
  * GOT slots are then numbered in command-line order, so the layout does not
  * depend on thread timing. Follows resolve and create_output_sections. */
 #include "ld/ld.h"
+#include <fnmatch.h>
 
 void mark_sym(struct symbol *sym, unsigned flag) {
   if ((atomic_load_explicit(&sym->flags, memory_order_relaxed) & flag) != flag)
@@ -403,6 +404,20 @@ struct na_part {
   struct na_slot cache[NA_CACHE];
 };
 
+/* What a relocation in the non-allocated section `name` against a
+ * discarded symbol resolves to: the value of the last -z
+ * dead-reloc-in-nonalloc pattern it matches, else 1 in DWARF 2-4 range and
+ * location lists, as GNU ld and lld write it (there a 0, 0 pair ends the
+ * list, so the entries after one for a collected function would be lost;
+ * its 1, 1 is an empty range), else 0. */
+uint64_t dead_reloc_value(const char *name) {
+  const struct vec *d = &ctx.opt.dead_reloc;
+  for (size_t k = d->n; k >= 2; k -= 2)
+    if (!fnmatch(d->v[k - 2], name, 0))
+      return *(const uint64_t *)d->v[k - 1];
+  return !strcmp(name, ".debug_ranges") || !strcmp(name, ".debug_loc");
+}
+
 static void na_part_init(struct na_part *p, struct isec *isec, uint8_t *buf, uint64_t lo) {
   p->isec = isec;
   p->file = isec->file;
@@ -412,10 +427,7 @@ static void na_part_init(struct na_part *p, struct isec *isec, uint8_t *buf, uin
   p->size = isec->size;
   p->tls_begin = ctx.tls_begin;
   p->lo = lo;
-  /* 1 in DWARF 2-4 range and location lists, as GNU ld and lld write
-   * it: there a 0, 0 pair ends the list, so the entries after one for a
-   * collected function would be lost (its 1, 1 is an empty range) */
-  p->dead = !strcmp(isec->name, ".debug_ranges") || !strcmp(isec->name, ".debug_loc");
+  p->dead = dead_reloc_value(isec->name);
   p->buf = buf;
   for (int i = 0; i < NA_CACHE; i++)
     p->cache[i].sym = UINT32_MAX;

@@ -187,6 +187,12 @@ bad "-r with -shared" "smelt: error: -r and -shared may not be used together" --
 bad "-r with --icf" "smelt: error: -r and --icf may not be used together" -- -r --icf=all main.o
 bad "-r with --gdb-index" "smelt: error: -r and --gdb-index may not be used together" \
   -- -r --gdb-index main.o
+bad "-z dead-reloc-in-nonalloc without a value" \
+  "smelt: error: -z dead-reloc-in-nonalloc: expected GLOB=VALUE, not '.debug_info'" \
+  -- $NS -z dead-reloc-in-nonalloc=.debug_info main.o
+bad "-z dead-reloc-in-nonalloc with a value that is no number" \
+  "smelt: error: -z dead-reloc-in-nonalloc: expected GLOB=VALUE, not '.debug_*=tomb'" \
+  -- $NS -z 'dead-reloc-in-nonalloc=.debug_*=tomb' main.o
 bad "-r: --defsym naming a symbol no input defines" \
   "smelt: error: --defsym alias=nosuch: nosuch is not defined by an input" -- -r --defsym=alias=nosuch main.o
 bad "-r: a missing input" "smelt: error: " "nosuch.o" -- -r main.o nosuch.o

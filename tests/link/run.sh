@@ -805,6 +805,21 @@ if link gi_t1 a5.o b5.o -Wl,--gdb-index,--gc-sections,--threads=1 &&
 else
   fail "--gdb-index: output differs across --threads"
 fi
+# -z dead-reloc-in-nonalloc: the collected b_unused's DW_AT_low_pc (DWARF
+# 4: an address in .debug_info) is 0 by default, the pattern's value with
+# one, the last matching pattern's with two
+lowpc() { readelf --debug-dump=info "$1" | grep -A8 'DW_AT_name.*: b_unused' |
+  sed -n 's/.*DW_AT_low_pc *: *//p' | head -1; }
+if link dr0 a4.o b4.o -Wl,--gc-sections &&
+   link dr1 a4.o b4.o -Wl,--gc-sections,-z,dead-reloc-in-nonalloc=.debug_info=0xdeadbeef &&
+   link dr2 a4.o b4.o -Wl,--gc-sections,-z,dead-reloc-in-nonalloc=.debug_*=0x77 \
+     -Wl,-z,dead-reloc-in-nonalloc=.debug_info=0x55 &&
+   [ -n "$(lowpc dr0)" ] && [ $(($(lowpc dr0))) = 0 ] && [ "$(lowpc dr1)" = 0xdeadbeef ] &&
+   [ "$(lowpc dr2)" = 0x55 ]; then
+  C=gdbindex verify "-z dead-reloc-in-nonalloc: a discarded symbol's value in .debug_info" dr1
+else
+  fail "-z dead-reloc-in-nonalloc: b_unused's DW_AT_low_pc is $(lowpc dr0), $(lowpc dr1), $(lowpc dr2)"
+fi
 # no_index LABEL WARNING CFLAGS...: objects an index cannot serve get a
 # warning and no index, and the program runs: without -ggnu-pubnames (no
 # names), and with type units (-fdebug-types-section; DWARF 5's are in
@@ -822,6 +837,24 @@ no_index() {
 }
 no_index "without -ggnu-pubnames" "no input has .debug_gnu_pubnames" -g -O1
 no_index "with type units" "ni_a.o has type units" -g -O1 -ggnu-pubnames -fdebug-types-section
+
+# --- --keep-unique: three identical functions, --icf=all folds them all
+# unless one is named; a name no section defines is a warning
+enter keepunique
+if compile main.o main.c -O1 -ffunction-sections; then
+  link ku main.o -Wl,--icf=all,--keep-unique=f2 && verify "--keep-unique: f2 keeps its own address" ku
+  if link ku_all main.o -Wl,--icf=all && [ "$($RUN ./ku_all)" = "f1==f2 1 f1==f3 1 sum 99" ]; then
+    pass "--icf=all without --keep-unique folds all three"
+  else
+    fail "--icf=all without --keep-unique"
+  fi
+  if $CC -static -B"$BUILD/" main.o -Wl,--icf=all,--keep-unique=nosuch -o ku_none >ku.log 2>&1 &&
+     grep -q 'warning: --keep-unique: no section defines nosuch' ku.log; then
+    pass "--keep-unique naming no symbol: a warning"
+  else
+    fail "--keep-unique naming no symbol"; show ku.log
+  fi
+fi
 
 # --- libc coverage
 enter libc

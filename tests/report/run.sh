@@ -169,6 +169,14 @@ check ".gnu.warning.SYM through -r: the final link warns" warned_once useold_r \
 $LINK useold.o oldapi.o -o fatal -Wl,--fatal-warnings >fatal.log 2>&1
 check ".gnu.warning.SYM under --fatal-warnings: an error, no output" sh -c \
   '! test -e fatal && grep -q "smelt: error: useold.o: reference to old_api" fatal.log'
+# --no-warnings (-w): no warning printed, also under --fatal-warnings and
+# for an option before it; --no-fatal-warnings after --fatal-warnings:
+# a warning again, not an error
+$LINK useold.o oldapi.o -o nowarn_w -Wl,--fatal-warnings,--bogus-option,-w >w.log 2>&1
+check "--no-warnings: no warning, not even under --fatal-warnings" quiet nowarn_w w.log
+$LINK useold.o oldapi.o -o unfatal -Wl,--fatal-warnings,--no-fatal-warnings >unfatal.log 2>&1
+check "--no-fatal-warnings after --fatal-warnings: a warning again" warned_once unfatal \
+  unfatal.log "smelt: warning: useold\.o: reference to old_api: old_api is deprecated"
 # a plain .gnu.warning: its text is a warning that its file is linked,
 # here as an archive member (none when the member is not pulled)
 printf '.text\n.globl legacy\nlegacy:\n\tret\n.section .gnu.warning\n.string "legacy.o is obsolete"\n' >legacy.s

@@ -669,6 +669,43 @@ Test(options, gdb_index, .init = x86_64) {
   cr_assert(!opts(2, argv3).gdb_index);
 }
 
+Test(options, warnings_and_icf_names, .init = x86_64) {
+  const char *argv[] = {"ld", "--fatal-warnings", "-w", "--keep-unique=f2", "--keep-unique",
+                        "f3", "a.o"};
+  struct options o = opts(7, argv);
+  cr_assert(o.no_warnings);
+  cr_assert_eq(o.keep_unique.n, 2);
+  cr_expect_str_eq(o.keep_unique.v[0], "f2");
+  cr_expect_str_eq(o.keep_unique.v[1], "f3");
+  const char *argv2[] = {"ld", "--fatal-warnings", "--no-fatal-warnings", "a.o"};
+  o = opts(4, argv2);
+  cr_assert(!o.fatal_warnings && !o.no_warnings);
+}
+
+/* -z dead-reloc-in-nonalloc: GLOB=VALUE, the value after the last '=';
+ * the last pattern a section matches wins; without one, 1 in the DWARF 4
+ * range and location lists and 0 elsewhere */
+Test(options, dead_reloc_in_nonalloc, .init = x86_64) {
+  cr_assert_eq(dead_reloc_value(".debug_ranges"), 1);
+  cr_assert_eq(dead_reloc_value(".debug_loc"), 1);
+  cr_assert_eq(dead_reloc_value(".debug_info"), 0);
+  cr_assert_eq(dead_reloc_value(".debug_rnglists"), 0);
+  const char *argv[] = {"ld", "-z", "dead-reloc-in-nonalloc=.debug_*=0x10", "-z",
+                        "dead-reloc-in-nonalloc=.debug_info=0xffffffffffffffff", "a.o"};
+  ctx.opt = opts(6, argv);
+  cr_assert_eq(ctx.opt.dead_reloc.n, 4);
+  cr_expect_str_eq(ctx.opt.dead_reloc.v[0], ".debug_*");
+  cr_expect_eq(dead_reloc_value(".debug_ranges"), 0x10);
+  cr_expect_eq(dead_reloc_value(".debug_info"), UINT64_MAX, "the last match wins");
+  cr_expect_eq(dead_reloc_value(".comment"), 0);
+}
+
+Test(options, dead_reloc_without_value, .init = x86_64, .exit_code = 1) {
+  cr_redirect_stderr();
+  const char *argv[] = {"ld", "-z", "dead-reloc-in-nonalloc=.debug_info", "a.o"};
+  opts(4, argv);
+}
+
 Test(options, relocatable_gdb_index_is_refused, .init = x86_64, .exit_code = 1) {
   cr_redirect_stderr();
   const char *argv[] = {"ld", "-r", "--gdb-index", "a.o"};
