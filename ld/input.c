@@ -491,9 +491,11 @@ static void parse(struct objfile *f, bool lazy) {
     }
     /* the names below all start with .g or .n: most sections skip them */
     bool special = name[0] == '.' && (name[1] == 'g' || name[1] == 'n');
+    /* GCC's LTO bytecode, beside the code of a -ffat-lto-objects object:
+     * linked as that code, as GNU ld links it without its plugin (a slim
+     * object, bytecode alone, has __gnu_lto_slim: refused below) */
     if (special && !strncmp(name, ".gnu.lto_", 9))
-      CORRUPT(f, "is a GCC LTO object (compiled with -flto); smelt does not support LTO, "
-                 "rebuild without -flto or with -ffat-lto-objects");
+      continue;
     if (special && !strcmp(name, ".note.GNU-stack")) {
       f->exec_stack = (s->flags & SHF_EXECINSTR) != 0;
       continue;

@@ -838,6 +838,19 @@ no_index() {
 no_index "without -ggnu-pubnames" "no input has .debug_gnu_pubnames" -g -O1
 no_index "with type units" "ni_a.o has type units" -g -O1 -ggnu-pubnames -fdebug-types-section
 
+# --- GCC -ffat-lto-objects: the objects' regular code is linked and the
+# LTO bytecode beside it left out, as GNU ld links them without its plugin
+# (also when gcc passes the plugin for -flto at link time); a slim object
+# is refused (tests/bad)
+enter gdbindex
+if compile lto_a.o a.c -O2 -flto -ffat-lto-objects && compile lto_b.o b.c -O2 -flto -ffat-lto-objects &&
+   readelf -SW lto_a.o | grep -q '\.gnu\.lto_'; then
+  link fatlto lto_a.o lto_b.o && ! readelf -SW fatlto | grep -q '\.gnu\.lto_' &&
+    verify "-ffat-lto-objects: the regular code linked, the bytecode left out" fatlto
+  link fatlto2 -O2 -flto lto_a.o lto_b.o &&
+    verify "-ffat-lto-objects linked by gcc -flto (the plugin's options ignored)" fatlto2
+fi
+
 # --- --keep-unique: three identical functions, --icf=all folds them all
 # unless one is named; a name no section defines is a warning
 enter keepunique
