@@ -30,6 +30,9 @@
 #ifndef STT_GNU_IFUNC
 #define STT_GNU_IFUNC 10
 #endif
+/* LLVM's call graph profile (clang with -fprofile-use): 8-byte weights,
+ * each with two relocations (always REL) naming the caller and callee */
+#define SHT_LLVM_CALL_GRAPH_PROFILE 0x6fff4c09
 #ifndef NT_FDO_PACKAGING_METADATA
 #define NT_FDO_PACKAGING_METADATA 0xcafe1a7e
 #endif

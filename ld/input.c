@@ -500,6 +500,15 @@ static void parse(struct objfile *f, bool lazy) {
       f->exec_stack = (s->flags & SHF_EXECINSTR) != 0;
       continue;
     }
+    if (s->type == SHT_LLVM_CALL_GRAPH_PROFILE) { /* read by ld/cgsort.c; not output */
+      if (s->size % 8)
+        CORRUPT(f, "section %u (%s): call graph profile of %llu bytes, not whole weights", i,
+                name, (unsigned long long)s->size);
+      f->cg = f->data + s->offset;
+      f->ncg = (uint32_t)(s->size / 8);
+      f->cg_shndx = i;
+      continue;
+    }
     if ((s->flags & SHF_EXCLUDE) && !ctx.opt.relocatable) /* -r keeps them, for the link */
       continue;
     if (s->type == 0x6fff4c03 /* SHT_LLVM_ADDRSIG */)
@@ -561,6 +570,12 @@ static void parse(struct objfile *f, bool lazy) {
     uint64_t ent = rel_entsize(w, s->type == SHT_RELA);
     if (s->entsize != ent || s->size % ent)
       CORRUPT(f, "relocation section %u: bad entry size", i);
+    if (s->info && s->info == f->cg_shndx) { /* LLVM writes these REL on every target */
+      f->cg_rels = f->data + s->offset;
+      f->ncg_rels = (uint32_t)(s->size / ent);
+      f->cg_rela = s->type == SHT_RELA;
+      continue;
+    }
     if ((s->type == SHT_RELA) != ctx.arch->is_rela)
       CORRUPT(f, "relocation section %u: %s relocations are not used on %s", i,
               s->type == SHT_RELA ? "RELA" : "REL", ctx.arch->name);

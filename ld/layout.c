@@ -640,6 +640,7 @@ void create_output_sections(void) {
       qsort(os->members.v, os->members.n, sizeof(void *), cmp_order);
   }
   apply_symbol_order();
+  apply_call_graph_order();
   if (ctx.opt.pie)
     create_pie_sections();
   ctx.got = new_osec(".got", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, OS_GOT);

@@ -206,6 +206,11 @@ struct objfile {
   struct vec merge_cands; /* SHF_MERGE sections (ld/merge.c) */
   struct vec ehframes;    /* .eh_frame sections (ld/ehframe.c) */
   struct vec warnings;    /* struct gnu_warning *: its .gnu.warning.SYM sections */
+  /* its .llvm.call-graph-profile (ld/cgsort.c): ncg weights, and their
+   * relocations (two per weight: caller, callee), REL or RELA */
+  const uint8_t *cg, *cg_rels;
+  uint32_t ncg, ncg_rels, cg_shndx;
+  bool cg_rela;
   struct vec undefs;   /* struct undef_ref *, filled by scan */
   struct vec scratch;  /* per-pass scratch list (members pulled in, GOT users) */
   const char *archive; /* the archive's path, for members */
@@ -495,6 +500,8 @@ bool binary_format(const char *v);
 /* ld/order.c: --symbol-ordering-file, once the output sections have
  * their members */
 void apply_symbol_order(void);
+void reorder_members(struct osec *os, uint32_t nlines); /* by isec->order, then the rest */
+char *read_text_file(const char *option, const char *path, size_t *size);
 /* ld/layout.c: .init_array, .fini_array, .preinit_array, .ctors, .dtors,
  * whose members are sorted by priority */
 bool constructors_osec(const struct osec *os);
@@ -576,6 +583,8 @@ struct options {
   bool relocatable;       /* -r: an ELF relocatable object (ld/relocatable.c) */
   bool emit_relocs;       /* --emit-relocs, -q: the inputs' relocations kept (ld/emitrel.c) */
   bool gdb_index;         /* --gdb-index: a .gdb_index section (ld/gdbindex.c) */
+  bool call_graph_profile_sort;        /* default on (ld/cgsort.c) */
+  const char *call_graph_ordering_file; /* --call-graph-ordering-file */
   bool define_common;     /* -d: with -r, common symbols are given space in .bss */
   bool nostdlib;
   bool pie;              /* with is_static: a static PIE (ld/pie.c) */
@@ -990,6 +999,21 @@ uint32_t first_rel_at(const struct isec *isec, uint32_t n, uint64_t off);
 /* The apply_nonalloc_relocs hook of all three targets. */
 bool apply_nonalloc_part(struct isec *isec, uint8_t *buf, uint64_t lo, uint64_t hi,
                          uint32_t first, uint32_t end);
+
+/* ---- call graph profile sort (ld/cgsort.c) ---- */
+/* A section in the call graph; as a cluster, a circular list of sections
+ * (next, prev: node indices) led by its first section's node. */
+struct cg_node {
+  struct isec *isec;
+  uint64_t size, weight, initial_weight; /* weight: of the calls into it */
+  int64_t best_pred;                     /* its heaviest caller's node, -1 if none */
+  uint64_t best_weight;
+  uint32_t next, prev, leader;
+};
+/* C3 over nodes[0..n), whose weights and best callers are set: out gets
+ * the nodes in their final order; returns how many. */
+uint32_t c3_order(struct cg_node *nodes, uint32_t n, uint32_t *out);
+void apply_call_graph_order(void);
 
 /* ---- --gdb-index (ld/gdbindex.c): DWARF read from relocated bytes ---- */
 struct dw_unit {

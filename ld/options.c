@@ -101,6 +101,11 @@ static const char usage[] =
     "  --icf=all|safe|none         Fold identical read-only sections (safe: never\n"
     "                              functions whose address is taken)\n"
     "  --print-icf-sections        List folded sections\n"
+    "  --call-graph-ordering-file=FILE\n"
+    "                              Place sections calling each other together, hottest\n"
+    "                              first, by FILE's \"CALLER CALLEE WEIGHT\" lines and the\n"
+    "                              inputs' .llvm.call-graph-profile (clang -fprofile-use);\n"
+    "  --no-call-graph-profile-sort  the latter is used unless this is given\n"
     "  --keep-unique=SYM           Never fold the section defining SYM\n"
     "  -Map=FILE, -M               Write a GNU-style link map to FILE (-M: stdout);\n"
     "                              --cref adds a cross reference table\n"
@@ -615,6 +620,7 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
   opt->separate_code = true;
   opt->relro = true;
   opt->warn_symbol_ordering = true;
+  opt->call_graph_profile_sort = true;
   /* --no-warnings silences the options' own warnings too, wherever it is */
   for (size_t i = 0; i < argc; i++)
     if (opt_flag(argv[i], "no-warnings") || opt_flag(argv[i], "w"))
@@ -865,6 +871,21 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
       opt->fatal_warnings = false;
     } else if (opt_flag(arg, "no-warnings") || opt_flag(arg, "w")) {
       /* read before the others (parse_options), so it also silences them */
+    } else if ((v = opt_value(argv, argc, &i, "call-graph-ordering-file"))) {
+      opt->call_graph_ordering_file = v;
+    } else if (opt_flag(arg, "call-graph-profile-sort") ||
+               opt_flag(arg, "no-call-graph-profile-sort")) {
+      opt->call_graph_profile_sort = arg[strspn(arg, "-")] == 'c';
+    } else if ((v = opt_value(argv, argc, &i, "call-graph-profile-sort"))) {
+      /* lld 17's spellings; cdsort is not done here: C3, as lld 16 */
+      if (!strcmp(v, "none"))
+        opt->call_graph_profile_sort = false;
+      else if (!strcmp(v, "hfsort") || !strcmp(v, "cdsort"))
+        opt->call_graph_profile_sort = true;
+      else
+        fatal("--call-graph-profile-sort: expected none, hfsort or cdsort, not '%s'", v);
+      if (!strcmp(v, "cdsort"))
+        warn("--call-graph-profile-sort=cdsort: sections are ordered by C3 (hfsort)");
     } else if ((v = opt_value(argv, argc, &i, "keep-unique"))) {
       vec_push(&opt->keep_unique, (void *)v);
     } else if (opt_flag(arg, "stats") || opt_flag(arg, "perf") || opt_flag(arg, "time-trace")) {
@@ -907,6 +928,8 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
   opt->unresolved = ignore_unresolved ? UNRESOLVED_IGNORE
                     : warn_unresolved ? UNRESOLVED_WARN
                                       : UNRESOLVED_ERROR;
+  if (opt->symbol_ordering_file && opt->call_graph_ordering_file)
+    fatal("--symbol-ordering-file and --call-graph-ordering-file may not be used together");
   if (opt->relocatable) {
     check_relocatable(opt);
     finish_inputs(opt, &inputs);

@@ -61,26 +61,36 @@ void ordering_names(char *text, size_t size, struct vec *out) {
   }
 }
 
-static void read_table(const char *path, struct order_table *t) {
+/* The whole of a text file an option names, NUL-terminated, its length in
+ * *size; fatal if it cannot be read. */
+char *read_text_file(const char *option, const char *path, size_t *size) {
   /* O_NONBLOCK: a FIFO is refused, not waited on */
   int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   struct stat st;
   if (fd < 0 || fstat(fd, &st) < 0)
-    fatal("cannot open --symbol-ordering-file %s: %s", path, strerror(errno));
+    fatal("cannot open %s %s: %s", option, path, strerror(errno));
   if (!S_ISREG(st.st_mode))
-    fatal("cannot open --symbol-ordering-file %s: %s", path,
+    fatal("cannot open %s %s: %s", option, path,
           S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
-  size_t size = (size_t)st.st_size, got = 0;
-  char *text = xrealloc(NULL, size + 1); /* kept: the names point into it */
-  while (got < size) {
-    ssize_t n = read(fd, text + got, size - got);
+  size_t got = 0;
+  *size = (size_t)st.st_size;
+  char *text = xrealloc(NULL, *size + 1);
+  while (got < *size) {
+    ssize_t n = read(fd, text + got, *size - got);
     if (n < 0 && errno == EINTR)
       continue;
     if (n <= 0)
-      fatal("cannot read --symbol-ordering-file %s: %s", path, n ? strerror(errno) : "truncated");
+      fatal("cannot read %s %s: %s", option, path, n ? strerror(errno) : "truncated");
     got += (size_t)n;
   }
   close(fd);
+  text[*size] = 0;
+  return text;
+}
+
+static void read_table(const char *path, struct order_table *t) {
+  size_t size;
+  char *text = read_text_file("--symbol-ordering-file", path, &size); /* kept: names point in */
   struct vec names = {0};
   ordering_names(text, size, &names);
 
@@ -172,7 +182,7 @@ static void order_file(void *arg, int64_t i) {
 /* os's members with an order first, by it (sections of the same order,
  * static symbols of one name, in the order they were), then the rest as
  * they were: a counting sort, the orders being lines [0, nlines). */
-static void reorder(struct osec *os, uint32_t nlines) {
+void reorder_members(struct osec *os, uint32_t nlines) {
   size_t n = os->members.n, k = 0;
   struct isec **m = (struct isec **)os->members.v;
   uint32_t *at = NULL; /* by order: where its first member goes */
@@ -217,5 +227,5 @@ void apply_symbol_order(void) {
   }
   for (size_t i = 0; i < ctx.osecs.n; i++)
     if (!constructors_osec(ctx.osecs.v[i]))
-      reorder(ctx.osecs.v[i], t.n);
+      reorder_members(ctx.osecs.v[i], t.n);
 }

@@ -187,6 +187,19 @@ bad "-r with -shared" "smelt: error: -r and -shared may not be used together" --
 bad "-r with --icf" "smelt: error: -r and --icf may not be used together" -- -r --icf=all main.o
 bad "-r with --gdb-index" "smelt: error: -r and --gdb-index may not be used together" \
   -- -r --gdb-index main.o
+printf 'main main 10\nmain\n' >cg_short.txt
+bad "--call-graph-ordering-file: a line without a weight" \
+  "smelt: error: cg_short.txt:2: expected CALLER CALLEE WEIGHT" \
+  -- $NS --call-graph-ordering-file=cg_short.txt main.o
+bad "--call-graph-ordering-file that does not exist" \
+  "cannot open --call-graph-ordering-file nosuch.txt" \
+  -- $NS --call-graph-ordering-file=nosuch.txt main.o
+bad "--symbol-ordering-file with --call-graph-ordering-file" \
+  "may not be used together" \
+  -- $NS --symbol-ordering-file=cg_short.txt --call-graph-ordering-file=cg_short.txt main.o
+bad "--call-graph-profile-sort with an unknown algorithm" \
+  "--call-graph-profile-sort: expected none, hfsort or cdsort, not 'best'" \
+  -- $NS --call-graph-profile-sort=best main.o
 bad "-z dead-reloc-in-nonalloc without a value" \
   "smelt: error: -z dead-reloc-in-nonalloc: expected GLOB=VALUE, not '.debug_info'" \
   -- $NS -z dead-reloc-in-nonalloc=.debug_info main.o

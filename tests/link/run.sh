@@ -851,6 +851,55 @@ if compile lto_a.o a.c -O2 -flto -ffat-lto-objects && compile lto_b.o b.c -O2 -f
     verify "-ffat-lto-objects linked by gcc -flto (the plugin's options ignored)" fatlto2
 fi
 
+# --- call graph profile sort: profile.s (clang's .cg_profile directives,
+# what -fprofile-use writes as .llvm.call-graph-profile, REL relocations on
+# every target) says main -> f5 -> f2 -> f6 is hot: those four come first
+# in .text, in that order, next to each other; without the profile (or
+# with --no-call-graph-profile-sort) the source order. An ordering file
+# of "CALLER CALLEE WEIGHT" lines does the same with gcc alone.
+enter cgsort
+# order BINARY: the six functions and main by address
+order() { nm -n "$1" | awk '$3 ~ /^(f[1-6]|main)$/ { printf "%s ", $3 }'; }
+# adjacent BINARY F G...: these functions one after the other among the
+# code symbols (not aarch64's $x mapping symbols), nothing between them
+adjacent() {
+  bin=$1; shift
+  nm -n "$bin" | awk '$2 ~ /^[tT]$/ && $3 !~ /^\$/ { printf " %s", $3 } END { print " " }' |
+    grep -q " $* "
+}
+CLANG=$(command -v clang-14 || command -v clang || true)
+case $ARCH in x86_64) TRIPLE=x86_64-linux-gnu ;; i386) TRIPLE=i386-linux-gnu ;; *) TRIPLE=aarch64-linux-gnu ;; esac
+if compile funcs.o funcs.c -O1 -ffunction-sections; then
+  link cg_plain funcs.o && verify "call graph sort: no profile, the program runs" cg_plain
+  if [ -n "$CLANG" ] && "$CLANG" -target $TRIPLE -c "$SRC/$C/profile.s" -o profile.o 2>cg.log &&
+     readelf -SW profile.o | grep -q 'llvm.call-graph-profile'; then
+    if link cg_prof funcs.o profile.o && adjacent cg_prof main f5 f2 f6; then
+      verify "call graph sort: .llvm.call-graph-profile puts main f5 f2 f6 together ($(order cg_prof))" cg_prof
+    else
+      fail "call graph sort: .llvm.call-graph-profile order: $(order cg_prof)"
+    fi
+    if link cg_off funcs.o profile.o -Wl,--no-call-graph-profile-sort &&
+       [ "$(order cg_off)" = "$(order cg_plain)" ]; then
+      pass "--no-call-graph-profile-sort: the order without a profile"
+    else
+      fail "--no-call-graph-profile-sort: $(order cg_off) vs $(order cg_plain)"
+    fi
+  fi
+  printf 'main f4 50\nf4 f1 40\n\nf1 f3 30\n' >cg.txt
+  if link cg_file funcs.o -Wl,--call-graph-ordering-file=cg.txt && adjacent cg_file main f4 f1 f3; then
+    verify "--call-graph-ordering-file: main f4 f1 f3 together ($(order cg_file))" cg_file
+  else
+    fail "--call-graph-ordering-file: $(order cg_file)"
+  fi
+  printf 'main f4 50\nnosuch f1 40\n' >cg_bad.txt
+  if $CC -static -B"$BUILD/" funcs.o -Wl,--call-graph-ordering-file=cg_bad.txt -o cg_warn >cgw.log 2>&1 &&
+     grep -q 'cg_bad.txt:2: no such symbol: nosuch' cgw.log; then
+    pass "--call-graph-ordering-file: a name no symbol has is a warning"
+  else
+    fail "--call-graph-ordering-file with an unknown name"; show cgw.log
+  fi
+fi
+
 # --- --keep-unique: three identical functions, --icf=all folds them all
 # unless one is named; a name no section defines is a warning
 enter keepunique
