@@ -187,6 +187,25 @@ static void append_file_option(struct rsp *r, struct vec *extra, const char *opt
   append(r, quote(xsprintf("%s=.%s", opt, absolute(path))));
 }
 
+/* --symbol-ordering-file and --call-graph-ordering-file, as FILE or =FILE
+ * (one dash or two): the path, *i past it, *opt the option's name. */
+static const char *read_file_option(char **args, size_t n, size_t *i, const char **opt) {
+  static const char *const names[] = {"--symbol-ordering-file", "--call-graph-ordering-file"};
+  const char *a = args[*i];
+  for (int k = 0; k < 2; k++) {
+    const char *name = names[k] + (a[1] != '-'); /* -name or --name */
+    size_t len = strlen(name);
+    if (strncmp(a, name, len))
+      continue;
+    *opt = names[k];
+    if (a[len] == '=')
+      return a + len + 1;
+    if (!a[len] && *i + 1 < n)
+      return args[++*i];
+  }
+  return NULL;
+}
+
 void write_reproduce(void) {
   const char *out = ctx.opt.reproduce;
   if (!out)
@@ -207,7 +226,7 @@ void write_reproduce(void) {
   bool binary = false;
   char **args = ctx.opt.args;
   for (size_t i = 0; i < ctx.opt.nargs; i++) {
-    const char *a = args[i], *v, *rooted;
+    const char *a = args[i], *v, *rooted, *opt;
     if (!strcmp(a, "-o") && i + 1 < ctx.opt.nargs) {
       append(&r, "-o");
       const char *o = strrchr(args[++i], '/');
@@ -227,12 +246,8 @@ void write_reproduce(void) {
       append(&r, quote(xsprintf("--format=%s", v)));
     } else if ((v = script_option(args, ctx.opt.nargs, &i))) {
       append_input(&r, script_option_path(v), 0);
-    } else if ((!strcmp(a, "--symbol-ordering-file") || !strcmp(a, "-symbol-ordering-file")) &&
-               i + 1 < ctx.opt.nargs) {
-      append_file_option(&r, &extra, "--symbol-ordering-file", args[++i]);
-    } else if (!strncmp(a, "--symbol-ordering-file=", 23) ||
-               !strncmp(a, "-symbol-ordering-file=", 22)) {
-      append_file_option(&r, &extra, "--symbol-ordering-file", strchr(a, '=') + 1);
+    } else if ((v = read_file_option(args, ctx.opt.nargs, &i, &opt))) {
+      append_file_option(&r, &extra, opt, v);
     } else if (!strcmp(a, "--sysroot") || !strcmp(a, "-sysroot")) {
       i++; /* paths are recorded rooted */
     } else if (!strncmp(a, "--sysroot=", 10) || !strncmp(a, "-sysroot=", 9)) {

@@ -132,6 +132,13 @@ check "--symbol-ordering-file: warnings for names it cannot order" sh -c \
 $LINK main.o helper.o -Wl,--symbol-ordering-file=order.txt,--defsym=abs_sym=0x10 \
   -Wl,--no-warn-symbol-ordering -o ordered2 >order2.log 2>&1
 check "--no-warn-symbol-ordering: no warnings" quiet ordered2 order2.log
+# --reproduce takes --call-graph-ordering-file along; the replay orders
+# the same (the file is given as a path the tarball then holds)
+printf 'main helper 10\n' >cg.txt
+must $LINK main.o helper.o -Wl,--call-graph-ordering-file,cg.txt,--reproduce=cg.tar -o cgord
+replay cg.tar cgord2
+check "--reproduce with --call-graph-ordering-file: replays to identical bytes" \
+  sh -c 'tar tf cg.tar | grep -q "cg.txt$" && cmp -s cgord cgord2'
 $LINK main.o helper.o -Wl,--symbol-ordering-file,order.txt,--no-warn-symbol-ordering \
   -Wl,--reproduce=repro7.tar,--build-id=sha1 -o ordered3
 replay repro7.tar ordered4
