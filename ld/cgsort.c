@@ -22,47 +22,67 @@
 
 enum { MAX_DENSITY_DEGRADATION = 8, MAX_CLUSTER_SIZE = 1 << 20 };
 
+/* Open addressing from non-zero 64-bit keys to indices. */
+struct u64map {
+  uint64_t *keys; /* 0: empty */
+  uint32_t *vals;
+  uint32_t mask, n;
+};
+
+static void map_init(struct u64map *m) {
+  *m = (struct u64map){xcalloc(64, sizeof(uint64_t)), xcalloc(64, sizeof(uint32_t)), 63, 0};
+}
+
+static void map_free(struct u64map *m) {
+  xfree(m->keys);
+  xfree(m->vals);
+}
+
+/* key's index; a new key gets `next` (and *added is set) */
+static uint32_t map_get(struct u64map *m, uint64_t key, uint32_t next, bool *added) {
+  uint64_t h = XXH3_64bits(&key, sizeof(key)) & m->mask;
+  for (; m->keys[h]; h = (h + 1) & m->mask)
+    if (m->keys[h] == key)
+      return *added = false, m->vals[h];
+  m->keys[h] = key, m->vals[h] = next, m->n++, *added = true;
+  if (2 * (uint64_t)m->n > m->mask) { /* grow: every key again */
+    struct u64map g = {xcalloc(2 * ((size_t)m->mask + 1), sizeof(uint64_t)),
+                       xcalloc(2 * ((size_t)m->mask + 1), sizeof(uint32_t)), 2 * m->mask + 1,
+                       m->n};
+    for (uint32_t k = 0; k <= m->mask; k++) {
+      if (!m->keys[k])
+        continue;
+      uint64_t j = XXH3_64bits(&m->keys[k], sizeof(uint64_t)) & g.mask;
+      while (g.keys[j])
+        j = (j + 1) & g.mask;
+      g.keys[j] = m->keys[k], g.vals[j] = m->vals[k];
+    }
+    map_free(m);
+    *m = g;
+  }
+  return next;
+}
+
 struct graph {
   struct cg_node *nodes;
   uint32_t n, cap;
-  /* node of each section: open addressing over isec pointers */
-  struct isec **keys;
-  uint32_t *vals, mask;
+  struct u64map node_of; /* isec -> node */
   /* summed weights per (from, to) pair, in the order first seen */
   uint32_t *efrom, *eto;
   uint64_t *eweight;
   uint32_t nedges, ecap;
-  uint64_t *ekeys; /* from << 32 | to, + 1; 0 empty */
-  uint32_t *eslot, emask;
+  struct u64map edge_of; /* from << 32 | to, + 1 -> edge */
 };
 
 static uint32_t node_of(struct graph *g, struct isec *isec) {
-  uint64_t h = XXH3_64bits(&isec, sizeof(isec)) & g->mask;
-  for (; g->keys[h]; h = (h + 1) & g->mask)
-    if (g->keys[h] == isec)
-      return g->vals[h];
-  if (g->n == g->cap) {
-    g->cap = g->cap ? 2 * g->cap : 64;
-    g->nodes = xrealloc(g->nodes, g->cap * sizeof(*g->nodes));
-  }
-  uint32_t i = g->n++;
-  g->nodes[i] = (struct cg_node){isec, isec->size, 0, 0, -1, 0, i, i, i};
-  g->keys[h] = isec, g->vals[h] = i;
-  if (2 * (uint64_t)g->n > g->mask) { /* grow: rehash every key */
-    uint32_t mask = 2 * g->mask + 1;
-    struct isec **keys = xcalloc((size_t)mask + 1, sizeof(*keys));
-    uint32_t *vals = xcalloc((size_t)mask + 1, sizeof(*vals));
-    for (uint32_t k = 0; k <= g->mask; k++) {
-      if (!g->keys[k])
-        continue;
-      uint64_t j = XXH3_64bits(&g->keys[k], sizeof(g->keys[k])) & mask;
-      while (keys[j])
-        j = (j + 1) & mask;
-      keys[j] = g->keys[k], vals[j] = g->vals[k];
+  bool added;
+  uint32_t i = map_get(&g->node_of, (uint64_t)(uintptr_t)isec, g->n, &added);
+  if (added) {
+    if (g->n == g->cap) {
+      g->cap = g->cap ? 2 * g->cap : 64;
+      g->nodes = xrealloc(g->nodes, g->cap * sizeof(*g->nodes));
     }
-    xfree(g->keys);
-    xfree(g->vals);
-    g->keys = keys, g->vals = vals, g->mask = mask;
+    g->nodes[g->n++] = (struct cg_node){isec, isec->size, 0, 0, -1, 0, i, i, i};
   }
   return i;
 }
@@ -70,39 +90,21 @@ static uint32_t node_of(struct graph *g, struct isec *isec) {
 static void add_edge(struct graph *g, struct isec *from, struct isec *to, uint64_t weight) {
   if (!weight || from->osec != to->osec)
     return; /* the order across output sections is not ours to choose */
-  uint64_t key = ((uint64_t)node_of(g, from) << 32 | node_of(g, to)) + 1;
-  uint64_t h = XXH3_64bits(&key, sizeof(key)) & g->emask;
-  for (; g->ekeys[h]; h = (h + 1) & g->emask)
-    if (g->ekeys[h] == key) {
-      g->eweight[g->eslot[h]] += weight;
-      return;
-    }
+  uint32_t a = node_of(g, from), b = node_of(g, to);
+  bool added;
+  uint32_t e = map_get(&g->edge_of, ((uint64_t)a << 32 | b) + 1, g->nedges, &added);
+  if (!added) {
+    g->eweight[e] += weight;
+    return;
+  }
   if (g->nedges == g->ecap) {
     g->ecap = g->ecap ? 2 * g->ecap : 64;
     g->efrom = xrealloc(g->efrom, g->ecap * sizeof(*g->efrom));
     g->eto = xrealloc(g->eto, g->ecap * sizeof(*g->eto));
     g->eweight = xrealloc(g->eweight, g->ecap * sizeof(*g->eweight));
   }
-  uint32_t e = g->nedges++;
-  g->efrom[e] = (uint32_t)((key - 1) >> 32), g->eto[e] = (uint32_t)(key - 1);
-  g->eweight[e] = weight;
-  g->ekeys[h] = key, g->eslot[h] = e;
-  if (2 * (uint64_t)g->nedges > g->emask) {
-    uint32_t mask = 2 * g->emask + 1;
-    uint64_t *keys = xcalloc((size_t)mask + 1, sizeof(*keys));
-    uint32_t *slot = xcalloc((size_t)mask + 1, sizeof(*slot));
-    for (uint32_t k = 0; k <= g->emask; k++) {
-      if (!g->ekeys[k])
-        continue;
-      uint64_t j = XXH3_64bits(&g->ekeys[k], sizeof(uint64_t)) & mask;
-      while (keys[j])
-        j = (j + 1) & mask;
-      keys[j] = g->ekeys[k], slot[j] = g->eslot[k];
-    }
-    xfree(g->ekeys);
-    xfree(g->eslot);
-    g->ekeys = keys, g->eslot = slot, g->emask = mask;
-  }
+  g->efrom[e] = a, g->eto[e] = b, g->eweight[e] = weight;
+  g->nedges++;
 }
 
 /* The code section a symbol's definition is in, or NULL. */
@@ -260,11 +262,8 @@ void apply_call_graph_order(void) {
   if (!any)
     return;
   struct graph g = {0};
-  g.mask = 63, g.emask = 63;
-  g.keys = xcalloc(64, sizeof(*g.keys));
-  g.vals = xcalloc(64, sizeof(*g.vals));
-  g.ekeys = xcalloc(64, sizeof(*g.ekeys));
-  g.eslot = xcalloc(64, sizeof(*g.eslot));
+  map_init(&g.node_of);
+  map_init(&g.edge_of);
   if (ctx.opt.call_graph_ordering_file)
     read_ordering_file(&g, ctx.opt.call_graph_ordering_file);
   for (size_t i = 0; i < ctx.live.n; i++)
@@ -290,10 +289,8 @@ void apply_call_graph_order(void) {
     note("call graph sort: %u edges, %u sections ordered", g.nedges, n);
   xfree(order);
   xfree(g.nodes);
-  xfree(g.keys);
-  xfree(g.vals);
-  xfree(g.ekeys);
-  xfree(g.eslot);
+  map_free(&g.node_of);
+  map_free(&g.edge_of);
   xfree(g.efrom);
   xfree(g.eto);
   xfree(g.eweight);
