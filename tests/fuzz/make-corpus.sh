@@ -85,6 +85,18 @@ i686-linux-gnu-gcc -specs /usr/lib/i386-linux-musl/musl-gcc.specs -O1 -g -gdwarf
 { cat "$T/gi5.o"; printf '\001\000\000'; } >corpus/link/x86_64-basic-gdb-index.o
 { cat "$T/gi4.o"; printf '\001\000\000'; } >corpus/link/i386-switch-gdb-index.o
 
+# clang's call graph profile (.llvm.call-graph-profile, REL relocations)
+cat >"$T/cgprofile.c" <<'C'
+__attribute__((noinline)) int f1(int x) { return x + 1; }
+__attribute__((noinline)) int f2(int x) { return f1(x) * 2; }
+__attribute__((noinline)) int f3(int x) { return x - 3; }
+int main(void) { return f2(3) + f3(1); }
+__asm__(".cg_profile main, f2, 1000\n.cg_profile f2, f1, 900\n.cg_profile main, f3, 5");
+C
+for t in x86_64 aarch64; do
+  clang-14 -target $t-linux-gnu -O1 -ffunction-sections -c "$T/cgprofile.c" -o corpus/link/$t-cgprofile.o
+done
+
 # The readers see the same objects, real libc members and archives.
 cp corpus/link/*.o corpus/read/
 (cd "$T" && ar x /usr/lib/x86_64-linux-musl/libc.a strlen.lo memcpy.lo printf.lo atexit.lo __libc_start_main.lo)
