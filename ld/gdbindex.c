@@ -12,11 +12,12 @@
  *
  * Runs after addresses are final and before debug compression: it reads
  * the inputs' debug sections relocated as the output holds them (whole for
- * the small ones: .debug_abbrev, .debug_addr, .debug_ranges,
- * .debug_rnglists and the name tables; of .debug_info only each unit's
- * header and first entry), and its size then places the non-allocated
- * sections again. The names are merged in input order, so the bytes do
- * not depend on the thread count.
+ * the small ones: .debug_abbrev, .debug_addr, .debug_ranges and
+ * .debug_rnglists; the name tables member by member; of .debug_info only
+ * each unit's header and first entry), files in parallel, and its size
+ * then places the non-allocated sections again. The names are merged in
+ * a fixed number of shards, each in input order, so the bytes do not
+ * depend on the thread count.
  *
  * Format: https://sourceware.org/gdb/onlinedocs/gdb/Index-Section-Format.html */
 #include "ld/ld.h"
