@@ -9,10 +9,12 @@
  * lld/mold fixpoint). The class representative is the first section in
  * command-line order, so the result is deterministic.
  *
- * safe: gcc never emits .llvm_addrsig, so, as mold does, a function whose
- * address is taken (any relocation to it other than a direct call or jump,
- * arch->is_call_reloc) is never folded, and read-only data is not folded at
- * all: folding could make distinct addresses compare equal. all: everything
+ * safe: a function whose address is taken is never folded, and read-only
+ * data is not folded at all: folding could make distinct addresses compare
+ * equal. A clang object lists the symbols it takes the address of in
+ * .llvm_addrsig (as lld reads it); gcc writes none, so for its objects, as
+ * mold does, any relocation to a function other than a direct call or jump
+ * (arch->is_call_reloc) takes its address. all: everything
  * eligible folds. A section defining a --keep-unique symbol is never a
  * candidate (lld's option: its address stays its own). Runs after merge
  * (fragments are known), before layout. */
@@ -53,8 +55,44 @@ static struct symbol *rel_sym(struct isec *isec, const struct rel *r) {
   return r->sym < isec->file->nsyms ? isec->file->syms[r->sym] : NULL;
 }
 
+/* The symbols a clang object's .llvm_addrsig lists; false (and a warning)
+ * if it is malformed: the relocations then say. */
+static bool mark_addrsig(struct objfile *f) {
+  const uint8_t *p = f->addrsig, *end = p + f->addrsig_size;
+  while (p < end) {
+    uint64_t idx = 0;
+    unsigned shift = 0;
+    for (;; shift += 7) {
+      if (p == end || shift > 63) {
+        warn("%s: .llvm_addrsig: truncated entry; --icf=safe reads its relocations", f->name);
+        return false;
+      }
+      uint8_t b = *p++;
+      idx |= (uint64_t)(b & 0x7f) << shift;
+      if (!(b & 0x80))
+        break;
+    }
+    if (idx >= f->nsyms) {
+      warn("%s: .llvm_addrsig: symbol index %llu out of range; --icf=safe reads its "
+           "relocations", f->name, (unsigned long long)idx);
+      return false;
+    }
+    struct symbol *sym = f->syms[idx];
+    if (sym && sym->kind == SYM_DEFINED && sym->isec)
+      sym->isec->icf_addr_taken = true; /* idempotent store */
+  }
+  return true;
+}
+
+/* --icf=safe: the sections whose address a file uses as a value. A clang
+ * object says which in .llvm_addrsig (a function only called, or only
+ * in a vtable, is not listed, so identical virtual functions fold); for
+ * others (gcc writes none) every relocation that is not a direct call or
+ * jump counts. */
 static void mark_address_taken(void *arg, int64_t i) {
   struct objfile *f = ((struct objfile **)arg)[i];
+  if (f->has_addrsig && mark_addrsig(f))
+    return;
   for (uint32_t k = 1; k < f->nsecs; k++) {
     struct isec *isec = f->secs[k];
     if (!isec || !isec->alive || !(isec->flags & SHF_ALLOC) || !strcmp(isec->name, ".eh_frame"))

@@ -509,9 +509,17 @@ static void parse(struct objfile *f, bool lazy) {
       f->cg_shndx = i;
       continue;
     }
-    if ((s->flags & SHF_EXCLUDE) && !ctx.opt.relocatable) /* -r keeps them, for the link */
+    if (s->type == 0x6fff4c03 /* SHT_LLVM_ADDRSIG */) {
+      /* sh_link 0: objcopy or ld -r rewrote the symbol table under it,
+       * and its indices may be stale (lld ignores it too) */
+      if (s->link) {
+        f->addrsig = f->data + s->offset;
+        f->addrsig_size = s->size;
+        f->has_addrsig = true;
+      }
       continue;
-    if (s->type == 0x6fff4c03 /* SHT_LLVM_ADDRSIG */)
+    }
+    if ((s->flags & SHF_EXCLUDE) && !ctx.opt.relocatable) /* -r keeps them, for the link */
       continue;
     if (special && !strcmp(name, ".note.gnu.property")) {
       if (s->type == SHT_NOTE && !read_gnu_property(f, f->data + s->offset, s->size))

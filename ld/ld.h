@@ -211,6 +211,11 @@ struct objfile {
   const uint8_t *cg, *cg_rels;
   uint32_t ncg, ncg_rels, cg_shndx;
   bool cg_rela;
+  /* its .llvm_addrsig (clang): the uleb128 indices of the symbols whose
+   * address it uses as a value, which --icf=safe must not fold (ld/icf.c) */
+  const uint8_t *addrsig;
+  uint64_t addrsig_size;
+  bool has_addrsig;
   struct vec undefs;   /* struct undef_ref *, filled by scan */
   struct vec scratch;  /* per-pass scratch list (members pulled in, GOT users) */
   const char *archive; /* the archive's path, for members */

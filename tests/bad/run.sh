@@ -187,6 +187,18 @@ bad "-r with -shared" "smelt: error: -r and -shared may not be used together" --
 bad "-r with --icf" "smelt: error: -r and --icf may not be used together" -- -r --icf=all main.o
 bad "-r with --gdb-index" "smelt: error: -r and --gdb-index may not be used together" \
   -- -r --gdb-index main.o
+# clang's .llvm_addrsig with an index past the symbol table: --icf=safe
+# warns and reads the file's relocations instead (an error here, under
+# --fatal-warnings)
+if command -v clang-14 >/dev/null; then
+  printf 'int f(int x) { return x; }\nint (*p)(int) = f;\nint main(void) { return p(0); }\n' >as.c
+  must clang-14 -O1 -c as.c -o as.o
+  AS_SIG=$(shdr as.o .llvm_addrsig)
+  [ -n "$AS_SIG" ] || { echo "FAIL: test setup: clang wrote no .llvm_addrsig"; exit 1; }
+  poke as.o $((0x$(echo "$AS_SIG" | cut -d' ' -f2))) '\177'
+  bad "--icf=safe: a .llvm_addrsig index past the symbol table" \
+    "as.o: .llvm_addrsig: symbol index 127 out of range" -- $NS --icf=safe --fatal-warnings as.o
+fi
 printf 'main main 10\nmain\n' >cg_short.txt
 bad "--call-graph-ordering-file: a line without a weight" \
   "smelt: error: cg_short.txt:2: expected CALLER CALLEE WEIGHT" \

@@ -910,6 +910,24 @@ if compile main.o main.c -O1 -ffunction-sections; then
   else
     fail "--icf=all without --keep-unique"
   fi
+  # clang's .llvm_addrsig under --icf=safe (C++, glibc's g++ links it;
+  # x86_64): what it lists keeps its address, the rest may fold; without
+  # it (-fno-addrsig) every reference other than a call counts
+  CLANGXX=$(command -v clang++-14 || command -v clang++ || true)
+  if [ "$ARCH" = x86_64 ] && [ -n "$CLANGXX" ] && command -v g++ >/dev/null; then
+    for sig in addrsig no-addrsig; do
+      "$CLANGXX" -O2 -ffunction-sections -f$sig -c "$SRC/$C/vt.cc" -o vt_$sig.o 2>>build.log &&
+        g++ -static -B"$BUILD/" vt_$sig.o -Wl,--icf=safe,--print-icf-sections -o vt_$sig \
+          >vt_$sig.log 2>&1
+    done
+    if [ "$(./vt_addrsig)" = "138 pa==pb 0" ] && [ "$(./vt_no-addrsig)" = "138 pa==pb 0" ] &&
+       grep -q 'removing identical section vt_addrsig.o:(.text._ZNK1B1fEi)' vt_addrsig.log &&
+       ! grep -q '_Z2pbi' vt_addrsig.log && ! grep -q 'vt_no-addrsig.o' vt_no-addrsig.log; then
+      pass "--icf=safe reads .llvm_addrsig: B::f folds into A::f, pa and pb stay apart"
+    else
+      fail "--icf=safe with .llvm_addrsig"; show vt_addrsig.log 6
+    fi
+  fi
   if $CC -static -B"$BUILD/" main.o -Wl,--icf=all,--keep-unique=nosuch -o ku_none >ku.log 2>&1 &&
      grep -q 'warning: --keep-unique: no section defines nosuch' ku.log; then
     pass "--keep-unique naming no symbol: a warning"
