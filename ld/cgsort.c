@@ -107,14 +107,12 @@ static void add_edge(struct graph *g, struct isec *from, struct isec *to, uint64
   g->nedges++;
 }
 
-/* The code section a symbol's definition is in, or NULL. */
+/* The code section a symbol's definition is in, if it can be moved, or
+ * NULL. */
 static struct isec *code_of(const struct symbol *sym) {
-  if (!sym || sym->kind != SYM_DEFINED || !sym->isec)
-    return NULL;
-  struct isec *isec = (struct isec *)live_isec(sym->isec);
-  if (!isec || !isec->alive || !isec->osec || !(isec->flags & SHF_EXECINSTR) || isec->pieces)
-    return NULL;
-  return isec;
+  const char *why;
+  struct isec *isec = sym ? movable(sym, &why) : NULL;
+  return isec && (isec->flags & SHF_EXECINSTR) ? isec : NULL;
 }
 
 /* A file's .llvm.call-graph-profile: weight k's relocations are 2k
@@ -142,20 +140,63 @@ static void read_profile(struct graph *g, struct objfile *f) {
   }
 }
 
-/* Every symbol of the link by name, locals too (the last of a name wins,
- * as in lld's reading of the file). */
-static struct symbol *find_any(const char *name) {
+/* The link's named local symbols, sorted by name and, within a name, by
+ * input order (at); made once, the first time a name is no global's. */
+struct local {
+  struct symbol *sym;
+  size_t at;
+};
+
+struct locals {
+  struct local *v;
+  size_t n;
+  bool made;
+};
+
+static int cmp_local(const void *a, const void *b) {
+  const struct local *x = a, *y = b;
+  int c = strcmp(x->sym->name, y->sym->name);
+  return c ? c : x->at < y->at ? -1 : x->at > y->at;
+}
+
+static void make_locals(struct locals *l) {
+  l->made = true;
+  for (int fill = 0; fill < 2; fill++) { /* count, then fill */
+    l->n = 0;
+    for (size_t i = 0; i < ctx.live.n; i++) {
+      struct objfile *f = ctx.live.v[i];
+      for (uint32_t k = 1; k < f->first_global && k < f->nsyms; k++) {
+        struct symbol *sym = f->syms[k];
+        if (sym && sym->name && *sym->name) {
+          if (fill)
+            l->v[l->n] = (struct local){sym, l->n};
+          l->n++;
+        }
+      }
+    }
+    if (!fill)
+      l->v = xcalloc(l->n ? l->n : 1, sizeof(*l->v));
+  }
+  qsort(l->v, l->n, sizeof(*l->v), cmp_local);
+}
+
+/* Every symbol of the link by name, locals too (of a local name, the last
+ * in input order, as lld reads the file). */
+static struct symbol *find_any(struct locals *l, const char *name) {
   struct symbol *sym = symmap_find(name);
   if (sym)
     return sym;
-  struct symbol *found = NULL;
-  for (size_t i = 0; i < ctx.live.n; i++) {
-    struct objfile *f = ctx.live.v[i];
-    for (uint32_t k = 1; k < f->first_global && k < f->nsyms; k++)
-      if (f->syms[k] && f->syms[k]->name && !strcmp(f->syms[k]->name, name))
-        found = f->syms[k];
+  if (!l->made)
+    make_locals(l);
+  size_t a = 0, b = l->n; /* past the last of the name */
+  while (a < b) {
+    size_t m = a + (b - a) / 2;
+    if (strcmp(l->v[m].sym->name, name) <= 0)
+      a = m + 1;
+    else
+      b = m;
   }
-  return found;
+  return a && !strcmp(l->v[a - 1].sym->name, name) ? l->v[a - 1].sym : NULL;
 }
 
 /* --call-graph-ordering-file: "CALLER CALLEE WEIGHT" a line. */
@@ -163,6 +204,7 @@ static void read_ordering_file(struct graph *g, const char *path) {
   size_t size;
   char *text = read_text_file("--call-graph-ordering-file", path, &size);
   uint32_t lineno = 0;
+  struct locals locals = {0};
   for (char *line = text, *next; line < text + size; line = next) {
     char *nl = memchr(line, '\n', (size_t)(text + size - line));
     next = nl ? nl + 1 : text + size;
@@ -177,7 +219,7 @@ static void read_ordering_file(struct graph *g, const char *path) {
       continue; /* a blank line */
     if (n != 3)
       fatal("%s:%u: expected CALLER CALLEE WEIGHT", path, lineno);
-    struct symbol *a = find_any(from), *b = find_any(to);
+    struct symbol *a = find_any(&locals, from), *b = find_any(&locals, to);
     if (!a || !b) {
       warn("%s:%u: no such symbol: %s", path, lineno, !a ? from : to);
       continue;
@@ -186,6 +228,7 @@ static void read_ordering_file(struct graph *g, const char *path) {
     if (x && y)
       add_edge(g, x, y, weight);
   }
+  xfree(locals.v);
   xfree(text);
 }
 

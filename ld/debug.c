@@ -82,16 +82,6 @@ struct zchunk {
   uLong adler;
 };
 
-struct zbuild {
-  struct isec **isecs;
-  uint8_t **bufs; /* per isec: its section's bytes */
-};
-
-static void build_one(void *arg, int64_t i) {
-  struct zbuild *b = arg;
-  copy_isec(b->isecs[i], b->bufs[i] + b->isecs[i]->out_off);
-}
-
 static void compress_one(void *arg, int64_t i) {
   struct zchunk *c = ((struct zchunk **)arg)[i];
   size_t inlen = c->hi - c->lo;
@@ -125,7 +115,7 @@ static struct zchunk *new_zchunk(struct vec *zs, struct osec *os, uint64_t lo, u
 }
 
 /* The pieces of os: its chunks if every member is plain, else slices of the
- * whole section, built by *b into a buffer kept in *wholes. */
+ * whole section, built (copy_into_sections) into a buffer kept in *wholes. */
 static void plan_zchunks(struct osec *os, struct vec *zs, struct vec *isecs, struct vec *bufs,
                          struct vec *wholes) {
   bool plain = true;
@@ -245,8 +235,7 @@ void compress_debug_sections(void) {
       plan_zchunks(ctx.osecs.v[i], &zs, &isecs, &bufs, &wholes);
   if (!zs.n)
     return;
-  struct zbuild b = {(struct isec **)isecs.v, (uint8_t **)bufs.v};
-  parallel_for((int64_t)isecs.n, build_one, &b);
+  copy_into_sections((struct isec **)isecs.v, (uint8_t **)bufs.v, isecs.n);
   check_errors();
   parallel_for((int64_t)zs.n, compress_one, zs.v);
   redo_failed(&zs, &wholes);

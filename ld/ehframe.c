@@ -208,18 +208,11 @@ void write_eh_frame_isec(struct isec *isec, uint8_t *buf) {
 
 /* ---- .eh_frame_hdr ---- */
 
-static uint64_t read_uleb(const uint8_t **p, const uint8_t *end) {
-  uint64_t v = 0;
-  int shift = 0;
-  while (*p < end) {
-    uint8_t b = *(*p)++;
-    if (shift < 64)
-      v |= (uint64_t)(b & 0x7f) << shift;
-    shift += 7;
-    if (!(b & 0x80))
-      break;
-  }
-  return v;
+/* A ULEB128 that is only skipped (a truncated one stops at end, and the
+ * checks after it see that). */
+static void skip_uleb(const uint8_t **p, const uint8_t *end) {
+  uint64_t v;
+  read_uleb(p, end, &v);
 }
 
 /* Reads a DW_EH_PE-encoded pointer at p (address addr). */
@@ -297,15 +290,15 @@ static uint8_t cie_fde_encoding(const uint8_t *cie, const uint8_t *end) {
   p++;
   if (aug[0] == 'e' && aug[1] == 'h')
     p += ctx.arch->is64 ? 8 : 4;
-  read_uleb(&p, end); /* code alignment */
-  read_uleb(&p, end); /* data alignment (sleb, same length) */
+  skip_uleb(&p, end); /* code alignment */
+  skip_uleb(&p, end); /* data alignment (sleb, same length) */
   if (version == 1)
     p++;
   else
-    read_uleb(&p, end);
+    skip_uleb(&p, end);
   if (aug[0] != 'z')
     return 0;
-  read_uleb(&p, end); /* augmentation length */
+  skip_uleb(&p, end); /* augmentation length */
   for (const char *a = aug + 1; *a && p < end; a++) {
     switch (*a) {
     case 'R':

@@ -6,6 +6,7 @@
 #define SMELT_ELF_H
 
 #include <elf.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -43,6 +44,24 @@ static inline uint64_t rd64(const void *p) { uint64_t v; memcpy(&v, p, 8); retur
 static inline void wr16(void *p, uint16_t v) { memcpy(p, &v, 2); }
 static inline void wr32(void *p, uint32_t v) { memcpy(p, &v, 4); }
 static inline void wr64(void *p, uint64_t v) { memcpy(p, &v, 8); }
+
+/* The ULEB128 at *p (DWARF, .eh_frame, .llvm_addrsig), *p moved past it;
+ * bits past the 64th are dropped. False if it runs into end (then *p is
+ * end and *out what was read). */
+static inline bool read_uleb(const uint8_t **p, const uint8_t *end, uint64_t *out) {
+  uint64_t v = 0;
+  for (unsigned shift = 0; *p < end; shift += 7) {
+    uint8_t b = *(*p)++;
+    if (shift < 64)
+      v |= (uint64_t)(b & 0x7f) << shift;
+    if (!(b & 0x80)) {
+      *out = v;
+      return true;
+    }
+  }
+  *out = v;
+  return false;
+}
 
 /* An ELF note's header and its owner's 4-byte name ("GNU", "FDO"); the
  * descriptor follows at p + 16. */

@@ -79,17 +79,8 @@ static uint64_t dw_fixed(struct dw *d, unsigned n) {
 
 static uint64_t dw_uleb(struct dw *d) {
   uint64_t v = 0;
-  for (unsigned shift = 0; !d->bad; shift += 7) {
-    if (d->p >= d->end) {
-      d->bad = true;
-      break;
-    }
-    uint8_t b = *d->p++;
-    if (shift < 64)
-      v |= (uint64_t)(b & 0x7f) << shift;
-    if (!(b & 0x80))
-      break;
-  }
+  if (!d->bad && !read_uleb(&d->p, d->end, &v))
+    d->bad = true;
   return v;
 }
 
@@ -814,18 +805,8 @@ struct whole {
   uint8_t *buf;
 };
 
-struct copy_jobs {
-  struct isec **isecs;
-  uint8_t **dst;
-};
-
-static void copy_member(void *arg, int64_t i) {
-  struct copy_jobs *j = arg;
-  copy_isec(j->isecs[i], j->dst[i]);
-}
-
 static void build_wholes(struct whole *w, size_t n) {
-  struct vec isecs = {0}, dst = {0};
+  struct vec isecs = {0}, bufs = {0};
   for (size_t i = 0; i < n; i++) {
     if (!w[i].os)
       continue;
@@ -834,14 +815,13 @@ static void build_wholes(struct whole *w, size_t n) {
       struct isec *isec = w[i].os->members.v[k];
       if (plain_member(isec)) {
         vec_push(&isecs, isec);
-        vec_push(&dst, w[i].buf + isec->out_off);
+        vec_push(&bufs, w[i].buf);
       }
     }
   }
-  struct copy_jobs j = {(struct isec **)isecs.v, (uint8_t **)dst.v};
-  parallel_for((int64_t)isecs.n, copy_member, &j);
+  copy_into_sections((struct isec **)isecs.v, (uint8_t **)bufs.v, isecs.n);
   xfree(isecs.v);
-  xfree(dst.v);
+  xfree(bufs.v);
 }
 
 /* What one member of .debug_info gives: its units, and their ranges with

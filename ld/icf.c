@@ -60,17 +60,11 @@ static struct symbol *rel_sym(struct isec *isec, const struct rel *r) {
 static bool mark_addrsig(struct objfile *f) {
   const uint8_t *p = f->addrsig, *end = p + f->addrsig_size;
   while (p < end) {
-    uint64_t idx = 0;
-    unsigned shift = 0;
-    for (;; shift += 7) {
-      if (p == end || shift > 63) {
-        warn("%s: .llvm_addrsig: truncated entry; --icf=safe reads its relocations", f->name);
-        return false;
-      }
-      uint8_t b = *p++;
-      idx |= (uint64_t)(b & 0x7f) << shift;
-      if (!(b & 0x80))
-        break;
+    const uint8_t *at = p;
+    uint64_t idx;
+    if (!read_uleb(&p, end, &idx) || p - at > 10) { /* longer than any 64-bit value */
+      warn("%s: .llvm_addrsig: truncated entry; --icf=safe reads its relocations", f->name);
+      return false;
     }
     if (idx >= f->nsyms) {
       warn("%s: .llvm_addrsig: symbol index %llu out of range; --icf=safe reads its "

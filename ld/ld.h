@@ -506,6 +506,7 @@ bool binary_format(const char *v);
  * their members */
 void apply_symbol_order(void);
 void reorder_members(struct osec *os, uint32_t nlines); /* by isec->order, then the rest */
+struct isec *movable(const struct symbol *sym, const char **why); /* ld/order.c */
 char *read_text_file(const char *option, const char *path, size_t *size);
 /* ld/layout.c: .init_array, .fini_array, .preinit_array, .ctors, .dtors,
  * whose members are sorted by priority */
@@ -889,6 +890,9 @@ uint8_t *gnu_property_note(bool executable, uint32_t *size);
 enum { PREAD_MIN = 256 << 10 }; /* read_isec() reads this much or more with pread */
 void read_isec(const struct isec *isec, uint64_t off, uint64_t n, uint8_t *dst);
 void copy_isec(struct isec *isec, uint8_t *buf); /* buf: where its output bytes go */
+/* copy_isec of isecs[0..n) in parallel, each into bufs[i] (the bytes of
+ * its whole output section) at its offset there. */
+void copy_into_sections(struct isec **isecs, uint8_t **bufs, size_t n);
 /* alive, not merged, not .eh_frame, not the linker's own, has bytes */
 bool plain_member(const struct isec *isec);
 /* chunks of about size bytes; every member plain */

@@ -112,8 +112,9 @@ static void read_table(const char *path, struct order_table *t) {
   }
 }
 
-/* The section a symbol's definition can be moved with, or NULL (and why). */
-static struct isec *movable(const struct symbol *sym, const char **why) {
+/* The section a symbol's definition can be moved with, or NULL (and why);
+ * also what the call graph sort orders (ld/cgsort.c). */
+struct isec *movable(const struct symbol *sym, const char **why) {
   *why = NULL;
   switch (sym->kind) {
   case SYM_DEFINED:

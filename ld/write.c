@@ -211,6 +211,21 @@ void copy_isec(struct isec *isec, uint8_t *buf) {
   }
 }
 
+struct copy_into {
+  struct isec **isecs;
+  uint8_t **bufs;
+};
+
+static void copy_into_one(void *arg, int64_t i) {
+  struct copy_into *c = arg;
+  copy_isec(c->isecs[i], c->bufs[i] + c->isecs[i]->out_off);
+}
+
+void copy_into_sections(struct isec **isecs, uint8_t **bufs, size_t n) {
+  struct copy_into c = {isecs, bufs};
+  parallel_for((int64_t)n, copy_into_one, &c);
+}
+
 static void copy_one(void *arg, int64_t i) {
   struct isec *isec = ((struct copy_job *)arg)->isecs[i];
   struct osec *os = isec->osec;

@@ -4,7 +4,7 @@ int printf(const char *, ...);
  * graph (profile.s, or an ordering file) says otherwise */
 __attribute__((noinline)) int f1(int x) { return x + 1; }
 __attribute__((noinline)) int f2(int x) { return x * 2; }
-__attribute__((noinline)) int f3(int x) { return x - 3; }
+static __attribute__((noinline)) int f3(int x) { return x - 3; } /* a local: named in the ordering file */
 __attribute__((noinline)) int f4(int x) { return x ^ 4; }
 __attribute__((noinline)) int f5(int x) { return f2(x) + 5; }
 __attribute__((noinline)) int f6(int x) { return x * 6; }
