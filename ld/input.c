@@ -378,6 +378,40 @@ static bool read_gnu_property(struct objfile *f, const uint8_t *p, uint64_t size
   return true;
 }
 
+/* GCC LTO bytecode: a .gnu.lto_.symtab section (SHF_EXCLUDE, as GCC
+ * writes its sections), in a slim object or a -ffat-lto-objects one. Only
+ * the section headers with that flag have their names read. */
+static bool is_lto_bytecode(struct objfile *f, uint32_t shnum, uint32_t shstrndx) {
+  static const char prefix[] = ".gnu.lto_.symtab";
+  struct eshdr strs = {0};
+  for (uint32_t i = 1; i < shnum; i++) {
+    const uint8_t *h = elf_shdr(f, i);
+    if (rd32(h + 4) != SHT_PROGBITS || !(rd32(h + 8) & SHF_EXCLUDE))
+      continue;
+    if (!strs.type) {
+      read_shdr(f, shstrndx, &strs);
+      if (strs.type != SHT_STRTAB || strs.offset > f->size || strs.size > f->size - strs.offset)
+        return false;
+    }
+    uint32_t name = rd32(h);
+    if (name < strs.size && strs.size - name > sizeof(prefix) - 1 &&
+        !memcmp(f->data + strs.offset + name, prefix, sizeof(prefix) - 1))
+      return true;
+  }
+  return false;
+}
+
+void reparse_objfile(struct objfile *f, const uint8_t *data, uint64_t size, bool lazy) {
+  f->data = data;
+  f->size = size;
+  f->fd = -1;
+  f->lazy = false; /* nothing read from the old bytes is kept */
+  f->nsecs = f->nsyms = f->first_global = 0;
+  f->symtab = NULL;
+  f->symtab_shndx = NULL;
+  parse(f, lazy);
+}
+
 static void parse(struct objfile *f, bool lazy) {
   bool globals_read = f->lazy; /* by the lazy pass: kept, not read again */
   f->lazy = lazy;
@@ -418,6 +452,18 @@ static void parse(struct objfile *f, bool lazy) {
   f->nsecs = shnum;
   if (shstrndx >= shnum)
     CORRUPT(f, "bad section name table index %u", shstrndx);
+  if ((ctx.opt.ltrans || lto_active()) && is_lto_bytecode(f, shnum, shstrndx)) {
+    f->nsecs = 0;
+    if (!ctx.opt.ltrans) {
+      lto_note_bytecode(f); /* read once the plugin has claimed it */
+      return;
+    }
+    /* after LTO: the plugin's objects stand in for the bytecode */
+    uint64_t n;
+    const uint8_t *stub = lto_stub(f, &n);
+    reparse_objfile(f, stub, n, lazy);
+    return;
+  }
 
   /* the normalized headers are needed only while parsing: per-thread scratch */
   static __thread struct reuse_buf shdrs;
@@ -649,8 +695,8 @@ static void parse(struct objfile *f, bool lazy) {
       CORRUPT(f, "symbol %u: section index %u out of range", i, shndx);
     const char *name = f->strtab + es.name;
     if (!strcmp(name, "__gnu_lto_slim"))
-      CORRUPT(f, "is a GCC LTO object (compiled with -flto); smelt does not support LTO, "
-                 "rebuild without -flto or with -ffat-lto-objects");
+      CORRUPT(f, "is a GCC LTO object (compiled with -flto) and no LTO plugin was given; link "
+                 "with gcc -flto (which passes -plugin), or rebuild without -flto");
     if (i < f->first_global) {
       struct symbol *sym = &f->locals[i];
       sym->name = name;
@@ -767,6 +813,7 @@ bool objfile_defines(const struct objfile *f, uint32_t k, bool *weak) {
 /* ---- files and archives ---- */
 
 static uint32_t cur_group; /* struct objfile's group, while the inputs are read */
+static uint32_t cur_input; /* and its input_idx */
 
 static struct objfile *new_objfile(const char *name, const uint8_t *data, uint64_t size,
                                    bool in_archive) {
@@ -779,6 +826,8 @@ static struct objfile *new_objfile(const char *name, const uint8_t *data, uint64
   f->in_archive = in_archive;
   atomic_init(&f->alive, !in_archive);
   f->priority = (int64_t)ctx.files.n + 1;
+  f->src_path = name;
+  f->input_idx = cur_input;
   vec_push(&ctx.files, f);
   return f;
 }
@@ -1218,13 +1267,20 @@ static void read_archive(const char *path, const uint8_t *data, uint64_t size, b
       } else if (p) {
         infer_arch(mpath, p, n);
         if (has_elf_magic(p, n)) {
-          new_objfile(member_name(path, plen, ms, mlen), p, n, !whole)->archive = path;
+          struct objfile *f = new_objfile(member_name(path, plen, ms, mlen), p, n, !whole);
+          f->archive = path;
+          f->src_path = mpath;
+          f->ar_base = data, f->ar_size = size, f->ar_hdr_off = off;
           vec_push(&ctx.paths, mpath);
         }
       }
     } else if (has_elf_magic(body, msize)) {
       infer_arch(path, body, msize);
-      new_objfile(member_name(path, plen, ms, mlen), body, msize, !whole)->archive = path;
+      struct objfile *f = new_objfile(member_name(path, plen, ms, mlen), body, msize, !whole);
+      f->archive = path;
+      f->src_path = path;
+      f->src_off = (uint64_t)(body - data);
+      f->ar_base = data, f->ar_size = size, f->ar_hdr_off = off;
     } else if (msize >= 4 && !memcmp(body, "BC\xc0\xde", 4)) {
       error("%s(%.*s): is LLVM bitcode (compiled with -flto); smelt does not support LTO", path,
             (int)mlen, ms);
@@ -1483,6 +1539,20 @@ static void finish_binaries(void) {
   }
 }
 
+/* A file the LTO plugin added, read where it stands. */
+static void read_extra_file(const char *path) {
+  struct mapping m = {.path = path};
+  try_map(&m, true);
+  cur_group++;
+  read_file(&m, false, false, false);
+}
+
+/* The objects LTO made, where the first bytecode file was. */
+static void read_ltrans_files(void) {
+  for (size_t i = 0; i < ctx.opt.ltrans_files.n; i++)
+    read_extra_file(ctx.opt.ltrans_files.v[i]);
+}
+
 static void map_one(void *arg, int64_t i) {
   struct mapping *m = &((struct mapping *)arg)[i];
   if (m->path)
@@ -1514,6 +1584,9 @@ void read_inputs(void) {
   parallel_for((int64_t)ctx.opt.ninputs, map_one, maps);
   for (size_t i = 0; i < ctx.opt.ninputs; i++) {
     struct input_spec *in = &ctx.opt.inputs[i];
+    cur_input = (uint32_t)i;
+    if (ctx.opt.ltrans && i == ctx.opt.ltrans_at)
+      read_ltrans_files();
     switch (in->kind) {
     case IN_FILE:
     case IN_LIB:
@@ -1559,6 +1632,13 @@ void read_inputs(void) {
     }
   }
   xfree(maps);
+  if (ctx.opt.ltrans && ctx.opt.ltrans_at >= ctx.opt.ninputs)
+    read_ltrans_files();
+  for (size_t i = 0; i < ctx.opt.ltrans_libs.n; i++) {
+    const char *path = find_library(ctx.opt.ltrans_libs.v[i]);
+    if (path)
+      read_extra_file(path);
+  }
   if (group_depth > 0)
     warn("--start-group without --end-group");
   if (lazy)

@@ -219,6 +219,15 @@ struct objfile {
   struct vec undefs;   /* struct undef_ref *, filled by scan */
   struct vec scratch;  /* per-pass scratch list (members pulled in, GOT users) */
   const char *archive; /* the archive's path, for members */
+  /* GCC LTO (ld/lto.c): where the file's bytes are (its path, or its
+   * archive's, and the offset there) for the plugin; the archive's
+   * mapping and the member's header offset, to find its index entries */
+  const char *src_path;
+  uint64_t src_off;
+  const uint8_t *ar_base;
+  uint64_t ar_size, ar_hdr_off;
+  uint32_t input_idx;      /* the command-line input it came from */
+  struct lto_file *lto;    /* GCC LTO bytecode claimed (or to be) by the plugin, else NULL */
   bool why_done;       /* ld/report.c */
   uint64_t nrelative;  /* static PIE: load-time relocations its sections need (ld/pie.c) */
   struct vec dups;     /* scratch for resolve: duplicate definitions found */
@@ -273,6 +282,7 @@ struct symbol {
   bool is_local;
   bool referenced;
   bool linker_addr;   /* SYM_ABS defined by the linker as an address in the image */
+  bool ref_regular;   /* referenced from outside LTO bytecode (ld/lto.c) */
   uint8_t addr_class; /* ADDR_*, set with va */
 };
 
@@ -590,6 +600,13 @@ struct options {
   bool emit_relocs;       /* --emit-relocs, -q: the inputs' relocations kept (ld/emitrel.c) */
   bool gdb_index;         /* --gdb-index: a .gdb_index section (ld/gdbindex.c) */
   bool call_graph_profile_sort;        /* default on (ld/cgsort.c) */
+  const char *plugin;      /* -plugin: GCC's LTO plugin (ld/lto.c) */
+  struct vec plugin_opts;  /* -plugin-opt values, in order */
+  /* the link after LTO: the plugin's objects (read before input
+   * ltrans_at) and libraries (after all), bytecode files left out */
+  bool ltrans;
+  size_t ltrans_at;
+  struct vec ltrans_files, ltrans_libs;
   const char *call_graph_ordering_file; /* --call-graph-ordering-file */
   bool define_common;     /* -d: with -r, common symbols are given space in .bss */
   bool nostdlib;
@@ -807,6 +824,48 @@ size_t plan_fences(const uint8_t *shdrs, bool is64, uint64_t shnum, uint64_t sho
 const char *find_library(const char *name);
 void parse_objfile(struct objfile *f);  /* ld/input.c */
 void parse_member(struct objfile *f);  /* reads a lazily parsed member whole */
+/* reads f again from new bytes (a stand-in object made by ld/lto.c) */
+void reparse_objfile(struct objfile *f, const uint8_t *data, uint64_t size, bool lazy);
+/* GCC LTO through its linker plugin (ld/lto.c) */
+/* a symbol as the plugin reports it (the linker plugin ABI's struct
+ * ld_plugin_symbol, little-endian layout) */
+struct lto_symbol {
+  char *name;
+  char *version;
+  char def; /* LDPK_* */
+  char symbol_type, section_kind, unused;
+  int visibility; /* LDPV_* */
+  uint64_t size;
+  char *comdat_key;
+  int resolution; /* LDPR_*, filled in by the linker */
+};
+enum { LDPK_DEF, LDPK_WEAKDEF, LDPK_UNDEF, LDPK_WEAKUNDEF, LDPK_COMMON };
+enum { LDPV_DEFAULT, LDPV_PROTECTED, LDPV_INTERNAL, LDPV_HIDDEN };
+enum {
+  LDPR_UNKNOWN,
+  LDPR_UNDEF,
+  LDPR_PREVAILING_DEF,
+  LDPR_PREVAILING_DEF_IRONLY,
+  LDPR_PREEMPTED_REG,
+  LDPR_PREEMPTED_IR,
+  LDPR_RESOLVED_IR,
+  LDPR_RESOLVED_EXEC,
+  LDPR_RESOLVED_DYN,
+};
+/* the stand-in object for a claimed file: plugin symbol i is ELF symbol i + 1 */
+const uint8_t *lto_claimed_stub(const struct lto_symbol *syms, int nsyms, uint64_t *size);
+/* how plugin symbol i (p) of claimed file f resolved, once resolve is done */
+int lto_resolution(struct objfile *f, int i, const struct lto_symbol *p);
+/* the names an archive's index (at ar) gives the member whose header is at hdr_off */
+size_t lto_index_names(const uint8_t *ar, uint64_t size, uint64_t hdr_off, const char ***names);
+bool lto_active(void);                  /* -plugin given, before LTO has run */
+void lto_note_bytecode(struct objfile *f); /* f holds bytecode: claimed later */
+void lto_claim_inputs(void);            /* after parse: the files on the command line */
+void lto_claim_members(struct vec *files); /* archive members resolve has just pulled */
+bool lto_claimed_any(void);
+void lto_compile(void);                 /* after resolve: the plugin's resolutions, lto-wrapper */
+_Noreturn void lto_link_and_exit(void); /* the link of LTO's objects, in a child; its status */
+const uint8_t *lto_stub(const struct objfile *f, uint64_t *size); /* no symbols, no code */
 struct objfile *objfile_from_memory(const char *name, const uint8_t *data, uint64_t size);
 void resolve_symbols(void);             /* ld/resolve.c */
 void define_synthetic_symbols(void);    /* ld/resolve.c */

@@ -92,6 +92,8 @@ static void open_inputs(void) {
   symmap_init(ctx.nglobals_hint);
   parallel_for((int64_t)ctx.files.n, parse_one, ctx.files.v);
   check_errors();
+  if (lto_active())
+    lto_claim_inputs();
 }
 
 /* After resolve, what an executable's link runs (-r runs
@@ -131,6 +133,10 @@ int smelt_main(int argc, char **argv) {
 
   pass("open+parse", open_inputs);
   pass("resolve", resolve_symbols);
+  if (lto_claimed_any()) {
+    pass("lto", lto_compile);
+    lto_link_and_exit();
+  }
   if (ctx.opt.relocatable) {
     pass("reports", write_reports);
     pass("write relocatable", write_relocatable);

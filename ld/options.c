@@ -119,6 +119,9 @@ static const char usage[] =
     "                              the link\n"
     "  --fatal-warnings            Treat warnings as errors\n"
     "  --no-warnings, -w           Print no warnings (and cancel --fatal-warnings)\n"
+    "  -plugin PATH, -plugin-opt=OPT\n"
+    "                              GCC's LTO plugin (gcc passes it): objects with GCC LTO\n"
+    "                              bytecode (-flto) are compiled through it and linked\n"
     "  --stats                     Print per-pass statistics\n"
     "  @FILE                       Read options from FILE\n"
     "  -v, --version, --verbose    Print the version\n"
@@ -126,8 +129,8 @@ static const char usage[] =
     "\n"
     "Accepted for compatibility and ignored in static links: -dynamic-linker\n"
     "(refused with -pie unless --no-dynamic-linker follows: a dynamic PIE),\n"
-    "--hash-style, --eh-frame-hdr, --as-needed, -O1, -plugin,\n"
-    "-plugin-opt, -nostdlib, -z relro/now,\n"
+    "--hash-style, --eh-frame-hdr, --as-needed, -O1,\n"
+    "-nostdlib, -z relro/now,\n"
     "--no-undefined, --sort-common, --no-warn-mismatch.\n";
 
 struct args {
@@ -418,10 +421,10 @@ static const char *const ignored_flags[] = {
     NULL};
 
 static const char *const ignored_with_value[] = {
-    "hash-style", "plugin", "plugin-opt",
+    "hash-style",
     "soname", "h", "rpath", "rpath-link", "version-script",
     "exclude-libs", "color-diagnostics", "R",
-    "thread-count", "mllvm", "lto-O", "lto-partitions", "plugin-opt",
+    "thread-count", "mllvm", "lto-O", "lto-partitions",
     "error-limit", "dynamic-list", "export-dynamic-symbol", "export-dynamic-symbol-list",
     "sort-section" /* orders a linker script's wildcards */, NULL};
 
@@ -555,9 +558,6 @@ static bool is_ignored(char **argv, size_t argc, size_t *i) {
   for (const char *const *p = ignored_flags; *p; p++)
     if (opt_flag(arg, *p))
       return true;
-  if (!strncmp(arg, "-plugin-opt", 11) ||
-      !strncmp(arg, "--plugin-opt", 12))
-    return true;
   for (const char *const *p = ignored_with_value; *p; p++) {
     size_t save = *i;
     if (opt_value(argv, argc, i, *p))
@@ -648,6 +648,28 @@ void parse_options(int argc0, char **argv0, struct options *opt) {
     }
     if (is_ignored(argv, argc, &i))
       continue;
+    if ((v = opt_value(argv, argc, &i, "plugin-opt"))) {
+      vec_push(&opt->plugin_opts, (void *)v);
+      continue;
+    }
+    if ((v = opt_value(argv, argc, &i, "plugin"))) {
+      opt->plugin = v;
+      continue;
+    }
+    /* the link ld/lto.c starts after LTO */
+    if ((v = opt_value(argv, argc, &i, "smelt-ltrans-at"))) {
+      opt->ltrans = true;
+      opt->ltrans_at = strtoull(v, NULL, 10);
+      continue;
+    }
+    if ((v = opt_value(argv, argc, &i, "smelt-ltrans"))) {
+      vec_push(&opt->ltrans_files, (void *)v);
+      continue;
+    }
+    if ((v = opt_value(argv, argc, &i, "smelt-ltrans-lib"))) {
+      vec_push(&opt->ltrans_libs, (void *)v);
+      continue;
+    }
     if ((v = opt_value(argv, argc, &i, "o")) || (v = opt_value(argv, argc, &i, "output"))) {
       opt->output = v;
     } else if ((v = opt_value(argv, argc, &i, "dynamic-linker"))) {

@@ -170,6 +170,8 @@ static void mark_live_files(void) {
   each_root_symbol(extract_root, NULL);
   for (size_t i = 0; i < root->scratch.n; i++)
     vec_push(&frontier, root->scratch.v[i]);
+  if (lto_active())
+    lto_claim_members(&frontier);
 
   while (frontier.n) {
     parallel_for((int64_t)frontier.n, visit, frontier.v);
@@ -183,6 +185,9 @@ static void mark_live_files(void) {
     }
     xfree(frontier.v);
     frontier = next;
+    /* LTO bytecode members: the plugin's symbols, undefined ones too */
+    if (lto_active())
+      lto_claim_members(&frontier);
     /* Newly live members now define their symbols with live rank. */
     parallel_for((int64_t)frontier.n, install_defs, frontier.v);
   }
@@ -268,7 +273,8 @@ static void check_definitions(void *arg, int64_t i) {
     objfile_sym(f, k, &info, &other, &shndx, &value, &size);
     bool live = shndx == SHN_UNDEF || defined_in_live_section(f, shndx);
     if (live && sym->file && sym->file != f && sym->file != ctx.internal &&
-        sym->kind != SYM_ABS && (ELF64_ST_TYPE(info) == STT_TLS) != (sym->type == STT_TLS)) {
+        sym->kind != SYM_ABS && !f->lto && !sym->file->lto && /* bytecode has no STT_TLS */
+        (ELF64_ST_TYPE(info) == STT_TLS) != (sym->type == STT_TLS)) {
       vec_push(&f->tls_mismatch, sym);
       continue;
     }

@@ -101,6 +101,8 @@ EOF
 must musl-gcc -O0 -c main.c u.c d1.c d2.c tls1.c tls2.c
 must musl-gcc -O0 -ffunction-sections -c u2.c
 must musl-gcc -O2 -flto -c main.c -o lto.o
+must musl-gcc -O2 -flto -c u.c -o lto_u.o
+must musl-gcc -O2 -flto -c d1.c -o lto_d1.o
 printf '.globl far\n.set far, 0x123456789\n' >far.s
 printf '.text\n.globl main\nmain:\n\tnop\n\tmovl $far, %%eax\n\tret\n' >use.s
 printf '.text\n.globl helper32\nhelper32:\n\tret\n' >m32.s
@@ -353,10 +355,30 @@ bad "GCC LTO object" "lto.o && LTO" -- $NS lto.o
 LINK="musl-gcc -static -B$BUILD/"
 bad "through musl-gcc -B: undefined symbol" "smelt: error: undefined symbol: missing_one" \
   ">>> referenced by u.o:(.text+$off1)" -- u.o
-bad "through musl-gcc -B: LTO object" "lto.o && LTO" -- lto.o
+# GCC LTO through the plugin gcc passes: the plugin cannot be loaded or is
+# not one; lto-wrapper fails; the bytecode calls what nothing defines (the
+# error comes from the link of LTO's objects); bytecode and a regular
+# object define one symbol
+PLUGIN_LIB=$(musl-gcc -print-file-name=libz.so.1 2>/dev/null)
+[ -f "$PLUGIN_LIB" ] || PLUGIN_LIB=$(ls /lib/*/libz.so.1 /usr/lib/*/libz.so.1 2>/dev/null | head -1)
+bad "LTO: a plugin that cannot be loaded" "cannot load the LTO plugin /nonexistent/liblto_plugin.so" \
+  -- -flto lto.o -Wl,-plugin,/nonexistent/liblto_plugin.so
+bad "LTO: a plugin without onload" "$PLUGIN_LIB: not a linker plugin (no onload function)" \
+  -- -flto lto.o -Wl,-plugin,"$PLUGIN_LIB"
+bad "LTO: the bytecode calls an undefined function" "smelt: error: undefined symbol: missing_one" \
+  -- -flto lto_u.o
+bad "LTO: bytecode and a regular object define one symbol" "duplicate symbol: dup_fn" \
+  ">>> defined in d2.o" ">>> defined in lto_d1.o" -- -flto lto_d1.o d2.o
 # without -static gcc asks for a dynamic PIE (Debian's default); with
 # -Wl,-Bstatic too, which GNU ld reads as static libraries in a dynamic PIE
 # (Scrt1.o would never apply a static PIE's relocations)
+# lto-wrapper needs the gcc driver's environment: run without it, the
+# plugin reports lto-wrapper's failure
+LINK="env -u COLLECT_GCC -u COLLECT_GCC_OPTIONS $SMELT"
+LTO_PLUGIN=$(musl-gcc -print-prog-name=liblto_plugin.so)
+[ -f "$LTO_PLUGIN" ] || LTO_PLUGIN=$(gcc -print-file-name=liblto_plugin.so)
+bad "LTO: lto-wrapper fails" "LTO plugin: && lto-wrapper" -- -static -e main -plugin "$LTO_PLUGIN" \
+  -plugin-opt="$(gcc -print-prog-name=lto-wrapper)" -plugin-opt=-fresolution=x.res lto.o
 LINK="musl-gcc -B$BUILD/"
 bad "through musl-gcc -B without -static: a dynamic PIE" \
   "smelt: error: -pie: smelt only makes static executables" -- main.o

@@ -838,17 +838,49 @@ no_index() {
 no_index "without -ggnu-pubnames" "no input has .debug_gnu_pubnames" -g -O1
 no_index "with type units" "ni_a.o has type units" -g -O1 -ggnu-pubnames -fdebug-types-section
 
-# --- GCC -ffat-lto-objects: the objects' regular code is linked and the
-# LTO bytecode beside it left out, as GNU ld links them without its plugin
-# (also when gcc passes the plugin for -flto at link time); a slim object
-# is refused (tests/bad)
-enter gdbindex
-if compile lto_a.o a.c -O2 -flto -ffat-lto-objects && compile lto_b.o b.c -O2 -flto -ffat-lto-objects &&
-   readelf -SW lto_a.o | grep -q '\.gnu\.lto_'; then
-  link fatlto lto_a.o lto_b.o && ! readelf -SW fatlto | grep -q '\.gnu\.lto_' &&
-    verify "-ffat-lto-objects: the regular code linked, the bytecode left out" fatlto
-  link fatlto2 -O2 -flto lto_a.o lto_b.o &&
-    verify "-ffat-lto-objects linked by gcc -flto (the plugin's options ignored)" fatlto2
+# --- GCC LTO through its plugin (gcc passes -plugin on every link):
+# bytecode objects and archive members are claimed by the plugin, resolved
+# with the regular objects, compiled by lto-wrapper and linked. The answers
+# smelt gives the plugin show in the symbols: ir_exported, which regular
+# code calls, stays global (were it reported as used by bytecode alone it
+# would be made local and reg.o's call undefined); lib_twice, which only
+# bytecode calls, does not (were everything reported as used from outside,
+# it would stay global). The unneeded archive member is never claimed, so
+# its constructor does not run. -ffat-lto-objects objects go through LTO
+# too, and with -fno-lto (no plugin) link as their regular code.
+enter lto
+global_sym() { nm "$1" | awk -v s="$2" '$3 == s && $2 ~ /^[TDBR]$/ { f = 1 } END { exit !f }'; }
+if compile a.o a.c -O2 -flto && compile l1.o l1.c -O2 -flto && compile l2.o l2.c -O2 -flto &&
+   compile reg.o reg.c -O2 && rm -f libl.a && gcc-ar rcs libl.a l1.o l2.o; then
+  if link lto -O2 -flto a.o reg.o libl.a; then
+    verify "LTO: bytecode objects, a bytecode archive and regular code" lto
+    if global_sym lto ir_exported && global_sym lto used_by_regular && ! global_sym lto lib_twice &&
+       ! nm lto | grep -q never_called; then
+      pass "LTO: what regular code uses stays global, what only bytecode uses does not"
+    else
+      fail "LTO: the symbols of the LTO output"; nm lto | grep -E 'ir_|lib_twice|used_by|never' | show -
+    fi
+    link lto2 -O2 -flto a.o reg.o libl.a -Wl,--threads=1 && cmp -s lto lto2 &&
+      pass "LTO: the same bytes again (and with --threads=1)" ||
+      fail "LTO: a second link differs"
+  fi
+  link lto_gc -O2 -flto -Wl,--gc-sections a.o reg.o libl.a && verify "LTO with --gc-sections" lto_gc
+  # -r: LTO compiles to a regular object (-flinker-output=nolto-rel), which
+  # a later link takes with the rest
+  if $CC -r -B"$BUILD/" -O2 -flto a.o -o lto_r.o >r.log 2>&1 && ! readelf -SW lto_r.o | grep -q '\.gnu\.lto_' &&
+     global_sym lto_r.o main; then
+    link lto_r lto_r.o reg.o libl.a && verify "LTO with -r, then linked" lto_r
+  else
+    fail "LTO with -r"; show r.log
+  fi
+fi
+if compile fa.o a.c -O2 -flto -ffat-lto-objects && compile fl1.o l1.c -O2 -flto -ffat-lto-objects &&
+   readelf -SW fa.o | grep -q '\.gnu\.lto_'; then
+  link fatlto -O2 -flto fa.o fl1.o reg.o && verify "LTO of -ffat-lto-objects objects" fatlto &&
+    ! global_sym fatlto lib_twice && pass "LTO of -ffat-lto-objects: their bytecode was compiled"
+  link fatnolto -fno-lto fa.o fl1.o reg.o && ! readelf -SW fatnolto | grep -q '\.gnu\.lto_' &&
+    global_sym fatnolto lib_twice &&
+    verify "-ffat-lto-objects with -fno-lto: the regular code linked, the bytecode left out" fatnolto
 fi
 
 # --- call graph profile sort: profile.s (clang's .cg_profile directives,

@@ -1908,3 +1908,25 @@ Test(compress, incompressible_part) {
   inflates_to(buf, N, cuts, 1);
   free(buf);
 }
+
+/* gcc's plugin options are kept, in order, for ld/lto.c; the link after
+ * LTO is told where the plugin's objects go */
+Test(options, lto_plugin, .init = x86_64) {
+  const char *argv[] = {"ld", "-plugin", "/p/liblto_plugin.so", "-plugin-opt=/p/lto-wrapper",
+                        "--plugin-opt", "-fresolution=x.res", "a.o"};
+  struct options o = opts(7, argv);
+  cr_assert_str_eq(o.plugin, "/p/liblto_plugin.so");
+  cr_assert_eq(o.plugin_opts.n, 2);
+  cr_assert_str_eq(o.plugin_opts.v[0], "/p/lto-wrapper");
+  cr_assert_str_eq(o.plugin_opts.v[1], "-fresolution=x.res");
+  cr_assert_eq(o.ninputs, 1);
+  cr_assert(!o.ltrans);
+  const char *argv2[] = {"ld", "a.o", "b.o", "--smelt-ltrans-at=1", "--smelt-ltrans=/t/x.o",
+                         "--smelt-ltrans-lib=c"};
+  struct options o2 = opts(6, argv2);
+  cr_assert(o2.ltrans);
+  cr_assert_eq(o2.ltrans_at, 1);
+  cr_assert_eq(o2.ninputs, 2);
+  cr_assert_str_eq(o2.ltrans_files.v[0], "/t/x.o");
+  cr_assert_str_eq(o2.ltrans_libs.v[0], "c");
+}
