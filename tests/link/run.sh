@@ -874,6 +874,18 @@ if compile a.o a.c -O2 -flto && compile l1.o l1.c -O2 -flto && compile l2.o l2.c
     fail "LTO with -r"; show r.log
   fi
 fi
+# C++ (glibc's g++, x86_64), in several LTO partitions: COMDAT inline
+# functions, a vtable, an exception across files
+if [ "$ARCH" = x86_64 ] && command -v g++ >/dev/null &&
+   g++ -O2 -flto -c "$SRC/$C/cxx1.cc" -o cxx1.o 2>>build.log &&
+   g++ -O2 -flto -c "$SRC/$C/cxx2.cc" -o cxx2.o 2>>build.log; then
+  if g++ -static -B"$BUILD/" -flto=2 -flto-partition=max cxx1.o cxx2.o -o cxx >cxx.log 2>&1 &&
+     ./cxx >cxx.out 2>&1 && printf 'caught neg\n21 15 3\n' | cmp -s - cxx.out; then
+    pass "LTO: C++ in several partitions (inline functions, exceptions)"
+  else
+    fail "LTO: C++"; show cxx.log; show cxx.out
+  fi
+fi
 if compile fa.o a.c -O2 -flto -ffat-lto-objects && compile fl1.o l1.c -O2 -flto -ffat-lto-objects &&
    readelf -SW fa.o | grep -q '\.gnu\.lto_'; then
   link fatlto -O2 -flto fa.o fl1.o reg.o && verify "LTO of -ffat-lto-objects objects" fatlto &&
