@@ -148,15 +148,18 @@ static const uint8_t *build_stub(const struct stub_sym *syms, size_t n, uint64_t
       [STUB_STRTAB] = {SHT_STRTAB, 0, stroff, strsize, 0, 0, 1, 0},
       [STUB_SHSTRTAB] = {SHT_STRTAB, 0, shstroff, sizeof(stub_names), 0, 0, 1, 0},
   };
-  uint64_t stroff_next = 1;
+  uint32_t *name_at = xcalloc(n ? n : 1, sizeof(uint32_t));
+  for (size_t i = 0, at = 1; i < n; i++) {
+    size_t len = strlen(syms[i].name) + 1;
+    memcpy(str + at, syms[i].name, len);
+    name_at[i] = (uint32_t)at;
+    at += len;
+  }
   if (w) {
     Elf64_Ehdr eh = {.e_type = ET_REL, .e_machine = ctx.arch->machine, .e_version = EV_CURRENT,
                      .e_shoff = shoff, .e_ehsize = (uint16_t)ehsize,
                      .e_shentsize = (uint16_t)shsize, .e_shnum = STUB_NSECS,
                      .e_shstrndx = STUB_SHSTRTAB};
-    memcpy(eh.e_ident, ELFMAG, SELFMAG);
-    eh.e_ident[EI_CLASS] = ELFCLASS64, eh.e_ident[EI_DATA] = ELFDATA2LSB;
-    eh.e_ident[EI_VERSION] = EV_CURRENT;
     memcpy(p, &eh, sizeof(eh));
     for (int i = 1; i < STUB_NSECS; i++) {
       Elf64_Shdr sh = {stub_name_at[i], (uint32_t)sec[i][0], sec[i][1], 0, sec[i][2],
@@ -165,21 +168,15 @@ static const uint8_t *build_stub(const struct stub_sym *syms, size_t n, uint64_t
       memcpy(p + shoff + i * shsize, &sh, sizeof(sh));
     }
     for (size_t i = 0; i < n; i++) {
-      Elf64_Sym s = {(uint32_t)stroff_next, syms[i].info, syms[i].other, syms[i].shndx,
-                     syms[i].value, syms[i].size};
+      Elf64_Sym s = {name_at[i], syms[i].info, syms[i].other, syms[i].shndx, syms[i].value,
+                     syms[i].size};
       memcpy(p + symoff + (i + 1) * symsize, &s, sizeof(s));
-      size_t len = strlen(syms[i].name) + 1;
-      memcpy(str + stroff_next, syms[i].name, len);
-      stroff_next += len;
     }
   } else {
     Elf32_Ehdr eh = {.e_type = ET_REL, .e_machine = ctx.arch->machine, .e_version = EV_CURRENT,
                      .e_shoff = (uint32_t)shoff, .e_ehsize = (uint16_t)ehsize,
                      .e_shentsize = (uint16_t)shsize, .e_shnum = STUB_NSECS,
                      .e_shstrndx = STUB_SHSTRTAB};
-    memcpy(eh.e_ident, ELFMAG, SELFMAG);
-    eh.e_ident[EI_CLASS] = ELFCLASS32, eh.e_ident[EI_DATA] = ELFDATA2LSB;
-    eh.e_ident[EI_VERSION] = EV_CURRENT;
     memcpy(p, &eh, sizeof(eh));
     for (int i = 1; i < STUB_NSECS; i++) {
       Elf32_Shdr sh = {stub_name_at[i], (uint32_t)sec[i][0], (uint32_t)sec[i][1], 0,
@@ -188,14 +185,16 @@ static const uint8_t *build_stub(const struct stub_sym *syms, size_t n, uint64_t
       memcpy(p + shoff + i * shsize, &sh, sizeof(sh));
     }
     for (size_t i = 0; i < n; i++) {
-      Elf32_Sym s = {(uint32_t)stroff_next, (uint32_t)syms[i].value, (uint32_t)syms[i].size,
-                     syms[i].info, syms[i].other, syms[i].shndx};
+      Elf32_Sym s = {name_at[i], (uint32_t)syms[i].value, (uint32_t)syms[i].size, syms[i].info,
+                     syms[i].other, syms[i].shndx};
       memcpy(p + symoff + (i + 1) * symsize, &s, sizeof(s));
-      size_t len = strlen(syms[i].name) + 1;
-      memcpy(str + stroff_next, syms[i].name, len);
-      stroff_next += len;
     }
   }
+  memcpy(p, ELFMAG, SELFMAG);
+  p[EI_CLASS] = w ? ELFCLASS64 : ELFCLASS32;
+  p[EI_DATA] = ELFDATA2LSB;
+  p[EI_VERSION] = EV_CURRENT;
+  xfree(name_at);
   return p;
 }
 
