@@ -565,20 +565,17 @@ static void mark_root(void *arg, const char *name, int kind, const struct defsym
 }
 
 /* What the plugin must keep visible: symbols that regular objects (or the
- * entry point, -u, --defsym) refer to. */
+ * entry point, -u, --defsym) refer to. A regular object's definition
+ * counts too: one that lost (a COMDAT copy, libstdc++'s instantiation of a
+ * template the bytecode also has) is how that object's own code reaches
+ * the symbol, as GNU ld reads it. */
 static void mark_regular_references(void) {
   for (size_t i = 0; i < ctx.live.n; i++) {
     struct objfile *f = ctx.live.v[i];
     if (f->lto)
       continue;
-    for (uint32_t k = f->first_global; k < f->nsyms; k++) {
-      uint8_t info, other;
-      uint32_t shndx;
-      uint64_t value, size;
-      objfile_sym(f, k, &info, &other, &shndx, &value, &size);
-      if (shndx == SHN_UNDEF)
-        f->syms[k]->ref_regular = true;
-    }
+    for (uint32_t k = f->first_global; k < f->nsyms; k++)
+      f->syms[k]->ref_regular = true;
   }
   each_root_symbol(mark_root, NULL);
   for (size_t i = 0; i < ctx.opt.wrap.n; i++)

@@ -885,6 +885,16 @@ if [ "$ARCH" = x86_64 ] && command -v g++ >/dev/null &&
   else
     fail "LTO: C++"; show cxx.log; show cxx.out
   fi
+  # the resolutions smelt gives the plugin are GNU ld's, line for line
+  # (gcc -save-temps keeps the resolution file; the ids are per run), also
+  # for libstdc++'s instantiations of templates the bytecode has too
+  res() { mkdir -p "$1" && (cd "$1" && g++ -static "$2" -flto -save-temps ../cxx1.o ../cxx2.o -o p \
+            >/dev/null 2>&1 && sed 's/ [0-9a-f]\{16\} / ID /' p.res); }
+  if command -v ld.bfd >/dev/null && res res_bfd -fuse-ld=bfd >res_bfd.txt &&
+     res res_smelt -B"$BUILD/" >res_smelt.txt && [ -s res_smelt.txt ]; then
+    cmp -s res_bfd.txt res_smelt.txt && pass "LTO: the resolution file is GNU ld's" ||
+      { fail "LTO: resolutions differ from GNU ld's"; diff res_bfd.txt res_smelt.txt | show -; }
+  fi
 fi
 if compile fa.o a.c -O2 -flto -ffat-lto-objects && compile fl1.o l1.c -O2 -flto -ffat-lto-objects &&
    readelf -SW fa.o | grep -q '\.gnu\.lto_'; then
