@@ -413,6 +413,14 @@ void reparse_objfile(struct objfile *f, const uint8_t *data, uint64_t size, bool
 }
 
 static void parse(struct objfile *f, bool lazy) {
+  if (f->lto && f->data == lto_bytes(f)) { /* LLVM bitcode, not ELF */
+    if (ctx.opt.ltrans) {
+      uint64_t n;
+      const uint8_t *stub = lto_stub(f, &n);
+      reparse_objfile(f, stub, n, lazy);
+    }
+    return;
+  }
   bool globals_read = f->lazy; /* by the lazy pass: kept, not read again */
   f->lazy = lazy;
   bool w = is64(f);
@@ -1118,6 +1126,9 @@ static const uint8_t *map_file(const char *path, uint64_t *size) {
 }
 
 static bool has_elf_magic(const uint8_t *p, uint64_t n) { return n >= 4 && !memcmp(p, ELFMAG, 4); }
+static bool is_bitcode(const uint8_t *p, uint64_t n) { return n >= 4 && !memcmp(p, "BC\xc0\xde", 4); }
+/* LLVM bitcode is LTO's (before it: claimed by the plugin; after: left out) */
+static bool lto_bitcode_ok(void) { return lto_active() || ctx.opt.ltrans; }
 
 /* Picks the target from the first ELF input when -m was not given. */
 static void infer_arch(const char *name, const uint8_t *p, uint64_t n) {
@@ -1274,15 +1285,18 @@ static void read_archive(const char *path, const uint8_t *data, uint64_t size, b
           vec_push(&ctx.paths, mpath);
         }
       }
-    } else if (has_elf_magic(body, msize)) {
+    } else if (has_elf_magic(body, msize) || (is_bitcode(body, msize) && lto_bitcode_ok())) {
       infer_arch(path, body, msize);
       struct objfile *f = new_objfile(member_name(path, plen, ms, mlen), body, msize, !whole);
+      if (!has_elf_magic(body, msize))
+        lto_note_bytecode(f);
       f->archive = path;
       f->src_path = path;
       f->src_off = (uint64_t)(body - data);
       f->ar_base = data, f->ar_size = size, f->ar_hdr_off = off;
-    } else if (msize >= 4 && !memcmp(body, "BC\xc0\xde", 4)) {
-      error("%s(%.*s): is LLVM bitcode (compiled with -flto); smelt does not support LTO", path,
+    } else if (is_bitcode(body, msize)) {
+      error("%s(%.*s): is LLVM bitcode (compiled with -flto) and no LTO plugin was given; link "
+            "with clang -flto (which passes LLVMgold.so), or rebuild without -flto", path,
             (int)mlen, ms);
     }
   next:
@@ -1344,8 +1358,13 @@ static void read_mapped(const struct mapping *m, bool whole, bool lazy, bool by_
     ctx.nglobals_hint += 64; /* a guess: an object's symbol table is not read yet */
     return;
   }
-  if (size >= 4 && !memcmp(data, "BC\xc0\xde", 4)) {
-    error("%s: is LLVM bitcode (compiled with -flto); smelt does not support LTO", path);
+  if (is_bitcode(data, size)) {
+    if (lto_bitcode_ok()) {
+      lto_note_bytecode(new_objfile(path, data, size, lazy));
+      return;
+    }
+    error("%s: is LLVM bitcode (compiled with -flto) and no LTO plugin was given; link with "
+          "clang -flto (which passes LLVMgold.so), or rebuild without -flto", path);
     return;
   }
   if (ends_with(path, ".so") || strstr(path, ".so.")) {

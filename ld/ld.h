@@ -860,6 +860,7 @@ int lto_resolution(struct objfile *f, int i, const struct lto_symbol *p);
 size_t lto_index_names(const uint8_t *ar, uint64_t size, uint64_t hdr_off, const char ***names);
 bool lto_active(void);                  /* -plugin given, before LTO has run */
 void lto_note_bytecode(struct objfile *f); /* f holds bytecode: claimed later */
+const uint8_t *lto_bytes(const struct objfile *f); /* the bytecode's own bytes */
 void lto_claim_inputs(void);            /* after parse: the files on the command line */
 void lto_claim_members(struct vec *files); /* archive members resolve has just pulled */
 bool lto_claimed_any(void);

@@ -102,6 +102,8 @@ static size_t nclaimed;
 bool lto_active(void) { return ctx.opt.plugin && !ctx.opt.ltrans; }
 bool lto_claimed_any(void) { return nclaimed > 0; }
 
+const uint8_t *lto_bytes(const struct objfile *f) { return f->lto->ir; }
+
 void lto_note_bytecode(struct objfile *f) {
   struct lto_file *l = xalloc(sizeof(*l));
   l->ir = f->data;
@@ -457,6 +459,15 @@ static int message(int level, const char *fmt, ...) {
   return LDPS_OK;
 }
 
+/* The plugin's temporary files go whatever way the link ends (a fatal
+ * error of its own included), once. */
+static void plugin_cleanup(void) {
+  hook_fn *fn = cleanup_hook;
+  cleanup_hook = NULL;
+  if (fn)
+    fn();
+}
+
 static void load_plugin(void) {
   if (loaded)
     return;
@@ -499,6 +510,7 @@ static void load_plugin(void) {
   TV_FN(LDPT_RELEASE_INPUT_FILE, release_input_file);
 #undef TV_FN
   tv[n] = (struct plugin_tv){LDPT_NULL, {.val = 0}};
+  cleanup_on_exit(plugin_cleanup);
   if (onload(tv) != LDPS_OK)
     fatal("the LTO plugin %s did not load", ctx.opt.plugin);
   check_errors();
@@ -633,7 +645,6 @@ _Noreturn void lto_link_and_exit(void) {
       at = f->input_idx;
   }
   int status = link_again(at);
-  if (cleanup_hook)
-    cleanup_hook();
+  plugin_cleanup();
   _exit(status);
 }

@@ -351,6 +351,13 @@ bad "-b binary: over 4 GiB for i386" "big.bin: 4294967297 bytes (-b binary) do n
   -- $NS main32.o -b binary big.bin
 rm -f big.bin
 bad "GCC LTO object" "lto.o && LTO" -- $NS lto.o
+if command -v clang-14 >/dev/null && clang-14 -O2 -flto -c main.c -o bitcode.o 2>/dev/null; then
+  bad "LLVM bitcode without a plugin" "bitcode.o: is LLVM bitcode && no LTO plugin was given" \
+    -- $NS bitcode.o
+  rm -f libbc.a && ar rcS libbc.a bitcode.o 2>/dev/null
+  bad "LLVM bitcode in an archive without a plugin" "libbc.a(bitcode.o): is LLVM bitcode" \
+    -- $NS main.o libbc.a
+fi
 # the same through the compiler driver, as users see it (gcc exits 1 too)
 LINK="musl-gcc -static -B$BUILD/"
 bad "through musl-gcc -B: undefined symbol" "smelt: error: undefined symbol: missing_one" \
@@ -374,11 +381,14 @@ bad "LTO: bytecode and a regular object define one symbol" "duplicate symbol: du
 # (Scrt1.o would never apply a static PIE's relocations)
 # lto-wrapper needs the gcc driver's environment: run without it, the
 # plugin reports lto-wrapper's failure
-LINK="env -u COLLECT_GCC -u COLLECT_GCC_OPTIONS $SMELT"
+rm -rf ltotmp && mkdir ltotmp
+LINK="env -u COLLECT_GCC -u COLLECT_GCC_OPTIONS TMPDIR=$PWD/ltotmp $SMELT"
 LTO_PLUGIN=$(musl-gcc -print-prog-name=liblto_plugin.so)
 [ -f "$LTO_PLUGIN" ] || LTO_PLUGIN=$(gcc -print-file-name=liblto_plugin.so)
 bad "LTO: lto-wrapper fails" "LTO plugin: && lto-wrapper" -- -static -e main -plugin "$LTO_PLUGIN" \
   -plugin-opt="$(gcc -print-prog-name=lto-wrapper)" -plugin-opt=-fresolution=x.res lto.o
+[ -z "$(ls -A ltotmp)" ] && pass "LTO: the plugin's temporary files are removed after its error" ||
+  fail "LTO: the plugin left $(ls ltotmp) behind"
 LINK="musl-gcc -B$BUILD/"
 bad "through musl-gcc -B without -static: a dynamic PIE" \
   "smelt: error: -pie: smelt only makes static executables" -- main.o

@@ -896,6 +896,41 @@ if [ "$ARCH" = x86_64 ] && command -v g++ >/dev/null &&
       { fail "LTO: resolutions differ from GNU ld's"; diff res_bfd.txt res_smelt.txt | show -; }
   fi
 fi
+# LLVM bitcode (clang -flto, x86_64 with glibc's static libc): clang
+# passes LLVMgold.so as the plugin; the same program, bitcode objects and
+# an llvm-ar archive of bitcode, and the resolutions LLVMgold records
+# (-plugin-opt=save-temps) are GNU ld's line for line
+CLANG=$(command -v clang-14 || command -v clang || true)
+LLVM_AR=$(command -v llvm-ar-14 || command -v llvm-ar || true)
+if [ "$ARCH" = x86_64 ] && [ -n "$CLANG" ] && [ -n "$LLVM_AR" ] &&
+   $CLANG -O2 -flto -c "$SRC/$C/a.c" -o bc_a.o 2>>build.log &&
+   $CLANG -O2 -flto -c "$SRC/$C/l1.c" -o bc_l1.o 2>>build.log &&
+   $CLANG -O2 -flto -c "$SRC/$C/l2.c" -o bc_l2.o 2>>build.log &&
+   $CLANG -O2 -c "$SRC/$C/reg.c" -o bc_reg.o 2>>build.log &&
+   rm -f libbc.a && $LLVM_AR rcs libbc.a bc_l1.o bc_l2.o; then
+  # bclink DIR LINKER: link in DIR, keeping LLVM's temporary files
+  bclink() { mkdir -p "$1" && (cd "$1" && $CLANG -flto -fuse-ld="$2" -static ../bc_a.o ../bc_reg.o \
+               ../libbc.a -Wl,-plugin-opt=save-temps -o p >link.log 2>&1); }
+  if bclink bc_smelt "$BUILD/ld" && ./bc_smelt/p >bc.out 2>&1 && cmp -s bc.out "$SRC/$C/expected" &&
+     global_sym bc_smelt/p ir_exported && ! global_sym bc_smelt/p lib_twice; then
+    pass "LTO: LLVM bitcode through LLVMgold.so (objects, an llvm-ar archive, regular code)"
+  else
+    fail "LTO: LLVM bitcode"; show bc_smelt/link.log; show bc.out
+  fi
+  if $CLANG -O2 -flto=thin -c "$SRC/$C/a.c" -o thin_a.o 2>>build.log &&
+     $CLANG -O2 -flto=thin -c "$SRC/$C/l1.c" -o thin_l1.o 2>>build.log &&
+     $CLANG -flto=thin -fuse-ld="$BUILD/ld" -static thin_a.o bc_reg.o thin_l1.o -o thin >thin.log 2>&1 &&
+     ./thin >thin.out 2>&1 && cmp -s thin.out "$SRC/$C/expected"; then
+    pass "LTO: ThinLTO (clang -flto=thin)"
+  else
+    fail "LTO: ThinLTO"; show thin.log; show thin.out
+  fi
+  if command -v ld.bfd >/dev/null && bclink bc_bfd bfd && [ -s bc_smelt/p.resolution.txt ]; then
+    cmp -s bc_bfd/p.resolution.txt bc_smelt/p.resolution.txt &&
+      pass "LTO: LLVMgold's resolutions are GNU ld's" ||
+      { fail "LTO: LLVMgold's resolutions differ"; diff bc_bfd/p.resolution.txt bc_smelt/p.resolution.txt | show -; }
+  fi
+fi
 if compile fa.o a.c -O2 -flto -ffat-lto-objects && compile fl1.o l1.c -O2 -flto -ffat-lto-objects &&
    readelf -SW fa.o | grep -q '\.gnu\.lto_'; then
   link fatlto -O2 -flto fa.o fl1.o reg.o && verify "LTO of -ffat-lto-objects objects" fatlto &&
