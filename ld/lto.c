@@ -1,25 +1,27 @@
-/* GCC LTO through GCC's linker plugin (liblto_plugin.so), as GNU ld, gold
- * and mold drive it. gcc passes `-plugin PATH -plugin-opt=...` on every
- * link; nothing here runs unless an input holds LTO bytecode.
+/* LTO through a linker plugin, as GNU ld, gold and mold drive one: GCC's
+ * liblto_plugin.so (gcc passes `-plugin PATH -plugin-opt=...` on every
+ * link) or LLVM's LLVMgold.so (clang passes it to linkers other than lld).
+ * Nothing here runs unless an input holds LTO bytecode.
  *
- * An object with a .gnu.lto_.symtab section (slim or -ffat-lto-objects)
- * is not parsed as ELF: once the other inputs are read, the plugin is
- * loaded and each such file on the command line is offered to it in
- * command-line order (claim_file); the symbols it reports (add_symbols)
- * become a stand-in ELF object holding just those symbols, which resolve
- * reads like any other file. A bytecode archive member stands in first
- * with the names the archive's index gives it as definitions, and is
- * claimed only when resolve pulls it in, as GNU ld claims the members it
- * loads (a claimed file is compiled, so a member nothing needs must not
- * be). After resolve, the plugin asks how each of its symbols resolved
- * (get_symbols: prevailing, preempted by a regular object or by other
- * bytecode, referenced from outside the bytecode or not), runs
- * lto-wrapper, and hands back the objects it made (add_input_file) and
- * libraries (add_input_library). The link is then run again in a child
- * process, on the same command line with those objects read where the
- * first bytecode file was and every bytecode file left out; its exit
- * status is the link's, and the plugin's cleanup removes its temporary
- * files afterwards. */
+ * An object with a .gnu.lto_.symtab section (GCC's, slim or
+ * -ffat-lto-objects), or an LLVM bitcode file, is not parsed as ELF: once
+ * the other inputs are read, the plugin is loaded and each such file on
+ * the command line is offered to it in command-line order (claim_file);
+ * the symbols it reports (add_symbols) become a stand-in ELF object
+ * holding just those symbols, which resolve reads like any other file. A
+ * bytecode archive member stands in first with the names the archive's
+ * index gives it as definitions, and is claimed only when resolve pulls
+ * it in, as GNU ld claims the members it loads (a claimed file is
+ * compiled, so a member nothing needs must not be). After resolve, the
+ * plugin asks how each of its symbols resolved (get_symbols: prevailing,
+ * preempted by a regular object or by other bytecode, referenced from
+ * outside the bytecode or not), compiles (GCC's through lto-wrapper,
+ * LLVMgold in this process), and hands back the objects it made
+ * (add_input_file) and libraries (add_input_library). The link is then
+ * run again in a child process, on the same command line with those
+ * objects read where the first bytecode file was and every bytecode file
+ * left out; its exit status is the link's, and the plugin's cleanup
+ * removes its temporary files afterwards (or on an error). */
 #include "ld/ld.h"
 #include <dlfcn.h>
 #include <errno.h>
