@@ -561,12 +561,26 @@ void lto_claim_inputs(void) {
   check_errors();
 }
 
+static int by_priority(const void *a, const void *b) {
+  const struct objfile *x = *(struct objfile *const *)a, *y = *(struct objfile *const *)b;
+  return (x->priority > y->priority) - (x->priority < y->priority);
+}
+
+/* The bytecode members resolve has just pulled, claimed in command-line
+ * order: which thread pulled which member, and so their order in files,
+ * varies from run to run, and the plugin compiles its files in the order
+ * they were claimed. */
 void lto_claim_members(struct vec *files) {
+  struct vec todo = {0};
   for (size_t i = 0; i < files->n; i++) {
     struct objfile *f = files->v[i];
     if (f->lto && !f->lto->claimed)
-      claim(f);
+      vec_push(&todo, f);
   }
+  qsort(todo.v, todo.n, sizeof(void *), by_priority);
+  for (size_t i = 0; i < todo.n; i++)
+    claim(todo.v[i]);
+  xfree(todo.v);
   check_errors();
 }
 
