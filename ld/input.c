@@ -1654,7 +1654,8 @@ void read_inputs(void) {
   if (ctx.opt.ltrans && ctx.opt.ltrans_at >= ctx.opt.ninputs)
     read_ltrans_files();
   for (size_t i = 0; i < ctx.opt.ltrans_libs.n; i++) {
-    const char *path = find_library(ctx.opt.ltrans_libs.v[i]);
+    const char *name = ctx.opt.ltrans_libs.v[i]; /* a path in a --reproduce replay */
+    const char *path = strchr(name, '/') ? name : find_library(name);
     if (path)
       read_extra_file(path);
   }

@@ -248,6 +248,11 @@ void write_reproduce(void) {
       append_input(&r, script_option_path(v), 0);
     } else if ((v = read_file_option(args, ctx.opt.nargs, &i, &opt))) {
       append_file_option(&r, &extra, opt, v);
+    } else if (!strncmp(a, "--smelt-ltrans=", 15)) {
+      append(&r, quote(xsprintf("--smelt-ltrans=.%s", absolute(a + 15)))); /* LTO's objects */
+    } else if (!strncmp(a, "--smelt-ltrans-lib=", 19)) {
+      const char *p = strchr(a + 19, '/') ? a + 19 : find_library(a + 19);
+      append(&r, quote(p ? xsprintf("--smelt-ltrans-lib=.%s", absolute(p)) : a));
     } else if (!strcmp(a, "--sysroot") || !strcmp(a, "-sysroot")) {
       i++; /* paths are recorded rooted */
     } else if (!strncmp(a, "--sysroot=", 10) || !strncmp(a, "-sysroot=", 9)) {

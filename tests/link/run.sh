@@ -865,6 +865,16 @@ if compile a.o a.c -O2 -flto && compile l1.o l1.c -O2 -flto && compile l2.o l2.c
       fail "LTO: a second link differs"
   fi
   link lto_gc -O2 -flto -Wl,--gc-sections a.o reg.o libl.a && verify "LTO with --gc-sections" lto_gc
+  # --reproduce: the tarball holds LTO's objects, and its replay (smelt
+  # alone, no gcc) writes the same bytes
+  rm -rf rep && mkdir rep
+  if link rep/lto_rep -O2 -flto a.o reg.o libl.a -Wl,--reproduce=rep/r.tar &&
+     (cd rep && tar xf r.tar && cd r && env -u COLLECT_GCC "$BUILD/ld" @response.txt >replay.log 2>&1) &&
+     cmp -s rep/lto_rep rep/r/lto_rep; then
+    pass "LTO: --reproduce replays to the same bytes without gcc"
+  else
+    fail "LTO: --reproduce"; show rep/r/replay.log
+  fi
   # -r: LTO compiles to a regular object (-flinker-output=nolto-rel), which
   # a later link takes with the rest
   if $CC -r -B"$BUILD/" -O2 -flto a.o -o lto_r.o >r.log 2>&1 && ! readelf -SW lto_r.o | grep -q '\.gnu\.lto_' &&
