@@ -577,6 +577,8 @@ void lto_claim_members(struct vec *files) {
     if (f->lto && !f->lto->claimed)
       vec_push(&todo, f);
   }
+  if (!todo.n)
+    return;
   qsort(todo.v, todo.n, sizeof(void *), by_priority);
   for (size_t i = 0; i < todo.n; i++)
     claim(todo.v[i]);
