@@ -41,6 +41,13 @@
 static inline uint16_t rd16(const void *p) { uint16_t v; memcpy(&v, p, 2); return v; }
 static inline uint32_t rd32(const void *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 static inline uint64_t rd64(const void *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+/* an n-byte big-endian number (an archive's symbol index) */
+static inline uint64_t rd_be(const uint8_t *p, int n) {
+  uint64_t v = 0;
+  for (int i = 0; i < n; i++)
+    v = v << 8 | p[i];
+  return v;
+}
 static inline void wr16(void *p, uint16_t v) { memcpy(p, &v, 2); }
 static inline void wr32(void *p, uint32_t v) { memcpy(p, &v, 4); }
 static inline void wr64(void *p, uint64_t v) { memcpy(p, &v, 8); }

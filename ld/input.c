@@ -412,13 +412,22 @@ void reparse_objfile(struct objfile *f, const uint8_t *data, uint64_t size, bool
   parse(f, lazy);
 }
 
+/* LTO bytecode is the plugin's, before LTO (claimed) and after it (left
+ * out); without a plugin it is refused */
+static bool reads_bytecode(void) { return lto_active() || ctx.opt.ltrans; }
+
+/* After LTO: the plugin's objects stand in for the bytecode, which
+ * becomes an object with nothing in it. */
+static void leave_out_bytecode(struct objfile *f, bool lazy) {
+  uint64_t n;
+  const uint8_t *stub = lto_stub(f, &n);
+  reparse_objfile(f, stub, n, lazy);
+}
+
 static void parse(struct objfile *f, bool lazy) {
   if (f->lto && f->data == lto_bytes(f)) { /* LLVM bitcode, not ELF */
-    if (ctx.opt.ltrans) {
-      uint64_t n;
-      const uint8_t *stub = lto_stub(f, &n);
-      reparse_objfile(f, stub, n, lazy);
-    }
+    if (ctx.opt.ltrans)
+      leave_out_bytecode(f, lazy);
     return;
   }
   bool globals_read = f->lazy; /* by the lazy pass: kept, not read again */
@@ -460,16 +469,12 @@ static void parse(struct objfile *f, bool lazy) {
   f->nsecs = shnum;
   if (shstrndx >= shnum)
     CORRUPT(f, "bad section name table index %u", shstrndx);
-  if ((ctx.opt.ltrans || lto_active()) && is_lto_bytecode(f, shnum, shstrndx)) {
+  if (reads_bytecode() && is_lto_bytecode(f, shnum, shstrndx)) {
     f->nsecs = 0;
-    if (!ctx.opt.ltrans) {
+    if (ctx.opt.ltrans)
+      leave_out_bytecode(f, lazy);
+    else
       lto_note_bytecode(f); /* read once the plugin has claimed it */
-      return;
-    }
-    /* after LTO: the plugin's objects stand in for the bytecode */
-    uint64_t n;
-    const uint8_t *stub = lto_stub(f, &n);
-    reparse_objfile(f, stub, n, lazy);
     return;
   }
 
@@ -857,7 +862,7 @@ struct mapping {
 
 /* The size field of an ar member header, as far as it is digits (the
  * walks below only follow it; read_archive() checks it). */
-static uint64_t member_size_field(const char *h) {
+uint64_t member_size_field(const char *h) {
   uint64_t n = 0;
   for (int i = 48; i < 58 && h[i] >= '0' && h[i] <= '9'; i++)
     n = n * 10 + (uint64_t)(h[i] - '0');
@@ -1127,8 +1132,6 @@ static const uint8_t *map_file(const char *path, uint64_t *size) {
 
 static bool has_elf_magic(const uint8_t *p, uint64_t n) { return n >= 4 && !memcmp(p, ELFMAG, 4); }
 static bool is_bitcode(const uint8_t *p, uint64_t n) { return n >= 4 && !memcmp(p, "BC\xc0\xde", 4); }
-/* LLVM bitcode is LTO's (before it: claimed by the plugin; after: left out) */
-static bool lto_bitcode_ok(void) { return lto_active() || ctx.opt.ltrans; }
 
 /* Picks the target from the first ELF input when -m was not given. */
 static void infer_arch(const char *name, const uint8_t *p, uint64_t n) {
@@ -1172,9 +1175,7 @@ static void check_symbol_index(const char *path, const uint8_t *p, uint64_t n, b
     error("%s: corrupt archive symbol index (truncated)", path);
     return;
   }
-  uint64_t count = 0;
-  for (size_t i = 0; i < w; i++)
-    count = count << 8 | p[i];
+  uint64_t count = rd_be(p, (int)w);
   if (count > (n - w) / w)
     error("%s: corrupt archive symbol index (%llu entries do not fit in %llu bytes)", path,
           (unsigned long long)count, (unsigned long long)n);
@@ -1285,7 +1286,7 @@ static void read_archive(const char *path, const uint8_t *data, uint64_t size, b
           vec_push(&ctx.paths, mpath);
         }
       }
-    } else if (has_elf_magic(body, msize) || (is_bitcode(body, msize) && lto_bitcode_ok())) {
+    } else if (has_elf_magic(body, msize) || (is_bitcode(body, msize) && reads_bytecode())) {
       infer_arch(path, body, msize);
       struct objfile *f = new_objfile(member_name(path, plen, ms, mlen), body, msize, !whole);
       if (!has_elf_magic(body, msize))
@@ -1359,7 +1360,7 @@ static void read_mapped(const struct mapping *m, bool whole, bool lazy, bool by_
     return;
   }
   if (is_bitcode(data, size)) {
-    if (lto_bitcode_ok()) {
+    if (reads_bytecode()) {
       lto_note_bytecode(new_objfile(path, data, size, lazy));
       return;
     }

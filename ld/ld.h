@@ -219,7 +219,7 @@ struct objfile {
   struct vec undefs;   /* struct undef_ref *, filled by scan */
   struct vec scratch;  /* per-pass scratch list (members pulled in, GOT users) */
   const char *archive; /* the archive's path, for members */
-  /* GCC LTO (ld/lto.c): where the file's bytes are (its path, or its
+  /* LTO (ld/lto.c): where the file's bytes are (its path, or its
    * archive's, and the offset there) for the plugin; the archive's
    * mapping and the member's header offset, to find its index entries */
   const char *src_path;
@@ -227,7 +227,7 @@ struct objfile {
   const uint8_t *ar_base;
   uint64_t ar_size, ar_hdr_off;
   uint32_t input_idx;      /* the command-line input it came from */
-  struct lto_file *lto;    /* GCC LTO bytecode claimed (or to be) by the plugin, else NULL */
+  struct lto_file *lto;    /* LTO bytecode (GCC's or LLVM's) for the plugin, else NULL */
   bool why_done;       /* ld/report.c */
   uint64_t nrelative;  /* static PIE: load-time relocations its sections need (ld/pie.c) */
   struct vec dups;     /* scratch for resolve: duplicate definitions found */
@@ -600,7 +600,7 @@ struct options {
   bool emit_relocs;       /* --emit-relocs, -q: the inputs' relocations kept (ld/emitrel.c) */
   bool gdb_index;         /* --gdb-index: a .gdb_index section (ld/gdbindex.c) */
   bool call_graph_profile_sort;        /* default on (ld/cgsort.c) */
-  const char *plugin;      /* -plugin: GCC's LTO plugin (ld/lto.c) */
+  const char *plugin;      /* -plugin: an LTO plugin, GCC's or LLVMgold (ld/lto.c) */
   struct vec plugin_opts;  /* -plugin-opt values, in order */
   /* the link after LTO: the plugin's objects (read before input
    * ltrans_at) and libraries (after all), bytecode files left out */
@@ -822,11 +822,12 @@ bool is_input_file(uint64_t dev, uint64_t ino);
 size_t plan_fences(const uint8_t *shdrs, bool is64, uint64_t shnum, uint64_t shoff, uint64_t off,
                    uint64_t size, uint64_t page, uint64_t (*runs)[2], size_t max_runs);
 const char *find_library(const char *name);
+uint64_t member_size_field(const char *h); /* an ar member header's size, as far as it is digits */
 void parse_objfile(struct objfile *f);  /* ld/input.c */
 void parse_member(struct objfile *f);  /* reads a lazily parsed member whole */
 /* reads f again from new bytes (a stand-in object made by ld/lto.c) */
 void reparse_objfile(struct objfile *f, const uint8_t *data, uint64_t size, bool lazy);
-/* GCC LTO through its linker plugin (ld/lto.c) */
+/* LTO through a linker plugin, GCC's or LLVM's (ld/lto.c) */
 /* a symbol as the plugin reports it (the linker plugin ABI's struct
  * ld_plugin_symbol, little-endian layout) */
 struct lto_symbol {

@@ -69,7 +69,6 @@ struct plugin_input_file {
   void *handle;
 };
 
-#define plugin_symbol lto_symbol /* ld.h */
 
 typedef void generic_fn(void);
 struct plugin_tv {
@@ -89,7 +88,7 @@ typedef int hook_fn(void);
 struct lto_file {
   const uint8_t *ir; /* the object's own bytes (get_view) */
   uint64_t ir_size;
-  struct plugin_symbol *syms;
+  struct lto_symbol *syms;
   int nsyms;
   bool claimed;
   int fd; /* get_input_file */
@@ -211,7 +210,7 @@ const uint8_t *lto_claimed_stub(const struct lto_symbol *syms, int nsyms, uint64
   static const uint8_t vis[] = {STV_DEFAULT, STV_PROTECTED, STV_INTERNAL, STV_HIDDEN};
   struct stub_sym *s = xcalloc(nsyms ? (size_t)nsyms : 1, sizeof(*s));
   for (int i = 0; i < nsyms; i++) {
-    const struct plugin_symbol *p = &syms[i];
+    const struct lto_symbol *p = &syms[i];
     uint8_t bind = STB_GLOBAL, type = STT_NOTYPE;
     uint16_t shndx = STUB_TEXT;
     uint64_t value = 0;
@@ -245,6 +244,7 @@ const uint8_t *lto_claimed_stub(const struct lto_symbol *syms, int nsyms, uint64
 
 struct armap_entry {
   uint64_t hdr_off;
+  uint64_t at; /* its place in the index */
   const char *name;
 };
 
@@ -258,14 +258,7 @@ static int by_hdr_off(const void *a, const void *b) {
   const struct armap_entry *x = a, *y = b;
   if (x->hdr_off != y->hdr_off)
     return x->hdr_off < y->hdr_off ? -1 : 1;
-  return x < y ? -1 : x > y; /* index order within a member */
-}
-
-static uint64_t rd_be(const uint8_t *p, int n) {
-  uint64_t v = 0;
-  for (int i = 0; i < n; i++)
-    v = v << 8 | p[i];
-  return v;
+  return (x->at > y->at) - (x->at < y->at); /* index order within a member */
 }
 
 /* The index of the archive at base (its first member, "/" or "/SYM64/"),
@@ -276,9 +269,7 @@ static void read_armap(struct armap *m, const uint8_t *base, uint64_t size) {
     return;
   const char *h = (const char *)base + 8;
   int w = h[0] == '/' && h[1] == ' ' ? 4 : !memcmp(h, "/SYM64/", 7) ? 8 : 0;
-  uint64_t len = 0;
-  for (int i = 48; i < 58 && h[i] >= '0' && h[i] <= '9'; i++)
-    len = len * 10 + (uint64_t)(h[i] - '0');
+  uint64_t len = member_size_field(h);
   if (!w || len > size - 68)
     return;
   const uint8_t *p = base + 68, *end = p + len;
@@ -291,7 +282,8 @@ static void read_armap(struct armap *m, const uint8_t *base, uint64_t size) {
     const char *e = memchr(names, 0, (size_t)((const char *)end - names));
     if (!e)
       break;
-    m->v[m->n++] = (struct armap_entry){rd_be(p + w + i * w, w), names};
+    m->v[m->n] = (struct armap_entry){rd_be(p + w + i * w, w), m->n, names};
+    m->n++;
     names = e + 1;
   }
   qsort(m->v, m->n, sizeof(*m->v), by_hdr_off);
@@ -364,7 +356,7 @@ static int register_cleanup(hook_fn *fn) {
   return LDPS_OK;
 }
 
-static int add_symbols(void *handle, int n, const struct plugin_symbol *syms) {
+static int add_symbols(void *handle, int n, const struct lto_symbol *syms) {
   struct objfile *f = handle_file(handle);
   if (!f || n < 0)
     return LDPS_BAD_HANDLE;
@@ -391,7 +383,7 @@ int lto_resolution(struct objfile *f, int i, const struct lto_symbol *p) {
   return sym->file && sym->file->lto ? LDPR_PREEMPTED_IR : LDPR_PREEMPTED_REG;
 }
 
-static int get_symbols(const void *handle, int n, struct plugin_symbol *syms) {
+static int get_symbols(const void *handle, int n, struct lto_symbol *syms) {
   struct objfile *f = handle_file(handle);
   if (!f || !f->lto->claimed || n != f->lto->nsyms)
     return LDPS_BAD_HANDLE;
