@@ -20,6 +20,9 @@ pkgs="$pkgs golang-go golang-github-mattn-go-sqlite3-dev make g++"
 # the sanitizer build and the libFuzzer harnesses (tests/fuzz); lld reads
 # what smelt -r writes in tests/link, as another linker would
 pkgs="$pkgs clang-14 libclang-rt-14-dev lld"
+# llvm-ar makes tests/link's archive of LLVM bitcode for LTO through
+# LLVMgold.so (clang-14 only recommends llvm-14)
+pkgs="$pkgs llvm-14"
 # BOLT rewrites what smelt --emit-relocs writes in tests/link
 pkgs="$pkgs bolt-15"
 
