@@ -420,7 +420,7 @@ static bool reads_bytecode(void) { return lto_active() || ctx.opt.ltrans; }
  * becomes an object with nothing in it. */
 static void leave_out_bytecode(struct objfile *f, bool lazy) {
   uint64_t n;
-  const uint8_t *stub = lto_stub(f, &n);
+  const uint8_t *stub = lto_stub(&n);
   reparse_objfile(f, stub, n, lazy);
 }
 
@@ -1498,6 +1498,12 @@ static void read_script(const char *path, const uint8_t *data, uint64_t size, bo
   depth--;
 }
 
+/* A library the LTO plugin handed back (--smelt-ltrans-lib): a name
+ * searched as -l is, or a path (as a --reproduce replay gives it). */
+const char *ltrans_lib_path(const char *name) {
+  return strchr(name, '/') ? name : find_library(name);
+}
+
 const char *find_library(const char *name) {
   struct vec *dirs = &ctx.opt.lib_paths;
   if (name[0] == ':') {
@@ -1655,8 +1661,7 @@ void read_inputs(void) {
   if (ctx.opt.ltrans && ctx.opt.ltrans_at >= ctx.opt.ninputs)
     read_ltrans_files();
   for (size_t i = 0; i < ctx.opt.ltrans_libs.n; i++) {
-    const char *name = ctx.opt.ltrans_libs.v[i]; /* a path in a --reproduce replay */
-    const char *path = strchr(name, '/') ? name : find_library(name);
+    const char *path = ltrans_lib_path(ctx.opt.ltrans_libs.v[i]);
     if (path)
       read_extra_file(path);
   }

@@ -822,6 +822,7 @@ bool is_input_file(uint64_t dev, uint64_t ino);
 size_t plan_fences(const uint8_t *shdrs, bool is64, uint64_t shnum, uint64_t shoff, uint64_t off,
                    uint64_t size, uint64_t page, uint64_t (*runs)[2], size_t max_runs);
 const char *find_library(const char *name);
+const char *ltrans_lib_path(const char *name); /* a --smelt-ltrans-lib value's file */
 uint64_t member_size_field(const char *h); /* an ar member header's size, as far as it is digits */
 void parse_objfile(struct objfile *f);  /* ld/input.c */
 void parse_member(struct objfile *f);  /* reads a lazily parsed member whole */
@@ -867,7 +868,7 @@ void lto_claim_members(struct vec *files); /* archive members resolve has just p
 bool lto_claimed_any(void);
 void lto_compile(void);                 /* after resolve: the plugin's resolutions, lto-wrapper */
 _Noreturn void lto_link_and_exit(void); /* the link of LTO's objects, in a child; its status */
-const uint8_t *lto_stub(const struct objfile *f, uint64_t *size); /* no symbols, no code */
+const uint8_t *lto_stub(uint64_t *size); /* no symbols, no code */
 struct objfile *objfile_from_memory(const char *name, const uint8_t *data, uint64_t size);
 void resolve_symbols(void);             /* ld/resolve.c */
 void define_synthetic_symbols(void);    /* ld/resolve.c */

@@ -201,7 +201,7 @@ static const uint8_t *build_stub(const struct stub_sym *syms, size_t n, uint64_t
   return p;
 }
 
-const uint8_t *lto_stub(const struct objfile *f, uint64_t *size) { return build_stub(NULL, 0, size); }
+const uint8_t *lto_stub(uint64_t *size) { return build_stub(NULL, 0, size); }
 
 /* The stand-in for a claimed file: the plugin's symbols in its order (so
  * that plugin symbol i is ELF symbol i + 1). A definition in a COMDAT
@@ -415,14 +415,20 @@ static int get_view(const void *handle, const void **view) {
   return LDPS_OK;
 }
 
+/* f as the plugin sees a file: where its bytes are, open as fd; f is the
+ * handle the plugin passes back. */
+static struct plugin_input_file input_file(struct objfile *f, int fd) {
+  return (struct plugin_input_file){f->src_path, fd, (off_t)f->src_off, (off_t)f->lto->ir_size,
+                                    (void *)f};
+}
+
 static int get_input_file(const void *handle, struct plugin_input_file *file) {
   struct objfile *f = handle_file(handle);
   if (!f)
     return LDPS_BAD_HANDLE;
   if (f->lto->fd < 0)
     f->lto->fd = open(f->src_path, O_RDONLY | O_CLOEXEC);
-  *file = (struct plugin_input_file){f->src_path, f->lto->fd, (off_t)f->src_off,
-                                     (off_t)f->lto->ir_size, (void *)f};
+  *file = input_file(f, f->lto->fd);
   return f->lto->fd < 0 ? LDPS_ERR : LDPS_OK;
 }
 
@@ -519,8 +525,7 @@ static void claim(struct objfile *f) {
   int fd = open(f->src_path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     fatal("cannot open %s: %s", f->src_path, strerror(errno));
-  struct plugin_input_file in = {f->src_path, fd, (off_t)f->src_off, (off_t)f->lto->ir_size,
-                                 (void *)f};
+  struct plugin_input_file in = input_file(f, fd);
   int claimed = 0;
   int status = claim_hook(&in, &claimed);
   close(fd);

@@ -251,7 +251,7 @@ void write_reproduce(void) {
     } else if (!strncmp(a, "--smelt-ltrans=", 15)) {
       append(&r, quote(xsprintf("--smelt-ltrans=.%s", absolute(a + 15)))); /* LTO's objects */
     } else if (!strncmp(a, "--smelt-ltrans-lib=", 19)) {
-      const char *p = strchr(a + 19, '/') ? a + 19 : find_library(a + 19);
+      const char *p = ltrans_lib_path(a + 19);
       append(&r, quote(p ? xsprintf("--smelt-ltrans-lib=.%s", absolute(p)) : a));
     } else if (!strcmp(a, "--sysroot") || !strcmp(a, "-sysroot")) {
       i++; /* paths are recorded rooted */
